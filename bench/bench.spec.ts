@@ -1,0 +1,36 @@
+// One test per bench page: open it in the production build, wait for its results, append them to
+// bench/results/latest.jsonl.
+import { test } from '@playwright/test';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BenchState } from './harness';
+
+const dir = import.meta.dirname;
+const out = resolve(dir, 'results', 'latest.jsonl');
+const pages = readdirSync(dir)
+  .filter((f) => f.endsWith('.html'))
+  .map((f) => f.replace(/\.html$/, ''));
+const runId = process.env.SENTIO_BENCH_RUN ?? new Date().toISOString();
+
+for (const name of pages) {
+  test(name, async ({ page, browser }) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') console.error(`[${name}] ${m.text()}`);
+    });
+    await page.goto(`/bench/${name}.html`);
+    const handle = await page.waitForFunction(
+      () => {
+        const s = window.__sentioBench;
+        return s && s.status !== 'running' ? s : null;
+      },
+      null,
+      { timeout: 580_000, polling: 250 },
+    );
+    const state = (await handle.jsonValue()) as BenchState;
+    if (state.status === 'error') throw new Error(`${name} failed: ${state.error}`);
+    mkdirSync(resolve(dir, 'results'), { recursive: true });
+    for (const r of state.results) {
+      appendFileSync(out, JSON.stringify({ ...r, run: runId, browser: browser.version() }) + '\n');
+    }
+  });
+}

@@ -1,0 +1,29 @@
+import { defineConfig, devices } from '@playwright/test';
+import { chromiumPath, DEFAULT_ARGS } from '../e2e/fixtures/chromium';
+
+const PORT = 4174;
+
+// Benchmarks run one at a time (workers: 1): this machine has 2 cores, and two benches at once would
+// measure each other.
+export default defineConfig({
+  testDir: '.',
+  testMatch: 'bench.spec.ts',
+  globalSetup: '../e2e/global-setup.ts',
+  timeout: 600_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: { executablePath: chromiumPath, args: DEFAULT_ARGS },
+  },
+  webServer: {
+    command: `node node_modules/vite/bin/vite.js build --mode bench --logLevel warn && node node_modules/vite/bin/vite.js preview --mode bench --port ${PORT} --strictPort`,
+    cwd: '..',
+    url: `http://127.0.0.1:${PORT}/bench/raw-postmessage.html`,
+    reuseExistingServer: false,
+    timeout: 300_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,100 @@
+// Set-up steps shared by `npm start`, `npm test` and `npm run bench`. Node built-ins only: these run
+// before node_modules exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '..', '..');
+
+export function log(msg) {
+  console.log(`[sentio] ${msg}`);
+}
+
+export function fail(msg) {
+  console.error(`\n[sentio] ERROR: ${msg}\n`);
+  process.exit(1);
+}
+
+/** Runs a command with inherited output; exits the process with a message naming the step if it fails. */
+export function run(cmd, args, { step, env, allowFail = false } = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.error) fail(`${step ?? cmd}: could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0 && !allowFail) fail(`${step ?? cmd} failed (exit ${r.status}).`);
+  return r.status ?? 1;
+}
+
+export function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    fail(`Node ${process.versions.node} is too old: Sentio needs Node 20.19 or newer (Vite 8 requires it).`);
+  }
+}
+
+/** `npm ci` when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const lock = resolve(root, 'package-lock.json');
+  const installed = resolve(root, 'node_modules', '.package-lock.json');
+  const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
+  if (!stale) return;
+  log('installing dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund'], { step: 'npm ci' });
+}
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/**
+ * Finds the Chromium the browser tests drive. CHROMIUM_PATH wins; else a system Chromium; else, as root on
+ * Debian/Ubuntu, apt-get installs it. Playwright's own browser download cannot work offline, so it is
+ * never attempted.
+ */
+export function ensureChromium() {
+  const override = process.env.CHROMIUM_PATH;
+  if (override) {
+    if (!isExecutable(override)) fail(`CHROMIUM_PATH=${override} is not an executable file.`);
+    return override;
+  }
+  const found = CHROMIUM_CANDIDATES.find(isExecutable);
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = existsSync('/usr/bin/apt-get');
+  if (isRoot && hasApt) {
+    log('Chromium not found: installing Debian chromium with apt-get…');
+    run('apt-get', ['update', '-qq'], { step: 'apt-get update' });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+      step: 'apt-get install chromium',
+      env: { DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
+    fail('apt-get reported success but /usr/bin/chromium is missing.');
+  }
+  fail(
+    [
+      'No Chromium found for the browser tests.',
+      '  Debian/Ubuntu:  sudo apt-get install chromium',
+      '  Fedora:         sudo dnf install chromium',
+      '  macOS:          brew install --cask chromium',
+      'or point CHROMIUM_PATH at any Chrome/Chromium ≥ 120, e.g.',
+      '  CHROMIUM_PATH="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" npm test',
+    ].join('\n'),
+  );
+}
+
+/** Resolves true when nothing listens on host:port. */
+export function portIsFree(port, host = '127.0.0.1') {
+  return new Promise((done) => {
+    const srv = createServer();
+    srv.once('error', () => done(false));
+    srv.once('listening', () => srv.close(() => done(true)));
+    srv.listen(port, host);
+  });
+}

