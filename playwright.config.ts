@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumPath, DEFAULT_ARGS } from './e2e/fixtures/chromium';
 
-const PORT = 4173;
+// SENTIO_E2E_PORT lets several checkouts run their suites side by side without sharing a server.
+const PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -25,7 +25,7 @@ export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
     host: '127.0.0.1',
-    port: mode === 'bench' ? 4174 : 4173,
+    port: mode === 'bench' ? 4174 : 4173, // overridden by --port from the Playwright configs
     strictPort: true,
     headers: isolationHeaders,
   },

@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumPath, DEFAULT_ARGS } from '../e2e/fixtures/chromium';
 
-const PORT = 4174;
+const PORT = Number(process.env.SENTIO_BENCH_PORT ?? 4174);
 
 // Benchmarks run one at a time (workers: 1): this machine has 2 cores, and two benches at once would
 // measure each other.

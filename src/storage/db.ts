@@ -1,0 +1,139 @@
+// The one IndexedDB database of Sentio: every table, index and migration is declared here and nowhere else.
+// Opened by a factory (no import-time side effects); each thread opens its own connection.
+import { Dexie, type EntityTable } from 'dexie';
+import type { SentioEvent } from '../events/event';
+
+/** The event log: what the retention policy keeps, in publish order. */
+export interface LoggedEvent {
+  seq?: number;
+  id: string;
+  topic: string;
+  ts: number;
+  /** Approximate stored size, for retention by total size. */
+  bytes: number;
+  event: SentioEvent;
+}
+
+/** Events a `persist` subscription could not keep in memory, per durable subscription name. */
+export interface SpilledEvent {
+  key?: number;
+  queue: string;
+  event: SentioEvent;
+}
+
+/** An agent's state, committed in one transaction with the id of the last event it processed. */
+export interface AgentStateRow {
+  agentId: string;
+  stateVersion: number;
+  state: unknown;
+  lastEventId: string;
+  processed: number;
+  updatedAt: number;
+}
+
+/** Idempotency keys of actions already performed, so an effect never happens twice. */
+export interface ActionRow {
+  key: string;
+  agentId: string;
+  ts: number;
+  result?: unknown;
+}
+
+/** Long-term episodic memory: an episode with its embedding. */
+export interface MemoryRow {
+  id: string;
+  agentId: string;
+  text: string;
+  embedding: Float32Array;
+  importance: number;
+  /** 1 = never evicted. Numbers, not booleans, because IndexedDB cannot index booleans. */
+  pinned: 0 | 1;
+  createdAt: number;
+  expiresAt: number;
+  data?: unknown;
+}
+
+/** Cloud requests waiting for the network, keyed by idempotency key. */
+export interface OutboxRow {
+  id: string;
+  endpoint: string;
+  request: unknown;
+  attempts: number;
+  nextAttemptAt: number;
+  createdAt: number;
+  lastError?: string;
+}
+
+/** Hash-chained audit log of every egress decision. */
+export interface AuditRow {
+  seq?: number;
+  ts: number;
+  entry: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** Router decisions with their features and, later, their outcome (training data for the learned router). */
+export interface DecisionRow {
+  id: string;
+  ts: number;
+  task: string;
+  route: string;
+  features: Record<string, number | string | boolean>;
+  outcome?: Record<string, number | string | boolean>;
+}
+
+export interface ConsentRow {
+  /** `${capability}:${scope}`, e.g. "cloud.transcript:https://api.example.com". */
+  key: string;
+  granted: 0 | 1;
+  ts: number;
+}
+
+export interface PluginRow {
+  id: string;
+  version: string;
+  manifest: unknown;
+  entry: ArrayBuffer;
+  installedAt: number;
+  active: 0 | 1;
+}
+
+export interface KeyValueRow {
+  key: string;
+  value: unknown;
+}
+
+export type SentioDb = Dexie & {
+  events: EntityTable<LoggedEvent, 'seq'>;
+  spill: EntityTable<SpilledEvent, 'key'>;
+  agentState: EntityTable<AgentStateRow, 'agentId'>;
+  actions: EntityTable<ActionRow, 'key'>;
+  memories: EntityTable<MemoryRow, 'id'>;
+  outbox: EntityTable<OutboxRow, 'id'>;
+  audit: EntityTable<AuditRow, 'seq'>;
+  decisions: EntityTable<DecisionRow, 'id'>;
+  consent: EntityTable<ConsentRow, 'key'>;
+  plugins: EntityTable<PluginRow, 'id'>;
+  settings: EntityTable<KeyValueRow, 'key'>;
+};
+
+export const DEFAULT_DB_NAME = 'sentio';
+
+export function openDatabase(name: string = DEFAULT_DB_NAME): SentioDb {
+  const db = new Dexie(name) as SentioDb;
+  db.version(1).stores({
+    events: '++seq, &id, topic, ts, [topic+ts]',
+    spill: '++key, [queue+key]',
+    agentState: 'agentId',
+    actions: 'key, agentId, ts',
+    memories: 'id, agentId, expiresAt, [agentId+pinned]',
+    outbox: 'id, nextAttemptAt, endpoint',
+    audit: '++seq',
+    decisions: 'id, ts, task',
+    consent: 'key',
+    plugins: '[id+version], id, active',
+    settings: 'key',
+  });
+  return db;
+}
