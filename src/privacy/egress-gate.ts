@@ -214,3 +214,23 @@ export function createEgressGate(deps: EgressGateDeps): EgressGate {
     },
   };
 }
+
+export class CrossOriginAssetError extends Error {
+  override name = 'CrossOriginAssetError';
+}
+
+/**
+ * Fetches one of the app's own files (a model, a loader script). It carries no runtime data, so it needs no
+ * consent; refusing other origins keeps it from becoming a way round the gate.
+ */
+export function fetchSameOrigin(
+  url: string | URL,
+  init?: Omit<RequestInit, 'body' | 'method'>,
+): Promise<Response> {
+  const base = typeof location !== 'undefined' ? location.href : undefined;
+  const target = new URL(url, base);
+  if (!base || target.origin !== new URL(base).origin) {
+    return Promise.reject(new CrossOriginAssetError(`"${target.href}" is not on this app's origin`));
+  }
+  return fetch(target, { ...init, method: 'GET' });
+}

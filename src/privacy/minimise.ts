@@ -68,7 +68,7 @@ const PII_PATTERNS: readonly [RegExp, string][] = [
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
   // Card-like digit runs before phone numbers: a 16-digit card is also a long phone-like number.
   [/\b(?:\d[ -]?){13,19}\b/g, '[card]'],
-  [/(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{3,4}[ .-]\d{3,4}(?:[ .-]\d{2,4})?\b/g, '[phone]'],
+  [/(?:\+\d{1,3}[ .-]?)?(?:\(?\d{2,5}\)?[ .-]){1,4}\d{3,4}\b/g, '[phone]'],
   [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '[ip]'],
 ];
 

@@ -1,0 +1,317 @@
+// ctx.infer(task, input, options): decides local / cloud / hybrid / defer / drop from the policy inputs,
+// carries the decision out, records it (bus topic `router.decision` and the `decisions` table, with the
+// features the learned router trains on) and returns the answer.
+import type { Bus } from '../bus/types';
+import type { Privacy } from '../events/event';
+import type { ConsentStore } from '../privacy/consent';
+import type { DecisionRow, SentioDb } from '../storage/db';
+import type { Budget } from './budget';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { CloudClient } from './cloud-client';
+import type { Clock } from './clock';
+import { mergeAnswers, type Merged } from './merge';
+import type { Outbox, OutboxRequest } from './outbox';
+import { decideRoute } from './policy';
+import type { Decision, NetworkState, PolicyConfig, PolicyInputs } from './types';
+import { DEFAULT_POLICY } from './types';
+
+export interface LocalAnswer<O = unknown> {
+  output: O;
+  /** The model's own confidence in this answer, 0..1. */
+  confidence: number;
+}
+
+/** Local inference as the router sees it (`sentio.infer` from src/inference/, injected). */
+export interface LocalInference {
+  supports(task: string): boolean;
+  run(task: string, input: unknown, options: { signal?: AbortSignal }): Promise<LocalAnswer>;
+  /** Typical latency of this task on this device, ms. */
+  estimateLatencyMs(task: string): number;
+}
+
+/** How a task is done in the cloud. */
+export interface CloudTask {
+  capability: string;
+  /** Task complexity 0..1 when the caller does not say. */
+  complexity: number;
+  estimateCost(input: unknown, endpointCostPer1k: number): number;
+  run(
+    client: CloudClient,
+    input: unknown,
+    options: {
+      privacy: Privacy;
+      signal?: AbortSignal;
+      idempotencyKey: string;
+      onDelta?: (text: string) => void;
+    },
+  ): Promise<{ output: unknown; cost: number; confidence: number }>;
+  /** A request the offline queue can send later; tasks without it cannot be deferred. */
+  toOutbox?(input: unknown): OutboxRequest;
+}
+
+export interface InferOptions {
+  privacy: Privacy;
+  agentId?: string;
+  latencyBudgetMs?: number;
+  complexity?: number;
+  /** May the answer come later, through the offline queue? */
+  deferrable?: boolean;
+  /** Base topic of hybrid results: `<topic>.draft` then `<topic>.refined`. Default `router.<task>`. */
+  topic?: string;
+  signal?: AbortSignal;
+  /** Extra features of the input for the learned router (duration, noise, …). */
+  features?: Record<string, number>;
+  onDelta?: (text: string) => void;
+}
+
+export interface InferResult {
+  decisionId: string;
+  decision: Decision;
+  /** The answer now: local for local and hybrid, cloud for cloud; absent for defer and drop. */
+  output?: unknown;
+  confidence?: number;
+  /** Hybrid only: the cloud refinement merged with the draft; resolves to null if the cloud failed. */
+  refined?: Promise<Merged | null>;
+  /** Defer only: the outbox key. */
+  queued?: string;
+}
+
+/** A learned override: the probability that the local answer suffices. */
+export interface LocalSufficiency {
+  predict(features: Record<string, number | string | boolean>): number;
+  threshold: number;
+}
+
+export interface RouterDeps {
+  bus: Bus;
+  clock: Clock;
+  consent: ConsentStore;
+  budget: Budget;
+  local?: LocalInference;
+  cloud?: { client: CloudClient; breaker: CircuitBreaker };
+  cloudTasks: Record<string, CloudTask>;
+  network: () => NetworkState;
+  policy?: PolicyConfig;
+  db?: SentioDb;
+  outbox?: Outbox;
+  learned?: LocalSufficiency;
+  newId?: () => string;
+}
+
+export interface Router {
+  infer(task: string, input: unknown, options: InferOptions): Promise<InferResult>;
+  /** The user's verdict on an answer (1 good … 0 bad): training signal for the learned router. */
+  feedback(decisionId: string, score: number): Promise<void>;
+}
+
+const CONFIDENCE_CODES = new Set(['low-confidence-cloud', 'mid-confidence-hybrid']);
+
+export function createRouter(deps: RouterDeps): Router {
+  const { bus, clock, consent, budget, local, cloud } = deps;
+  const policy = deps.policy ?? DEFAULT_POLICY;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+
+  async function record(row: DecisionRow): Promise<void> {
+    await deps.db?.decisions.put(row);
+  }
+  async function outcome(id: string, values: Record<string, number | string | boolean>): Promise<void> {
+    if (!deps.db) return;
+    await deps.db.decisions
+      .where('id')
+      .equals(id)
+      .modify((row) => {
+        row.outcome = { ...row.outcome, ...values };
+      });
+  }
+
+  function inputsFor(
+    task: string,
+    input: unknown,
+    options: InferOptions,
+    localConfidence?: number,
+  ): PolicyInputs {
+    const spec = deps.cloudTasks[task];
+    const endpoint = cloud?.client.endpoint;
+    const network = deps.network();
+    const measured = cloud?.client.rttMs();
+    return {
+      task,
+      privacy: options.privacy,
+      consent: !!(
+        spec &&
+        endpoint &&
+        consent.isGranted({ capability: spec.capability, endpoint: endpoint.id })
+      ),
+      cleared: !!endpoint && !(options.privacy === 'private' && endpoint.clearance === 'public'),
+      localSupported: !!local?.supports(task),
+      ...(localConfidence !== undefined ? { localConfidence } : {}),
+      complexity: options.complexity ?? spec?.complexity ?? 0.5,
+      ...(options.latencyBudgetMs !== undefined ? { latencyBudgetMs: options.latencyBudgetMs } : {}),
+      estimates: {
+        localLatencyMs: local?.estimateLatencyMs(task) ?? 0,
+        cloudLatencyMs: (measured ?? network.rttMs ?? 300) + 200,
+        cloudCost: spec && endpoint ? spec.estimateCost(input, endpoint.costPer1kTokens) : 0,
+      },
+      budgetRemaining: budget.remaining(options.agentId ?? 'global'),
+      network: measured !== undefined ? { ...network, rttMs: measured } : network,
+      circuit: cloud?.breaker.state() ?? 'open',
+      deferrable: !!options.deferrable && !!spec?.toOutbox && !!deps.outbox,
+    };
+  }
+
+  function features(inputs: PolicyInputs, options: InferOptions): Record<string, number | string | boolean> {
+    return {
+      task: inputs.task,
+      privacy: inputs.privacy,
+      localConfidence: inputs.localConfidence ?? -1,
+      complexity: inputs.complexity,
+      online: inputs.network.online,
+      rttMs: inputs.network.rttMs ?? -1,
+      effectiveType: inputs.network.effectiveType ?? 'unknown',
+      circuit: inputs.circuit,
+      budgetRemaining: inputs.budgetRemaining,
+      latencyBudgetMs: inputs.latencyBudgetMs ?? -1,
+      ...options.features,
+    };
+  }
+
+  async function runCloud(task: string, input: unknown, options: InferOptions, decisionId: string) {
+    const spec = deps.cloudTasks[task]!;
+    const started = clock.now();
+    const result = await spec.run(cloud!.client, input, {
+      privacy: options.privacy,
+      idempotencyKey: decisionId,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onDelta ? { onDelta: options.onDelta } : {}),
+    });
+    budget.spend(options.agentId ?? 'global', result.cost);
+    return { ...result, latencyMs: clock.now() - started };
+  }
+
+  return {
+    async infer(task, input, options) {
+      const decisionId = newId();
+      const started = clock.now();
+      let inputs = inputsFor(task, input, options);
+      let decision = decideRoute(inputs, policy);
+      let localAnswer: LocalAnswer | undefined;
+      let localMs = 0;
+      // Run the local model unless the decision is already cloud-only, deferred or dropped: its confidence
+      // is an input of the policy (seed §14: "run local classifier fast").
+      if (
+        inputs.localSupported &&
+        (decision.route === 'local' ||
+          decision.route === 'hybrid' ||
+          CONFIDENCE_CODES.has(decision.code) ||
+          decision.code === 'confident-local')
+      ) {
+        const t = clock.now();
+        localAnswer = await local!.run(task, input, options.signal ? { signal: options.signal } : {});
+        localMs = clock.now() - t;
+        if (inputs.privacy !== 'local' && inputs.consent && inputs.cleared) {
+          inputs = inputsFor(task, input, options, localAnswer.confidence);
+          decision = decideRoute(inputs, policy);
+        } else {
+          inputs = { ...inputs, localConfidence: localAnswer.confidence };
+          decision = {
+            ...decision,
+            estimates: { ...decision.estimates, confidence: localAnswer.confidence },
+          };
+        }
+      }
+      const feats = features(inputs, options);
+      if (deps.learned && localAnswer && CONFIDENCE_CODES.has(decision.code)) {
+        const p = deps.learned.predict(feats);
+        if (p >= deps.learned.threshold) {
+          decision = {
+            ...decision,
+            route: 'local',
+            code: 'learned-local',
+            reason: `learned router: local suffices with p=${p.toFixed(2)} ≥ ${deps.learned.threshold.toFixed(2)} (${decision.reason})`,
+            estimates: { latencyMs: localMs, cost: 0, confidence: localAnswer.confidence },
+          };
+        }
+      }
+      if ((decision.route === 'cloud' || decision.route === 'hybrid') && cloud) {
+        decision = { ...decision, endpoint: cloud.client.endpoint.id };
+      }
+      bus.publish(
+        'router.decision',
+        { id: decisionId, task, ...decision, agentId: options.agentId ?? null },
+        {
+          privacy: 'private',
+          qos: 'background',
+        },
+      );
+      await record({ id: decisionId, ts: started, task, route: decision.route, features: feats });
+
+      const topic = options.topic ?? `router.${task}`;
+      switch (decision.route) {
+        case 'drop':
+          return { decisionId, decision };
+        case 'defer': {
+          const spec = deps.cloudTasks[task]!;
+          const queued = await deps.outbox!.enqueue(
+            cloud!.client.endpoint.id,
+            spec.toOutbox!(input),
+            decisionId,
+          );
+          return { decisionId, decision, queued };
+        }
+        case 'local':
+          await outcome(decisionId, { latencyMs: localMs, cost: 0 });
+          return { decisionId, decision, output: localAnswer!.output, confidence: localAnswer!.confidence };
+        case 'cloud': {
+          const r = await runCloud(task, input, options, decisionId);
+          await outcome(decisionId, {
+            latencyMs: r.latencyMs,
+            cost: r.cost,
+            ...(localAnswer ? { agreement: mergeAnswers(localAnswer, r).agreement } : {}),
+          });
+          return { decisionId, decision, output: r.output, confidence: r.confidence };
+        }
+        case 'hybrid': {
+          const draft = localAnswer!;
+          bus.publish(
+            `${topic}.draft`,
+            { decisionId, output: draft.output, confidence: draft.confidence },
+            {
+              privacy: options.privacy,
+              confidence: draft.confidence,
+            },
+          );
+          const refined = runCloud(task, input, options, decisionId).then(
+            async (r) => {
+              const merged = mergeAnswers(draft, r);
+              bus.publish(
+                `${topic}.refined`,
+                { decisionId, ...merged, cloud: r.output },
+                {
+                  privacy: options.privacy,
+                  confidence: merged.confidence,
+                },
+              );
+              await outcome(decisionId, {
+                latencyMs: r.latencyMs,
+                cost: r.cost,
+                agreement: merged.agreement,
+              });
+              return merged;
+            },
+            async (err: unknown) => {
+              const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+              bus.publish(`${topic}.refine-failed`, { decisionId, error: message }, { privacy: 'private' });
+              await outcome(decisionId, { refineError: message });
+              return null;
+            },
+          );
+          return { decisionId, decision, output: draft.output, confidence: draft.confidence, refined };
+        }
+      }
+    },
+    async feedback(decisionId, score) {
+      if (!(score >= 0 && score <= 1)) throw new RangeError(`feedback score must be in 0..1, got ${score}`);
+      await outcome(decisionId, { feedback: score });
+    },
+  };
+}
