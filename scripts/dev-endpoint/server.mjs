@@ -146,6 +146,8 @@ export async function createDevEndpoint(options = {}) {
     write(chunk({ role: 'assistant', content: '' }));
     for (let i = 0; i < words.length; i++) {
       if (fault?.drop === 'mid-stream' && i === Math.floor(words.length / 2)) {
+        // Let the first half reach the client before cutting the connection.
+        await sleep(30);
         res.socket?.destroy();
         return null;
       }

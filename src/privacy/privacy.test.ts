@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type SentioDb } from '../storage/db';
-import { createAuditLog } from './audit-log';
+import { createAuditLog, type AuditEntry } from './audit-log';
 import { ConsentRevokedError, createConsentStore } from './consent';
 import { createEgressGate, EgressDeniedError, type EgressTarget } from './egress-gate';
 import { declassify, DeclassifyDeniedError, derivedLabel } from './labels';
@@ -78,7 +78,7 @@ describe('audit log', () => {
     const db = freshDb();
     const a = createAuditLog({ db });
     const b = createAuditLog({ db });
-    const e = {
+    const e: AuditEntry = {
       what: 'w',
       capability: 'c',
       labels: [],
@@ -86,7 +86,7 @@ describe('audit log', () => {
       bytes: 0,
       decision: 'allowed',
       reason: 'r',
-    } as const;
+    };
     await Promise.all([a.append(e), b.append(e), a.append(e), b.append(e)]);
     expect(await a.verify()).toEqual({ ok: true, entries: 4 });
   });

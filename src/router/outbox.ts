@@ -90,7 +90,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   async function drainOnce(force: boolean) {
     let delivered = 0;
     let failed = 0;
-    const rows = await db.outbox.orderBy('createdAt').toArray();
+    // Oldest first; the table is indexed by nextAttemptAt, and the queue is small enough to sort here.
+    const rows = (await db.outbox.toArray()).sort((a, b) => a.createdAt - b.createdAt);
     for (const row of rows) {
       if (!force && row.nextAttemptAt > clock.now()) continue;
       if (!deps.network.online()) break;

@@ -253,7 +253,7 @@ export function createRouter(deps: RouterDeps): Router {
           const spec = deps.cloudTasks[task]!;
           const queued = await deps.outbox!.enqueue(
             cloud!.client.endpoint.id,
-            spec.toOutbox!(input),
+            { ...spec.toOutbox!(input), privacy: options.privacy },
             decisionId,
           );
           return { decisionId, decision, queued };
