@@ -6,7 +6,7 @@
 // - POST /v1/embeddings: 501 — no text-embedding model that runs here ships on npm.
 // - GET /v1/models.
 // - Faults for tests, injected through /__dev/faults: latency, 500, 429 + Retry-After, dropped connections
-//   (before the response or mid-stream), and a "down" switch.
+//   (before the response, mid-stream, or after processing so the acknowledgement is lost), and a "down" switch.
 // - Dedupe by Idempotency-Key: a repeated key replays the first answer and counts as a duplicate, so tests
 //   can prove exactly-once delivery (/__dev/stats).
 // - /__dev/log: every request as it arrived (path, key, bytes, a text sample), to check what left the browser.
@@ -220,7 +220,7 @@ export async function createDevEndpoint(options = {}) {
     if (fault) {
       entry.fault = fault;
       stats.faults++;
-      if (fault.drop === 'before-response') {
+      if (fault.drop === 'before-response' || (fault.drop === 'after-processing' && path !== '/v1/echo')) {
         req.socket.destroy();
         return;
       }
@@ -257,7 +257,19 @@ export async function createDevEndpoint(options = {}) {
       );
     } else if (req.method === 'POST' && path === '/v1/echo') {
       // Plain JSON delivery (the offline outbox's tests use it): acknowledges with the key it saw.
-      answer = send(res, 200, { ok: true, key: key ?? null, bytes: body.length });
+      const ack = { ok: true, key: key ?? null, bytes: body.length };
+      if (fault?.drop === 'after-processing') {
+        // The request takes effect but its acknowledgement is lost: the client must retry with the same key
+        // and be answered from the dedupe table, not processed twice.
+        stats.processed++;
+        if (typeof key === 'string') {
+          answers.set(key, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(ack) });
+        }
+        entry.status = 'processed, connection dropped';
+        req.socket.destroy();
+        return;
+      }
+      answer = send(res, 200, ack);
     } else answer = error(res, 404, `no route ${req.method} ${path}`);
     if (answer) {
       entry.status = answer.status;

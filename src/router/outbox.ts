@@ -191,20 +191,3 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
   };
 }
-
-/** Network state from the browser (navigator.onLine and the online/offline events). */
-export function browserNetwork(target: EventTarget = self): OutboxDeps['network'] {
-  return {
-    online: () => navigator.onLine,
-    onChange(listener) {
-      const on = () => listener(true);
-      const off = () => listener(false);
-      target.addEventListener('online', on);
-      target.addEventListener('offline', off);
-      return () => {
-        target.removeEventListener('online', on);
-        target.removeEventListener('offline', off);
-      };
-    },
-  };
-}

@@ -24,6 +24,9 @@ const SMALL = [
 ];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
+/** Spoken forms of written abbreviations (Whisper writes "Mr.", references say "mister"). */
+const ABBREVIATIONS: Record<string, string> = { mr: 'mister', mrs: 'missus', dr: 'doctor', st: 'saint' };
+
 function numberWords(n: number): string[] {
   if (n < 20) return [SMALL[n]!];
   if (n < 100) return n % 10 ? [TENS[Math.floor(n / 10)]!, SMALL[n % 10]!] : [TENS[n / 10]!];
@@ -38,7 +41,7 @@ export function normaliseWords(text: string): string[] {
     .replace(/[^\p{L}\p{N}\s']/gu, ' ')
     .split(/\s+/)
     .filter(Boolean)
-    .flatMap((w) => (/^\d+$/.test(w) ? numberWords(Number(w)) : [w.replace(/'/g, '')]));
+    .flatMap((w) => (/^\d+$/.test(w) ? numberWords(Number(w)) : [ABBREVIATIONS[w] ?? w.replace(/'/g, '')]));
 }
 
 /** Levenshtein distance over words divided by the reference length (0 = identical). */
