@@ -3,7 +3,6 @@
 // and the tamper-evident audit log.
 import { expect, test, type Page } from '@playwright/test';
 import { AUDIO_SEGMENTS } from './fixtures/timeline';
-// @ts-expect-error: plain ESM script without types
 import { createDevEndpoint } from '../scripts/dev-endpoint/server.mjs';
 
 interface LogEntry {

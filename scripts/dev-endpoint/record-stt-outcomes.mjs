@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { decodeWav } from './wav.mjs';
 import { createWhisper } from './whisper.mjs';
-import { audioFeatures, textFeatures } from './stt-features.mjs';
+import { audioFeatures, confidenceFeatures, textFeatures } from './stt-features.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -83,10 +83,11 @@ const base = createWhisper();
 const rows = [];
 for (const clip of clips) {
   const speech = decodeWav(new Uint8Array(readFileSync(clip.file))).samples;
-  for (const snrDb of [null, 20, 10, 5, 0]) {
+  for (const snrDb of [null, 20, 10, 5, 0, -5]) {
     const samples = mix(speech, snrDb);
     let t = performance.now();
-    const tinyText = (await tiny.transcribe(samples)).text;
+    const draft = await tiny.transcribe(samples);
+    const tinyText = draft.text;
     const tinyMs = performance.now() - t;
     t = performance.now();
     const baseText = (await base.transcribe(samples)).text;
@@ -97,7 +98,11 @@ for (const clip of clips) {
       reference: clip.reference,
       tinyText,
       baseText,
-      features: { ...audioFeatures(samples, 16000), ...textFeatures(tinyText, samples.length / 16000) },
+      features: {
+        ...audioFeatures(samples, 16000),
+        ...textFeatures(tinyText, samples.length / 16000),
+        ...confidenceFeatures(draft.tokenConfidences),
+      },
       tinyMs: Math.round(tinyMs),
       baseMs: Math.round(baseMs),
     };

@@ -263,7 +263,11 @@ export async function createDevEndpoint(options = {}) {
         // and be answered from the dedupe table, not processed twice.
         stats.processed++;
         if (typeof key === 'string') {
-          answers.set(key, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(ack) });
+          answers.set(key, {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(ack),
+          });
         }
         entry.status = 'processed, connection dropped';
         req.socket.destroy();

@@ -40,3 +40,14 @@ export function textFeatures(text, durationS) {
     draftEmpty: words.length === 0 ? 1 : 0,
   };
 }
+
+/** The draft model's probability for each token it emitted (greedy decoding), summarised. */
+export function confidenceFeatures(tokenConfidences) {
+  const c = tokenConfidences.length ? tokenConfidences : [0];
+  const logs = c.map((p) => Math.log(Math.max(p, 1e-6)));
+  return {
+    draftMeanTokenConf: c.reduce((a, b) => a + b, 0) / c.length,
+    draftMinTokenConf: Math.min(...c),
+    draftMeanLogProb: logs.reduce((a, b) => a + b, 0) / logs.length,
+  };
+}

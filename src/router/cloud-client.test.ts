@@ -10,7 +10,6 @@ import {
 } from './cloud-client';
 import type { EndpointConfig } from './endpoint';
 import { privacyStack, recordingClock } from './test-support';
-// @ts-expect-error: plain ESM script without types
 import { createDevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
 interface Dev {

@@ -12,7 +12,6 @@ import { createRouter, type LocalInference } from './router';
 import { chatTask } from './tasks';
 import { privacyStack } from './test-support';
 import { wordErrorRate } from './wer';
-// @ts-expect-error: plain ESM script without types
 import { createDevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
 interface Dev {

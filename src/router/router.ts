@@ -243,7 +243,15 @@ export function createRouter(deps: RouterDeps): Router {
           qos: 'background',
         },
       );
-      await record({ id: decisionId, ts: started, task, route: decision.route, features: feats });
+      // A local answer's outcome is known now: one write instead of two on the hot path.
+      await record({
+        id: decisionId,
+        ts: started,
+        task,
+        route: decision.route,
+        features: feats,
+        ...(decision.route === 'local' ? { outcome: { latencyMs: localMs, cost: 0 } } : {}),
+      });
 
       const topic = options.topic ?? `router.${task}`;
       switch (decision.route) {
@@ -259,7 +267,6 @@ export function createRouter(deps: RouterDeps): Router {
           return { decisionId, decision, queued };
         }
         case 'local':
-          await outcome(decisionId, { latencyMs: localMs, cost: 0 });
           return { decisionId, decision, output: localAnswer!.output, confidence: localAnswer!.confidence };
         case 'cloud': {
           const r = await runCloud(task, input, options, decisionId);

@@ -23,6 +23,9 @@ export const STT_FEATURES = [
   'draftWordsPerS',
   'draftRepetition',
   'draftEmpty',
+  'draftMeanTokenConf',
+  'draftMinTokenConf',
+  'draftMeanLogProb',
 ];
 
 /** The draft "sufficed" when it matches the refinement within this WER (what the router can observe live). */
