@@ -3,36 +3,11 @@
 // and the tamper-evident audit log.
 import { expect, test, type Page } from '@playwright/test';
 import { AUDIO_SEGMENTS } from './fixtures/timeline';
-import { createDevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
 
-interface LogEntry {
-  at: number;
-  path: string;
-  idempotencyKey: string | null;
-  contentType: string;
-  bytes: number;
-  sample: string;
-  duplicate?: boolean;
-  fault?: unknown;
-}
-interface Dev {
-  url: string;
-  stats(): {
-    requests: number;
-    processed: number;
-    duplicates: number;
-    uniqueKeys: number;
-    byPath: Record<string, number>;
-  };
-  log(): LogEntry[];
-  setFaults(f: object): void;
-  reset(): void;
-  close(): Promise<void>;
-}
-
-let dev: Dev;
+let dev: DevEndpoint;
 test.beforeAll(async () => {
-  dev = (await createDevEndpoint({ port: 0 })) as Dev;
+  dev = await createDevEndpoint({ port: 0 });
 });
 test.afterAll(() => dev?.close());
 test.beforeEach(() => dev.reset());

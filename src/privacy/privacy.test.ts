@@ -6,7 +6,7 @@ import { ConsentRevokedError, createConsentStore } from './consent';
 import { createEgressGate, EgressDeniedError, type EgressTarget } from './egress-gate';
 import { declassify, DeclassifyDeniedError, derivedLabel } from './labels';
 import { minimisePayload, redactText } from './minimise';
-import { createDevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
+import { createDevEndpoint, type DevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
 let n = 0;
 const freshDb = (): SentioDb => openDatabase(`privacy-test-${Date.now()}-${n++}`);

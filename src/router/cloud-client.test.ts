@@ -10,19 +10,11 @@ import {
 } from './cloud-client';
 import type { EndpointConfig } from './endpoint';
 import { privacyStack, recordingClock } from './test-support';
-import { createDevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
+import { createDevEndpoint, type DevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
-interface Dev {
-  url: string;
-  stats(): { requests: number; processed: number; duplicates: number; uniqueKeys: number };
-  log(): { idempotencyKey: string | null; fault?: unknown }[];
-  setFaults(f: object): void;
-  reset(): void;
-  close(): Promise<void>;
-}
-let dev: Dev;
+let dev: DevEndpoint;
 beforeAll(async () => {
-  dev = (await createDevEndpoint({ port: 0 })) as Dev;
+  dev = await createDevEndpoint({ port: 0 });
 });
 afterEach(() => dev.reset());
 afterAll(() => dev.close());
@@ -119,6 +111,15 @@ describe('cloud client', () => {
     expect(breaker.state()).toBe('half-open');
     await c.chat(hello, { privacy: 'private' });
     expect(breaker.state()).toBe('closed');
+  });
+
+  it('asks for embeddings and reports the endpoint refusing them as it is, without retrying', async () => {
+    const { c } = await client();
+    await expect(c.embed(['hello'], { privacy: 'private', capability: 'cloud.chat' })).rejects.toMatchObject({
+      name: 'CloudHttpError',
+      status: 501,
+    });
+    expect(dev.stats().requests).toBe(1);
   });
 
   it('times out a silent endpoint', async () => {

@@ -12,19 +12,11 @@ import { createRouter, type LocalInference } from './router';
 import { chatTask } from './tasks';
 import { privacyStack } from './test-support';
 import { wordErrorRate } from './wer';
-import { createDevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
+import { createDevEndpoint, type DevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
-interface Dev {
-  url: string;
-  stats(): { requests: number; processed: number; duplicates: number; uniqueKeys: number };
-  log(): { sample: string }[];
-  setFaults(f: object): void;
-  reset(): void;
-  close(): Promise<void>;
-}
-let dev: Dev;
+let dev: DevEndpoint;
 beforeAll(async () => {
-  dev = (await createDevEndpoint({ port: 0 })) as Dev;
+  dev = await createDevEndpoint({ port: 0 });
 });
 afterEach(() => dev.reset());
 afterAll(() => dev.close());
