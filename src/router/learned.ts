@@ -133,9 +133,27 @@ export interface Evaluation {
   thresholds: Record<string, number>;
 }
 
+function outOfFoldPredictions(
+  rows: readonly Outcome[],
+  features: string[],
+  options: TrainOptions,
+): Map<Outcome, number> {
+  const out = new Map<Outcome, number>();
+  for (const g of new Set(rows.map((r) => r.group))) {
+    const model = trainLogistic(
+      rows.filter((r) => r.group !== g),
+      features,
+      options,
+    );
+    for (const r of rows) if (r.group === g) out.set(r, predictLogistic(model, r.x));
+  }
+  return out;
+}
+
 /**
  * Leave-one-group-out: for each group (a clip and its noisy variants, so that no variant of a test clip is
- * seen in training), train on the rest, calibrate the threshold on the rest, route the held-out rows.
+ * seen in training), train on the rest, calibrate the threshold on the rest (on their own out-of-fold
+ * predictions), route the held-out rows.
  */
 export function evaluateLearnedRouter(
   rows: readonly Outcome[],
@@ -151,7 +169,10 @@ export function evaluateLearnedRouter(
     const test = rows.filter((r) => r.group === g);
     const model = trainLogistic(train, features, options);
     const p = (r: Outcome) => predictLogistic(model, r.x);
-    const t = calibrateThreshold(train, p, target);
+    // Calibrate on out-of-fold probabilities of the training rows: a model's probabilities for rows it was
+    // fitted on are optimistic, and a threshold set on them keeps too much local on new clips.
+    const oof = outOfFoldPredictions(train, features, options);
+    const t = calibrateThreshold(train, (r) => oof.get(r)!, target);
     thresholds[g] = t;
     for (const r of test) decisions.set(r, p(r) >= t);
   }
