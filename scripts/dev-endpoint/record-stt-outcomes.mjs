@@ -120,7 +120,7 @@ writeFileSync(
       rows,
     },
     null,
-    1,
+    2,
   ) + '\n',
 );
 console.log(`${rows.length} clips written to bench/data/stt-outcomes.json`);

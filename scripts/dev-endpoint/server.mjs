@@ -24,7 +24,7 @@ const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers': 'content-type, authorization, idempotency-key',
-  'access-control-expose-headers': 'retry-after, x-sentio-duplicate',
+  'access-control-expose-headers': 'retry-after, x-sentio-duplicate, openai-processing-ms',
   'access-control-max-age': '600',
   // The app is cross-origin isolated (COEP require-corp): its CORS fetches are fine, this is for everything else.
   'cross-origin-resource-policy': 'cross-origin',
@@ -96,6 +96,8 @@ export async function createDevEndpoint(options = {}) {
 
   function send(res, status, body, headers = {}) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
+    // As OpenAI does: how long the server itself worked, so clients can tell network time from compute.
+    if (res.startedAt) headers = { 'openai-processing-ms': String(Date.now() - res.startedAt), ...headers };
     res.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
     res.end(text);
     return { status, headers: { 'content-type': 'application/json', ...headers }, body: text };
@@ -216,6 +218,7 @@ export async function createDevEndpoint(options = {}) {
       return;
     }
     if (faults.latencyMs) await sleep(faults.latencyMs);
+    res.startedAt = Date.now();
     const fault = faults.script.shift();
     if (fault) {
       entry.fault = fault;

@@ -44,15 +44,41 @@ function parseId(id: string): ConsentKey {
   return { capability: id.slice(0, i), endpoint: id.slice(i + 1) };
 }
 
+/** What consent stores of other tabs and workers hear: a revocation there aborts requests here too. */
+export type ConsentMessage =
+  { type: 'consent.granted'; key: ConsentKey } | { type: 'consent.revoked'; key: ConsentKey };
+
+/** A BroadcastChannel, or anything with its shape. */
+export interface ConsentChannel {
+  postMessage(message: ConsentMessage): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<ConsentMessage>) => void): void;
+}
+
 export function createConsentStore(options: {
   db: SentioDb;
   audit?: AuditLog;
   now?: () => number;
+  /** e.g. new BroadcastChannel('sentio.consent'): keeps every thread of the origin in step. */
+  channel?: ConsentChannel;
 }): ConsentStore {
-  const { db, audit } = options;
+  const { db, audit, channel } = options;
   const now = options.now ?? Date.now;
   const granted = new Map<string, AbortController>();
   const listeners = new Set<(key: ConsentKey, granted: boolean) => void>();
+
+  channel?.addEventListener('message', (e) => {
+    const m = e.data;
+    const id = consentId(m.key);
+    if (m.type === 'consent.revoked') {
+      const controller = granted.get(id);
+      granted.delete(id);
+      controller?.abort(new ConsentRevokedError(m.key));
+      emit(m.key, false);
+    } else if (m.type === 'consent.granted' && !granted.has(id)) {
+      granted.set(id, new AbortController());
+      emit(m.key, true);
+    }
+  });
 
   function lookup(key: ConsentKey): AbortController | undefined {
     return granted.get(consentId(key)) ?? granted.get(consentId({ ...key, endpoint: '*' }));
@@ -72,6 +98,7 @@ export function createConsentStore(options: {
       const id = consentId(key);
       await db.consent.put({ key: id, granted: 1, ts: now() });
       if (!granted.has(id)) granted.set(id, new AbortController());
+      channel?.postMessage({ type: 'consent.granted', key });
       await audit?.append({
         what: 'consent.grant',
         capability: key.capability,
@@ -89,6 +116,7 @@ export function createConsentStore(options: {
       // Abort first, before any await: revoking must stop the flow at once, not after a database write.
       granted.delete(id);
       controller?.abort(new ConsentRevokedError(key));
+      channel?.postMessage({ type: 'consent.revoked', key });
       await db.consent.put({ key: id, granted: 0, ts: now() });
       await audit?.append({
         what: 'consent.revoke',

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { createAuditLog, type AuditEntry } from './audit-log';
-import { ConsentRevokedError, createConsentStore } from './consent';
+import { ConsentRevokedError, createConsentStore, type ConsentChannel } from './consent';
 import { createEgressGate, EgressDeniedError, type EgressTarget } from './egress-gate';
 import { declassify, DeclassifyDeniedError, derivedLabel } from './labels';
 import { minimisePayload, redactText } from './minimise';
@@ -91,6 +91,26 @@ describe('audit log', () => {
   });
 });
 
+describe('consent across threads', () => {
+  it('a revocation in one store aborts what another store (another tab) granted', async () => {
+    const db = freshDb();
+    const ca = new BroadcastChannel('consent-test');
+    const cb = new BroadcastChannel('consent-test');
+    const a = createConsentStore({ db, channel: ca as ConsentChannel });
+    const b = createConsentStore({ db, channel: cb as ConsentChannel });
+    const key = { capability: 'cloud.chat', endpoint: 'dev' };
+    await a.grant(key);
+    await expect.poll(() => b.isGranted(key)).toBe(true);
+    const signal = b.signal(key);
+    await a.revoke(key);
+    await expect.poll(() => signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(ConsentRevokedError);
+    expect(b.isGranted(key)).toBe(false);
+    ca.close();
+    cb.close();
+  });
+});
+
 describe('minimisation and redaction', () => {
   it('drops media, local-labelled parts and named fields', () => {
     const m = minimisePayload(
@@ -140,12 +160,7 @@ describe('labels', () => {
 });
 
 describe('egress gate against the dev endpoint', () => {
-  let endpoint: {
-    url: string;
-    log(): { path: string; sample: string }[];
-    close(): Promise<void>;
-    setFaults(f: object): void;
-  };
+  let endpoint: DevEndpoint;
   beforeAll(async () => {
     endpoint = await createDevEndpoint({ port: 0 });
   });

@@ -94,7 +94,7 @@ export interface CloudClient {
   ): Promise<{ text: string; latencyMs: number; attempts: number }>;
   /** Raw JSON POST with the same retry and breaker machinery (the offline outbox uses it). */
   postJson(path: string, body: unknown, options: CallOptions & { what: string }): Promise<unknown>;
-  /** Median of recent successful round trips (time to response headers), ms. */
+  /** Median of recent successful round trips (time to response headers less server processing), ms. */
   rttMs(): number | undefined;
 }
 
@@ -168,7 +168,10 @@ export function createCloudClient(deps: CloudClientDeps): CloudClient {
         });
         status = response.status;
         if (response.ok) {
-          rtts.push(clock.now() - started);
+          // Network round trip: time to the headers less the server's own work when it says how long that was
+          // (OpenAI's openai-processing-ms); a transcription's compute is not network latency.
+          const processing = Number(response.headers.get('openai-processing-ms'));
+          rtts.push(Math.max(0, clock.now() - started - (Number.isFinite(processing) ? processing : 0)));
           if (rtts.length > 20) rtts.shift();
           const value = await ex.consume(response, () => (progressed = true));
           breaker.success();
