@@ -77,6 +77,7 @@ runBench(async (progress) => {
   );
   const firstHybrid: number[] = [];
   const refinedHybrid: number[] = [];
+  const refinedSpeculative: number[] = [];
   const cloud: number[] = [];
   for (let rep = -1; rep < REPS; rep++) {
     for (const c of clips) {
@@ -89,12 +90,17 @@ runBench(async (progress) => {
       if (!(await h.refined)) throw new Error(`refinement of ${c.id} failed`);
       const refined = performance.now() - t;
       t = performance.now();
+      const sp = await hybrid.router.infer('speech.transcribe', { ...c }, { privacy, speculate: true });
+      if (!(await sp.refined)) throw new Error(`speculative refinement of ${c.id} failed`);
+      const speculativeMs = performance.now() - t;
+      t = performance.now();
       const o = await cloudOnly.router.infer('speech.transcribe', { ...c }, { privacy });
       const cloudMs = performance.now() - t;
       if (o.decision.route !== 'cloud') throw new Error(`expected cloud, got ${o.decision.code}`);
       if (rep >= 0) {
         firstHybrid.push(first);
         refinedHybrid.push(refined);
+        refinedSpeculative.push(speculativeMs);
         cloud.push(cloudMs);
       }
     }
@@ -112,6 +118,13 @@ runBench(async (progress) => {
       'router-hybrid',
       'time to refined answer: hybrid vs cloud-only, median ms',
       median(refinedHybrid),
+      compare(
+        'router-hybrid',
+        'time to refined answer: speculative hybrid (cloud starts with local) vs cloud-only, median ms',
+        median(refinedSpeculative),
+        median(cloud),
+        'ms',
+      ),
       median(cloud),
       'ms',
     ),

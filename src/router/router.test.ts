@@ -29,7 +29,8 @@ const local: LocalInference = {
   supports: (task) => task === 'chat',
   estimateLatencyMs: () => 30,
   run: async (_task, input) => {
-    const { text, confidence } = input as { text: string; confidence: number };
+    const { text, confidence, delayMs } = input as { text: string; confidence: number; delayMs?: number };
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     return { output: { text: `local draft: ${text}` }, confidence };
   },
 };
@@ -145,6 +146,34 @@ describe('router', () => {
     expect(refined.privacy).toBe('private');
     expect((merged!.output as { text: string }).text).toMatch(/Development endpoint/);
     expect(merged!.agreement).toBeLessThan(0.5);
+  });
+
+  it('speculation: the cloud call starts while the local model still runs, and is aborted when local suffices', async () => {
+    const { router, chatInput, gate } = await setup();
+    const r = await router.infer(
+      'chat',
+      { ...chatInput('slow local', 0.7), delayMs: 200 },
+      { privacy: 'private', speculate: true },
+    );
+    expect(r.decision.route).toBe('hybrid');
+    const localDone = Date.now();
+    expect(await r.refined).not.toBeNull();
+    expect(dev.log()).toHaveLength(1);
+    expect(dev.log()[0]!.at).toBeLessThan(localDone - 100); // sent during the local run, not after it
+
+    dev.reset();
+    dev.setFaults({ latencyMs: 400 });
+    const sure = await router.infer(
+      'chat',
+      { ...chatInput('confident', 0.95), delayMs: 50 },
+      { privacy: 'private', speculate: true },
+    );
+    expect(sure.decision.code).toBe('confident-local');
+    await expect.poll(() => gate.inFlight()).toBe(0);
+    expect(dev.log()).toHaveLength(1); // it had started…
+    const noSpeculation = await router.infer('chat', chatInput('confident', 0.95), { privacy: 'private' });
+    expect(noSpeculation.decision.code).toBe('confident-local');
+    expect(dev.log()).toHaveLength(1); // …and without speculate nothing is sent at all
   });
 
   it('hybrid: a failing refinement leaves the draft standing and says why', async () => {

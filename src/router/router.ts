@@ -62,6 +62,8 @@ export interface InferOptions {
   /** Extra features of the input for the learned router (duration, noise, …). */
   features?: Record<string, number>;
   onDelta?: (text: string) => void;
+  /** Start the cloud call while the local model runs, when only its confidence can keep the answer local. */
+  speculate?: boolean;
 }
 
 export interface InferResult {
@@ -196,6 +198,7 @@ export function createRouter(deps: RouterDeps): Router {
       let decision = decideRoute(inputs, policy);
       let localAnswer: LocalAnswer | undefined;
       let localMs = 0;
+      let speculative: { promise: ReturnType<typeof runCloud>; controller: AbortController } | undefined;
       // Run the local model unless the decision is already cloud-only, deferred or dropped: its confidence
       // is an input of the policy (seed §14: "run local classifier fast").
       if (
@@ -205,6 +208,18 @@ export function createRouter(deps: RouterDeps): Router {
           CONFIDENCE_CODES.has(decision.code) ||
           decision.code === 'confident-local')
       ) {
+        // Speculation (seed §6): when only the local confidence stands between us and the cloud, start the
+        // cloud call now, so a hybrid refinement costs max(local, cloud) instead of their sum. Aborted if the
+        // local answer turns out good enough (the endpoint may still bill a started request: opt-in).
+        if (options.speculate && cloud && decision.code === 'low-confidence-cloud') {
+          const controller = new AbortController();
+          const signal = options.signal
+            ? AbortSignal.any([options.signal, controller.signal])
+            : controller.signal;
+          const promise = runCloud(task, input, { ...options, signal }, decisionId);
+          promise.catch(() => undefined); // handled where it is awaited, or deliberately dropped
+          speculative = { promise, controller };
+        }
         const t = clock.now();
         localAnswer = await local!.run(task, input, options.signal ? { signal: options.signal } : {});
         localMs = clock.now() - t;
@@ -219,7 +234,7 @@ export function createRouter(deps: RouterDeps): Router {
           };
         }
       }
-      const feats = features(inputs, options);
+      const feats = { ...features(inputs, options), speculative: !!speculative };
       if (deps.learned && localAnswer && CONFIDENCE_CODES.has(decision.code)) {
         const p = deps.learned.predict(feats);
         if (p >= deps.learned.threshold) {
@@ -253,6 +268,9 @@ export function createRouter(deps: RouterDeps): Router {
         ...(decision.route === 'local' ? { outcome: { latencyMs: localMs, cost: 0 } } : {}),
       });
 
+      if (speculative && decision.route !== 'cloud' && decision.route !== 'hybrid') {
+        speculative.controller.abort(new Error(`speculative cloud call not needed: ${decision.code}`));
+      }
       const topic = options.topic ?? `router.${task}`;
       switch (decision.route) {
         case 'drop':
@@ -269,7 +287,7 @@ export function createRouter(deps: RouterDeps): Router {
         case 'local':
           return { decisionId, decision, output: localAnswer!.output, confidence: localAnswer!.confidence };
         case 'cloud': {
-          const r = await runCloud(task, input, options, decisionId);
+          const r = await (speculative?.promise ?? runCloud(task, input, options, decisionId));
           await outcome(decisionId, {
             latencyMs: r.latencyMs,
             cost: r.cost,
@@ -287,7 +305,7 @@ export function createRouter(deps: RouterDeps): Router {
               confidence: draft.confidence,
             },
           );
-          const refined = runCloud(task, input, options, decisionId).then(
+          const refined = (speculative?.promise ?? runCloud(task, input, options, decisionId)).then(
             async (r) => {
               const merged = mergeAnswers(draft, r);
               bus.publish(
