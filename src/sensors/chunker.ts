@@ -12,7 +12,8 @@ export interface Chunker {
 }
 
 export function createChunker(size: number): Chunker {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a whole number ≥ 1 (got ${size})`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`chunk size must be a whole number ≥ 1 (got ${size})`);
   let current = new Float32Array(size);
   let filled = 0;
   return {

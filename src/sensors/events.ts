@@ -21,6 +21,7 @@ export type ErrorReason =
   | 'insecure-context'
   | 'audio-suspended'
   | 'capture-failed'
+  | 'consumer-failed' // a frame/chunk consumer threw while handling
   | 'unknown';
 
 export interface SensorStopped {
@@ -164,7 +165,11 @@ export interface SensorEventMap {
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error || (typeof e === 'object' && e !== null && 'name' in e && 'message' in e)) {
     const err = e as Error;
-    return { name: String(err.name), message: String(err.message), ...(err.stack ? { stack: err.stack } : {}) };
+    return {
+      name: String(err.name),
+      message: String(err.message),
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
   }
   return { name: 'Error', message: String(e) };
 }

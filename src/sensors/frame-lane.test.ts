@@ -52,7 +52,9 @@ describe('frame lane', () => {
       if (m.seq === 0) await new Promise<void>((r) => (unblock = r));
     });
     const released: number[] = [];
-    const sender = createFrameSender<ArrayBuffer>(a, { release: (f) => released.push(new Uint8Array(f)[0]!) });
+    const sender = createFrameSender<ArrayBuffer>(a, {
+      release: (f) => released.push(new Uint8Array(f)[0]!),
+    });
     expect(sender.offer(frame(0), meta(0))).toBe('sent');
     await until(() => handled.length === 1);
     for (let i = 1; i <= 5; i++) expect(sender.offer(frame(i), meta(i))).toBe('pending');
@@ -126,7 +128,9 @@ describe('frame lane', () => {
     let reason = '';
     createFrameReceiver<ArrayBuffer>(b, () => new Promise(() => {}), { onClose: (r) => (reason = r) });
     const released: number[] = [];
-    const sender = createFrameSender<ArrayBuffer>(a, { release: (f) => released.push(new Uint8Array(f)[0]!) });
+    const sender = createFrameSender<ArrayBuffer>(a, {
+      release: (f) => released.push(new Uint8Array(f)[0]!),
+    });
     sender.offer(frame(1), meta(1));
     sender.offer(frame(2), meta(2));
     sender.close('camera stopped');

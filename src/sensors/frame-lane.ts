@@ -88,7 +88,11 @@ export function createFrameSender<F extends LaneFrame>(
   const send = (frame: F, meta: Omit<FrameMeta, 'dropped'>) => {
     credits--;
     stats.sent++;
-    const message: ToConsumerMessage<F> = { type: 'lane.frame', meta: { ...meta, dropped: stats.dropped }, frame };
+    const message: ToConsumerMessage<F> = {
+      type: 'lane.frame',
+      meta: { ...meta, dropped: stats.dropped },
+      frame,
+    };
     port.postMessage(message, [frame]);
   };
 
@@ -216,7 +220,8 @@ export function createFrameReceiver<F extends LaneFrame>(
         return;
       default: {
         stats.malformed++;
-        const what = typeof m === 'object' && m !== null ? JSON.stringify((m as { type?: unknown }).type) : typeof m;
+        const what =
+          typeof m === 'object' && m !== null ? JSON.stringify((m as { type?: unknown }).type) : typeof m;
         reply({
           type: 'lane.error',
           error: serializeError(new FrameLaneError(`frame lane got a message of unknown type ${what}`)),

@@ -8,8 +8,10 @@ export interface ExplainedMediaError {
 }
 
 export function explainMediaError(kind: 'camera' | 'microphone', e: unknown): ExplainedMediaError {
-  const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
-  const detail = typeof e === 'object' && e !== null && 'message' in e ? String((e as Error).message) : String(e);
+  const name =
+    typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+  const detail =
+    typeof e === 'object' && e !== null && 'message' in e ? String((e as Error).message) : String(e);
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
@@ -19,7 +21,10 @@ export function explainMediaError(kind: 'camera' | 'microphone', e: unknown): Ex
       };
     case 'NotFoundError':
     case 'DevicesNotFoundError':
-      return { reason: 'no-device', message: `no ${kind} was found (none plugged in, or the chosen one is gone)` };
+      return {
+        reason: 'no-device',
+        message: `no ${kind} was found (none plugged in, or the chosen one is gone)`,
+      };
     case 'NotReadableError':
     case 'TrackStartError':
     case 'AbortError':
@@ -35,7 +40,10 @@ export function explainMediaError(kind: 'camera' | 'microphone', e: unknown): Ex
       };
     }
     case 'SecurityError':
-      return { reason: 'insecure-context', message: `${kind} access needs a secure context (https or localhost)` };
+      return {
+        reason: 'insecure-context',
+        message: `${kind} access needs a secure context (https or localhost)`,
+      };
     case 'TypeError':
       return { reason: 'unsupported', message: `invalid ${kind} request: ${detail}` };
     default:

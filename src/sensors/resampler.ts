@@ -62,7 +62,8 @@ export function createResampler(options: ResamplerOptions): Resampler {
   const { inputRate, outputRate, passband = 0.875, attenuationDb = 90 } = options;
   checkRate(inputRate, 'inputRate');
   checkRate(outputRate, 'outputRate');
-  if (!(passband > 0 && passband < 1)) throw new ResamplerError(`passband must be in (0, 1) (got ${passband})`);
+  if (!(passband > 0 && passband < 1))
+    throw new ResamplerError(`passband must be in (0, 1) (got ${passband})`);
   const g = gcd(inputRate, outputRate);
   // Output n sits at input position n·M/L: phase p = (n·M) mod L selects one row of the table.
   const L = outputRate / g;
