@@ -11,14 +11,21 @@ export const isolationHeaders = {
 
 const root = import.meta.dirname;
 
-/** Benchmark pages are built only in `--mode bench`, so they never ship in the app. */
-function benchPages(): Record<string, string> {
-  const dir = resolve(root, 'bench');
+/** Benchmark pages (`--mode bench`) and e2e test pages (`--mode e2e`) are never built into the app. */
+function pagesIn(folder: string): Record<string, string> {
+  const dir = resolve(root, folder);
   return Object.fromEntries(
     readdirSync(dir)
       .filter((f) => f.endsWith('.html'))
-      .map((f) => [`bench/${f.replace(/\.html$/, '')}`, resolve(dir, f)]),
+      .map((f) => [`${folder}/${f.replace(/\.html$/, '')}`, resolve(dir, f)]),
   );
+}
+
+function inputs(mode: string): Record<string, string> {
+  const app = { index: resolve(root, 'index.html') };
+  if (mode === 'bench') return pagesIn('bench');
+  if (mode === 'e2e') return { ...app, ...pagesIn('e2e/pages') };
+  return app;
 }
 
 export default defineConfig(({ mode }) => ({
@@ -36,7 +43,7 @@ export default defineConfig(({ mode }) => ({
     target: 'es2022',
     outDir: mode === 'bench' ? 'dist-bench' : 'dist',
     rolldownOptions: {
-      input: mode === 'bench' ? benchPages() : { index: resolve(root, 'index.html') },
+      input: inputs(mode),
     },
   },
 }));

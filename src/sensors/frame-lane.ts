@@ -177,8 +177,11 @@ export interface FrameReceiver {
 }
 
 /**
- * Consumer side. `handler` owns the frame while it runs; the frame is released when the handler settles
- * (so the camera's buffer pool is not starved), then a credit goes back. A throwing handler costs that
+ * Consumer side. `handler` owns the frame while it runs and should `close()` it as soon as it has what it
+ * needs (say, after making its input tensor): camera frames come from a small buffer pool, and a consumer
+ * that holds each frame for its whole run starves the camera (measured with the fake camera: a 250 ms
+ * consumer holding its frame cut capture from 15 to ~4 fps; closing first kept 15 fps, newest wins).
+ * The frame is released anyway when the handler settles (closing twice is harmless), then a credit goes back. A throwing handler costs that
  * frame only: the error is reported to the sender as data and the credit is still returned.
  */
 export function createFrameReceiver<F extends LaneFrame>(

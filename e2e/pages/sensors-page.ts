@@ -1,0 +1,120 @@
+// Test page for the sensors e2e specs: wires the real sensors to the real in-thread bus and exposes a small
+// control surface on `window.__sensors` for Playwright. Events are recorded as they arrive on the bus
+// (audio samples reduced to their RMS so the page does not hoard audio).
+import { createLocalBus } from '../../src/bus/local-bus';
+import { policies } from '../../src/bus/policy';
+import type { SentioEvent } from '../../src/events/event';
+import { createCamera, type Camera, type CameraOptions } from '../../src/sensors/camera';
+import type { LaneEndpoint } from '../../src/sensors/endpoint';
+import type { AudioChunk } from '../../src/sensors/events';
+import { rmsOf } from '../../src/sensors/level-meter';
+import { createMicrophone, type Microphone, type MicrophoneOptions } from '../../src/sensors/microphone';
+import { createNetworkSensor } from '../../src/sensors/network';
+import { createVisibilitySensor } from '../../src/sensors/visibility';
+import type { FromProbeMessage, ProbedFrame, ToProbeMessage } from './probe-protocol';
+
+export interface RecordedEvent {
+  topic: string;
+  ts: number;
+  privacy: string;
+  receivedAt: number;
+  payload: unknown;
+}
+
+const bus = createLocalBus({ name: 'e2e.sensors' });
+const events: RecordedEvent[] = [];
+bus.subscribe(
+  '>',
+  (e: SentioEvent) => {
+    const payload =
+      e.topic.endsWith('.chunk') && e.topic.startsWith('audio.')
+        ? (() => {
+            const c = e.payload as AudioChunk;
+            return {
+              seq: c.seq,
+              ts: c.ts,
+              length: c.samples.length,
+              sampleRate: c.sampleRate,
+              rms: rmsOf(c.samples),
+            };
+          })()
+        : e.payload;
+    events.push({ topic: e.topic, ts: e.ts, privacy: e.privacy, receivedAt: Date.now(), payload });
+  },
+  { policy: policies.dropOldest(100_000) },
+);
+
+let camera: Camera | null = null;
+let microphone: Microphone | null = null;
+let probe: Worker | null = null;
+/** For each frame the camera transferred: was the page's handle detached right after postMessage? */
+const detachedAfterSend: boolean[] = [];
+
+/** Wraps a lane port to look at what the camera transferred, right after it was posted. */
+function inspecting(port: MessagePort): LaneEndpoint {
+  return {
+    postMessage(message, transfer) {
+      port.postMessage(message, transfer);
+      for (const t of transfer) {
+        if (t instanceof VideoFrame) detachedAfterSend.push(t.format === null && t.codedWidth === 0);
+        else if (t instanceof ImageBitmap) detachedAfterSend.push(t.width === 0 && t.height === 0);
+      }
+    },
+    addEventListener: (type, fn) => port.addEventListener(type, fn),
+    removeEventListener: (type, fn) => port.removeEventListener(type, fn),
+    start: () => port.start(),
+    close: () => port.close(),
+  };
+}
+
+const api = {
+  events: (prefix = '') => events.filter((e) => e.topic.startsWith(prefix)),
+  clearEvents: () => void events.splice(0),
+  async startCamera(options: Omit<CameraOptions, 'bus'> & { busyMs?: number }) {
+    camera?.stop();
+    probe?.terminate();
+    camera = createCamera({ ...options, bus });
+    probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
+    const channel = new MessageChannel();
+    camera.connect(inspecting(channel.port1));
+    probe.postMessage(
+      { type: 'probe.lane', port: channel.port2, busyMs: options.busyMs ?? 0 } satisfies ToProbeMessage,
+      [channel.port2],
+    );
+    return camera.start();
+  },
+  restartCamera: () => camera!.start(),
+  stopCamera: () => camera?.stop(),
+  stopCameraTrack: () => camera?.track?.stop(),
+  cameraStats: () => camera?.stats(),
+  detachedAfterSend: () => [...detachedAfterSend],
+  probeFrames(): Promise<{ frames: ProbedFrame[]; closedReason: string | null }> {
+    const w = probe!;
+    return new Promise((resolve) => {
+      w.onmessage = (e: MessageEvent<FromProbeMessage>) => resolve(e.data);
+      w.postMessage({ type: 'probe.report' } satisfies ToProbeMessage);
+    });
+  },
+  async startMicrophone(options: Omit<MicrophoneOptions, 'bus'>) {
+    microphone?.stop();
+    microphone = createMicrophone({ ...options, bus });
+    return microphone.start();
+  },
+  restartMicrophone: () => microphone!.start(),
+  stopMicrophone: () => microphone?.stop(),
+  stopMicrophoneTrack: () => microphone?.track?.stop(),
+  microphoneStats: () => microphone?.stats(),
+  startDeviceSignals() {
+    createNetworkSensor({ bus });
+    createVisibilitySensor({ bus });
+  },
+};
+
+export type SensorsPageApi = typeof api;
+declare global {
+  interface Window {
+    __sensors: SensorsPageApi;
+  }
+}
+window.__sensors = api;
+document.getElementById('status')!.textContent = 'ready';
