@@ -117,4 +117,20 @@ declare global {
   }
 }
 window.__sensors = api;
-document.getElementById('status')!.textContent = 'ready';
+const status = document.getElementById('status')!;
+
+// `?autostart=microphone` starts capture from the page's own script. Playwright's evaluate() runs with a user
+// gesture, which would satisfy the autoplay policy and hide what this start path does without one.
+if (new URLSearchParams(location.search).get('autostart') === 'microphone') {
+  const render = () => {
+    const errors = events
+      .filter((e) => e.topic === 'sensor.error')
+      .map((e) => (e.payload as { reason: string }).reason);
+    const chunks = events.filter((e) => e.topic === 'audio.main.chunk').length;
+    status.textContent = `microphone ${microphone?.stats().state}; errors: ${errors.join(',') || 'none'}; chunks: ${chunks}`;
+  };
+  setInterval(render, 100);
+  void api.startMicrophone({ resumeTimeoutMs: 300 }).then(render);
+} else {
+  status.textContent = 'ready';
+}

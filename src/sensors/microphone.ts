@@ -171,6 +171,15 @@ export function createMicrophone(options: MicrophoneOptions): Microphone {
       return fail('unsupported', 'this browser has no AudioWorklet');
     state = 'starting';
     const gen = ++generation;
+    // Created before the first await: when start() runs in a click handler, the context is made inside the
+    // gesture (Safari only lets a context start there; after `await getUserMedia` the gesture is gone).
+    let context: AudioContext;
+    try {
+      context = options.contextRate ? new AudioContext({ sampleRate: options.contextRate }) : new AudioContext();
+    } catch (e) {
+      return fail('unsupported', `an AudioContext could not be created: ${String(e)}`, e);
+    }
+    ctx = context;
     const audio: MediaTrackConstraints = {};
     if (deviceId) audio.deviceId = { exact: deviceId };
     if (options.echoCancellation !== undefined) audio.echoCancellation = options.echoCancellation;
@@ -193,10 +202,6 @@ export function createMicrophone(options: MicrophoneOptions): Microphone {
     track = t;
     deviceId = t.getSettings().deviceId ?? deviceId;
     try {
-      const context = options.contextRate
-        ? new AudioContext({ sampleRate: options.contextRate })
-        : new AudioContext();
-      ctx = context;
       await context.audioWorklet.addModule(workletUrl);
       if (gen !== generation) return false;
       const processorOptions: CaptureProcessorOptions = { outputRate: OUTPUT_RATE, chunkSize };
@@ -237,7 +242,6 @@ export function createMicrophone(options: MicrophoneOptions): Microphone {
       if (t.readyState === 'ended') void endedMidStream(gen);
     }, options.watchdogMs ?? 250);
 
-    const context = ctx!;
     if (context.state !== 'running') {
       const timeout = options.resumeTimeoutMs ?? 500;
       await Promise.race([context.resume(), new Promise((r) => setTimeout(r, timeout))]);
