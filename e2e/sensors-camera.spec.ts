@@ -127,4 +127,38 @@ test.describe('camera', () => {
     const meta = await eventsOf(page, 'camera.front.frame');
     expect((meta.at(-1)!.payload as { dropped: number }).dropped).toBeGreaterThan(20);
   });
+
+  test('device choice and switching: the same consumer keeps getting frames; a missing device is an error', async ({
+    page,
+  }) => {
+    expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15 }))).toBe(true);
+    const devices = await page.evaluate(async () =>
+      (await window.__sensors.listCameras()).map((d) => ({ id: d.deviceId, label: d.label })),
+    );
+    expect(devices.length).toBeGreaterThan(0);
+    expect(devices[0]!.label).toMatch(/camera\.y4m/); // the fake camera is labelled with its file
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length)
+      .toBeGreaterThan(5);
+
+    expect(await page.evaluate((id) => window.__sensors.switchCamera(id), devices[0]!.id)).toBe(true);
+    const stopped = await eventsOf(page, 'sensor.stopped');
+    expect(stopped.map((e) => (e.payload as { reason: string }).reason)).toEqual(['replaced']);
+    const started = await eventsOf(page, 'sensor.started');
+    expect(started.length).toBe(2);
+    expect(started[1]!.payload).toMatchObject({ deviceId: devices[0]!.id });
+    const before = (await page.evaluate(() => window.__sensors.probeFrames())).frames.length;
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length)
+      .toBeGreaterThan(before + 5);
+
+    expect(await page.evaluate(() => window.__sensors.switchCamera('no-such-camera'))).toBe(false);
+    const [error] = await eventsOf(page, 'sensor.error');
+    expect(error!.payload).toMatchObject({
+      sensor: 'camera.front',
+      reason: 'overconstrained',
+      message: /deviceId/,
+    });
+    expect(await page.evaluate(() => window.__sensors.cameraStats()!.state)).toBe('failed');
+  });
 });

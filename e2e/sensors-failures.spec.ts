@@ -55,6 +55,30 @@ test.describe('sensor failures', () => {
     }
   });
 
+  test('permission revoked mid-stream → sensor.stopped(permission-revoked) for camera and microphone', async ({
+    baseURL,
+  }) => {
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [...BASE_ARGS, ...FAKE_MEDIA_ARGS],
+    });
+    try {
+      const page = await pageIn(browser, baseURL);
+      await page.context().grantPermissions(['camera', 'microphone'], { origin: baseURL! });
+      expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15 }))).toBe(true);
+      expect(await page.evaluate(() => window.__sensors.startMicrophone({}))).toBe(true);
+      await expect.poll(async () => (await eventsOf(page, 'audio.main.chunk')).length).toBeGreaterThan(5);
+      await page.context().clearPermissions();
+      const camera = await waitForEvent(page, 'sensor.stopped', { sensor: 'camera.front' });
+      const mic = await waitForEvent(page, 'sensor.stopped', { sensor: 'microphone.main' });
+      expect(camera.payload).toMatchObject({ reason: 'permission-revoked', message: /revoked/ });
+      expect(mic.payload).toMatchObject({ reason: 'permission-revoked' });
+      await stillRunning(page);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('camera track stopped mid-stream → sensor.stopped(track-ended), then restart delivers frames', async ({
     page,
   }) => {

@@ -84,6 +84,8 @@ const api = {
     return camera.start();
   },
   restartCamera: () => camera!.start(),
+  switchCamera: (deviceId: string) => camera!.switchTo(deviceId),
+  listCameras: () => camera!.listDevices(),
   stopCamera: () => camera?.stop(),
   stopCameraTrack: () => camera?.track?.stop(),
   cameraStats: () => camera?.stats(),

@@ -40,6 +40,10 @@ describe('classifyTrackEnd', () => {
     expect((await classifyTrackEnd('camera', 'a', devices(['a']), perms('granted'))).reason).toBe(
       'track-ended',
     );
+    // Chromium after a revocation: permission reads "prompt" and devices are listed with blank ids.
+    expect((await classifyTrackEnd('camera', 'a', devices(['']), perms('prompt'))).reason).toBe(
+      'permission-revoked',
+    );
     const broken = { query: async () => Promise.reject(new TypeError('no such permission')) };
     expect((await classifyTrackEnd('camera', undefined, undefined, broken)).reason).toBe('track-ended');
   });

@@ -175,7 +175,9 @@ export function createMicrophone(options: MicrophoneOptions): Microphone {
     // gesture (Safari only lets a context start there; after `await getUserMedia` the gesture is gone).
     let context: AudioContext;
     try {
-      context = options.contextRate ? new AudioContext({ sampleRate: options.contextRate }) : new AudioContext();
+      context = options.contextRate
+        ? new AudioContext({ sampleRate: options.contextRate })
+        : new AudioContext();
     } catch (e) {
       return fail('unsupported', `an AudioContext could not be created: ${String(e)}`, e);
     }

@@ -1,5 +1,5 @@
 // `device.network`: online/offline and, where the browser has navigator.connection, the connection type.
-// Published once at start and on every change.
+// Published once at start and whenever it changes.
 import type { Bus } from '../bus/types';
 import type { NetworkState } from './events';
 import { listen, type Listenable, type SensorHandle } from './sensor-handle';
@@ -32,7 +32,15 @@ export function readNetwork(nav: { onLine: boolean; connection?: ConnectionLike 
 export function createNetworkSensor(options: NetworkSensorOptions): SensorHandle {
   const win = options.window ?? globalThis;
   const nav = options.navigator ?? (globalThis.navigator as NetworkSensorOptions['navigator'] & object);
-  const publish = () => options.bus.publish('device.network', readNetwork(nav), { qos: 'realtime' });
+  // The window's online/offline and the connection's change often fire together for one transition.
+  let last = '';
+  const publish = () => {
+    const state = readNetwork(nav);
+    const key = JSON.stringify(state);
+    if (key === last) return;
+    last = key;
+    options.bus.publish('device.network', state, { qos: 'realtime' });
+  };
   const offWindow = listen(win, ['online', 'offline'], publish);
   const offConnection = nav.connection ? listen(nav.connection, ['change'], publish) : () => {};
   publish();

@@ -21,23 +21,28 @@ async function permissionState(
   }
 }
 
+const revoked = (kind: string): TrackEnd => ({
+  reason: 'permission-revoked',
+  message: `${kind} permission was revoked while it was in use`,
+});
+
 export async function classifyTrackEnd(
   kind: 'camera' | 'microphone',
   deviceId: string | undefined,
   media: Pick<MediaDevices, 'enumerateDevices'> | undefined,
   permissions: PermissionsLike | undefined = globalThis.navigator?.permissions,
 ): Promise<TrackEnd> {
-  if ((await permissionState(kind, permissions)) === 'denied') {
-    return { reason: 'permission-revoked', message: `${kind} permission was revoked while it was in use` };
-  }
+  if ((await permissionState(kind, permissions)) === 'denied') return revoked(kind);
   if (deviceId && media) {
     try {
       const want = kind === 'camera' ? 'videoinput' : 'audioinput';
-      const present = (await media.enumerateDevices()).some(
-        (d) => d.kind === want && d.deviceId === deviceId,
-      );
-      if (!present)
+      const devices = (await media.enumerateDevices()).filter((d) => d.kind === want);
+      // Without media permission the browser lists devices with blank ids (measured in Chromium after a
+      // revocation, whose permission state then reads "prompt", not "denied").
+      if (devices.length > 0 && devices.every((d) => d.deviceId === '')) return revoked(kind);
+      if (!devices.some((d) => d.deviceId === deviceId)) {
         return { reason: 'device-unplugged', message: `the ${kind} was unplugged or disappeared` };
+      }
     } catch {
       // Cannot tell: fall through to the generic reason.
     }
