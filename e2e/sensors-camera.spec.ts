@@ -1,6 +1,6 @@
 // Camera frames from the fake camera (a face photo and a no-face photo, 2 s each at 15 fps) arrive in a
 // dedicated worker by transfer, at the requested rate, with the fixture's pixels.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { CAMERA, VIDEO_SEGMENTS } from './fixtures/timeline';
 import { distance, eventsOf, fixtureColours, openSensorsPage } from './sensors-helpers';
 import type { ProbedFrame } from './pages/probe-protocol';
@@ -31,7 +31,7 @@ function innerRuns(xs: boolean[]): number[] {
   return runs.slice(1);
 }
 
-async function recordFrames(page: import('@playwright/test').Page, ms: number) {
+async function recordFrames(page: Page, ms: number) {
   await page.waitForTimeout(ms);
   return page.evaluate(() => window.__sensors.probeFrames());
 }
@@ -160,5 +160,25 @@ test.describe('camera', () => {
       message: /deviceId/,
     });
     expect(await page.evaluate(() => window.__sensors.cameraStats()!.state)).toBe('failed');
+  });
+
+  test('a consumer that throws on every frame: one sensor.error, capture and metadata go on', async ({
+    page,
+  }) => {
+    expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15, throwing: true }))).toBe(
+      true,
+    );
+    await expect.poll(async () => (await eventsOf(page, 'camera.front.frame')).length).toBeGreaterThan(30);
+    const errors = await eventsOf(page, 'sensor.error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.payload).toMatchObject({
+      sensor: 'camera.front',
+      reason: 'consumer-failed',
+      message: /probe cannot handle frame 0/,
+      error: { name: 'TypeError' },
+    });
+    const stats = await page.evaluate(() => window.__sensors.cameraStats()!);
+    expect(stats.state).toBe('running');
+    expect(stats.consumers[0]!.consumerErrors).toBeGreaterThan(20);
   });
 });

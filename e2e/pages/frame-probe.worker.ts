@@ -36,6 +36,7 @@ self.onmessage = (e: MessageEvent<ToProbeMessage>) => {
             mean: meanColour(frame),
             kind: frame instanceof VideoFrame ? 'VideoFrame' : 'ImageBitmap',
           });
+          if (m.throwing) throw new TypeError(`probe cannot handle frame ${meta.seq}`);
           // Like a model that has made its input tensor: the camera's buffer goes back before the slow part.
           frame.close();
           if (m.busyMs > 0) {

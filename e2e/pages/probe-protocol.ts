@@ -16,7 +16,7 @@ export interface ProbedFrame {
 }
 
 export interface ToProbe {
-  'probe.lane': { port: MessagePort; busyMs: number };
+  'probe.lane': { port: MessagePort; busyMs: number; throwing: boolean };
   'probe.report': Record<never, never>;
 }
 export interface FromProbe {

@@ -70,7 +70,7 @@ function inspecting(port: MessagePort): LaneEndpoint {
 const api = {
   events: (prefix = '') => events.filter((e) => e.topic.startsWith(prefix)),
   clearEvents: () => void events.splice(0),
-  async startCamera(options: Omit<CameraOptions, 'bus'> & { busyMs?: number }) {
+  async startCamera(options: Omit<CameraOptions, 'bus'> & { busyMs?: number; throwing?: boolean }) {
     camera?.stop();
     probe?.terminate();
     camera = createCamera({ ...options, bus });
@@ -78,7 +78,12 @@ const api = {
     const channel = new MessageChannel();
     camera.connect(inspecting(channel.port1));
     probe.postMessage(
-      { type: 'probe.lane', port: channel.port2, busyMs: options.busyMs ?? 0 } satisfies ToProbeMessage,
+      {
+        type: 'probe.lane',
+        port: channel.port2,
+        busyMs: options.busyMs ?? 0,
+        throwing: options.throwing ?? false,
+      } satisfies ToProbeMessage,
       [channel.port2],
     );
     return camera.start();

@@ -47,6 +47,8 @@ export interface CameraStats {
   seq: number;
   capture: CaptureMethod | null;
   consumers: FrameSenderStats[];
+  /** Main-thread time spent on frames since start (read → handed to consumers and the bus), in ms. */
+  mainThreadMs: number;
 }
 
 export interface Camera {
@@ -83,6 +85,7 @@ export function createCamera(options: CameraOptions): Camera {
   let track: MediaStreamTrack | null = null;
   let capture: CaptureMethod | null = null;
   let seq = 0;
+  let mainThreadMs = 0;
   let generation = 0; // bumps on every start/stop so a stale capture loop stops by itself
   let stopCapture: (() => void) | null = null;
   let watchdog: ReturnType<typeof setInterval> | null = null;
@@ -161,8 +164,10 @@ export function createCamera(options: CameraOptions): Camera {
             if (done) void endedMidStream(gen);
             return;
           }
-          const ts = clock.epochMs(value.timestamp, performance.now());
+          const t0 = performance.now();
+          const ts = clock.epochMs(value.timestamp, t0);
           deliver(await scaled(value), ts, totalDropped);
+          mainThreadMs += performance.now() - t0;
         }
       } catch (e) {
         if (gen === generation) captureFailed(e);
@@ -179,11 +184,16 @@ export function createCamera(options: CameraOptions): Camera {
     let handle = 0;
     const onFrame = (_now: number, md: VideoFrameCallbackMetadata) => {
       if (gen !== generation) return;
+      const t0 = performance.now();
       // captureTime is the camera's own capture instant in this page's clock, where the browser has it.
       const ts = performance.timeOrigin + (md.captureTime ?? md.expectedDisplayTime);
       try {
         const frame = new VideoFrame(video, { timestamp: Math.round(md.mediaTime * 1e6) });
-        void scaled(frame).then((f) => (gen === generation ? deliver(f, ts, totalDropped) : f.close()));
+        void scaled(frame).then((f) => {
+          if (gen !== generation) return f.close();
+          deliver(f, ts, totalDropped);
+          mainThreadMs += performance.now() - t0;
+        });
       } catch (e) {
         captureFailed(e);
         return;
@@ -249,6 +259,7 @@ export function createCamera(options: CameraOptions): Camera {
     const settings = t.getSettings();
     deviceId = settings.deviceId ?? deviceId;
     seq = 0;
+    mainThreadMs = 0;
     const hasProcessor =
       typeof (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor === 'function';
     capture = options.capture ?? (hasProcessor ? 'track-processor' : 'video-frame-callback');
@@ -295,13 +306,17 @@ export function createCamera(options: CameraOptions): Camera {
     connect(port, opts) {
       const sender = createFrameSender<CameraFrame>(port, {
         credits: opts?.credits ?? 1,
-        onConsumerError: (e) =>
+        // Reported once per consumer: a broken model would otherwise put 15 errors a second on the bus.
+        // Later failures are counted in stats().consumers[i].consumerErrors.
+        onConsumerError: (e) => {
+          if (sender.stats().consumerErrors > 1) return;
           error({
             sensor,
             reason: 'consumer-failed',
-            message: `a frame consumer failed: ${e.message}`,
+            message: `a frame consumer failed (further failures are counted, not reported): ${e.message}`,
             error: e,
-          }),
+          });
+        },
       });
       consumers.add(sender);
       return {
@@ -315,7 +330,7 @@ export function createCamera(options: CameraOptions): Camera {
       const all = (await media?.enumerateDevices()) ?? [];
       return all.filter((d) => d.kind === 'videoinput');
     },
-    stats: () => ({ state, seq, capture, consumers: [...consumers].map((c) => c.stats()) }),
+    stats: () => ({ state, seq, capture, consumers: [...consumers].map((c) => c.stats()), mainThreadMs }),
     get track() {
       return track;
     },
