@@ -100,12 +100,16 @@ test.describe('camera', () => {
     expect(meta[0]!.payload).toMatchObject({ width: 160, height: 120, capture: 'video-frame-callback' });
   });
 
-  test('a requested lower frame rate is honoured', async ({ page }) => {
-    expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 5 }))).toBe(true);
+  test('a requested lower frame rate and resolution are honoured', async ({ page }) => {
+    expect(
+      await page.evaluate(() => window.__sensors.startCamera({ frameRate: 5, width: 320, height: 240 })),
+    ).toBe(true);
     const { frames } = await recordFrames(page, 5000);
     const fps = (frames.length - 1) / ((frames.at(-1)!.ts - frames[0]!.ts) / 1000);
     expect(fps).toBeGreaterThan(4);
     expect(fps).toBeLessThan(6);
+    expect(frames.every((f) => f.width === 320 && f.height === 240)).toBe(true);
+    classify(frames); // scaled, still the fixture's pictures
   });
 
   test('a slow consumer gets the newest frame; the rest are dropped and counted', async ({ page }) => {
