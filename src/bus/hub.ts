@@ -368,7 +368,7 @@ export class Hub {
     if (!sub || (client && sub.owner !== client)) return;
     this.subs.delete(id);
     if (sub.durable) this.durables.delete(sub.durable);
-    sub.owner && this.clients.get(sub.owner.id)?.subs.delete(sub);
+    if (sub.owner) this.clients.get(sub.owner.id)?.subs.delete(sub);
     this.trie.remove(sub.pattern, sub);
     this.routes = new Map();
     this.closeLanes((l) => l.sub === sub);
