@@ -26,6 +26,10 @@ import { toWireError, type WireError } from './wire-error';
 
 type Port = Endpoint<ClientMessage, HubMessage>;
 
+export function hubLockName(hubId: string): string {
+  return `sentio.bus.hub.${hubId}`;
+}
+
 export interface HubOptions {
   hubId?: string;
   /** Where the event log and `persist` spills live. Without it, there is no log and persist cannot spill. */
@@ -34,6 +38,16 @@ export interface HubOptions {
   now?: () => number;
   /** Web Locks, to learn when a client's thread dies. null = rely on goodbyes only. */
   locks?: LockManager | null;
+  /**
+   * Other hubs of the same origin to exchange events with. Used by the fallback hub (one dedicated worker
+   * per tab where SharedWorker is missing) so tabs still share one bus.
+   */
+  peers?: HubPeers;
+}
+
+export interface HubPeers {
+  send(events: SentioEvent[]): void;
+  onEvents(receive: (events: unknown[]) => void): void;
 }
 
 class HubClient implements HubSubscriptionOwner {
@@ -114,6 +128,18 @@ export class Hub {
       this.spill = createSpillStore(options.db);
     }
     this.rateWindow.at = this.now();
+    this.peers = options.peers;
+    this.peers?.onEvents((events) => this.publish(null, events, null));
+  }
+
+  private readonly peers: HubPeers | undefined;
+
+  /**
+   * Holds a Web Lock named after this hub for as long as it lives, so clients can learn of its death by
+   * requesting the same lock.
+   */
+  holdLivenessLock(): void {
+    void this.locks?.request(hubLockName(this.id), () => new Promise<void>(() => {}));
   }
 
   /** Serves one client port (a tab, a worker, the page's own bus). */
@@ -265,7 +291,10 @@ export class Hub {
       this.rejected += errors.length;
       origin?.post({ type: 'rejected', errors });
     }
-    if (accepted.length) this.log?.offer(accepted);
+    if (accepted.length) {
+      this.log?.offer(accepted);
+      if (origin && this.peers) this.peers.send(accepted);
+    }
   }
 
   private subscribe(client: HubClient, w: WireSubscription): void {
@@ -401,6 +430,8 @@ export class Hub {
 
   private interestEntries(): InterestEntry[] {
     const out: InterestEntry[] = [];
+    // With peers, other tabs may listen to anything: clients send every (non-media) event here.
+    if (this.peers) out.push({ id: 'peers', pattern: '>', owner: '', lane: false });
     for (const s of this.subs.values()) if (s.owner) out.push(this.entry(s));
     // Durable subscriptions without a thread still want events from everyone.
     for (const s of this.durables.values())
