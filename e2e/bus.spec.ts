@@ -307,7 +307,7 @@ for (const mode of modes) {
           timed: timed.length,
           afterAge,
         };
-      }, bus.toString());
+      });
       expect(result.logged).toBe(50);
       expect(result.other).toBe(false);
       expect(result.replays[0]).toEqual([11, 13, 15, 17, 19, 21, 23, 25, 27, 29]);
