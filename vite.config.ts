@@ -11,7 +11,7 @@ export const isolationHeaders = {
 
 const root = import.meta.dirname;
 
-/** Benchmark pages (`--mode bench`) and e2e test pages (`--mode e2e`) are never built into the app. */
+/** Pages under `folder` as build inputs named `folder/<page>`. */
 function pagesIn(folder: string): Record<string, string> {
   const dir = resolve(root, folder);
   return Object.fromEntries(
@@ -21,12 +21,16 @@ function pagesIn(folder: string): Record<string, string> {
   );
 }
 
+const app = { index: resolve(root, 'index.html') };
+
+/** Benchmark pages (`--mode bench`) and test pages (`--mode e2e`) never ship in the app's own build. */
 function inputs(mode: string): Record<string, string> {
-  const app = { index: resolve(root, 'index.html') };
   if (mode === 'bench') return pagesIn('bench');
   if (mode === 'e2e') return { ...app, ...pagesIn('e2e/pages') };
   return app;
 }
+
+const outDirs: Record<string, string> = { bench: 'dist-bench', e2e: 'dist-e2e' };
 
 export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
@@ -41,9 +45,7 @@ export default defineConfig(({ mode }) => ({
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: {
     target: 'es2022',
-    outDir: mode === 'bench' ? 'dist-bench' : 'dist',
-    rolldownOptions: {
-      input: inputs(mode),
-    },
+    outDir: outDirs[mode] ?? 'dist',
+    rolldownOptions: { input: inputs(mode) },
   },
 }));

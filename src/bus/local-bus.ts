@@ -35,7 +35,8 @@ export interface BusLink {
     lane: boolean;
   }): Promise<void>;
   unsubscribed(id: string): void;
-  credit(subscriptionId: string, n: number): void;
+  /** `source`: HUB_SOURCE or a lane id. */
+  credit(subscriptionId: string, source: string, n: number): void;
   flush(): Promise<void>;
   close(): void;
 }
@@ -51,6 +52,9 @@ export interface LocalBusOptions {
   /** Handler errors are counted and reported here; by default with reportError so they are never swallowed. */
   onHandlerError?: (err: unknown, event: SentioEvent | undefined, subscriptionId: string) => void;
 }
+
+/** The credit source of events that came through the hub (lanes are named by their lane id). */
+export const HUB_SOURCE = 'hub';
 
 const PRIVACY = new Set<Privacy>(['local', 'private', 'public']);
 const QOS = new Set<Qos>(['realtime', 'batched', 'background']);
@@ -69,8 +73,8 @@ function defaultErrorReporter(err: unknown): void {
 }
 
 export interface LocalBus<M extends EventMap = EventMap> extends Bus<M> {
-  /** Delivery of an event the hub routed to one of this thread's subscriptions. */
-  deliverRemote(subscriptionId: string, event: SentioEvent): void;
+  /** Delivery of an event from another thread (`source`: HUB_SOURCE or a lane id) to one of our subscriptions. */
+  deliverRemote(subscriptionId: string, event: SentioEvent, source: string): void;
   /** Attaches the link to other threads; existing subscriptions are registered through it. */
   attach(link: BusLink): void;
   /** Records a refusal at this bus's boundary (shown in stats().lastErrors). */
@@ -108,7 +112,7 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
       );
       reportHandlerError(err, event, subscriptionId);
     },
-    onSettled: (subscriptionId: string, n: number) => link?.credit(subscriptionId, n),
+    onSettled: (subscriptionId: string, source: string, n: number) => link?.credit(subscriptionId, source, n),
   };
 
   function noteError(msg: string): void {
@@ -299,13 +303,13 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
       link?.close();
     },
 
-    deliverRemote(subscriptionId: string, event: SentioEvent) {
+    deliverRemote(subscriptionId: string, event: SentioEvent, source: string) {
       const sub = subs.get(subscriptionId);
       if (sub) {
-        sub.offer(event, true);
+        sub.offer(event, source);
       } else {
-        // Unsubscribed while the event was in flight: give the credit back so the hub's count stays true.
-        link?.credit(subscriptionId, 1);
+        // Unsubscribed while the event was in flight: give the credit back so the sender's count stays true.
+        link?.credit(subscriptionId, source, 1);
       }
     },
 

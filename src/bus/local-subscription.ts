@@ -11,21 +11,23 @@ export interface SubscriptionHost {
   latency: LatencyHistogram;
   spill?: SpillStore;
   onHandlerError(err: unknown, event: SentioEvent | undefined, subscriptionId: string): void;
-  /** Events handled (or dropped by policy) that came through the hub: credits go back to it. */
-  onSettled?(subscriptionId: string, count: number): void;
+  /** Events from another thread were handled (or dropped by policy): credits go back to `source`. */
+  onSettled?(subscriptionId: string, source: string, count: number): void;
 }
 
 export class LocalSubscription {
   private queue: PolicyQueue | undefined;
   private busy = false;
+  /** The event whose handler is running (async), so it is not mistaken for one the policy dropped. */
+  private current: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   delivered = 0;
   errors = 0;
-  /** Remote events handled since credits were last returned. */
-  private unreturned = 0;
-  /** Remote events currently held in the queue (so that a policy drop of one still returns its credit). */
-  private remoteIds = new Set<string>();
+  /** Remote events handled since credits were last returned, per source (the hub or a lane). */
+  private unreturned = new Map<string, number>();
+  /** Remote events not yet handled, with where they came from (a policy drop must still return the credit). */
+  private remote = new Map<string, string>();
 
   constructor(
     readonly id: string,
@@ -48,10 +50,11 @@ export class LocalSubscription {
     }));
   }
 
-  /** `remote` marks events that arrived through the hub under a credit. */
-  offer(event: SentioEvent, remote = false): void {
+  /** `source` names where an event from another thread came from (the hub or a lane); it holds a credit. */
+  offer(event: SentioEvent, source?: string): void {
     if (this.closed) return;
-    if (remote) this.remoteIds.add(event.id);
+    const remote = source !== undefined;
+    if (remote) this.remote.set(event.id, source);
     // Fast path: nothing waiting and the handler is free. Batch/aggregate still deliver at once when idle:
     // policies only shape a backlog.
     if (!this.busy && (this.queue === undefined || this.queue.size === 0)) {
@@ -80,6 +83,7 @@ export class LocalSubscription {
     }
     if (result && typeof (result as Promise<void>).then === 'function') {
       this.busy = true;
+      this.current = event.id;
       (result as Promise<void>).then(
         () => this.finish(event),
         (err: unknown) => {
@@ -95,36 +99,36 @@ export class LocalSubscription {
 
   private finish(event: SentioEvent): void {
     this.busy = false;
+    this.current = undefined;
     this.settle(event);
     this.pump();
   }
 
   private settle(event: SentioEvent): void {
-    if (this.remoteIds.delete(event.id)) {
-      this.unreturned++;
-      this.returnCredits();
-    }
+    const source = this.remote.get(event.id);
+    if (source === undefined) return;
+    this.remote.delete(event.id);
+    this.unreturned.set(source, (this.unreturned.get(source) ?? 0) + 1);
+    this.returnCredits();
   }
 
   /** A policy dropped remote events from the queue: their credits still go back. */
   private reconcileRemote(): void {
-    if (!this.queue || this.remoteIds.size === 0) return;
+    if (!this.queue || this.remote.size === 0) return;
     const waiting = new Set(this.queue.peekIds());
-    for (const id of this.remoteIds) {
-      if (!waiting.has(id)) {
-        this.remoteIds.delete(id);
-        this.unreturned++;
+    for (const [id, source] of this.remote) {
+      if (!waiting.has(id) && id !== this.current) {
+        this.remote.delete(id);
+        this.unreturned.set(source, (this.unreturned.get(source) ?? 0) + 1);
       }
     }
     this.returnCredits();
   }
 
   private returnCredits(): void {
-    if (this.unreturned > 0 && this.host.onSettled) {
-      const n = this.unreturned;
-      this.unreturned = 0;
-      this.host.onSettled(this.id, n);
-    }
+    if (!this.host.onSettled) return;
+    for (const [source, n] of this.unreturned) this.host.onSettled(this.id, source, n);
+    this.unreturned.clear();
   }
 
   private schedule(): void {
@@ -138,7 +142,7 @@ export class LocalSubscription {
       if (!next) break;
       this.run(next, true);
     }
-    if (this.remoteIds.size) this.reconcileRemote();
+    if (this.remote.size) this.reconcileRemote();
     const wait = this.busy ? null : this.queue.nextReadyIn();
     if (wait !== null && this.timer === undefined) {
       this.timer = setTimeout(() => {

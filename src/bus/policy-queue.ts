@@ -50,6 +50,8 @@ export interface PolicyQueueOptions {
   onRefill?: () => void;
   /** Called when the spill store fails: the events stay in memory (over budget) rather than being lost. */
   onSpillError?: (err: unknown) => void;
+  /** Called with each event a policy drops, e.g. to close the VideoFrame it carries. */
+  onDiscard?: (event: SentioEvent) => void;
 }
 
 export class PolicyQueue {
@@ -70,7 +72,6 @@ export class PolicyQueue {
     private readonly options: PolicyQueueOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    if (policy.kind === 'persist' && !options.spill) throw new Error('a persist policy needs a spill store');
   }
 
   /** Events waiting, wherever they wait (memory or spill). */
@@ -89,8 +90,9 @@ export class PolicyQueue {
     }
   }
 
-  private drop(reason: DropReason, n = 1): void {
-    this.drops[reason] = (this.drops[reason] ?? 0) + n;
+  private drop(reason: DropReason, discarded?: SentioEvent): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    if (discarded) this.options.onDiscard?.(discarded);
   }
 
   push(event: SentioEvent): void {
@@ -101,42 +103,36 @@ export class PolicyQueue {
         let sameTopic = 0;
         for (let i = this.items.length - 1; i >= 0; i--) {
           if (this.items[i]!.topic === event.topic && ++sameTopic > p.n) {
-            this.items.splice(i, 1);
-            this.drop('latest');
+            this.drop('latest', this.items.splice(i, 1)[0]);
           }
         }
         return;
       }
       case 'dropOldest':
         this.items.push(event);
-        if (this.items.length > p.n) {
-          this.items.shift();
-          this.drop('overflow');
-        }
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'sample':
         if (this.items.length > 0 && this.sampleCounter++ % p.k !== 0) {
-          this.drop('sampled');
+          this.drop('sampled', event);
           return;
         }
         if (this.items.length === 0) this.sampleCounter = 1;
         this.items.push(event);
-        if (this.items.length > p.n) {
-          this.items.shift();
-          this.drop('overflow');
-        }
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'collapse': {
         const key = readPath(event, p.key);
-        if (this.byKey.has(key)) {
-          this.byKey.set(key, event);
-          this.drop('collapsed');
+        const older = this.byKey.get(key);
+        this.byKey.set(key, event);
+        if (older) {
+          this.drop('collapsed', older);
           return;
         }
-        this.byKey.set(key, event);
         if (this.byKey.size > p.n) {
-          this.byKey.delete(this.byKey.keys().next().value);
-          this.drop('overflow');
+          const [oldestKey, oldest] = this.byKey.entries().next().value!;
+          this.byKey.delete(oldestKey);
+          this.drop('overflow', oldest);
         }
         return;
       }
@@ -145,10 +141,11 @@ export class PolicyQueue {
         const open = this.aggregates.get(event.topic);
         const value = readPath(event, p.field);
         if (open) {
+          const folded = open.count > 1 ? open.last : undefined;
           open.last = event;
           open.count++;
           if (typeof value === 'number') open.values.push(value);
-          this.drop('aggregated');
+          this.drop('aggregated', folded);
         } else {
           this.aggregates.set(event.topic, {
             first: event,
@@ -162,12 +159,14 @@ export class PolicyQueue {
       }
       case 'batch':
         this.items.push(event);
-        if (this.items.length > p.n) {
-          this.items.shift();
-          this.drop('overflow');
-        }
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'persist':
+        if (!this.options.spill) {
+          // No store here (e.g. the receiving end of a credit window, already bounded): memory only, never drop.
+          this.items.push(event);
+          return;
+        }
         if (this.spilled > 0 || this.spillPending.length > 0 || this.items.length >= p.memory) {
           // Once anything is spilled, newer events queue behind it so that order is kept.
           this.spillPending.push(event);
@@ -250,6 +249,12 @@ export class PolicyQueue {
       return;
     }
     this.items = [...events, ...this.items];
+  }
+
+  /** Adopts events a previous owner of this queue's name left in the spill store (e.g. before a hub restart). */
+  adoptSpilled(n: number): void {
+    this.spilled += n;
+    if (this.items.length === 0) this.refill();
   }
 
   /** Ids of the events waiting in memory (not spilled), oldest first. */
