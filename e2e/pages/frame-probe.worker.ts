@@ -1,11 +1,18 @@
 // Test consumer in a dedicated worker: receives camera frames over a frame lane and records, per frame, the
 // metadata, the arrival time and the mean colour (so a test can tell the face photo from the coffee cup).
 // `busyMs` makes it a deliberately slow consumer.
+import { receiveBus } from '../../src/bus/open-bus';
+import { policies } from '../../src/bus/policy';
 import { createFrameReceiver } from '../../src/sensors/frame-lane';
 import type { FromProbeMessage, ProbedFrame, ToProbeMessage } from './probe-protocol';
 
 const frames: ProbedFrame[] = [];
 let closedReason: string | null = null;
+let busFrameEvents = 0;
+// Frames come over the lane; their small metadata events come over the bus hub, like any other event.
+void receiveBus(self).then((bus) =>
+  bus.subscribe('camera.*.frame', () => void busFrameEvents++, { policy: policies.dropOldest(10_000) }),
+);
 const canvas = new OffscreenCanvas(32, 24);
 const g = canvas.getContext('2d', { willReadFrequently: true })!;
 
@@ -50,7 +57,7 @@ self.onmessage = (e: MessageEvent<ToProbeMessage>) => {
       );
       return;
     case 'probe.report': {
-      const reply: FromProbeMessage = { type: 'probe.report', frames, closedReason };
+      const reply: FromProbeMessage = { type: 'probe.report', frames, closedReason, busFrameEvents };
       self.postMessage(reply);
       return;
     }

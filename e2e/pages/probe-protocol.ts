@@ -20,7 +20,8 @@ export interface ToProbe {
   'probe.report': Record<never, never>;
 }
 export interface FromProbe {
-  'probe.report': { frames: ProbedFrame[]; closedReason: string | null };
+  /** `busFrameEvents`: camera.*.frame metadata events that reached this worker through the bus hub. */
+  'probe.report': { frames: ProbedFrame[]; closedReason: string | null; busFrameEvents: number };
 }
 
 type Tagged<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];

@@ -1,7 +1,7 @@
 // Test page for the sensors e2e specs: wires the real sensors to the real in-thread bus and exposes a small
 // control surface on `window.__sensors` for Playwright. Events are recorded as they arrive on the bus
 // (audio samples reduced to their RMS so the page does not hoard audio).
-import { createLocalBus } from '../../src/bus/local-bus';
+import { handBusTo, openBus, startHub } from '../../src/bus/open-bus';
 import { policies } from '../../src/bus/policy';
 import type { SentioEvent } from '../../src/events/event';
 import { createCamera, type Camera, type CameraOptions } from '../../src/sensors/camera';
@@ -21,7 +21,9 @@ export interface RecordedEvent {
   payload: unknown;
 }
 
-const bus = createLocalBus({ name: 'e2e.sensors' });
+// The real bus: this page and the frame-probe worker are both connected to the hub.
+const hub = startHub();
+const bus = openBus({ name: 'e2e.sensors', hub });
 const events: RecordedEvent[] = [];
 bus.subscribe(
   '>',
@@ -75,6 +77,7 @@ const api = {
     probe?.terminate();
     camera = createCamera({ ...options, bus });
     probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
+    handBusTo(probe, hub, 'e2e.frame-probe');
     const channel = new MessageChannel();
     camera.connect(inspecting(channel.port1));
     probe.postMessage(
@@ -95,7 +98,7 @@ const api = {
   stopCameraTrack: () => camera?.track?.stop(),
   cameraStats: () => camera?.stats(),
   detachedAfterSend: () => [...detachedAfterSend],
-  probeFrames(): Promise<{ frames: ProbedFrame[]; closedReason: string | null }> {
+  probeFrames(): Promise<{ frames: ProbedFrame[]; closedReason: string | null; busFrameEvents: number }> {
     const w = probe!;
     return new Promise((resolve) => {
       w.onmessage = (e: MessageEvent<FromProbeMessage>) => resolve(e.data);
