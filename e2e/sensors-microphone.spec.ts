@@ -102,7 +102,9 @@ test.describe('microphone', () => {
       // Chunk-by-chunk loudness matches the file over more than one loop: only true at exactly 16 kHz.
       const measured = chunks.map((c) => c.rms);
       const { offset, r } = align(measured);
-      expect(r).toBeGreaterThan(0.97);
+      // Measured on a 12 s recording: r = 0.978–0.997 at 16 kHz; the same data read as 1 % fast or slow gives
+      // r ≤ 0.90, 3 % off 0.66, a 44.1/48 kHz mix-up 0.62.
+      expect(r).toBeGreaterThan(0.95);
       const expected = expectedRms(offset, measured.length);
       let silentOk = 0;
       let silent = 0;
