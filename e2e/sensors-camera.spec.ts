@@ -2,7 +2,7 @@
 // dedicated worker by transfer, at the requested rate, with the fixture's pixels.
 import { expect, test, type Page } from '@playwright/test';
 import { CAMERA, VIDEO_SEGMENTS } from './fixtures/timeline';
-import { distance, eventsOf, fixtureColours, openSensorsPage } from './sensors-helpers';
+import { distance, eventsOf, fixtureColours, openSensorsPage, waitForEvent } from './sensors-helpers';
 import type { ProbedFrame } from './pages/probe-protocol';
 
 const fixtures = fixtureColours();
@@ -186,5 +186,29 @@ test.describe('camera', () => {
     const stats = await page.evaluate(() => window.__sensors.cameraStats()!);
     expect(stats.state).toBe('running');
     expect(stats.consumers[0]!.consumerErrors).toBeGreaterThan(20);
+  });
+
+  test('a consumer worker that dies: reported once, its frames are let go, capture goes on', async ({
+    page,
+  }) => {
+    expect(
+      await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15, consumerTimeoutMs: 1000 })),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length)
+      .toBeGreaterThan(5);
+    await page.evaluate(() => window.__sensors.killProbe());
+    const error = await waitForEvent(page, 'sensor.error', { reason: 'consumer-failed' });
+    expect((error.payload as { message: string }).message).toMatch(
+      /returned no frame for \d+ ms \(crashed or hung\)/,
+    );
+    const before = (await eventsOf(page, 'camera.front.frame')).length;
+    await page.waitForTimeout(1500);
+    const stats = await page.evaluate(() => window.__sensors.cameraStats()!);
+    expect(stats.state).toBe('running');
+    expect(stats.consumers[0]!.pending).toBe(false);
+    expect(stats.consumers[0]!.dropped).toBeGreaterThan(15);
+    expect((await eventsOf(page, 'camera.front.frame')).length).toBeGreaterThan(before + 15);
+    expect(await eventsOf(page, 'sensor.error')).toHaveLength(1);
   });
 });

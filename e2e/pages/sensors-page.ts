@@ -96,6 +96,8 @@ const api = {
   listCameras: () => camera!.listDevices(),
   stopCamera: () => camera?.stop(),
   stopCameraTrack: () => camera?.track?.stop(),
+  /** The consumer worker dies without a word, as a crashed worker does. */
+  killProbe: () => probe?.terminate(),
   cameraStats: () => camera?.stats(),
   detachedAfterSend: () => [...detachedAfterSend],
   probeFrames(): Promise<{ frames: ProbedFrame[]; closedReason: string | null; busFrameEvents: number }> {

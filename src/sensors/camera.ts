@@ -38,6 +38,11 @@ export interface CameraOptions {
   mediaDevices?: MediaDevices;
   /** How often the track's state is checked: `track.stop()` from the page does not fire `ended`. Default 250 ms. */
   watchdogMs?: number;
+  /**
+   * A consumer that returns no credit for this long is reported (`consumer-failed`) and its waiting frame is
+   * released, so a crashed or hung worker does not hold camera buffers. Default 3000 ms.
+   */
+  consumerTimeoutMs?: number;
 }
 
 export type CameraState = 'idle' | 'starting' | 'running' | 'stopped' | 'failed';
@@ -90,6 +95,25 @@ export function createCamera(options: CameraOptions): Camera {
   let stopCapture: (() => void) | null = null;
   let watchdog: ReturnType<typeof setInterval> | null = null;
   const consumers = new Set<FrameSender<CameraFrame>>();
+  const consumerTimeoutMs = options.consumerTimeoutMs ?? 3000;
+  /** Consumers already reported as stalled, until they return a credit. */
+  const stalled = new WeakSet<FrameSender<CameraFrame>>();
+
+  function checkConsumers(): void {
+    for (const c of consumers) {
+      const { stalledForMs, pending } = c.stats();
+      if (stalledForMs === 0) stalled.delete(c);
+      if (stalledForMs < consumerTimeoutMs) continue;
+      if (pending) c.dropPending();
+      if (stalled.has(c)) continue;
+      stalled.add(c);
+      error({
+        sensor,
+        reason: 'consumer-failed',
+        message: `a frame consumer has returned no frame for ${Math.round(stalledForMs)} ms (crashed or hung); frames for it are dropped until it answers`,
+      });
+    }
+  }
 
   const error = (payload: SensorError) => bus.publish('sensor.error', payload, { qos: 'realtime' });
   const stopped = (reason: StopReason, message: string) =>
@@ -124,7 +148,10 @@ export function createCamera(options: CameraOptions): Camera {
     senders.forEach((s, i) => {
       // Every consumer but the last gets its own handle; a VideoFrame clone shares the pixels.
       const own = i === senders.length - 1 ? frame : 'clone' in frame ? frame.clone() : null;
-      if (own) s.offer(own, { seq: n, ts, width, height });
+      if (!own) return;
+      s.offer(own, { seq: n, ts, width, height });
+      // A consumer already reported as dead gets nothing held for it: the frame is counted and let go.
+      if (stalled.has(s)) s.dropPending();
     });
     const info: CameraFrameInfo = { width, height, ts, seq: n, dropped: dropped(), capture: capture! };
     bus.publish(`${sensor}.frame`, info, { privacy: 'local', qos: 'realtime', ts });
@@ -270,6 +297,7 @@ export function createCamera(options: CameraOptions): Camera {
     t.addEventListener('ended', () => void endedMidStream(gen));
     watchdog = setInterval(() => {
       if (t.readyState === 'ended') void endedMidStream(gen);
+      else checkConsumers();
     }, watchdogMs);
     state = 'running';
     const started: CameraStarted = {

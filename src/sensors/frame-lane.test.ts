@@ -141,6 +141,26 @@ describe('frame lane', () => {
     expect(released).toEqual([2, 3]);
   });
 
+  it('shows how long a dead consumer has held every credit, and can let go of the waiting frame', async () => {
+    const [a, b] = lane();
+    let t = 0;
+    const released: number[] = [];
+    createFrameReceiver<ArrayBuffer>(b, () => new Promise(() => {})); // never finishes: a hung worker
+    const sender = createFrameSender<ArrayBuffer>(a, {
+      now: () => t,
+      release: (f) => released.push(new Uint8Array(f)[0]!),
+    });
+    expect(sender.stats().stalledForMs).toBe(0);
+    t = 100;
+    sender.offer(frame(1), meta(1));
+    sender.offer(frame(2), meta(2));
+    t = 2600;
+    expect(sender.stats().stalledForMs).toBe(2500);
+    sender.dropPending();
+    expect(released).toEqual([2]);
+    expect(sender.stats()).toMatchObject({ pending: false, dropped: 1 });
+  });
+
   it('rejects a credit count that is not a whole number ≥ 1', () => {
     const [a] = lane();
     expect(() => createFrameSender(a, { credits: 0 })).toThrow(/credits must be/);

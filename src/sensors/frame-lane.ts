@@ -46,6 +46,8 @@ export interface FrameSenderOptions<F extends LaneFrame> {
   release?: (frame: F) => void;
   /** Told when the consumer reports that handling a frame failed. */
   onConsumerError?: (error: SerializedError, seq: number | null) => void;
+  /** Clock for `stalledForMs`; injected in tests. Default performance.now. */
+  now?: () => number;
 }
 
 export interface FrameSenderStats {
@@ -57,12 +59,16 @@ export interface FrameSenderStats {
   consumerErrors: number;
   /** Credit messages the sender could not make sense of. */
   malformed: number;
+  /** How long every credit has been out with none coming back (0 when one is free): a dead or stuck consumer. */
+  stalledForMs: number;
 }
 
 export interface FrameSender<F extends LaneFrame> {
   /** Sends `frame` now if a credit is free, else parks it as the newest. Ownership passes to the lane. */
   offer(frame: F, meta: Omit<FrameMeta, 'dropped'>): 'sent' | 'pending';
   stats(): FrameSenderStats;
+  /** Releases the waiting frame (counted as dropped), e.g. when the consumer looks dead: it holds a camera buffer. */
+  dropPending(): void;
   close(reason?: string): void;
 }
 
@@ -80,13 +86,17 @@ export function createFrameSender<F extends LaneFrame>(
     throw new FrameLaneError(`credits must be a whole number ≥ 1 (got ${maxCredits})`);
   }
   const release = options.release ?? defaultRelease;
+  const now = options.now ?? (() => performance.now());
   let credits = maxCredits;
+  /** When the last free credit was spent; null while one is free. */
+  let exhaustedAt: number | null = null;
   let pending: { frame: F; meta: Omit<FrameMeta, 'dropped'> } | null = null;
   let closed = false;
   const stats = { offered: 0, sent: 0, dropped: 0, consumerErrors: 0, malformed: 0 };
 
   const send = (frame: F, meta: Omit<FrameMeta, 'dropped'>) => {
     credits--;
+    if (credits === 0) exhaustedAt = now();
     stats.sent++;
     const message: ToConsumerMessage<F> = {
       type: 'lane.frame',
@@ -106,6 +116,7 @@ export function createFrameSender<F extends LaneFrame>(
         }
         // Never more than granted: a confused consumer cannot make the sender flood it.
         credits = Math.min(maxCredits, credits + m.count);
+        exhaustedAt = null;
         if (pending && credits > 0 && !closed) {
           const p = pending;
           pending = null;
@@ -142,7 +153,18 @@ export function createFrameSender<F extends LaneFrame>(
       return 'pending';
     },
     stats() {
-      return { ...stats, inFlight: maxCredits - credits, pending: pending !== null };
+      return {
+        ...stats,
+        inFlight: maxCredits - credits,
+        pending: pending !== null,
+        stalledForMs: exhaustedAt === null ? 0 : now() - exhaustedAt,
+      };
+    },
+    dropPending() {
+      if (!pending) return;
+      release(pending.frame);
+      pending = null;
+      stats.dropped++;
     },
     close(reason = 'closed by the sender') {
       if (closed) return;
