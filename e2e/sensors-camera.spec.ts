@@ -102,6 +102,35 @@ test.describe('camera', () => {
     expect(meta[0]!.payload).toMatchObject({ width: 160, height: 120, capture: 'video-frame-callback' });
   });
 
+  test('two consumers each get every frame (VideoFrame clones, and ImageBitmap copies when downscaled)', async ({
+    page,
+  }) => {
+    for (const downscale of [undefined, { width: 160, height: 120 }]) {
+      expect(
+        await page.evaluate(
+          (d) => window.__sensors.startCamera({ frameRate: 15, consumers: 2, downscale: d }),
+          downscale,
+        ),
+      ).toBe(true);
+      await page.waitForTimeout(3000);
+      await page.evaluate(() => window.__sensors.stopCamera());
+      await page.waitForTimeout(300);
+      const a = (await page.evaluate(() => window.__sensors.probeFrames(0))).frames;
+      const b = (await page.evaluate(() => window.__sensors.probeFrames(1))).frames;
+      expect(a.length).toBeGreaterThan(30);
+      // Both saw the same frames (one may have had its newest frame replaced while it was busy).
+      expect(Math.abs(a.length - b.length)).toBeLessThanOrEqual(2);
+      const common = new Set(a.map((f) => f.seq));
+      expect(b.filter((f) => common.has(f.seq)).length).toBeGreaterThanOrEqual(b.length - 2);
+      expect(new Set([...a, ...b].map((f) => f.kind))).toEqual(
+        new Set([downscale ? 'ImageBitmap' : 'VideoFrame']),
+      );
+      classify(a);
+      classify(b);
+    }
+    expect((await page.evaluate(() => window.__sensors.detachedAfterSend())).every(Boolean)).toBe(true);
+  });
+
   test('a requested lower frame rate and resolution are honoured', async ({ page }) => {
     expect(
       await page.evaluate(() => window.__sensors.startCamera({ frameRate: 5, width: 320, height: 240 })),

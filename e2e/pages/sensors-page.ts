@@ -48,7 +48,7 @@ bus.subscribe(
 
 let camera: Camera | null = null;
 let microphone: Microphone | null = null;
-let probe: Worker | null = null;
+let probes: Worker[] = [];
 /** For each frame the camera transferred: was the page's handle detached right after postMessage? */
 const detachedAfterSend: boolean[] = [];
 
@@ -72,23 +72,30 @@ function inspecting(port: MessagePort): LaneEndpoint {
 const api = {
   events: (prefix = '') => events.filter((e) => e.topic.startsWith(prefix)),
   clearEvents: () => void events.splice(0),
-  async startCamera(options: Omit<CameraOptions, 'bus'> & { busyMs?: number; throwing?: boolean }) {
+  /** Starts the camera with `consumers` frame-probe workers (default 1), each on its own frame lane. */
+  async startCamera(
+    options: Omit<CameraOptions, 'bus'> & { busyMs?: number; throwing?: boolean; consumers?: number },
+  ) {
     camera?.stop();
-    probe?.terminate();
+    for (const p of probes) p.terminate();
+    probes = [];
     camera = createCamera({ ...options, bus });
-    probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
-    handBusTo(probe, hub, 'e2e.frame-probe');
-    const channel = new MessageChannel();
-    camera.connect(inspecting(channel.port1));
-    probe.postMessage(
-      {
-        type: 'probe.lane',
-        port: channel.port2,
-        busyMs: options.busyMs ?? 0,
-        throwing: options.throwing ?? false,
-      } satisfies ToProbeMessage,
-      [channel.port2],
-    );
+    for (let i = 0; i < (options.consumers ?? 1); i++) {
+      const probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
+      handBusTo(probe, hub, `e2e.frame-probe-${i}`);
+      const channel = new MessageChannel();
+      camera.connect(inspecting(channel.port1));
+      probe.postMessage(
+        {
+          type: 'probe.lane',
+          port: channel.port2,
+          busyMs: options.busyMs ?? 0,
+          throwing: options.throwing ?? false,
+        } satisfies ToProbeMessage,
+        [channel.port2],
+      );
+      probes.push(probe);
+    }
     return camera.start();
   },
   restartCamera: () => camera!.start(),
@@ -97,11 +104,13 @@ const api = {
   stopCamera: () => camera?.stop(),
   stopCameraTrack: () => camera?.track?.stop(),
   /** The consumer worker dies without a word, as a crashed worker does. */
-  killProbe: () => probe?.terminate(),
+  killProbe: () => probes[0]?.terminate(),
   cameraStats: () => camera?.stats(),
   detachedAfterSend: () => [...detachedAfterSend],
-  probeFrames(): Promise<{ frames: ProbedFrame[]; closedReason: string | null; busFrameEvents: number }> {
-    const w = probe!;
+  probeFrames(
+    which = 0,
+  ): Promise<{ frames: ProbedFrame[]; closedReason: string | null; busFrameEvents: number }> {
+    const w = probes[which]!;
     return new Promise((resolve) => {
       w.onmessage = (e: MessageEvent<FromProbeMessage>) => resolve(e.data);
       w.postMessage({ type: 'probe.report' } satisfies ToProbeMessage);

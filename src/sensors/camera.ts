@@ -139,21 +139,37 @@ export function createCamera(options: CameraOptions): Camera {
     stopped(reason, message);
   }
 
-  function deliver(frame: CameraFrame, ts: number, dropped: () => number): void {
+  /** One handle per consumer: VideoFrame clones share the pixels; ImageBitmaps (downscaled) are copied. */
+  async function handlesFor(frame: CameraFrame, n: number): Promise<CameraFrame[]> {
+    if (n <= 1) return [frame];
+    const extra = await Promise.all(
+      Array.from({ length: n - 1 }, () =>
+        frame instanceof ImageBitmap ? createImageBitmap(frame) : frame.clone(),
+      ),
+    );
+    return [...extra, frame];
+  }
+
+  async function deliver(frame: CameraFrame, ts: number, gen: number): Promise<void> {
     const width = 'displayWidth' in frame ? frame.displayWidth : frame.width;
     const height = 'displayHeight' in frame ? frame.displayHeight : frame.height;
-    const n = seq++;
     const senders = [...consumers];
+    const handles = senders.length ? await handlesFor(frame, senders.length) : [];
     if (senders.length === 0) frame.close();
+    if (gen !== generation) {
+      // Stopped while the copies were made: nobody should get frames from a stopped camera.
+      for (const h of handles) h.close();
+      return;
+    }
+    const n = seq++;
     senders.forEach((s, i) => {
-      // Every consumer but the last gets its own handle; a VideoFrame clone shares the pixels.
-      const own = i === senders.length - 1 ? frame : 'clone' in frame ? frame.clone() : null;
-      if (!own) return;
-      s.offer(own, { seq: n, ts, width, height });
+      // Disconnected while the copies were made.
+      if (!consumers.has(s)) return handles[i]!.close();
+      s.offer(handles[i]!, { seq: n, ts, width, height });
       // A consumer already reported as dead gets nothing held for it: the frame is counted and let go.
       if (stalled.has(s)) s.dropPending();
     });
-    const info: CameraFrameInfo = { width, height, ts, seq: n, dropped: dropped(), capture: capture! };
+    const info: CameraFrameInfo = { width, height, ts, seq: n, dropped: totalDropped(), capture: capture! };
     bus.publish(`${sensor}.frame`, info, { privacy: 'local', qos: 'realtime', ts });
   }
 
@@ -193,7 +209,7 @@ export function createCamera(options: CameraOptions): Camera {
           }
           const t0 = performance.now();
           const ts = clock.epochMs(value.timestamp, t0);
-          deliver(await scaled(value), ts, totalDropped);
+          await deliver(await scaled(value), ts, gen);
           mainThreadMs += performance.now() - t0;
         }
       } catch (e) {
@@ -216,11 +232,9 @@ export function createCamera(options: CameraOptions): Camera {
       const ts = performance.timeOrigin + (md.captureTime ?? md.expectedDisplayTime);
       try {
         const frame = new VideoFrame(video, { timestamp: Math.round(md.mediaTime * 1e6) });
-        void scaled(frame).then((f) => {
-          if (gen !== generation) return f.close();
-          deliver(f, ts, totalDropped);
-          mainThreadMs += performance.now() - t0;
-        });
+        void scaled(frame)
+          .then((f) => deliver(f, ts, gen))
+          .then(() => (mainThreadMs += performance.now() - t0), captureFailed);
       } catch (e) {
         captureFailed(e);
         return;
