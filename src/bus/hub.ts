@@ -253,6 +253,7 @@ export class Hub {
   private route(topic: string) {
     let r = this.routes.get(topic);
     if (!r) {
+      if (this.routes.size >= 8192) this.routes = new Map(); // One-off topics must not grow it for ever.
       r = { subs: this.trie.match(topic), count: 0 };
       this.routes.set(topic, r);
     }

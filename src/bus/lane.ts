@@ -119,16 +119,54 @@ export class LaneSender {
   }
 }
 
-export class LaneReceiver {
+/**
+ * Credits go back in batches — a quarter of the window at a time, or after a short idle pause — not one
+ * message per event: per-event credits would double the messages of every round trip.
+ */
+export class CreditReturner {
   private owed = 0;
-  private scheduled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly threshold: number;
+
+  constructor(
+    window: number,
+    private readonly send: (n: number) => void,
+    private readonly idleMs = 4,
+  ) {
+    this.threshold = Math.max(1, Math.floor(window / 4));
+  }
+
+  add(n: number): void {
+    this.owed += n;
+    if (this.owed >= this.threshold) this.flush();
+    else if (this.timer === undefined) this.timer = setTimeout(() => this.flush(), this.idleMs);
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const n = this.owed;
+    this.owed = 0;
+    if (n > 0) this.send(n);
+  }
+
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export class LaneReceiver {
+  private readonly credits: CreditReturner;
 
   constructor(
     readonly laneId: string,
     readonly subscriptionId: string,
     private readonly port: LanePort,
+    window: number,
     deliver: (event: SentioEvent) => void,
   ) {
+    this.credits = new CreditReturner(window, (n) => this.port.postMessage({ type: 'credit', n }));
     port.addEventListener('message', (e) => {
       const m = e.data;
       if (m?.type === 'events' && Array.isArray(m.events)) for (const ev of m.events) deliver(ev);
@@ -138,19 +176,11 @@ export class LaneReceiver {
 
   /** The subscriber handled `n` events from this lane: the publisher may send `n` more. */
   credit(n: number): void {
-    this.owed += n;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => {
-        this.scheduled = false;
-        const m = this.owed;
-        this.owed = 0;
-        if (m > 0) this.port.postMessage({ type: 'credit', n: m });
-      });
-    }
+    this.credits.add(n);
   }
 
   close(): void {
+    this.credits.cancel();
     this.port.close?.();
   }
 }
