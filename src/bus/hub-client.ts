@@ -352,7 +352,7 @@ class HubLink implements BusLink {
     for (const r of this.hubCredits.values()) r.flush();
     this.flushNow();
     // A round trip through the hub proves everything before it has been received there.
-    await this.request('stats', {});
+    await this.request('ping', {});
   }
 
   close(): void {

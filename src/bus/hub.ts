@@ -510,6 +510,8 @@ export class Hub {
     type R = HubRequests[K]['result'];
     const p = (params ?? {}) as never;
     switch (name) {
+      case 'ping':
+        return { hubId: this.id } as R;
       case 'stats':
         return (await this.stats()) as R;
       case 'log.configure': {
