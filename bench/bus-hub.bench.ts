@@ -1,8 +1,7 @@
 // Page → SharedWorker hub → dedicated worker through the bus (validated, routed, credited), vs the raw
 // platform doing the same hop pattern: batched messages relayed by a bare SharedWorker to a worker.
-import { openBus, startHub } from '../src/bus/open-bus';
 import { compare, median, runBench } from './harness';
-import { BENCH_PAYLOAD, spawnSink } from './bus-peers';
+import { busThroughput, busWithCountingSink } from './bus-peers';
 import type { RelayMessage } from './raw-relay.shared';
 import { sampleEvent } from './sample-events';
 
@@ -41,37 +40,15 @@ runBench(async (progress) => {
     return N / ((performance.now() - t0) / 1000);
   }
 
-  const hub = startHub();
-  const bus = openBus({ name: 'bench.page', hub });
-  await bus.connected;
-  const sink = await spawnSink(hub, 'sink');
-  await sink.command({
-    type: 'count',
-    pattern: 'bench.hub',
-    lane: false,
-    credits: 8192,
-    policy: { kind: 'dropOldest', n: 1 << 30 },
-    expect: N,
-  });
-
-  async function busThroughput(): Promise<number> {
-    const done = sink.done();
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) {
-      bus.publish('bench.hub', BENCH_PAYLOAD, { qos: 'realtime' });
-      // Yield per batch like the raw loop posts per batch, so the hub sees batches of 256.
-      if (i % BATCH === BATCH - 1) await Promise.resolve();
-    }
-    await done;
-    return N / ((performance.now() - t0) / 1000);
-  }
+  const { bus, sink } = await busWithCountingSink('bench.hub', false, N);
 
   const raw: number[] = [];
   const ours: number[] = [];
   for (let r = 0; r < 4; r++) {
     progress(`round ${r + 1}/4`);
     raw.push(await rawThroughput());
-    ours.push(await busThroughput());
+    // Yield per 256 like the raw loop posts per batch, so the hub sees batches of that size.
+    ours.push(await busThroughput(bus, sink, 'bench.hub', N, BATCH));
   }
   return [
     compare(

@@ -8,8 +8,9 @@ import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
 import { LatencyHistogram } from '../telemetry/histogram';
 import { LocalSubscription } from './local-subscription';
-import { checkPolicy, defaultPolicy, type BackpressurePolicy } from './policy';
+import { checkPolicy, defaultPolicy } from './policy';
 import type { SpillStore } from './policy-queue';
+import type { WireSubscription } from './protocol';
 import {
   BusClosedError,
   RequestTimeoutError,
@@ -26,14 +27,7 @@ import {
 /** How a bus reaches other threads. Attached by the hub client; absent for a purely in-thread bus. */
 export interface BusLink {
   outbound(event: SentioEvent, transfer: Transferable[] | undefined): void;
-  subscribed(sub: {
-    id: string;
-    pattern: string;
-    policy: BackpressurePolicy;
-    credits: number;
-    durable?: string;
-    lane: boolean;
-  }): Promise<void>;
+  subscribed(sub: WireSubscription): Promise<void>;
   unsubscribed(id: string): void;
   /** `source`: HUB_SOURCE or a lane id. */
   credit(subscriptionId: string, source: string, n: number): void;

@@ -56,8 +56,7 @@ export class LocalSubscription {
     // Fast path: nothing waiting and the handler is free. Batch/aggregate still deliver at once when idle:
     // policies only shape a backlog.
     if (!this.busy && (this.queue === undefined || this.queue.size === 0)) {
-      if (source === undefined) this.runLocal(event);
-      else this.run(event, source);
+      this.run(event, source, source !== undefined);
       return;
     }
     // Only events that wait need their source remembered (keyed by id: dear, but off the hot path).
@@ -66,22 +65,6 @@ export class LocalSubscription {
     q.push(event);
     if (source !== undefined) this.reconcileRemote();
     this.schedule();
-  }
-
-  /** The in-thread fast path: no latency to record, no credit to return unless the handler is async. */
-  private runLocal(event: SentioEvent): void {
-    this.delivered++;
-    let result: void | Promise<void>;
-    try {
-      result = this.handler(event);
-    } catch (err) {
-      this.errors++;
-      this.host.onHandlerError(err, event, this.id);
-      return;
-    }
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-      this.await(result as Promise<void>, event, undefined);
-    }
   }
 
   private await(result: Promise<void>, event: SentioEvent, source: string | undefined): void {
@@ -98,12 +81,13 @@ export class LocalSubscription {
   }
 
   /**
-   * An event that crossed threads (`source` holds its credit) or sat in the backlog: publish → handler
-   * latency is worth recording.
+   * Runs the handler on one event. `source` names where a credit must go back (an event from another
+   * thread). `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth
+   * recording; an in-thread event delivered at once has none, and skipping the clock keeps publish cheap.
    */
-  private run(event: SentioEvent, source: string | undefined): void {
+  private run(event: SentioEvent, source: string | undefined, waited: boolean): void {
     this.delivered++;
-    this.host.latency.record(this.host.now() - event.ts);
+    if (waited) this.host.latency.record(this.host.now() - event.ts);
     let result: void | Promise<void>;
     try {
       result = this.handler(event);
@@ -165,7 +149,7 @@ export class LocalSubscription {
         source = this.remote.get(next.id);
         if (source !== undefined) this.remote.delete(next.id);
       }
-      this.run(next, source);
+      this.run(next, source, true);
     }
     if (this.remote.size) this.reconcileRemote();
     const wait = this.busy ? null : this.queue.nextReadyIn();
