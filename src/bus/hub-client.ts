@@ -5,7 +5,7 @@ import type { SentioEvent } from '../events/event';
 import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
 import { createLocalBus, HUB_SOURCE, type BusLink, type LocalBus, type LocalBusOptions } from './local-bus';
-import { CreditReturner, LaneReceiver, LaneSender } from './lane';
+import { CreditReturner, LaneReceiver, LaneSender, MAX_BATCH } from './lane';
 import {
   PROTOCOL_VERSION,
   type ClientMessage,
@@ -228,7 +228,8 @@ class HubLink implements BusLink {
         return;
     }
     this.pending.push(event);
-    this.schedule();
+    if (this.pending.length >= MAX_BATCH) this.flushNow();
+    else this.schedule();
   }
 
   private schedule(): void {

@@ -9,6 +9,9 @@ import type { Endpoint, LaneMessage } from './protocol';
 
 type LanePort = Endpoint<LaneMessage, LaneMessage>;
 
+/** Events per message at most: large enough to amortise postMessage, small enough to pipeline. */
+export const MAX_BATCH = 256;
+
 /** Releases what a dropped event holds: a camera frame that is never closed stalls the camera. */
 export function releaseMedia(payload: unknown): void {
   const close = (x: unknown) => {
@@ -85,9 +88,17 @@ export class LaneSender {
     this.sent++;
     this.out.push(event);
     if (transfer) this.outTransfer.push(...transfer);
+    // A long synchronous burst goes out in slices, so the receiver works while the publisher still publishes.
+    if (this.out.length >= MAX_BATCH) {
+      this.flush();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => {
+        this.scheduled = false;
+        this.flush();
+      });
     }
   }
 
@@ -102,7 +113,6 @@ export class LaneSender {
   }
 
   private flush(): void {
-    this.scheduled = false;
     if (this.closed || this.out.length === 0) return;
     const events = this.out;
     const transfer = this.outTransfer;
@@ -166,7 +176,9 @@ export class LaneReceiver {
     window: number,
     deliver: (event: SentioEvent) => void,
   ) {
-    this.credits = new CreditReturner(window, (n) => this.port.postMessage({ type: 'credit', n }));
+    // A lane carries no acknowledgements (nothing durable rides on it), so a lazy idle return is enough: the
+    // window itself guarantees progress, and a fast timer would only add wake-ups to every round trip.
+    this.credits = new CreditReturner(window, (n) => this.port.postMessage({ type: 'credit', n }), 100);
     port.addEventListener('message', (e) => {
       const m = e.data;
       if (m?.type === 'events' && Array.isArray(m.events)) for (const ev of m.events) deliver(ev);
