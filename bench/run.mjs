@@ -11,7 +11,6 @@ run(process.execPath, ['scripts/prepare-models.mjs'], { step: 'preparing models'
 
 const runId = new Date().toISOString();
 const names = process.argv.slice(2);
-// Playwright matches --grep against the full title ("bench.spec.ts <name>"), so anchor on the last word only.
 const grep = names.length ? ['--grep', names.map((n) => `(^|\\s)${n}$`).join('|')] : [];
 const status = run('npx', ['playwright', 'test', '-c', 'bench/playwright.config.ts', ...grep], {
   step: 'benchmarks',
