@@ -8,7 +8,8 @@ import { createCloudClient } from './cloud-client';
 import { systemClock } from './clock';
 import { agreementOf, mergeAnswers } from './merge';
 import { createOutbox } from './outbox';
-import { createRouter, type LocalInference } from './router';
+import { createRouter, type LocalInference, type LocalSufficiency } from './router';
+import { learnedSufficiency, trainLogistic } from './learned';
 import { chatTask } from './tasks';
 import { privacyStack } from './test-support';
 import { wordErrorRate } from './wer';
@@ -35,7 +36,7 @@ const local: LocalInference = {
   },
 };
 
-async function setup(options: { online?: boolean; withLocal?: boolean } = {}) {
+async function setup(options: { online?: boolean; withLocal?: boolean; learned?: LocalSufficiency } = {}) {
   const stack = privacyStack();
   await stack.consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
   const bus = createLocalBus({ name: 'router-test' });
@@ -85,6 +86,7 @@ async function setup(options: { online?: boolean; withLocal?: boolean } = {}) {
     network: () => ({ online }),
     db: stack.db,
     outbox,
+    ...(options.learned ? { learned: options.learned } : {}),
   });
   return { ...stack, bus, router, seen, outbox, chatInput, setOnline: (v: boolean) => (online = v) };
 }
@@ -207,6 +209,28 @@ describe('router', () => {
     expect(await outbox.drain({ force: true })).toMatchObject({ delivered: 1, remaining: 0 });
     expect(dev.stats()).toMatchObject({ processed: 1, duplicates: 0 });
     expect(dev.log()[0]!.sample).toContain('later please');
+  });
+
+  it('a trained learned router keeps the answer local when it predicts local suffices, and says so', async () => {
+    // Trained on recorded outcomes where a quiet input (high snr) meant the local answer matched the cloud.
+    const model = trainLogistic(
+      [30, 25, 20, 15, 5, 0, -5].map((snr) => ({ x: [snr], y: snr >= 15 ? (1 as const) : (0 as const) })),
+      ['snrDb'],
+    );
+    const { router, chatInput } = await setup({ learned: learnedSufficiency(model, 0.5) });
+    const quiet = await router.infer('chat', chatInput('hi', 0.6), {
+      privacy: 'private',
+      features: { snrDb: 28 },
+    });
+    expect(quiet.decision).toMatchObject({ route: 'local', code: 'learned-local' });
+    expect(quiet.decision.reason).toMatch(/learned router: local suffices with p=\d\.\d\d ≥ 0\.50/);
+    const noisy = await router.infer('chat', chatInput('hi', 0.6), {
+      privacy: 'private',
+      features: { snrDb: 0 },
+    });
+    expect(noisy.decision.route).toBe('hybrid');
+    await noisy.refined;
+    expect(dev.stats().requests).toBe(1);
   });
 
   it('records user feedback on a decision and rejects nonsense scores', async () => {
