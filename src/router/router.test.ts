@@ -103,6 +103,7 @@ describe('router', () => {
     const d = seen.find((e) => e.topic === 'router.decision')!;
     expect(d.payload).toMatchObject({ id: r.decisionId, route: 'local', task: 'chat' });
     expect((d.payload as { reason: string }).reason).toMatch(/0\.95/);
+    await router.flush();
     const row = await db.decisions.get(r.decisionId);
     expect(row).toMatchObject({ route: 'local', features: { localConfidence: 0.95, privacy: 'private' } });
     expect(dev.stats().requests).toBe(0);
@@ -125,6 +126,7 @@ describe('router', () => {
     expect(r.decision).toMatchObject({ route: 'cloud', code: 'low-confidence-cloud', endpoint: 'dev' });
     expect((r.output as { text: string }).text).toMatch(/Development endpoint, not a model/);
     expect(deltas.length).toBeGreaterThan(3);
+    await router.flush();
     const row = await db.decisions.get(r.decisionId);
     expect(row!.outcome).toMatchObject({ cost: expect.any(Number), agreement: expect.any(Number) });
   });
@@ -237,6 +239,7 @@ describe('router', () => {
     const { router, chatInput, db } = await setup();
     const r = await router.infer('chat', chatInput('hi', 0.95), { privacy: 'private' });
     await router.feedback(r.decisionId, 1);
+    await router.flush();
     expect((await db.decisions.get(r.decisionId))!.outcome).toMatchObject({ feedback: 1 });
     await expect(router.feedback(r.decisionId, 2)).rejects.toThrow(/0\.\.1/);
   });

@@ -104,6 +104,8 @@ export interface Router {
   infer(task: string, input: unknown, options: InferOptions): Promise<InferResult>;
   /** The user's verdict on an answer (1 good … 0 bad): training signal for the learned router. */
   feedback(decisionId: string, score: number): Promise<void>;
+  /** Resolves when every decision record so far is in IndexedDB. */
+  flush(): Promise<void>;
 }
 
 const CONFIDENCE_CODES = new Set(['low-confidence-cloud', 'mid-confidence-hybrid']);
@@ -113,11 +115,41 @@ export function createRouter(deps: RouterDeps): Router {
   const policy = deps.policy ?? DEFAULT_POLICY;
   const newId = deps.newId ?? (() => crypto.randomUUID());
 
-  async function record(row: DecisionRow): Promise<void> {
-    await deps.db?.decisions.put(row);
+  // Decision records are training data, not state: they are written behind, in one transaction per tick,
+  // so that a decision costs no IndexedDB round trip of its own. flush() waits for them.
+  const pending = new Map<string, DecisionRow>();
+  let writing: Promise<void> = Promise.resolve();
+  let scheduled = false;
+
+  function writeBehind(): void {
+    if (scheduled || !deps.db) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      const rows = [...pending.values()];
+      pending.clear();
+      writing = writing
+        .then(() => deps.db!.decisions.bulkPut(rows))
+        .then(
+          () => undefined,
+          // Never swallowed: reportError in browsers, the console where it is missing (Node).
+          (err: unknown) => (typeof reportError === 'function' ? reportError(err) : console.error(err)),
+        );
+    }, 0);
+  }
+  function record(row: DecisionRow): void {
+    if (!deps.db) return;
+    pending.set(row.id, row);
+    writeBehind();
   }
   async function outcome(id: string, values: Record<string, number | string | boolean>): Promise<void> {
     if (!deps.db) return;
+    const queued = pending.get(id);
+    if (queued) {
+      queued.outcome = { ...queued.outcome, ...values };
+      return;
+    }
+    await writing;
     await deps.db.decisions
       .where('id')
       .equals(id)
@@ -259,7 +291,7 @@ export function createRouter(deps: RouterDeps): Router {
         },
       );
       // A local answer's outcome is known now: one write instead of two on the hot path.
-      await record({
+      record({
         id: decisionId,
         ts: started,
         task,
@@ -333,6 +365,10 @@ export function createRouter(deps: RouterDeps): Router {
           return { decisionId, decision, output: draft.output, confidence: draft.confidence, refined };
         }
       }
+    },
+    async flush() {
+      while (scheduled || pending.size) await new Promise((resolve) => setTimeout(resolve, 0));
+      await writing;
     },
     async feedback(decisionId, score) {
       if (!(score >= 0 && score <= 1)) throw new RangeError(`feedback score must be in 0..1, got ${score}`);
