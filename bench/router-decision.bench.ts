@@ -53,8 +53,6 @@ runBench(async (progress) => {
     progress(round === 0 ? 'warm-up' : 'measuring');
     direct.length = 0;
     routed.length = 0;
-    directTotal = 0;
-    routedTotal = 0;
     for (let i = 0; i < N; i++) {
       let t = performance.now();
       await local.run('speech.activity', samples, {});
