@@ -29,6 +29,23 @@ export interface AgentStateRow {
   lastEventId: string;
   processed: number;
   updatedAt: number;
+  /** The short-term context window as of that event, so a replay sees what the first run saw. */
+  window?: unknown[];
+}
+
+/**
+ * An agent's durable inbox: events accepted for an agent, in arrival order. A row turns `done` in the same
+ * transaction that commits the state it produced; done rows stay a while (bounded per agent) so a late
+ * redelivery of the same event is recognised and ignored.
+ */
+export interface InboxRow {
+  seq?: number;
+  agentId: string;
+  eventId: string;
+  /** 0 = waiting, 1 = processed (or dead-lettered / dropped: see `outcome`). */
+  done: 0 | 1;
+  outcome?: 'processed' | 'dead-lettered' | 'dropped';
+  event: SentioEvent;
 }
 
 /** Idempotency keys of actions already performed, so an effect never happens twice. */
@@ -37,6 +54,11 @@ export interface ActionRow {
   agentId: string;
   ts: number;
   result?: unknown;
+  /** An outbox: written 0 with the commit that asked for it, set to 1 once the actuator has performed it. */
+  performed?: 0 | 1;
+  kind?: string;
+  payload?: unknown;
+  eventId?: string;
 }
 
 /** Long-term episodic memory: an episode with its embedding. */
@@ -108,6 +130,7 @@ export type SentioDb = Dexie & {
   events: EntityTable<LoggedEvent, 'seq'>;
   spill: EntityTable<SpilledEvent, 'key'>;
   agentState: EntityTable<AgentStateRow, 'agentId'>;
+  inbox: EntityTable<InboxRow, 'seq'>;
   actions: EntityTable<ActionRow, 'key'>;
   memories: EntityTable<MemoryRow, 'id'>;
   outbox: EntityTable<OutboxRow, 'id'>;
@@ -134,6 +157,11 @@ export function openDatabase(name: string = DEFAULT_DB_NAME): SentioDb {
     consent: 'key',
     plugins: '[id+version], id, active',
     settings: 'key',
+  });
+  // v2: the agents' durable inbox, and the actions outbox indexed by what is still to be performed.
+  db.version(2).stores({
+    inbox: '++seq, &[agentId+eventId], [agentId+done+seq]',
+    actions: 'key, agentId, ts, [performed+ts]',
   });
   return db;
 }

@@ -1,0 +1,287 @@
+// Runs one agent: takes events from its mailbox one at a time, gives the handler a private copy of the
+// state, times it out, retries failures with backoff, dead-letters what keeps failing, and commits results
+// in groups. Nothing the handler asks for (actions, emits, memories) escapes before its commit.
+import type { MemoryRow } from '../storage/db';
+import { backoffDelay, sleep, type Timers } from './backoff';
+import { advanceWindow, windowView } from './context-window';
+import type { ResolvedAgent } from './define';
+import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durable-store';
+import { HandlerTimeoutError, serializeError } from './errors';
+import { Mailbox, type MailboxEntry } from './mailbox';
+import type { EpisodicMemory } from './memory/episodic-memory';
+import { deadLetterTopic, type HostCallbacks } from './protocol';
+import type {
+  AgentAction,
+  AgentContext,
+  AgentSnapshot,
+  AgentStatus,
+  SerializedError,
+  WindowEntry,
+} from './types';
+
+export interface RunnerDeps {
+  store: DurableStore | null;
+  memory: () => EpisodicMemory;
+  host: HostCallbacks;
+  timers: Timers;
+  groupCommit: number;
+}
+
+type Outcome =
+  | { ok: true; state: unknown; window: WindowEntry[]; actions: AgentAction[]; memories: MemoryRow[] }
+  | { ok: false; error: SerializedError };
+
+function withTimeout<T>(p: Promise<T>, ms: number, timers: Timers, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const h = timers.setTimeout(() => reject(onTimeout()), ms);
+    p.then(
+      (v) => {
+        timers.clearTimeout(h);
+        resolve(v);
+      },
+      (e: unknown) => {
+        timers.clearTimeout(h);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+export class AgentRunner {
+  private readonly mailbox = new Mailbox();
+  private state: unknown;
+  private window: WindowEntry[];
+  private lastEventId: string;
+  private processed: number;
+  private status: AgentStatus = 'idle';
+  private failed = 0;
+  private deadLettered = 0;
+  private timedOut = 0;
+  private lastError: SerializedError | null = null;
+  private draining: Promise<void> | null = null;
+  private stopped = false;
+  /** Events of this worker's life already handled: a forwarded copy must not run twice. */
+  private readonly handled = new Set<string>();
+  private staged: Omit<
+    CommitBatch,
+    'state' | 'window' | 'lastEventId' | 'processed' | 'agentId' | 'stateVersion'
+  > = { settled: [], actions: [], memories: [] };
+  private stagedCount = 0;
+
+  constructor(
+    readonly def: ResolvedAgent,
+    loaded: LoadedAgent,
+    private readonly watermark: number,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.state = loaded.state;
+    this.window = loaded.window;
+    this.lastEventId = loaded.lastEventId;
+    this.processed = loaded.processed;
+  }
+
+  /** Accepts entries; those at or below the load watermark were already covered by the load. */
+  enqueue(entries: readonly InboxEntry[], fromLoad = false): void {
+    for (const e of entries) {
+      if (!fromLoad && e.seq <= this.watermark) continue;
+      if (this.handled.has(e.event.id)) continue;
+      this.mailbox.push(e satisfies MailboxEntry);
+    }
+    if (this.mailbox.size && !this.draining && !this.stopped) {
+      this.draining = this.drain().finally(() => (this.draining = null));
+    }
+  }
+
+  snapshot(): AgentSnapshot {
+    return {
+      id: this.def.id,
+      status: this.status,
+      state: this.state,
+      stateVersion: this.def.stateVersion,
+      mailboxDepth: this.mailbox.size,
+      processed: this.processed,
+      failed: this.failed,
+      deadLettered: this.deadLettered,
+      timedOut: this.timedOut,
+      lastError: this.lastError,
+      lastEventId: this.lastEventId,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.draining;
+    this.status = 'stopped';
+  }
+
+  private async drain(): Promise<void> {
+    while (this.mailbox.size && !this.stopped) {
+      const entry = this.mailbox.shift()!;
+      this.handled.add(entry.event.id);
+      this.status = 'busy';
+      const outcome = await this.handle(entry);
+      this.stage(entry, outcome);
+      if (this.stagedCount >= this.deps.groupCommit || this.mailbox.size === 0) {
+        try {
+          await this.flush();
+        } catch (e) {
+          // The inbox still holds these events: a restarted worker replays them from the last commit.
+          this.lastError = serializeError(e);
+          this.status = 'error';
+          this.stopped = true;
+          this.deps.host.log(this.def.id, 'commit failed; agent stopped until restart', this.lastError);
+          return;
+        }
+      }
+    }
+    if (!this.stopped) this.status = 'idle';
+  }
+
+  private async handle(entry: MailboxEntry): Promise<Outcome> {
+    const { event } = entry;
+    const def = this.def;
+    let lastError: SerializedError = { name: 'Error', message: 'not attempted' };
+    for (let attempt = 1; attempt <= def.maxAttempts; attempt++) {
+      const scope = { live: true, actions: [] as AgentAction[], memories: [] as MemoryRow[] };
+      const holder = { state: structuredClone(this.state) };
+      const window = advanceWindow(this.window, event, def.window);
+      const ctx = this.context(event.id, attempt, holder, window, scope);
+      try {
+        await withTimeout(
+          Promise.resolve().then(() => def.on(event, ctx)),
+          def.timeoutMs,
+          this.deps.timers,
+          () => new HandlerTimeoutError(def.id, event.id, def.timeoutMs),
+        );
+        scope.live = false;
+        return { ok: true, state: holder.state, window, actions: scope.actions, memories: scope.memories };
+      } catch (e) {
+        // A hung handler may still run: its context goes dead so nothing it does later counts.
+        scope.live = false;
+        const timedOut = e instanceof HandlerTimeoutError;
+        this.failed++;
+        if (timedOut) this.timedOut++;
+        lastError = serializeError(e);
+        this.lastError = lastError;
+        const willRetry = attempt < def.maxAttempts;
+        this.deps.host.failed({
+          agentId: def.id,
+          eventId: event.id,
+          attempt,
+          error: lastError,
+          timedOut,
+          willRetry,
+        });
+        if (willRetry) {
+          this.status = 'backoff';
+          await sleep(this.deps.timers, backoffDelay(def.retry, attempt));
+          this.status = 'busy';
+        }
+      }
+    }
+    return { ok: false, error: lastError };
+  }
+
+  private context(
+    eventId: string,
+    attempt: number,
+    holder: { state: unknown },
+    window: WindowEntry[],
+    scope: { live: boolean; actions: AgentAction[]; memories: MemoryRow[] },
+  ): AgentContext<unknown> {
+    const def = this.def;
+    const deps = this.deps;
+    let index = 0;
+    const guard = (what: string) => {
+      if (!scope.live)
+        throw new Error(`agent "${def.id}": ${what} after the handler's attempt ended (ignored)`);
+    };
+    const action = (kind: string, payload: unknown): void => {
+      guard(kind);
+      scope.actions.push({ key: `${eventId}:${index++}`, agentId: def.id, eventId, kind, payload });
+    };
+    return {
+      agentId: def.id,
+      get state() {
+        return holder.state;
+      },
+      set state(s) {
+        holder.state = s;
+      },
+      window: windowView(window),
+      attempt,
+      memory: {
+        remember: async (text, o = {}) => {
+          guard('remember');
+          const id = `${def.id}:${eventId}:m${scope.memories.length}`;
+          const row = await deps.memory().episode(def.id, id, text, {
+            importance: o.importance ?? 0.5,
+            pinned: o.pinned ?? false,
+            ttlMs: o.ttlMs ?? def.memory.ttlMs,
+            now: deps.timers.now(),
+            data: o.data,
+          });
+          guard('remember');
+          scope.memories.push(row);
+          return id;
+        },
+        recall: (query, k = 5) =>
+          deps
+            .memory()
+            .recall(def.id, query, k, deps.timers.now(), [...this.staged.memories, ...scope.memories]),
+      },
+      infer: (task, input, options) => {
+        guard('infer');
+        return deps.host.infer(def.id, task, input, options);
+      },
+      act: (kind, payload) => action(kind, payload),
+      emit: (topic, payload) => action('emit', { topic, payload }),
+      log: (message, data) => deps.host.log(def.id, message, data),
+    };
+  }
+
+  private stage(entry: MailboxEntry, outcome: Outcome): void {
+    const id = entry.event.id;
+    if (outcome.ok) {
+      this.state = outcome.state;
+      this.window = outcome.window;
+      this.lastEventId = id;
+      this.processed++;
+      this.staged.settled.push({ eventId: id, outcome: 'processed' });
+      this.staged.actions.push(...outcome.actions);
+      this.staged.memories.push(...outcome.memories);
+    } else {
+      this.deadLettered++;
+      this.staged.settled.push({ eventId: id, outcome: 'dead-lettered' });
+      this.staged.actions.push({
+        key: `${id}:dead-letter`,
+        agentId: this.def.id,
+        eventId: id,
+        kind: 'emit',
+        payload: {
+          topic: deadLetterTopic(this.def.id),
+          payload: { event: entry.event, error: outcome.error },
+        },
+      });
+    }
+    this.stagedCount++;
+  }
+
+  private async flush(): Promise<void> {
+    const batch: CommitBatch = {
+      agentId: this.def.id,
+      stateVersion: this.def.stateVersion,
+      state: this.state,
+      window: this.window,
+      lastEventId: this.lastEventId,
+      processed: this.processed,
+      ...this.staged,
+    };
+    if (this.deps.store && this.def.durable) await this.deps.store.commit(batch);
+    this.staged = { settled: [], actions: [], memories: [] };
+    this.stagedCount = 0;
+    if (batch.actions.length) this.deps.host.committed(batch.actions);
+    if (batch.memories.length)
+      await this.deps.memory().evict(this.def.id, this.deps.timers.now(), this.def.memory);
+  }
+}
