@@ -26,7 +26,8 @@ import type { AgentAction, AgentSnapshot, InferFn } from './types';
 export type Actuator = (action: AgentAction) => void | Promise<void>;
 
 export interface AgentHostOptions {
-  spawnWorker(): Worker;
+  /** Spawns an agent worker; `name` must become the Worker's name (it is the worker's life lock). */
+  spawnWorker(name: string): Worker;
   dbName?: string;
   /** Where agents get their events and where emits, errors and dead letters go. */
   bus?: Bus;
@@ -40,6 +41,8 @@ export interface AgentHostOptions {
   lockName?: string | null;
   groupCommit?: number;
   restartBackoff?: BackoffPolicy;
+  /** See SupervisorOptions.startTimeoutMs. */
+  workerStartTimeoutMs?: number;
   embeddingsUrl?: string;
   timers?: Timers;
   onSupervisorEvent?(e: SupervisorEvent): void;
@@ -132,6 +135,7 @@ export function createAgentHost(o: AgentHostOptions) {
     spawn: o.spawnWorker,
     lockPrefix: `sentio.agents.${dbName}`,
     backoff: o.restartBackoff ?? { baseMs: 100, maxMs: 10_000 },
+    ...(o.workerStartTimeoutMs !== undefined ? { startTimeoutMs: o.workerStartTimeoutMs } : {}),
     timers,
     onEvent: (e) => o.onSupervisorEvent?.(e),
     async start(worker, _generation, lifeLock) {

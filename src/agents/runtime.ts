@@ -17,6 +17,11 @@ export interface RuntimeDeps {
   embeddings?: (baseUrl: string | undefined) => EmbeddingProvider;
   /** Holds a Web Lock until the thread dies. */
   holdLock?: (name: string) => Promise<void>;
+  /**
+   * The life lock to take right away (the worker's name, given by the supervisor), so that a worker killed
+   * while still starting is noticed at once. Without it the lock is taken in start().
+   */
+  lifeLock?: string;
 }
 
 function holdWebLock(name: string): Promise<void> {
@@ -42,6 +47,10 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
     ids.add(a.id);
   }
   const timers = deps.timers ?? systemTimers;
+  const hold = deps.holdLock ?? holdWebLock;
+  const lockTaken = deps.lifeLock ? hold(deps.lifeLock) : null;
+  // Reported by start(); never an unhandled rejection before that.
+  lockTaken?.catch(() => {});
   const runners = new Map<string, AgentRunner>();
   /** Deliveries that arrived before start finished loading. */
   let early: Delivery[] | null = [];
@@ -64,7 +73,8 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
   return {
     async start(options: StartOptions, host: HostCallbacks): Promise<StartResult> {
       try {
-        await (deps.holdLock ?? holdWebLock)(options.lifeLock);
+        if (lockTaken && deps.lifeLock === options.lifeLock) await lockTaken;
+        else await hold(options.lifeLock);
         db = (deps.openDb ?? openDatabase)(options.dbName);
         const store = createDurableStore(db, timers.now);
         let memory: EpisodicMemory | null = null;

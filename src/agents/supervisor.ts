@@ -11,12 +11,18 @@ export type SupervisorEvent =
   | { type: 'stopped' };
 
 export interface SupervisorOptions {
-  spawn(): Worker;
-  /** Wires the new worker up; must make it take `lifeLock` before resolving. Rejecting counts as a crash. */
+  /** Must pass `lifeLock` as the worker's name: the worker takes that Web Lock as soon as it runs. */
+  spawn(lifeLock: string): Worker;
+  /** Wires the new worker up. Rejecting counts as a crash. */
   start(worker: Worker, generation: number, lifeLock: string): Promise<void>;
   /** Prefix of the life locks; unique per host. */
   lockPrefix: string;
   backoff?: BackoffPolicy;
+  /**
+   * A worker killed before it took its life lock gives no sign (a terminated worker's pending calls just
+   * hang): if it has not taken the lock after this long, it counts as crashed. Default 10 s.
+   */
+  startTimeoutMs?: number;
   /** A worker that lived this long resets the backoff. */
   stableAfterMs?: number;
   timers?: Timers;
@@ -35,6 +41,7 @@ export function createSupervisor(o: SupervisorOptions) {
   const timers = o.timers ?? systemTimers;
   const backoff = o.backoff ?? { baseMs: 100, maxMs: 10_000 };
   const stableAfterMs = o.stableAfterMs ?? 30_000;
+  const startTimeoutMs = o.startTimeoutMs ?? 10_000;
   const stats: SupervisorStats = {
     status: 'starting',
     generation: 0,
@@ -47,37 +54,74 @@ export function createSupervisor(o: SupervisorOptions) {
   let wakeStop: (() => void) | null = null;
   let loop: Promise<void> | null = null;
 
-  /** Resolves with why the worker is gone: its life lock came free, or it reported an error. */
-  function death(w: Worker, lifeLock: string): Promise<string> {
+  /** Resolves once some thread holds `name` (the new worker took its life lock). */
+  async function held(name: string, gone: Promise<unknown>): Promise<boolean> {
+    let over = false;
+    void gone.then(() => (over = true));
+    while (!over) {
+      const q = await navigator.locks.query();
+      if (q.held?.some((l) => l.name === name)) return true;
+      await sleep(timers, 10);
+    }
+    return false;
+  }
+
+  /**
+   * Resolves with why the worker is gone: its life lock came free (whatever ended the thread: a crash,
+   * terminate(), an out-of-memory kill), it reported an error event, or it never got going.
+   */
+  function death(w: Worker, lifeLock: string, started: Promise<void>): Promise<string> {
     return new Promise((resolve) => {
-      const onError = (e: ErrorEvent) =>
-        resolve(`error event: ${e.message || 'worker failed to load or threw'}`);
-      w.addEventListener('error', onError);
-      void navigator.locks.request(lifeLock, () => {
-        resolve('worker thread ended (its life lock was released)');
-      });
+      w.addEventListener('error', (e: ErrorEvent) =>
+        resolve(`error event: ${e.message || 'worker failed to load or threw'}`),
+      );
       wakeStop = () => resolve('stopped');
+      const startTimer = timers.setTimeout(
+        () => resolve(`worker did not start within ${startTimeoutMs} ms`),
+        startTimeoutMs,
+      );
+      started.then(
+        () => timers.clearTimeout(startTimer),
+        (e: unknown) => {
+          timers.clearTimeout(startTimer);
+          stats.lastStartError = serializeError(e);
+          resolve(`start failed: ${stats.lastStartError.name}: ${stats.lastStartError.message}`);
+        },
+      );
+      // Only ask for the lock once the worker holds it; asking earlier would win it ourselves.
+      const gone = new Promise<void>((g) => (wakeGone = g));
+      void held(lifeLock, gone).then((isHeld) => {
+        if (!isHeld) return;
+        // From here on, death is seen through the lock; a slow start is just slow.
+        timers.clearTimeout(startTimer);
+        void navigator.locks.request(lifeLock, () => {
+          resolve('worker thread ended (its life lock was released)');
+        });
+      });
     });
   }
+
+  let wakeGone: (() => void) | null = null;
 
   async function run(): Promise<void> {
     let consecutive = 0;
     while (!stopping) {
       const generation = ++stats.generation;
-      const lifeLock = `${o.lockPrefix}.life.${generation}`;
-      const w = o.spawn();
+      const lifeLock = `${o.lockPrefix}.life.${generation}.${Math.random().toString(36).slice(2)}`;
+      const w = o.spawn(lifeLock);
       worker = w;
       const bornAt = timers.now();
-      let reason: string;
-      try {
-        await o.start(w, generation, lifeLock);
-        stats.status = 'running';
-        o.onEvent?.({ type: 'started', generation });
-        reason = await death(w, lifeLock);
-      } catch (e) {
-        stats.lastStartError = serializeError(e);
-        reason = `start failed: ${stats.lastStartError.name}: ${stats.lastStartError.message}`;
-      }
+      const started = o.start(w, generation, lifeLock);
+      void started.then(
+        () => {
+          if (worker !== w) return;
+          stats.status = 'running';
+          o.onEvent?.({ type: 'started', generation });
+        },
+        () => {},
+      );
+      const reason = await death(w, lifeLock, started);
+      wakeGone?.();
       w.terminate();
       worker = undefined;
       if (stopping) break;
