@@ -157,6 +157,22 @@ const api = {
     };
   },
 
+  async actionKeys(dbName: string, agentId: string): Promise<string[]> {
+    const db = openDatabase(dbName);
+    const keys = (await db.actions.where('agentId').equals(agentId).primaryKeys()) as string[];
+    db.close();
+    return keys;
+  },
+
+  async startError(o: StartOptions): Promise<string> {
+    try {
+      await api.start(o);
+      return 'started';
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  },
+
   async memoryRows(agentId: string, dbName: string) {
     const db = openDatabase(dbName);
     const rows = await db.memories.where('agentId').equals(agentId).toArray();

@@ -92,8 +92,9 @@ export function testAgents(variant: string): ResolvedAgent[] {
     subscribe: ['test.order.>'],
     initialState: { order: [] },
     async on(event, ctx) {
-      await delay(10);
-      ctx.state.order.push((event.payload as { name: string }).name);
+      const p = event.payload as { name: string; work?: number };
+      await delay(p.work ?? 5);
+      ctx.state.order.push(p.name);
     },
   });
 
