@@ -1,0 +1,121 @@
+// The worker-side runtime in Node over fake-indexeddb (a complete IndexedDB implementation): exactly-once
+// bookkeeping that does not need a browser. The browser crash test is e2e/agents.spec.ts.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { SentioEvent } from '../events/event';
+import { createIdGenerator } from '../events/id';
+import { openDatabase } from '../storage/db';
+import { defineAgent } from './define';
+import { createDurableStore, OwnershipError } from './durable-store';
+import type { FailureReport, HostCallbacks } from './protocol';
+import { createAgentRuntime } from './runtime';
+import type { AgentAction } from './types';
+
+const ids = createIdGenerator();
+const ev = (n: number, topic = 't.n'): SentioEvent =>
+  ({ id: ids.next(), topic, type: topic, ts: Date.now(), source: 's', privacy: 'private', qos: 'batched', payload: { n } }) as SentioEvent;
+
+function callbacks() {
+  const actions: AgentAction[] = [];
+  const failures: FailureReport[] = [];
+  const host: HostCallbacks = {
+    committed: (a) => void actions.push(...a),
+    failed: (f) => void failures.push(f),
+    infer: async () => null,
+    log: () => {},
+  };
+  return { host, actions, failures };
+}
+
+const summer = () =>
+  defineAgent<{ sum: number; seen: number[] }>({
+    id: 'summer',
+    subscribe: ['t.>'],
+    initialState: { sum: 0, seen: [] },
+    on(event, ctx) {
+      const { n } = event.payload as { n: number };
+      ctx.state.sum += n;
+      ctx.state.seen.push(n);
+      ctx.act('add', n);
+    },
+  });
+
+const noLock = async () => {};
+const until = async (f: () => boolean) => {
+  for (let i = 0; i < 500 && !f(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(f()).toBe(true);
+};
+
+describe('agent runtime (worker side)', () => {
+  it('processes accepted events once, in order, and commits state with the inbox in one go', async () => {
+    const dbName = `rt-${Math.random()}`;
+    const db = openDatabase(dbName);
+    const store = createDurableStore(db);
+    const events = [1, 2, 3, 4, 5].map((n) => ev(n));
+    const fresh = await store.accept(events.map((event) => ({ agentId: 'summer', event })));
+    // A redelivery of the same events is recognised.
+    expect(await store.accept(events.map((event) => ({ agentId: 'summer', event })))).toEqual([]);
+
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    const cb = callbacks();
+    // Delivered before start finished: held, then filtered by the load watermark.
+    rt.deliver(fresh);
+    expect((await rt.start({ dbName, lifeLock: 'x', groupCommit: 2 }, cb.host)).ok).toBe(true);
+    await until(() => rt.inspect()[0]!.processed === 5 && cb.actions.length === 5);
+    expect(rt.inspect()[0]!.state).toEqual({ sum: 15, seen: [1, 2, 3, 4, 5] });
+    expect(cb.actions.map((a) => a.key)).toEqual(events.map((e) => `${e.id}:0`));
+    const row = await db.agentState.get('summer');
+    expect(row?.processed).toBe(5);
+    expect(await db.inbox.where('[agentId+done+seq]').between(['summer', 0, 0], ['summer', 0, Infinity]).count()).toBe(0);
+    await rt.stop();
+
+    // A second life sees nothing pending and the committed state.
+    const rt2 = createAgentRuntime([summer()], { holdLock: noLock });
+    expect((await rt2.start({ dbName, lifeLock: 'y' }, callbacks().host)).ok).toBe(true);
+    rt2.deliver(fresh); // stale forwards from the first life: below the watermark, ignored
+    await new Promise((r) => setTimeout(r, 30));
+    expect(rt2.inspect()[0]!.processed).toBe(5);
+    expect(rt2.inspect()[0]!.state).toEqual({ sum: 15, seen: [1, 2, 3, 4, 5] });
+    await rt2.stop();
+  });
+
+  it('refuses to settle an event someone else already settled (two hosts)', async () => {
+    const db = openDatabase(`own-${Math.random()}`);
+    const store = createDurableStore(db);
+    const [e] = await store.accept([{ agentId: 'a', event: ev(1) }]);
+    const commit = () =>
+      store.commit({
+        agentId: 'a',
+        stateVersion: 1,
+        state: {},
+        window: [],
+        lastEventId: e!.event.id,
+        processed: 1,
+        settled: [{ eventId: e!.event.id, outcome: 'processed' }],
+        actions: [],
+        memories: [],
+      });
+    await commit();
+    await expect(commit()).rejects.toBeInstanceOf(OwnershipError);
+  });
+
+  it('reports a start failure as data with the error class name', async () => {
+    const dbName = `mig-${Math.random()}`;
+    const db = openDatabase(dbName);
+    await db.agentState.put({ agentId: 'summer', stateVersion: 3, state: {}, lastEventId: '', processed: 0, updatedAt: 0 });
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    const r = await rt.start({ dbName, lifeLock: 'z' }, callbacks().host);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.name).toBe('StateMigrationError');
+      expect(r.error.message).toContain('version 3, newer than');
+    }
+  });
+
+  it('refuses two agents with one id and deliveries to an unknown agent', async () => {
+    expect(() => createAgentRuntime([summer(), summer()])).toThrow(/two agents have the id "summer"/);
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    await rt.start({ dbName: `u-${Math.random()}`, lifeLock: 'u' }, callbacks().host);
+    expect(() => rt.deliver([{ agentId: 'ghost', seq: 1e9, event: ev(1) }])).toThrow(/no agent "ghost"/);
+  });
+});
