@@ -48,7 +48,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, timers: Timers, onTimeout: ()
 }
 
 export class AgentRunner {
-  private readonly mailbox = new Mailbox();
+  private readonly mailbox: Mailbox;
   private state: unknown;
   private window: WindowEntry[];
   private lastEventId: string;
@@ -74,6 +74,7 @@ export class AgentRunner {
     private readonly watermark: number,
     private readonly deps: RunnerDeps,
   ) {
+    this.mailbox = new Mailbox(def.mailboxCapacity);
     this.state = loaded.state;
     this.window = loaded.window;
     this.lastEventId = loaded.lastEventId;
@@ -99,6 +100,7 @@ export class AgentRunner {
       state: this.state,
       stateVersion: this.def.stateVersion,
       mailboxDepth: this.mailbox.size,
+      dropped: this.mailbox.droppedCount,
       processed: this.processed,
       failed: this.failed,
       deadLettered: this.deadLettered,
@@ -247,12 +249,12 @@ export class AgentRunner {
       this.window = outcome.window;
       this.lastEventId = id;
       this.processed++;
-      this.staged.settled.push({ eventId: id, outcome: 'processed' });
+      this.staged.settled.push({ eventId: id, seq: entry.seq, outcome: 'processed' });
       this.staged.actions.push(...outcome.actions);
       this.staged.memories.push(...outcome.memories);
     } else {
       this.deadLettered++;
-      this.staged.settled.push({ eventId: id, outcome: 'dead-lettered' });
+      this.staged.settled.push({ eventId: id, seq: entry.seq, outcome: 'dead-lettered' });
       this.staged.actions.push({
         key: `${id}:dead-letter`,
         agentId: this.def.id,

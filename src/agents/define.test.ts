@@ -16,6 +16,20 @@ describe('defineAgent', () => {
     expect(a.subscriptions).toEqual([{ pattern: 'vision.face.>' }]);
   });
 
+  it('bounds an in-memory mailbox by its policies, never a durable one', () => {
+    expect(defineAgent(ok).mailboxCapacity).toBe(Infinity);
+    expect(
+      defineAgent({ ...ok, durable: false, subscribe: [{ pattern: 'a', qos: 'realtime' }] }).mailboxCapacity,
+    ).toBe(1);
+    expect(
+      defineAgent({
+        ...ok,
+        durable: false,
+        subscribe: [{ pattern: 'a', policy: { kind: 'dropOldest', n: 10 } }, { pattern: 'b' }],
+      }).mailboxCapacity,
+    ).toBe(4096);
+  });
+
   it('names the bad field', () => {
     expect(() => defineAgent({ ...ok, id: 'has space' })).toThrow(AgentDefinitionError);
     expect(() => defineAgent({ ...ok, subscribe: [] })).toThrow(/at least one topic/);
@@ -28,7 +42,8 @@ describe('defineAgent', () => {
 });
 
 describe('context window', () => {
-  const ev = (id: string, topic: string, ts: number) => ({ id, topic, ts, payload: id }) as unknown as SentioEvent;
+  const ev = (id: string, topic: string, ts: number) =>
+    ({ id, topic, ts, payload: id }) as unknown as SentioEvent;
 
   it('keeps at most maxCount entries and none older than maxAgeMs', () => {
     let w = advanceWindow([], ev('a', 'x.a', 0), { maxCount: 3, maxAgeMs: 100 });
@@ -37,7 +52,11 @@ describe('context window', () => {
     expect(w.map((e) => e.id)).toEqual(['b', 'c']);
     w = advanceWindow(w, ev('d', 'x.d', 130), { maxCount: 2, maxAgeMs: 100 });
     expect(w.map((e) => e.id)).toEqual(['c', 'd']);
-    expect(windowView(w).onTopic('x.*').map((e) => e.id)).toEqual(['d']);
+    expect(
+      windowView(w)
+        .onTopic('x.*')
+        .map((e) => e.id),
+    ).toEqual(['d']);
   });
 });
 

@@ -1,5 +1,6 @@
 // defineAgent: checks a definition once, up front, and fills in the defaults, so a typo fails at start-up
 // with a message naming the field instead of misbehaving at the first event.
+import { defaultPolicy, type BackpressurePolicy } from '../bus/policy';
 import { assertPattern } from '../events/topic';
 import { AgentDefinitionError } from './errors';
 import type { AgentDefinition, AgentSubscription } from './types';
@@ -13,6 +14,22 @@ export interface ResolvedAgent<S = unknown> extends AgentDefinition<S> {
   window: { maxCount: number; maxAgeMs: number };
   memory: { ttlMs: number; maxEpisodes: number };
   durable: boolean;
+  /** How many events the in-worker mailbox holds before it pushes out the lowest-ranked one. */
+  mailboxCapacity: number;
+}
+
+/**
+ * A durable agent's backlog lives in its IndexedDB inbox and is never dropped. An in-memory agent's
+ * mailbox is bounded by the largest `n` of its subscriptions' policies (by QoS default when none is given).
+ */
+function capacityOf(subs: readonly AgentSubscription[], durable: boolean): number {
+  if (durable) return Infinity;
+  let cap = 0;
+  for (const s of subs) {
+    const p: BackpressurePolicy = s.policy ?? defaultPolicy(s.qos ?? 'batched');
+    cap = Math.max(cap, p.kind === 'persist' ? Infinity : p.kind === 'aggregate' ? 1024 : p.n);
+  }
+  return cap;
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -57,6 +74,7 @@ export function defineAgent<S>(def: AgentDefinition<S>): ResolvedAgent<S> {
     window: def.window ?? { maxCount: 32, maxAgeMs: 60_000 },
     memory: def.memory ?? { ttlMs: 7 * 24 * 3600_000, maxEpisodes: 10_000 },
     durable: def.durable ?? true,
+    mailboxCapacity: capacityOf(subscriptions, def.durable ?? true),
   };
   positive(resolved.timeoutMs, 'timeoutMs', id);
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1)

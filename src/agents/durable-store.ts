@@ -32,7 +32,7 @@ export interface CommitBatch {
   lastEventId: string;
   processed: number;
   /** Events settled by this commit and how. */
-  settled: { eventId: string; outcome: NonNullable<InboxRow['outcome']> }[];
+  settled: { eventId: string; seq: number; outcome: NonNullable<InboxRow['outcome']> }[];
   actions: AgentAction[];
   memories: MemoryRow[];
 }
@@ -65,7 +65,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
           const rows = await db.inbox.bulkGet(existing);
           for (const r of rows) if (r) seen.add(`${r.agentId}\u0000${r.eventId}`);
         }
-        const fresh: InboxRow[] = [];
+        const fresh: (InboxRow & { event: SentioEvent })[] = [];
         for (const { agentId, event } of items) {
           const k = `${agentId}\u0000${event.id}`;
           if (seen.has(k)) continue;
@@ -98,7 +98,8 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
         last: await db.inbox.orderBy(':id').last(),
       }));
       const watermark = last?.seq ?? 0;
-      const entries = pending.map((r) => ({ seq: r.seq!, event: r.event }));
+      // Pending rows always carry their event (only settled rows drop it).
+      const entries = pending.map((r) => ({ seq: r.seq!, event: r.event! }));
       if (!row) {
         return {
           agent: {
@@ -152,21 +153,19 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
     /** The one transaction of exactly-once processing. Throws OwnershipError if an event was settled by someone else. */
     async commit(b: CommitBatch): Promise<void> {
       await db.transaction('rw', [db.inbox, db.agentState, db.actions, db.memories], async () => {
-        const keys = b.settled.map((s) => [b.agentId, s.eventId] as [string, string]);
-        const rows = await db.inbox.where('[agentId+eventId]').anyOf(keys).toArray();
-        const byId = new Map(rows.map((r) => [r.eventId, r]));
-        for (const s of b.settled) {
-          const r = byId.get(s.eventId);
+        const rows = await db.inbox.bulkGet(b.settled.map((x) => x.seq));
+        const done: InboxRow[] = [];
+        b.settled.forEach((x, i) => {
+          const r = rows[i];
           if (r && r.done === 1)
             throw new OwnershipError(
-              `agent "${b.agentId}": event ${s.eventId} was already settled (${r.outcome}); is another tab running agents?`,
+              `agent "${b.agentId}": event ${x.eventId} was already settled (${r.outcome}); is another tab running agents?`,
             );
-          if (r) {
-            r.done = 1;
-            r.outcome = s.outcome;
-          }
-        }
-        await db.inbox.bulkPut([...byId.values()]);
+          // A settled row keeps only what recognising a redelivery needs; the event itself is not kept.
+          if (r)
+            done.push({ seq: x.seq, agentId: b.agentId, eventId: x.eventId, done: 1, outcome: x.outcome });
+        });
+        await db.inbox.bulkPut(done);
         const stateRow: AgentStateRow = {
           agentId: b.agentId,
           stateVersion: b.stateVersion,

@@ -5,7 +5,7 @@
 // worker reads its inbox, which holds exactly the events not yet committed.
 import * as Comlink from 'comlink';
 import type { Bus, Subscription } from '../bus/types';
-import { policies } from '../bus/policy';
+import { defaultPolicy, policies } from '../bus/policy';
 import type { SentioEvent } from '../events/event';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { systemTimers, type BackoffPolicy, type Timers } from './backoff';
@@ -155,9 +155,23 @@ export function createAgentHost(o: AgentHostOptions) {
     },
   });
 
-  function forward(batch: Delivery[]): void {
-    // Fire and forget: if the worker dies first, its successor reads these from the inbox.
-    if (api && batch.length) void api.deliver(batch).catch(() => {});
+  // Deliveries are coalesced per microtask: one message to the worker carries everything accepted meanwhile.
+  let outgoing: Delivery[] = [];
+  function forward(batch: readonly Delivery[]): void {
+    if (!batch.length) return;
+    if (!outgoing.length) {
+      queueMicrotask(() => {
+        const send = outgoing;
+        outgoing = [];
+        // Fire and forget: if the worker dies first, its successor reads these from the inbox.
+        if (api) void api.deliver(send).catch(() => {});
+      });
+    }
+    for (const d of batch) outgoing.push(d);
+  }
+
+  function forwardFresh(agentId: string, event: SentioEvent): void {
+    forward([{ agentId, seq: ++localSeq, event }]);
   }
 
   function agentInfo(agentId: string): AgentInfo {
@@ -188,11 +202,18 @@ export function createAgentHost(o: AgentHostOptions) {
         for (const a of agents) {
           a.subscriptions.forEach((s, i) => {
             subscriptions.push(
-              bus.subscribe(s.pattern, (event) => this.ingest(a.id, [event]), {
-                durable: `agent.${a.id}.${i}`,
-                policy: s.policy ?? policies.persist(),
-                ...(s.qos ? { qos: s.qos } : {}),
-              }),
+              // Durable agents: the bus may count the event handled only once it is in the inbox. In-memory
+              // agents: nothing to wait for, and waiting would serialise delivery for no gain.
+              bus.subscribe(
+                s.pattern,
+                a.durable ? (event) => this.ingest(a.id, [event]) : (event) => forwardFresh(a.id, event),
+                {
+                  durable: `agent.${a.id}.${i}`,
+                  // Durable agents must never lose an event to backpressure; in-memory ones take the QoS default.
+                  policy: s.policy ?? (a.durable ? policies.persist() : defaultPolicy(s.qos ?? 'batched')),
+                  ...(s.qos ? { qos: s.qos } : {}),
+                },
+              ),
             );
           });
         }

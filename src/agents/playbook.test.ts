@@ -5,7 +5,16 @@ import { definePlaybook, evaluate, render, type Condition } from './playbook';
 import type { AgentContext, AgentAction } from './types';
 
 function event(topic: string, payload: unknown): SentioEvent {
-  return { id: 'e1', topic, type: topic, ts: 0, source: 't', privacy: 'private', qos: 'batched', payload } as SentioEvent;
+  return {
+    id: 'e1',
+    topic,
+    type: topic,
+    ts: 0,
+    source: 't',
+    privacy: 'private',
+    qos: 'batched',
+    payload,
+  } as SentioEvent;
 }
 
 function run(pb: ReturnType<typeof definePlaybook>, e: SentioEvent) {
@@ -13,7 +22,8 @@ function run(pb: ReturnType<typeof definePlaybook>, e: SentioEvent) {
   const ctx = {
     state: structuredClone(pb.initialState),
     act: (kind: string, payload: unknown) => void actions.push({ kind, payload }),
-    emit: (topic: string, payload: unknown) => void actions.push({ kind: 'emit', payload: { topic, payload } }),
+    emit: (topic: string, payload: unknown) =>
+      void actions.push({ kind: 'emit', payload: { topic, payload } }),
   } as unknown as AgentContext<{ fired: Record<string, number> }>;
   void pb.on(e, ctx);
   return { state: ctx.state, actions };
@@ -26,7 +36,12 @@ describe('playbooks', () => {
       {
         id: 'hot',
         when: 'sensor.*.temperature',
-        if: { all: [{ path: 'payload.c', op: '>', value: 30 }, { not: { path: 'payload.muted', op: '==', value: true } }] },
+        if: {
+          all: [
+            { path: 'payload.c', op: '>', value: 30 },
+            { not: { path: 'payload.muted', op: '==', value: true } },
+          ],
+        },
         then: [{ act: 'alert', payload: { c: { $from: 'payload.c' }, room: 'x' } }],
       },
       { id: 'any-sensor', when: 'sensor.>', then: [{ emit: 'log.sensor', payload: { $from: 'topic' } }] },
@@ -47,7 +62,9 @@ describe('playbooks', () => {
   });
 
   it('skips rules whose condition is false', () => {
-    expect(run(pb, event('sensor.kitchen.temperature', { c: 35, muted: true })).state.fired).toEqual({ 'any-sensor': 1 });
+    expect(run(pb, event('sensor.kitchen.temperature', { c: 35, muted: true })).state.fired).toEqual({
+      'any-sensor': 1,
+    });
     expect(run(pb, event('sensor.kitchen.temperature', { c: 20 })).state.fired).toEqual({ 'any-sensor': 1 });
   });
 
@@ -58,7 +75,12 @@ describe('playbooks', () => {
       { path: 'payload.n', op: '<', value: 6 },
       { path: 'payload.s', op: 'in', value: ['a', 'b'] },
       { path: 'payload.t', op: 'exists' },
-      { any: [{ path: 'payload.n', op: '==', value: 1 }, { path: 'payload.n', op: '!=', value: 1 }] },
+      {
+        any: [
+          { path: 'payload.n', op: '==', value: 1 },
+          { path: 'payload.n', op: '!=', value: 1 },
+        ],
+      },
     ];
     const no: Condition[] = [
       { path: 'payload.n', op: '>', value: 'a' },
@@ -74,7 +96,9 @@ describe('playbooks', () => {
     const bad = (rules: unknown) => () => definePlaybook({ id: 'p', rules: rules as never });
     expect(bad([])).toThrow(AgentDefinitionError);
     expect(bad([{ id: 'r', when: 'a..b', then: [{ act: 'x' }] }])).toThrow(/rule 0: when/);
-    expect(bad([{ id: 'r', when: 'a', if: { path: 'x', op: '~' }, then: [{ act: 'x' }] }])).toThrow(/op must be one of/);
+    expect(bad([{ id: 'r', when: 'a', if: { path: 'x', op: '~' }, then: [{ act: 'x' }] }])).toThrow(
+      /op must be one of/,
+    );
     expect(bad([{ id: 'r', when: 'a', then: [] }])).toThrow(/then must list/);
     expect(bad([{ id: 'r', when: 'a', then: [{ do: 'x' }] }])).toThrow(/"act" \(a kind\) or "emit"/);
     expect(

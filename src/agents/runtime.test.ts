@@ -13,7 +13,16 @@ import type { AgentAction } from './types';
 
 const ids = createIdGenerator();
 const ev = (n: number, topic = 't.n'): SentioEvent =>
-  ({ id: ids.next(), topic, type: topic, ts: Date.now(), source: 's', privacy: 'private', qos: 'batched', payload: { n } }) as SentioEvent;
+  ({
+    id: ids.next(),
+    topic,
+    type: topic,
+    ts: Date.now(),
+    source: 's',
+    privacy: 'private',
+    qos: 'batched',
+    payload: { n },
+  }) as SentioEvent;
 
 function callbacks() {
   const actions: AgentAction[] = [];
@@ -66,7 +75,9 @@ describe('agent runtime (worker side)', () => {
     expect(cb.actions.map((a) => a.key)).toEqual(events.map((e) => `${e.id}:0`));
     const row = await db.agentState.get('summer');
     expect(row?.processed).toBe(5);
-    expect(await db.inbox.where('[agentId+done+seq]').between(['summer', 0, 0], ['summer', 0, Infinity]).count()).toBe(0);
+    expect(
+      await db.inbox.where('[agentId+done+seq]').between(['summer', 0, 0], ['summer', 0, Infinity]).count(),
+    ).toBe(0);
     await rt.stop();
 
     // A second life sees nothing pending and the committed state.
@@ -91,7 +102,7 @@ describe('agent runtime (worker side)', () => {
         window: [],
         lastEventId: e!.event.id,
         processed: 1,
-        settled: [{ eventId: e!.event.id, outcome: 'processed' }],
+        settled: [{ eventId: e!.event.id, seq: e!.seq, outcome: 'processed' }],
         actions: [],
         memories: [],
       });
@@ -102,7 +113,14 @@ describe('agent runtime (worker side)', () => {
   it('reports a start failure as data with the error class name', async () => {
     const dbName = `mig-${Math.random()}`;
     const db = openDatabase(dbName);
-    await db.agentState.put({ agentId: 'summer', stateVersion: 3, state: {}, lastEventId: '', processed: 0, updatedAt: 0 });
+    await db.agentState.put({
+      agentId: 'summer',
+      stateVersion: 3,
+      state: {},
+      lastEventId: '',
+      processed: 0,
+      updatedAt: 0,
+    });
     const rt = createAgentRuntime([summer()], { holdLock: noLock });
     const r = await rt.start({ dbName, lifeLock: 'z' }, callbacks().host);
     expect(r.ok).toBe(false);

@@ -117,6 +117,8 @@ export interface AgentSnapshot {
   state: unknown;
   stateVersion: number;
   mailboxDepth: number;
+  /** Pushed out of a full mailbox (in-memory agents only; durable agents never drop). */
+  dropped: number;
   processed: number;
   failed: number;
   deadLettered: number;

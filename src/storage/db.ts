@@ -45,7 +45,8 @@ export interface InboxRow {
   /** 0 = waiting, 1 = processed (or dead-lettered / dropped: see `outcome`). */
   done: 0 | 1;
   outcome?: 'processed' | 'dead-lettered' | 'dropped';
-  event: SentioEvent;
+  /** Absent once settled: only the id is kept to recognise a redelivery. */
+  event?: SentioEvent;
 }
 
 /** Idempotency keys of actions already performed, so an effect never happens twice. */
