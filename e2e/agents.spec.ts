@@ -51,8 +51,10 @@ test('crash test: 1,000 persisted events, the worker killed 50+ times; state and
   );
   expect(ids).toHaveLength(N);
   const killedAt: number[] = [];
-  for (;;) {
-    await page.waitForTimeout(30 + Math.floor(Math.random() * 250));
+  // Kill at random moments until 60 kills have landed mid-stream (a kill may find the worker starting,
+  // handling, or committing), then let the stream finish.
+  while (killedAt.length < 60) {
+    await page.waitForTimeout(50 + Math.floor(Math.random() * 350));
     const a = await page.evaluate(() => window.agentsTest.agent('counter'));
     if (a && a.processed === N) break;
     if (await page.evaluate(() => window.agentsTest.kill())) killedAt.push(a?.processed ?? -1);

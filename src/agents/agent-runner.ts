@@ -62,11 +62,18 @@ export class AgentRunner {
   private stopped = false;
   /** Events of this worker's life already handled: a forwarded copy must not run twice. */
   private readonly handled = new Set<string>();
-  private staged: Omit<
-    CommitBatch,
-    'state' | 'window' | 'lastEventId' | 'processed' | 'agentId' | 'stateVersion'
-  > = { settled: [], actions: [], memories: [] };
+  private staged: { seqs: number[]; actions: AgentAction[]; memories: MemoryRow[] } = {
+    seqs: [],
+    actions: [],
+    memories: [],
+  };
   private stagedCount = 0;
+  // What is settled, as committed in the state row: every seq ≤ settledThrough, plus settledAbove. Events
+  // reach a runner in inbox order (load first, then forwards), so the lowest seq still open bounds it.
+  private readonly open = new Set<number>();
+  private arrivedMax: number;
+  private settledAbove: Set<number>;
+  private commitId: number;
 
   constructor(
     readonly def: ResolvedAgent,
@@ -79,6 +86,9 @@ export class AgentRunner {
     this.window = loaded.window;
     this.lastEventId = loaded.lastEventId;
     this.processed = loaded.processed;
+    this.settledAbove = new Set(loaded.settledAbove);
+    this.arrivedMax = Math.max(loaded.settledThrough, ...loaded.settledAbove);
+    this.commitId = loaded.commitId;
   }
 
   /** Accepts entries; those at or below the load watermark were already covered by the load. */
@@ -86,7 +96,9 @@ export class AgentRunner {
     for (const e of entries) {
       if (!fromLoad && e.seq <= this.watermark) continue;
       if (this.handled.has(e.event.id)) continue;
-      this.mailbox.push(e satisfies MailboxEntry);
+      if (!this.mailbox.push(e satisfies MailboxEntry).accepted) continue;
+      this.open.add(e.seq);
+      if (e.seq > this.arrivedMax) this.arrivedMax = e.seq;
     }
     if (this.mailbox.size && !this.draining && !this.stopped) {
       this.draining = this.drain().finally(() => (this.draining = null));
@@ -249,12 +261,10 @@ export class AgentRunner {
       this.window = outcome.window;
       this.lastEventId = id;
       this.processed++;
-      this.staged.settled.push({ eventId: id, seq: entry.seq, outcome: 'processed' });
       this.staged.actions.push(...outcome.actions);
       this.staged.memories.push(...outcome.memories);
     } else {
       this.deadLettered++;
-      this.staged.settled.push({ eventId: id, seq: entry.seq, outcome: 'dead-lettered' });
       this.staged.actions.push({
         key: `${id}:dead-letter`,
         agentId: this.def.id,
@@ -266,10 +276,15 @@ export class AgentRunner {
         },
       });
     }
+    this.open.delete(entry.seq);
+    this.staged.seqs.push(entry.seq);
     this.stagedCount++;
   }
 
   private async flush(): Promise<void> {
+    let through = this.arrivedMax;
+    for (const seq of this.open) if (seq <= through) through = seq - 1;
+    const above = [...this.settledAbove, ...this.staged.seqs].filter((seq) => seq > through);
     const batch: CommitBatch = {
       agentId: this.def.id,
       stateVersion: this.def.stateVersion,
@@ -277,10 +292,15 @@ export class AgentRunner {
       window: this.window,
       lastEventId: this.lastEventId,
       processed: this.processed,
-      ...this.staged,
+      settledThrough: through,
+      settledAbove: above,
+      expectedCommitId: this.commitId,
+      actions: this.staged.actions,
+      memories: this.staged.memories,
     };
-    if (this.deps.store && this.def.durable) await this.deps.store.commit(batch);
-    this.staged = { settled: [], actions: [], memories: [] };
+    if (this.deps.store && this.def.durable) this.commitId = await this.deps.store.commit(batch);
+    this.settledAbove = new Set(above);
+    this.staged = { seqs: [], actions: [], memories: [] };
     this.stagedCount = 0;
     if (batch.actions.length) this.deps.host.committed(batch.actions);
     if (batch.memories.length)

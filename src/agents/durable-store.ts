@@ -1,7 +1,8 @@
 // Everything the agent runtime keeps in IndexedDB, behind one small interface: the inbox (events accepted
 // for an agent), the agent's state row, the actions outbox and the episodic memories. The one rule that
-// makes processing exactly-once: a commit marks its events done in the inbox, writes the state they
-// produced and records their actions and memories in ONE transaction.
+// makes processing exactly-once: a commit records which inbox events are settled, the state they produced,
+// their actions and their memories in ONE transaction — and writes one state row however many events it
+// settles (group commit), because the settled set lives in that row as a watermark plus a few exceptions.
 import type { SentioEvent } from '../events/event';
 import type { AgentStateRow, InboxRow, MemoryRow, SentioDb } from '../storage/db';
 import { StateMigrationError } from './errors';
@@ -22,6 +23,9 @@ export interface LoadedAgent {
   restored: boolean;
   /** Whether a migration ran on load (the migrated state is written by the next commit). */
   migratedFrom: number | null;
+  settledThrough: number;
+  settledAbove: number[];
+  commitId: number;
 }
 
 export interface CommitBatch {
@@ -31,8 +35,11 @@ export interface CommitBatch {
   window: WindowEntry[];
   lastEventId: string;
   processed: number;
-  /** Events settled by this commit and how. */
-  settled: { eventId: string; seq: number; outcome: NonNullable<InboxRow['outcome']> }[];
+  /** All of this agent's inbox rows with seq ≤ this are settled, and so are `settledAbove`. */
+  settledThrough: number;
+  settledAbove: number[];
+  /** The commitId this writer last saw; anything else means another writer committed meanwhile. */
+  expectedCommitId: number;
   actions: AgentAction[];
   memories: MemoryRow[];
 }
@@ -65,12 +72,12 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
           const rows = await db.inbox.bulkGet(existing);
           for (const r of rows) if (r) seen.add(`${r.agentId}\u0000${r.eventId}`);
         }
-        const fresh: (InboxRow & { event: SentioEvent })[] = [];
+        const fresh: InboxRow[] = [];
         for (const { agentId, event } of items) {
           const k = `${agentId}\u0000${event.id}`;
           if (seen.has(k)) continue;
           seen.add(k);
-          fresh.push({ agentId, eventId: event.id, done: 0, event });
+          fresh.push({ agentId, eventId: event.id, event });
         }
         if (!fresh.length) return [];
         const seqs = (await db.inbox.bulkAdd(fresh, { allKeys: true })) as number[];
@@ -89,17 +96,22 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
       stateVersion: number,
       migrate: ((state: unknown, from: number) => unknown) | undefined,
     ): Promise<{ agent: LoadedAgent; pending: InboxEntry[]; watermark: number }> {
-      const { row, pending, last } = await db.transaction('r', db.agentState, db.inbox, async () => ({
-        row: await db.agentState.get(agentId),
-        pending: await db.inbox
-          .where('[agentId+done+seq]')
-          .between([agentId, 0, -Infinity], [agentId, 0, Infinity])
-          .toArray(),
-        last: await db.inbox.orderBy(':id').last(),
-      }));
+      const { row, pending, last } = await db.transaction('r', db.agentState, db.inbox, async () => {
+        const row = await db.agentState.get(agentId);
+        const through = row?.settledThrough ?? 0;
+        const above = new Set(row?.settledAbove ?? []);
+        const rows = await db.inbox
+          .where('[agentId+seq]')
+          .between([agentId, through], [agentId, Infinity], false, true)
+          .toArray();
+        return {
+          row,
+          pending: rows.filter((r) => !above.has(r.seq!)),
+          last: await db.inbox.orderBy(':id').last(),
+        };
+      });
       const watermark = last?.seq ?? 0;
-      // Pending rows always carry their event (only settled rows drop it).
-      const entries = pending.map((r) => ({ seq: r.seq!, event: r.event! }));
+      const entries = pending.map((r) => ({ seq: r.seq!, event: r.event }));
       if (!row) {
         return {
           agent: {
@@ -110,6 +122,9 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
             window: [],
             restored: false,
             migratedFrom: null,
+            settledThrough: 0,
+            settledAbove: [],
+            commitId: 0,
           },
           pending: entries,
           watermark,
@@ -144,28 +159,24 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
           window: (row.window as WindowEntry[] | undefined) ?? [],
           restored: true,
           migratedFrom,
+          settledThrough: row.settledThrough ?? 0,
+          settledAbove: row.settledAbove ?? [],
+          commitId: row.commitId ?? 0,
         },
         pending: entries,
         watermark,
       };
     },
 
-    /** The one transaction of exactly-once processing. Throws OwnershipError if an event was settled by someone else. */
-    async commit(b: CommitBatch): Promise<void> {
-      await db.transaction('rw', [db.inbox, db.agentState, db.actions, db.memories], async () => {
-        const rows = await db.inbox.bulkGet(b.settled.map((x) => x.seq));
-        const done: InboxRow[] = [];
-        b.settled.forEach((x, i) => {
-          const r = rows[i];
-          if (r && r.done === 1)
-            throw new OwnershipError(
-              `agent "${b.agentId}": event ${x.eventId} was already settled (${r.outcome}); is another tab running agents?`,
-            );
-          // A settled row keeps only what recognising a redelivery needs; the event itself is not kept.
-          if (r)
-            done.push({ seq: x.seq, agentId: b.agentId, eventId: x.eventId, done: 1, outcome: x.outcome });
-        });
-        await db.inbox.bulkPut(done);
+    /** The one transaction of exactly-once processing. Throws OwnershipError if someone else committed meanwhile. */
+    async commit(b: CommitBatch): Promise<number> {
+      const commitId = b.expectedCommitId + 1;
+      await db.transaction('rw', [db.agentState, db.actions, db.memories], async () => {
+        const current = (await db.agentState.get(b.agentId))?.commitId ?? 0;
+        if (current !== b.expectedCommitId)
+          throw new OwnershipError(
+            `agent "${b.agentId}": state was committed by another writer (commit ${current}, expected ${b.expectedCommitId}); is another tab running agents?`,
+          );
         const stateRow: AgentStateRow = {
           agentId: b.agentId,
           stateVersion: b.stateVersion,
@@ -174,6 +185,9 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
           processed: b.processed,
           updatedAt: now(),
           window: b.window,
+          settledThrough: b.settledThrough,
+          settledAbove: b.settledAbove,
+          commitId,
         };
         await db.agentState.put(stateRow);
         if (b.actions.length) {
@@ -191,18 +205,19 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
         }
         if (b.memories.length) await db.memories.bulkPut(b.memories);
       });
-      if (++commits % 256 === 0) await this.prune(b.agentId);
+      if (++commits % 256 === 0) await this.prune(b.agentId, b.settledThrough);
+      return commitId;
     },
 
-    /** Drops settled inbox rows beyond the newest KEEP_DONE of an agent. */
-    async prune(agentId: string, keep: number = KEEP_DONE): Promise<number> {
+    /** Drops settled inbox rows beyond the newest KEEP_DONE of an agent. Not part of correctness: housekeeping. */
+    async prune(agentId: string, settledThrough: number, keep: number = KEEP_DONE): Promise<number> {
       return db.transaction('rw', db.inbox, async () => {
-        const done = db.inbox
-          .where('[agentId+done+seq]')
-          .between([agentId, 1, -Infinity], [agentId, 1, Infinity]);
-        const n = await done.count();
+        const settled = db.inbox
+          .where('[agentId+seq]')
+          .between([agentId, -Infinity], [agentId, settledThrough], true, true);
+        const n = await settled.count();
         if (n <= keep) return 0;
-        const old = await done.limit(n - keep).primaryKeys();
+        const old = await settled.limit(n - keep).primaryKeys();
         await db.inbox.bulkDelete(old);
         return old.length;
       });

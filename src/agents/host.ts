@@ -137,7 +137,10 @@ export function createAgentHost(o: AgentHostOptions) {
     backoff: o.restartBackoff ?? { baseMs: 100, maxMs: 10_000 },
     ...(o.workerStartTimeoutMs !== undefined ? { startTimeoutMs: o.workerStartTimeoutMs } : {}),
     timers,
-    onEvent: (e) => o.onSupervisorEvent?.(e),
+    onEvent: (e) => {
+      if (e.type === 'crashed') api = null;
+      o.onSupervisorEvent?.(e);
+    },
     async start(worker, _generation, lifeLock) {
       const remote = Comlink.wrap<AgentWorkerApi>(worker);
       const startOptions = {
@@ -150,24 +153,33 @@ export function createAgentHost(o: AgentHostOptions) {
       if (!result.ok) throw deserializeError(result.error);
       agents = result.agents;
       api = remote;
+      // Held while no worker was up; the new worker ignores what its load already covered.
+      send();
       // Actions committed just before the previous worker died may never have been reported.
       await redispatchPending();
     },
   });
 
   // Deliveries are coalesced per microtask: one message to the worker carries everything accepted meanwhile.
+  // While no worker is up (a crash is being handled) they wait here: a durable agent's worker must receive
+  // its events in inbox order with none missing after its load, or its settled watermark would skip one.
   let outgoing: Delivery[] = [];
+  let scheduled = false;
+  function send(): void {
+    scheduled = false;
+    if (!api || !outgoing.length) return;
+    const batch = outgoing;
+    outgoing = [];
+    // Fire and forget: if the worker dies first, its successor reads these from the inbox.
+    void api.deliver(batch).catch(() => {});
+  }
   function forward(batch: readonly Delivery[]): void {
     if (!batch.length) return;
-    if (!outgoing.length) {
-      queueMicrotask(() => {
-        const send = outgoing;
-        outgoing = [];
-        // Fire and forget: if the worker dies first, its successor reads these from the inbox.
-        if (api) void api.deliver(send).catch(() => {});
-      });
-    }
     for (const d of batch) outgoing.push(d);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(send);
+    }
   }
 
   function forwardFresh(agentId: string, event: SentioEvent): void {

@@ -31,22 +31,25 @@ export interface AgentStateRow {
   updatedAt: number;
   /** The short-term context window as of that event, so a replay sees what the first run saw. */
   window?: unknown[];
+  /** Every inbox row of this agent with seq ≤ this is settled… */
+  settledThrough?: number;
+  /** …and so are these above it (the mailbox runs by priority, not strictly by arrival). */
+  settledAbove?: number[];
+  /** Incremented by every commit: a writer that did not see the last commit is not the owner. */
+  commitId?: number;
 }
 
 /**
- * An agent's durable inbox: events accepted for an agent, in arrival order. A row turns `done` in the same
- * transaction that commits the state it produced; done rows stay a while (bounded per agent) so a late
- * redelivery of the same event is recognised and ignored.
+ * An agent's durable inbox: events accepted for an agent, in arrival order. Which of them are settled is
+ * recorded in the agent's state row (`settledThrough` + `settledAbove`), in the same transaction as the state
+ * they produced, so a commit writes one row however many events it settles. Settled rows stay a while
+ * (bounded per agent) so a late redelivery of the same event is recognised and ignored.
  */
 export interface InboxRow {
   seq?: number;
   agentId: string;
   eventId: string;
-  /** 0 = waiting, 1 = processed (or dead-lettered / dropped: see `outcome`). */
-  done: 0 | 1;
-  outcome?: 'processed' | 'dead-lettered' | 'dropped';
-  /** Absent once settled: only the id is kept to recognise a redelivery. */
-  event?: SentioEvent;
+  event: SentioEvent;
 }
 
 /** Idempotency keys of actions already performed, so an effect never happens twice. */
@@ -161,7 +164,7 @@ export function openDatabase(name: string = DEFAULT_DB_NAME): SentioDb {
   });
   // v2: the agents' durable inbox, and the actions outbox indexed by what is still to be performed.
   db.version(2).stores({
-    inbox: '++seq, &[agentId+eventId], [agentId+done+seq]',
+    inbox: '++seq, &[agentId+eventId], [agentId+seq]',
     actions: 'key, agentId, ts, [performed+ts]',
   });
   return db;
