@@ -3,6 +3,7 @@
 // makes processing exactly-once: a commit records which inbox events are settled, the state they produced,
 // their actions and their memories in ONE transaction — and writes one state row however many events it
 // settles (group commit), because the settled set lives in that row as a watermark plus a few exceptions.
+import { Dexie } from 'dexie';
 import type { SentioEvent } from '../events/event';
 import type { AgentStateRow, InboxRow, MemoryRow, SentioDb } from '../storage/db';
 import { StateMigrationError } from './errors';
@@ -62,26 +63,43 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
     async accept(
       items: readonly { agentId: string; event: SentioEvent }[],
     ): Promise<(InboxEntry & { agentId: string })[]> {
+      // Deduplicate within the batch first; duplicates of rows already stored are refused by the unique
+      // [agentId+eventId] index, so the common case (all fresh) costs no read at all.
+      const seenInBatch = new Set<string>();
+      const rows: InboxRow[] = [];
+      for (const { agentId, event } of items) {
+        const k = `${agentId}\u0000${event.id}`;
+        if (seenInBatch.has(k)) continue;
+        seenInBatch.add(k);
+        rows.push({ agentId, eventId: event.id, event });
+      }
+      if (!rows.length) return [];
       return db.transaction('rw', db.inbox, async () => {
-        const existing = await db.inbox
-          .where('[agentId+eventId]')
-          .anyOf(items.map((i) => [i.agentId, i.event.id]))
-          .primaryKeys();
-        const seen = new Set<string>();
-        if (existing.length) {
-          const rows = await db.inbox.bulkGet(existing);
-          for (const r of rows) if (r) seen.add(`${r.agentId}\u0000${r.eventId}`);
+        try {
+          const seqs = (await db.inbox.bulkAdd(rows, { allKeys: true })) as number[];
+          return rows.map((r, i) => ({ agentId: r.agentId, seq: seqs[i]!, event: r.event }));
+        } catch (e) {
+          if (!(e instanceof Dexie.BulkError)) throw e;
+          const failures = Object.values(e.failuresByPos);
+          const other = failures.find((f) => f.name !== 'ConstraintError');
+          if (other) throw other;
+          // Some were redeliveries. The others were added (the failures were caught, so the transaction
+          // goes on); look up their sequence numbers.
+          const added = rows.filter((_, i) => !(i in e.failuresByPos));
+          if (!added.length) return [];
+          const stored = await db.inbox
+            .where('[agentId+eventId]')
+            .anyOf(added.map((r) => [r.agentId, r.eventId]))
+            .toArray();
+          const seqOf = new Map(stored.map((r) => [`${r.agentId}\u0000${r.eventId}`, r.seq!]));
+          return added
+            .map((r) => ({
+              agentId: r.agentId,
+              seq: seqOf.get(`${r.agentId}\u0000${r.eventId}`)!,
+              event: r.event,
+            }))
+            .sort((x, y) => x.seq - y.seq);
         }
-        const fresh: InboxRow[] = [];
-        for (const { agentId, event } of items) {
-          const k = `${agentId}\u0000${event.id}`;
-          if (seen.has(k)) continue;
-          seen.add(k);
-          fresh.push({ agentId, eventId: event.id, event });
-        }
-        if (!fresh.length) return [];
-        const seqs = (await db.inbox.bulkAdd(fresh, { allKeys: true })) as number[];
-        return fresh.map((r, i) => ({ agentId: r.agentId, seq: seqs[i]!, event: r.event }));
       });
     },
 

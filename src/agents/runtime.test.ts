@@ -89,6 +89,18 @@ describe('agent runtime (worker side)', () => {
     await rt2.stop();
   });
 
+  it('accepts only the fresh events of a batch that mixes redeliveries with new ones', async () => {
+    const store = createDurableStore(openDatabase(`acc-${Math.random()}`));
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => ev(n));
+    const first = await store.accept([a!, b!].map((event) => ({ agentId: 'x', event })));
+    const second = await store.accept([b!, c!, a!, d!, c!].map((event) => ({ agentId: 'x', event })));
+    expect(second.map((r) => r.event.id)).toEqual([c!.id, d!.id]);
+    expect(second[0]!.seq).toBeGreaterThan(first[1]!.seq);
+    expect(second[1]!.seq).toBeGreaterThan(second[0]!.seq);
+    // The same event for another agent is a different inbox entry.
+    expect(await store.accept([{ agentId: 'y', event: a! }])).toHaveLength(1);
+  });
+
   it('refuses a commit from a writer that did not see the last commit (two hosts)', async () => {
     const db = openDatabase(`own-${Math.random()}`);
     const store = createDurableStore(db);
