@@ -51,12 +51,17 @@ test('crash test: 1,000 persisted events, the worker killed 50+ times; state and
   );
   expect(ids).toHaveLength(N);
   const killedAt: number[] = [];
-  // Kill at random moments until 60 kills have landed mid-stream (a kill may find the worker starting,
-  // handling, or committing), then let the stream finish.
-  while (killedAt.length < 60) {
-    await page.waitForTimeout(50 + Math.floor(Math.random() * 350));
+  // 60 kills at random points spread over the whole stream: wait until progress passes a random mark, then
+  // a random few ms more (so a kill may find the worker starting, handling or committing), then terminate.
+  const marks = Array.from({ length: 60 }, () => Math.floor(Math.random() * (N - 20))).sort((a, b) => a - b);
+  for (const mark of marks) {
+    for (;;) {
+      const a = await page.evaluate(() => window.agentsTest.agent('counter'));
+      if (a && a.processed >= mark) break;
+      await page.waitForTimeout(10);
+    }
+    await page.waitForTimeout(Math.floor(Math.random() * 80));
     const a = await page.evaluate(() => window.agentsTest.agent('counter'));
-    if (a && a.processed === N) break;
     if (await page.evaluate(() => window.agentsTest.kill())) killedAt.push(a?.processed ?? -1);
   }
   console.log(`killed ${killedAt.length} times, at processed = ${killedAt.join(' ')}`);

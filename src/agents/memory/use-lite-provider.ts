@@ -28,7 +28,9 @@ export function createUseLiteProvider(options: UseLiteOptions = {}): EmbeddingPr
     try {
       return await use.load({ modelUrl: `${base}model.json`, vocabUrl: `${base}vocab.json` });
     } catch (e) {
-      throw new EmbeddingError(`could not load the USE-lite model from ${base}: ${(e as Error).message}`);
+      throw new EmbeddingError(
+        `could not load the USE-lite model from ${base} (are the model files in place? \`npm run models\` copies them): ${(e as Error).message}`,
+      );
     }
   }
 
