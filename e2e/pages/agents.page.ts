@@ -27,6 +27,7 @@ let inferCalls = 0;
 let host: AgentHost | null = null;
 let bus: LocalBus | null = null;
 let crashes = 0;
+let crashReports = 0;
 const killed = new WeakSet<Worker>();
 const ids = createIdGenerator();
 
@@ -36,6 +37,7 @@ const api = {
     bus = createLocalBus({ name: 'e2e', spill: createSpillStore(db) });
     bus.subscribe('agent.*.deadletter', (e) => void deadLetters.push(e));
     bus.subscribe('agent.*.error', (e) => void errorsSeen.push(e));
+    bus.subscribe('agents.worker.crashed', () => void crashReports++);
     const variant = o.variant ?? 'v1';
     host = createAgentHost({
       dbName: o.dbName,
@@ -148,6 +150,7 @@ const api = {
   observed() {
     return {
       crashes,
+      crashReports,
       deadLetters: deadLetters.map((e) => ({ topic: e.topic, payload: e.payload })),
       errors: errorsSeen.map((e) => e.payload),
       alerts: alerts.map((a) => a.payload),
@@ -162,15 +165,6 @@ const api = {
     const keys = (await db.actions.where('agentId').equals(agentId).primaryKeys()) as string[];
     db.close();
     return keys;
-  },
-
-  async startError(o: StartOptions): Promise<string> {
-    try {
-      await api.start(o);
-      return 'started';
-    } catch (e) {
-      return `${(e as Error).name}: ${(e as Error).message}`;
-    }
   },
 
   async memoryRows(agentId: string, dbName: string) {

@@ -80,7 +80,14 @@ export class AgentRunner {
     loaded: LoadedAgent,
     private readonly watermark: number,
     private readonly deps: RunnerDeps,
+    /** Set when the agent's state could not be loaded: the runner stays in error and takes no events. */
+    private readonly loadFailure: SerializedError | null = null,
   ) {
+    if (loadFailure) {
+      this.status = 'error';
+      this.lastError = loadFailure;
+      this.stopped = true;
+    }
     this.mailbox = new Mailbox(def.mailboxCapacity);
     this.state = loaded.state;
     this.window = loaded.window;
@@ -93,6 +100,7 @@ export class AgentRunner {
 
   /** Accepts entries; those at or below the load watermark were already covered by the load. */
   enqueue(entries: readonly InboxEntry[], fromLoad = false): void {
+    if (this.loadFailure) return;
     for (const e of entries) {
       if (!fromLoad && e.seq <= this.watermark) continue;
       if (this.handled.has(e.event.id)) continue;
@@ -125,7 +133,7 @@ export class AgentRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.draining;
-    this.status = 'stopped';
+    if (!this.loadFailure) this.status = 'stopped';
   }
 
   private async drain(): Promise<void> {

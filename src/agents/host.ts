@@ -139,6 +139,8 @@ export function createAgentHost(o: AgentHostOptions) {
     timers,
     onEvent: (e) => {
       if (e.type === 'crashed') api = null;
+      // Reported on the bus too, so the dashboard and telemetry see restarts without polling.
+      if (e.type !== 'stopped') o.bus?.publish(`agents.worker.${e.type}`, e, { type: 'agents.worker' });
       o.onSupervisorEvent?.(e);
     },
     async start(worker, _generation, lifeLock) {

@@ -123,7 +123,7 @@ describe('agent runtime (worker side)', () => {
     await expect(commit()).rejects.toBeInstanceOf(OwnershipError);
   });
 
-  it('reports a start failure as data with the error class name', async () => {
+  it('disables only the agent whose stored state cannot be loaded', async () => {
     const dbName = `mig-${Math.random()}`;
     const db = openDatabase(dbName);
     await db.agentState.put({
@@ -134,13 +134,22 @@ describe('agent runtime (worker side)', () => {
       processed: 0,
       updatedAt: 0,
     });
-    const rt = createAgentRuntime([summer()], { holdLock: noLock });
-    const r = await rt.start({ dbName, lifeLock: 'z' }, callbacks().host);
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error.name).toBe('StateMigrationError');
-      expect(r.error.message).toContain('version 3, newer than');
-    }
+    const other = defineAgent({ id: 'other', subscribe: ['o'], initialState: 0, on() {} });
+    const rt = createAgentRuntime([summer(), other], { holdLock: noLock });
+    expect((await rt.start({ dbName, lifeLock: 'z' }, callbacks().host)).ok).toBe(true);
+    const [s, o] = rt.inspect();
+    expect(s!.status).toBe('error');
+    expect(s!.lastError!.name).toBe('StateMigrationError');
+    expect(s!.lastError!.message).toContain('version 3, newer than');
+    expect(o!.status).toBe('idle');
+  });
+
+  it('reports a start failure as data with the error class name', async () => {
+    const rt = createAgentRuntime([summer()], {
+      holdLock: () => Promise.reject(new TypeError('locks unavailable')),
+    });
+    const r = await rt.start({ dbName: `f-${Math.random()}`, lifeLock: 'f' }, callbacks().host);
+    expect(r).toMatchObject({ ok: false, error: { name: 'TypeError', message: 'locks unavailable' } });
   });
 
   it('refuses two agents with one id and deliveries to an unknown agent', async () => {

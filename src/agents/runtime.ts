@@ -10,6 +10,7 @@ import { createEpisodicMemory, type EpisodicMemory } from './memory/episodic-mem
 import type { EmbeddingProvider } from './memory/embedding-provider';
 import { createUseLiteProvider } from './memory/use-lite-provider';
 import type { AgentWorkerApi, Delivery, HostCallbacks, StartOptions, StartResult } from './protocol';
+import type { SerializedError } from './types';
 
 export interface RuntimeDeps {
   timers?: Timers;
@@ -86,32 +87,50 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
             ),
           ));
         const loaded = [];
+        const fresh = (def: ResolvedAgent) => ({
+          agent: {
+            state: structuredClone(def.initialState),
+            stateVersion: def.stateVersion,
+            lastEventId: '',
+            processed: 0,
+            window: [],
+            restored: false,
+            migratedFrom: null,
+            settledThrough: 0,
+            settledAbove: [],
+            commitId: 0,
+          },
+          pending: [],
+          watermark: -1,
+        });
         for (const def of agents) {
-          const { agent, pending, watermark } = def.durable
-            ? await store.load(def.id, def.initialState, def.stateVersion, def.migrate)
-            : {
-                agent: {
-                  state: structuredClone(def.initialState),
-                  stateVersion: def.stateVersion,
-                  lastEventId: '',
-                  processed: 0,
-                  window: [],
-                  restored: false,
-                  migratedFrom: null,
-                  settledThrough: 0,
-                  settledAbove: [],
-                  commitId: 0,
-                },
-                pending: [],
-                watermark: -1,
-              };
-          const runner = new AgentRunner(def, agent, watermark, {
-            store: def.durable ? store : null,
-            memory: memoryOf,
-            host,
-            timers,
-            groupCommit: options.groupCommit ?? 64,
-          });
+          let failure: SerializedError | null = null;
+          let load: Awaited<ReturnType<typeof store.load>>;
+          try {
+            load = def.durable
+              ? await store.load(def.id, def.initialState, def.stateVersion, def.migrate)
+              : fresh(def);
+          } catch (e) {
+            // One agent whose state cannot be loaded (a failed migration, say) must not stop the others: it
+            // stays in error, its events wait in its inbox for fixed code.
+            failure = serializeError(e);
+            load = fresh(def);
+            host.log(def.id, 'could not load state; agent disabled', failure);
+          }
+          const { agent, pending, watermark } = load;
+          const runner = new AgentRunner(
+            def,
+            agent,
+            watermark,
+            {
+              store: def.durable ? store : null,
+              memory: memoryOf,
+              host,
+              timers,
+              groupCommit: options.groupCommit ?? 64,
+            },
+            failure,
+          );
           runners.set(def.id, runner);
           loaded.push({ runner, pending });
           if (agent.migratedFrom !== null)
