@@ -60,8 +60,6 @@ export class AgentRunner {
   private lastError: SerializedError | null = null;
   private draining: Promise<void> | null = null;
   private stopped = false;
-  /** Events of this worker's life already handled: a forwarded copy must not run twice. */
-  private readonly handled = new Set<string>();
   private staged: { seqs: number[]; actions: AgentAction[]; memories: MemoryRow[] } = {
     seqs: [],
     actions: [],
@@ -98,12 +96,14 @@ export class AgentRunner {
     this.commitId = loaded.commitId;
   }
 
-  /** Accepts entries; those at or below the load watermark were already covered by the load. */
+  /**
+   * Accepts entries. Forwards arrive in inbox order after the load, so one at or below the load watermark was
+   * covered by the load, and one at or below the highest seq seen is a copy: either way it is not run again.
+   */
   enqueue(entries: readonly InboxEntry[], fromLoad = false): void {
     if (this.loadFailure) return;
     for (const e of entries) {
-      if (!fromLoad && e.seq <= this.watermark) continue;
-      if (this.handled.has(e.event.id)) continue;
+      if (!fromLoad && (e.seq <= this.watermark || e.seq <= this.arrivedMax)) continue;
       if (!this.mailbox.push(e satisfies MailboxEntry).accepted) continue;
       this.open.add(e.seq);
       if (e.seq > this.arrivedMax) this.arrivedMax = e.seq;
@@ -139,7 +139,6 @@ export class AgentRunner {
   private async drain(): Promise<void> {
     while (this.mailbox.size && !this.stopped) {
       const entry = this.mailbox.shift()!;
-      this.handled.add(entry.event.id);
       this.status = 'busy';
       const outcome = await this.handle(entry);
       this.stage(entry, outcome);

@@ -89,6 +89,22 @@ describe('agent runtime (worker side)', () => {
     await rt2.stop();
   });
 
+  it('runs an event forwarded twice only once', async () => {
+    const dbName = `twice-${Math.random()}`;
+    const store = createDurableStore(openDatabase(dbName));
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    const cb = callbacks();
+    await rt.start({ dbName, lifeLock: 't' }, cb.host);
+    const fresh = await store.accept([1, 2, 3].map((n) => ({ agentId: 'summer', event: ev(n) })));
+    rt.deliver(fresh.slice(0, 2));
+    rt.deliver(fresh);
+    await until(() => rt.inspect()[0]!.processed === 3);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(rt.inspect()[0]!.processed).toBe(3);
+    expect(rt.inspect()[0]!.state).toEqual({ sum: 6, seen: [1, 2, 3] });
+    await rt.stop();
+  });
+
   it('accepts only the fresh events of a batch that mixes redeliveries with new ones', async () => {
     const store = createDurableStore(openDatabase(`acc-${Math.random()}`));
     const [a, b, c, d] = [1, 2, 3, 4].map((n) => ev(n));
