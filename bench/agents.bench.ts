@@ -1,6 +1,7 @@
 // The agent runtime's costs, each against a baseline measured in the same run:
-// 1. events through the bus → agent host → worker mailbox → a no-op handler, vs the same bus delivering to
-//    a plain subscriber (the raw bus delivery an agent adds its hop and bookkeeping to);
+// 1. events through the bus → agent host → worker mailbox → a no-op handler, vs the bus delivering to a
+//    plain subscriber in a dedicated worker (the same thread hop, without an agent's bookkeeping), and vs a
+//    plain subscriber in the page (no hop at all);
 // 2. durable processing (inbox write + state commit, group commit of 64 and of 1) vs in-memory processing
 //    of the same handler.
 import { createAgentHost, type AgentHost } from '../src/agents/host';
@@ -9,6 +10,7 @@ import { policies } from '../src/bus/policy';
 import type { SentioEvent } from '../src/events/event';
 import { createIdGenerator } from '../src/events/id';
 import { compare, median, runBench, type BenchResult } from './harness';
+import { BENCH_PAYLOAD, busThroughput, busWithCountingSink } from './bus-peers';
 
 const ids = createIdGenerator();
 
@@ -52,7 +54,7 @@ async function agentPath(n: number): Promise<number> {
   const host = await startHost(`bench-agents-${Math.random()}`, 64, bus);
   const base = await processed(host, 'noop-mem');
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) bus.publish('bench.mem.x', { i });
+  for (let i = 0; i < n; i++) bus.publish('bench.mem.x', BENCH_PAYLOAD);
   await until(host, 'noop-mem', base + n);
   const rate = n / ((performance.now() - t0) / 1000);
   await host.stop();
@@ -74,7 +76,7 @@ async function rawBus(n: number): Promise<number> {
     { policy: policies.dropOldest(1 << 20) },
   );
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) bus.publish('bench.mem.x', { i });
+  for (let i = 0; i < n; i++) bus.publish('bench.mem.x', BENCH_PAYLOAD);
   await finished;
   const rate = n / ((performance.now() - t0) / 1000);
   bus.close();
@@ -106,16 +108,27 @@ runBench(async (progress) => {
   await rawBus(20_000);
 
   progress('mailbox vs raw bus');
+  const N = 20_000;
+  const { bus: hubBus, sink } = await busWithCountingSink('bench.frame', true, N);
   const agent: number[] = [];
   const raw: number[] = [];
+  const rawWorker: number[] = [];
   for (let r = 0; r < RUNS; r++) {
-    agent.push(await agentPath(20_000));
-    raw.push(await rawBus(20_000));
+    agent.push(await agentPath(N));
+    raw.push(await rawBus(N));
+    rawWorker.push(await busThroughput(hubBus, sink, 'bench.frame', N));
   }
   results.push(
     compare(
       'agents',
-      'bus → agent mailbox → no-op handler vs bus → subscriber, ev/s',
+      'bus → agent mailbox (worker) → no-op handler vs bus → subscriber in a worker (lane), ev/s',
+      median(agent),
+      median(rawWorker),
+      'ev/s',
+    ),
+    compare(
+      'agents',
+      'bus → agent mailbox (worker) → no-op handler vs bus → subscriber in the page, ev/s',
       median(agent),
       median(raw),
       'ev/s',
