@@ -289,3 +289,25 @@ test('memory with the real USE-lite model: a paraphrase ranks first; TTL evicts;
   expect(again).not.toContain('Remember where the car is parked.');
   await page.evaluate(() => window.agentsTest.stop());
 });
+
+test('agents run in one tab per origin: a second tab waits for the lock and takes over', async ({
+  context,
+}) => {
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await open(a);
+  await open(b);
+  const db = dbName();
+  await a.evaluate((db) => window.agentsTest.start({ dbName: db }), db);
+  await expect(a.locator('#status')).toHaveText('host started');
+  void b.evaluate((db) => window.agentsTest.start({ dbName: db }), db);
+  await b.waitForTimeout(1000);
+  await expect(b.locator('#status')).toHaveText('ready');
+  await a.evaluate(() => window.agentsTest.publish('test.profile.visit', [{}, {}]));
+  await waitForAgent(a, 'profile', (x) => x.processed === 2);
+  await a.close();
+  await expect(b.locator('#status')).toHaveText('host started');
+  const resumed = await b.evaluate(() => window.agentsTest.agent('profile'));
+  expect(resumed!.state).toEqual({ visits: 2 });
+  await b.evaluate(() => window.agentsTest.stop());
+});
