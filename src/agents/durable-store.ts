@@ -252,6 +252,11 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
       }));
     },
 
+    /** Forgets performed actions older than `before` (their keys have done their job by then). */
+    async prunePerformed(before: number): Promise<number> {
+      return db.actions.where('[performed+ts]').between([1, -Infinity], [1, before], true, false).delete();
+    },
+
     async markPerformed(keys: readonly string[]): Promise<void> {
       await db.transaction('rw', db.actions, async () => {
         const rows = await db.actions.bulkGet([...keys]);

@@ -57,6 +57,8 @@ export interface HostSnapshot {
 }
 
 const FAILURES_KEPT = 50;
+/** Performed actions are kept this long (for inspection), then forgotten. */
+const ACTION_RETENTION_MS = 24 * 3600_000;
 
 export function createAgentHost(o: AgentHostOptions) {
   const dbName = o.dbName ?? 'sentio';
@@ -73,6 +75,7 @@ export function createAgentHost(o: AgentHostOptions) {
   const actionStats = { performed: 0, failed: 0, lastError: null as string | null };
   /** Keys handed to an actuator in this page's life: a re-scan of the outbox must not repeat them. */
   const dispatched = new Set<string>();
+  let sinceCleanup = 0;
 
   async function perform(a: AgentAction): Promise<void> {
     const actuator = o.actuators?.[a.kind];
@@ -103,7 +106,14 @@ export function createAgentHost(o: AgentHostOptions) {
         actionStats.lastError = `${a.kind} ${a.key}: ${(e as Error).message}`;
       }
     }
-    if (done.length && store) await store.markPerformed(done);
+    if (done.length && store) {
+      await store.markPerformed(done);
+      sinceCleanup += done.length;
+      if (sinceCleanup >= 1024) {
+        sinceCleanup = 0;
+        await store.prunePerformed(timers.now() - ACTION_RETENTION_MS);
+      }
+    }
   }
 
   async function redispatchPending(): Promise<void> {

@@ -117,6 +117,19 @@ describe('agent runtime (worker side)', () => {
     expect(await store.accept([{ agentId: 'y', event: a! }])).toHaveLength(1);
   });
 
+  it('forgets performed actions past their retention, never pending ones', async () => {
+    const db = openDatabase(`act-${Math.random()}`);
+    const store = createDurableStore(db);
+    await db.actions.bulkPut([
+      { key: 'old-done', agentId: 'a', ts: 10, performed: 1 },
+      { key: 'new-done', agentId: 'a', ts: 1000, performed: 1 },
+      { key: 'old-pending', agentId: 'a', ts: 10, performed: 0, kind: 'k', eventId: 'e' },
+    ]);
+    expect(await store.prunePerformed(500)).toBe(1);
+    expect((await db.actions.toCollection().primaryKeys()).sort()).toEqual(['new-done', 'old-pending']);
+    expect((await store.pendingActions()).map((a) => a.key)).toEqual(['old-pending']);
+  });
+
   it('refuses a commit from a writer that did not see the last commit (two hosts)', async () => {
     const db = openDatabase(`own-${Math.random()}`);
     const store = createDurableStore(db);
