@@ -21,6 +21,16 @@ function benchPages(): Record<string, string> {
   );
 }
 
+/** Test pages of e2e/pages/ are built only in `--mode e2e` (the Playwright build), next to the app. */
+function e2ePages(): Record<string, string> {
+  const dir = resolve(root, 'e2e', 'pages');
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.html'))
+      .map((f) => [`e2e/${f.replace(/\.html$/, '')}`, resolve(dir, f)]),
+  );
+}
+
 export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
@@ -36,7 +46,10 @@ export default defineConfig(({ mode }) => ({
     target: 'es2022',
     outDir: mode === 'bench' ? 'dist-bench' : 'dist',
     rolldownOptions: {
-      input: mode === 'bench' ? benchPages() : { index: resolve(root, 'index.html') },
+      input:
+        mode === 'bench'
+          ? benchPages()
+          : { index: resolve(root, 'index.html'), ...(mode === 'e2e' ? e2ePages() : {}) },
     },
   },
 }));
