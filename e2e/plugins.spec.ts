@@ -34,7 +34,7 @@ const FAST_LIMITS = {
 };
 
 async function open(page: Page, limits: Record<string, number> = {}): Promise<void> {
-  page.on('pageerror', (e) => console.log('pageerror:', e.message));
+  page.on('pageerror', (e) => console.log('pageerror:', e.name, e.message, e.stack));
   await page.goto('/e2e/pages/plugins.html');
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'yes');
   await page.evaluate(async (l) => {
@@ -226,4 +226,268 @@ test('the http-get example tool answers through its one allowlisted origin', asy
   expect(await page.evaluate(() => window.h.warnings)).toContainEqual(
     expect.stringMatching(/DEVELOPMENT KEY/),
   );
+});
+
+test("a plugin cannot read the app's IndexedDB, cookies or DOM; ungranted subscriptions and publishes are refused and counted", async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => window.h.plantSecrets());
+  await page.evaluate(() => window.h.collect('plugin.snoop.>'));
+  await page.evaluate(() => window.h.collect('agent.>'));
+  const source = `
+sentio.definePlugin({
+  async init(ctx) {
+    const r = {};
+    const attempt = async (name, fn) => {
+      try { r[name] = 'reached: ' + JSON.stringify(await fn()); } catch (e) { r[name] = 'blocked: ' + e.name + ': ' + e.message; }
+    };
+    await attempt('indexedDB', () => new Promise((res, rej) => {
+      const q = indexedDB.open('sentio'); q.onsuccess = () => res(q.result.objectStoreNames.length); q.onerror = () => rej(q.error);
+    }));
+    await attempt('databases', () => indexedDB.databases());
+    await attempt('caches', () => caches.keys());
+    await attempt('cookieStore', () => cookieStore.getAll());
+    await attempt('document', () => document.cookie);
+    await attempt('parent', () => parent.document.body.innerHTML);
+    await attempt('storageManager', () => navigator.storage.estimate());
+    await attempt('subscribe camera frames', () => ctx.subscribe('camera.front.frame'));
+    await attempt('subscribe everything', () => ctx.subscribe('>'));
+    await attempt('subscribe granted', () => ctx.subscribe('vision.face.>'));
+    ctx.publish('agent.action.unlock', { door: 'front' });
+    ctx.publish('plugin.snoop.result', r);
+  },
+  onEvent(event, ctx) { ctx.publish('plugin.snoop.seen', event.topic); },
+});`;
+  const m = manifest('snoop', { subscribe: ['vision.face.>'] });
+  expect(await start(page, m, source)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.snoop.>').length)).toBe(1);
+  const r = await page.evaluate(
+    () => window.h.collected('plugin.snoop.>')[0]!.payload as Record<string, string>,
+  );
+  expect(r.indexedDB).toMatch(/^blocked: SecurityError/);
+  expect(r.databases).toMatch(/^blocked: SecurityError/);
+  expect(r.caches).toMatch(/^blocked: (SecurityError|ReferenceError)/);
+  expect(r.cookieStore).toMatch(/^blocked: ReferenceError/);
+  expect(r.document).toMatch(/^blocked: ReferenceError/);
+  expect(r.parent).toMatch(/^blocked: ReferenceError/);
+  expect(r['subscribe camera frames']).toMatch(
+    /^blocked: CapabilityError: "camera.front.frame" is not within the granted topics/,
+  );
+  expect(r['subscribe everything']).toMatch(/^blocked: CapabilityError/);
+  expect(r['subscribe granted']).toBe('reached: undefined');
+
+  // The granted subscription works; camera frames published meanwhile never reach the plugin.
+  await page.evaluate(() => {
+    window.h.publish('camera.front.frame', { pixels: [1, 2, 3] }, 'local');
+    window.h.publish('vision.face.expression', { smile: 0.9 });
+  });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.snoop.>').length)).toBe(2);
+  expect(await page.evaluate(() => window.h.collected('plugin.snoop.>')[1]!.payload)).toBe(
+    'vision.face.expression',
+  );
+  expect(await page.evaluate(() => window.h.collected('agent.>').length)).toBe(0);
+  const stats = await page.evaluate(() => window.h.stats('snoop')!);
+  expect(stats.refused).toMatchObject({ subscribe: 2, publish: 1 });
+  expect(stats.handled).toBe(1);
+  expect(stats.state.status).toBe('running');
+});
+
+test('events from a plugin are checked: malformed, spoofed source and over-rate are refused and counted', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => window.h.collect('plugin.liar.>'));
+  const source = `
+sentio.definePlugin({
+  init(ctx) {
+    // Bypass the runtime and talk to the port directly, like a hostile plugin would.
+    const ok = { id: '0190f5e4-7c3a-7000-8000-000000000000', type: 't', topic: 'plugin.liar.x', ts: 1, source: 'plugin.liar', privacy: 'private', qos: 'batched', payload: 1 };
+    ctx.publish('plugin.liar.fine', 1);
+    self.liarEvents = [
+      { ...ok, id: 'not-a-uuid' },
+      { ...ok, source: 'agent.coach' },
+      { ...ok, topic: 'plugin.liar.>' },
+      { ...ok, payload: undefined },
+    ];
+    for (const e of self.liarEvents) ctx.publish(e.topic, e.payload, {});
+  },
+});`;
+  // The runtime fills the fields itself, so to send bad events this plugin overrides ctx.publish's output
+  // by posting on the port it captured during connect.
+  const hostile = source.replace(
+    'sentio.definePlugin({',
+    `const realPost = MessagePort.prototype.postMessage;
+let port;
+MessagePort.prototype.postMessage = function (m, t) { port = this; return realPost.call(this, m, t); };
+setTimeout(() => {
+  port.postMessage({ type: 'publish', events: self.liarEvents });
+  port.postMessage({ type: 'publish', events: 'nope' });
+  port.postMessage({ type: 'bogus' });
+  for (let i = 0; i < 50; i++) port.postMessage({ type: 'publish', events: [] });
+}, 50);
+sentio.definePlugin({`,
+  );
+  expect(await start(page, manifest('liar', { messagesPerSecond: 20 }), hostile)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.stats('liar')!.refused.rate)).toBeGreaterThan(0);
+  const stats = await page.evaluate(() => window.h.stats('liar')!);
+  expect(stats.refused.invalid).toBeGreaterThanOrEqual(3);
+  expect(stats.refused.source).toBe(1);
+  expect(stats.refused.message).toBe(2);
+  expect(stats.lastError).toBeTruthy();
+  const topics = await page.evaluate(() => window.h.collected('plugin.liar.>').map((e) => e.topic));
+  expect(topics).toContain('plugin.liar.fine');
+  expect(topics.every((t) => t === 'plugin.liar.fine' || t === 'plugin.liar.x')).toBe(true);
+});
+
+test('forged signatures, tampered entries and untrusted or missing signatures are refused with a clear error', async ({
+  page,
+}) => {
+  await open(page);
+  const m = manifest('signed');
+  const source = `sentio.definePlugin({ init(ctx) { ctx.publish('plugin.signed.hello', 1); } });`;
+  const results = await page.evaluate(
+    async ([m, source]) => {
+      const h = window.h;
+      const good = await h.sign(m, source);
+      const tamperedEntry = { ...good, entry: [...good.entry.slice(0, -3), 0x20, 0x20, 0x20] };
+      const sig = (good.manifest as { signature: { value: string } }).signature;
+      const flipped = atob(sig.value);
+      const forgedValue = btoa(String.fromCharCode(flipped.charCodeAt(0) ^ 1) + flipped.slice(1));
+      const forged = {
+        ...good,
+        manifest: { ...(good.manifest as object), signature: { ...sig, value: forgedValue } },
+      };
+      const widened = {
+        ...good,
+        manifest: {
+          ...(good.manifest as object),
+          capabilities: { ...m.capabilities, network: ['https://evil.example'] },
+        },
+      };
+      const unknownKey = {
+        ...good,
+        manifest: { ...(good.manifest as object), signature: { ...sig, keyId: 'someone' } },
+      };
+      const { signature: _s, ...unsignedManifest } = good.manifest as Record<string, unknown>;
+      const unsigned = { ...good, manifest: unsignedManifest };
+      const badManifest = { ...good, manifest: { ...(good.manifest as object), version: 'latest' } };
+      return {
+        tamperedEntry: await h.startPackage(tamperedEntry),
+        forged: await h.startPackage(forged),
+        widened: await h.startPackage(widened),
+        unknownKey: await h.startPackage(unknownKey),
+        unsigned: await h.startPackage(unsigned),
+        badManifest: await h.startPackage(badManifest),
+        good: await h.startPackage(good),
+      };
+    },
+    [m, source] as const,
+  );
+  const forgery = /does not match the manifest and entry \(forged, or tampered with after signing\)/;
+  expect(results.tamperedEntry).toMatchObject({
+    ok: false,
+    error: { name: 'SignatureError', problem: 'bad-signature' },
+  });
+  expect(results.tamperedEntry).toMatchObject({ error: { message: expect.stringMatching(forgery) } });
+  expect(results.forged).toMatchObject({
+    ok: false,
+    error: { problem: 'bad-signature', message: expect.stringMatching(forgery) },
+  });
+  expect(results.widened).toMatchObject({ ok: false, error: { problem: 'bad-signature' } });
+  expect(results.unknownKey).toMatchObject({
+    ok: false,
+    error: {
+      problem: 'unknown-key',
+      message: 'plugin signed refused: signed by "someone", which is not a trusted key',
+    },
+  });
+  expect(results.unsigned).toMatchObject({ ok: false, error: { problem: 'unsigned' } });
+  expect(results.badManifest).toMatchObject({
+    ok: false,
+    error: { name: 'ManifestError', field: 'version' },
+  });
+  expect(results.good).toEqual({ ok: true });
+  // Nothing refused ever ran: no sandbox was created for it.
+  expect(await page.locator('iframe[data-sentio-plugin]').count()).toBe(1);
+});
+
+test('development mode runs an unsigned plugin, loudly', async ({ page }) => {
+  await page.goto('/e2e/pages/plugins.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'yes');
+  await page.evaluate(async () => {
+    window.h = await window.makeHarness({ verify: { allowUnsigned: true } });
+  });
+  await page.evaluate(() => window.h.collect('plugin.dev.>'));
+  const result = await page.evaluate(async () => {
+    const { signature: _s, ...unsigned } = (
+      await window.h.sign(
+        {
+          id: 'dev',
+          version: '0.0.1',
+          kind: 'tool',
+          name: 'dev',
+          entry: 'entry.js',
+          capabilities: { subscribe: [], publish: ['plugin.dev.>'] },
+        },
+        `sentio.definePlugin({ init(ctx) { ctx.publish('plugin.dev.up', true); } });`,
+      )
+    ).manifest as Record<string, unknown>;
+    const entry = [
+      ...new TextEncoder().encode(
+        `sentio.definePlugin({ init(ctx) { ctx.publish('plugin.dev.up', true); } });`,
+      ),
+    ];
+    return window.h.startPackage({ manifest: unsigned, entry });
+  });
+  expect(result).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.dev.>').length)).toBe(1);
+  expect(await page.evaluate(() => window.h.warnings)).toContainEqual(
+    expect.stringMatching(/DEVELOPMENT MODE: running UNSIGNED plugin dev@0.0.1/),
+  );
+});
+
+test('upgrade then rollback: the store keeps both versions and the host runs the active one', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => window.h.collect('plugin.versioned.>'));
+  const source = (v: string) =>
+    `sentio.definePlugin({ onEvent(e, ctx) { ctx.publish('plugin.versioned.answer', '${v}'); }, async init(ctx) { await ctx.subscribe('question'); } });`;
+  const m = (version: string): ManifestInput => ({
+    ...manifest('versioned', { subscribe: ['question'] }),
+    version,
+  });
+  const answer = async () => {
+    const before = await page.evaluate(() => window.h.collected('plugin.versioned.>').length);
+    await page.evaluate(() => window.h.publish('question', 'which version?'));
+    await expect
+      .poll(() => page.evaluate(() => window.h.collected('plugin.versioned.>').length))
+      .toBe(before + 1);
+    return page.evaluate(() => window.h.collected('plugin.versioned.>').at(-1)!.payload);
+  };
+  const install = (version: string) =>
+    page.evaluate(async ([m, s]) => window.h.install(await window.h.sign(m, s)), [
+      m(version),
+      source(version),
+    ] as const);
+
+  expect(await install('1.0.0')).toEqual({ ok: true });
+  expect(await page.evaluate(() => window.h.startInstalled('versioned'))).toEqual({ ok: true });
+  expect(await answer()).toBe('1.0.0');
+
+  expect(await install('1.1.0')).toEqual({ ok: true });
+  expect(await page.evaluate(() => window.h.startInstalled('versioned'))).toEqual({ ok: true });
+  expect(await answer()).toBe('1.1.0');
+  expect(await page.evaluate(() => window.h.versions('versioned'))).toMatchObject([
+    { version: '1.0.0', active: false },
+    { version: '1.1.0', active: true },
+  ]);
+
+  expect(await install('0.9.0')).toMatchObject({ ok: false, error: { name: 'PluginVersionError' } });
+  expect(await page.evaluate(() => window.h.rollback('versioned'))).toBe('1.0.0');
+  expect(await page.evaluate(() => window.h.startInstalled('versioned'))).toEqual({ ok: true });
+  expect(await answer()).toBe('1.0.0');
+  // One sandbox: the previous version's was torn down when the next one started.
+  expect(await page.locator('iframe[data-sentio-plugin]').count()).toBe(1);
 });
