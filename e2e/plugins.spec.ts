@@ -491,3 +491,94 @@ test('upgrade then rollback: the store keeps both versions and the host runs the
   // One sandbox: the previous version's was torn down when the next one started.
   expect(await page.locator('iframe[data-sentio-plugin]').count()).toBe(1);
 });
+
+/** Starts an echo plugin that answers every `work` event: the rest of the runtime, whose service is watched. */
+async function startEcho(page: Page): Promise<void> {
+  await page.evaluate(() => window.h.collect('plugin.echo.>'));
+  const echo = `sentio.definePlugin({ async init(ctx) { await ctx.subscribe('work'); }, onEvent(e, ctx) { ctx.publish('plugin.echo.done', e.payload); } });`;
+  expect(
+    await start(page, manifest('echo', { subscribe: ['work'], messagesPerSecond: 10_000 }), echo),
+  ).toEqual({
+    ok: true,
+  });
+}
+
+/** Publishes `work` events every 50 ms until `id` is disabled; returns how many were published. */
+async function workUntilDisabled(page: Page, id: string): Promise<number> {
+  return page.evaluate(async (id) => {
+    let n = 0;
+    const deadline = Date.now() + 30_000;
+    while (window.h.stats(id)?.state.status !== 'disabled' && Date.now() < deadline) {
+      for (let i = 0; i < 5; i++) window.h.publish('work', n++);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return n;
+  }, id);
+}
+
+test('a plugin stuck in an infinite loop is restarted with backoff, then disabled; the others keep working', async ({
+  page,
+}) => {
+  await open(page, FAST_LIMITS);
+  await startEcho(page);
+  const loop = `sentio.definePlugin({ async init(ctx) { await ctx.subscribe('work'); }, onEvent() { for (;;) {} } });`;
+  expect(await start(page, manifest('looper', { subscribe: ['work'] }), loop)).toEqual({ ok: true });
+  const published = await workUntilDisabled(page, 'looper');
+  const stats = await page.evaluate(() => window.h.stats('looper')!);
+  expect(stats.state).toMatchObject({ status: 'disabled', after: 'unresponsive' });
+  expect(stats.failures.unresponsive).toBe(3); // the first run and its two restarts
+  expect(stats.restarts).toBe(2);
+  expect(stats.failureRate).toBeGreaterThan(0);
+  // Its sandbox is gone; the echo plugin answered every event published meanwhile.
+  expect(await page.locator('iframe[data-sentio-plugin^="looper"]').count()).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.echo.>').length)).toBe(published);
+  expect(await page.evaluate(() => window.h.stats('echo')!.state.status)).toBe('running');
+  const statuses = await page.evaluate(() => window.h.hostStats());
+  expect(statuses.failureRate).toBeGreaterThan(0);
+});
+
+test('a plugin that throws on every event is isolated and counted; one whose entry does not load is disabled at once', async ({
+  page,
+}) => {
+  await open(page, FAST_LIMITS);
+  await startEcho(page);
+  const thrower = `sentio.definePlugin({ async init(ctx) { await ctx.subscribe('work'); }, onEvent(e) { throw new RangeError('bad event ' + e.payload); } });`;
+  expect(await start(page, manifest('thrower', { subscribe: ['work'] }), thrower)).toEqual({ ok: true });
+  const published = await workUntilDisabled(page, 'thrower');
+  const stats = await page.evaluate(() => window.h.stats('thrower')!);
+  expect(stats.state).toMatchObject({ status: 'disabled', after: 'handler' });
+  expect(stats.failures.handler).toBe(9); // 3 errors in the window, three times
+  expect(stats.lastError).toMatch(/^RangeError: bad event \d+$/);
+  expect(stats.failureRate).toBeGreaterThan(0.5);
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.echo.>').length)).toBe(published);
+
+  const broken = await start(page, manifest('broken'), 'sentio.definePlugin({ init( {');
+  expect(broken).toMatchObject({
+    ok: false,
+    error: { name: 'PluginFault', message: expect.stringMatching(/plugin broken disabled: SyntaxError/) },
+  });
+  const none = await start(page, manifest('nothing'), '// defines nothing');
+  expect(none).toMatchObject({
+    ok: false,
+    error: { message: expect.stringMatching(/did not call sentio.definePlugin/) },
+  });
+  expect(await page.evaluate(() => window.h.stats('broken')!.restarts)).toBe(0);
+});
+
+test('a flooding plugin is rate limited, then isolated; the bus keeps serving the others', async ({
+  page,
+}) => {
+  await open(page, { ...FAST_LIMITS, floodRefusalsInWindow: 200 });
+  await startEcho(page);
+  await page.evaluate(() => window.h.collect('plugin.flood.>'));
+  const flood = `sentio.definePlugin({ init(ctx) { setInterval(() => { for (let i = 0; i < 500; i++) ctx.publish('plugin.flood.spam', i); }, 5); } });`;
+  // One publish batch per microtask costs its size in tokens: 500 events > the 100/s bucket, so all are refused.
+  expect(await start(page, manifest('flood', { messagesPerSecond: 100 }), flood)).toEqual({ ok: true });
+  const published = await workUntilDisabled(page, 'flood');
+  const stats = await page.evaluate(() => window.h.stats('flood')!);
+  expect(stats.state).toMatchObject({ status: 'disabled', after: 'flood' });
+  expect(stats.refused.rate).toBeGreaterThanOrEqual(600);
+  expect(stats.published).toBe(0);
+  expect(await page.evaluate(() => window.h.collected('plugin.flood.>').length)).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.echo.>').length)).toBe(published);
+});
