@@ -3,6 +3,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { ManifestInput } from '../src/plugins/manifest';
 import { startOrigin, type Origin } from './plugin-origins';
+import jpeg from 'jpeg-js';
+import { readFileSync } from 'node:fs';
+
+function meanLuma(file: string): number {
+  const img = jpeg.decode(readFileSync(file));
+  let sum = 0;
+  for (let i = 0; i < img.data.length; i += 4)
+    sum += 0.2126 * img.data[i]! + 0.7152 * img.data[i + 1]! + 0.0722 * img.data[i + 2]!;
+  return sum / (img.width * img.height) / 255;
+}
 
 const GRANTED_PORT = 4675;
 const FORBIDDEN_PORT = 4676;
@@ -581,4 +591,61 @@ test('a flooding plugin is rate limited, then isolated; the bus keeps serving th
   expect(stats.published).toBe(0);
   expect(await page.evaluate(() => window.h.collected('plugin.flood.>').length)).toBe(0);
   await expect.poll(() => page.evaluate(() => window.h.collected('plugin.echo.>').length)).toBe(published);
+});
+
+test('the frame-motion example extracts brightness and motion from real camera frames', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => window.h.collect('plugin.frame-motion.>'));
+  expect(await page.evaluate(() => window.h.startExample('frame-motion'))).toEqual({ ok: true });
+  // The fake camera alternates a face photo and a photo of a cup every 2 s: 5 s cover both and two cuts.
+  const sent = await page.evaluate(() => window.h.streamCameraThumbs(5000, 100));
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.frame-motion.>').length)).toBe(sent);
+  const features = await page.evaluate(() =>
+    window.h.collected('plugin.frame-motion.>').map((e) => ({
+      topic: e.topic,
+      privacy: e.privacy,
+      ...(e.payload as { brightness: number; motion: number }),
+    })),
+  );
+  // Reference: the mean luma of each fixture photo, decoded here from the JPEG the camera plays.
+  const [face, cup] = ['face-640x480.jpg', 'noface-640x480.jpg'].map((f) =>
+    meanLuma(`e2e/fixtures/media/${f}`),
+  );
+  const near = (x: number, ref: number) => Math.abs(x - ref) < 0.02;
+  for (const f of features)
+    expect(near(f.brightness, face!) || near(f.brightness, cup!), `${f.brightness}`).toBe(true);
+  expect(features.some((f) => near(f.brightness, face!))).toBe(true);
+  expect(features.some((f) => near(f.brightness, cup!))).toBe(true);
+  // A still photo has no motion; each cut between the photos has a lot.
+  for (let i = 1; i < features.length; i++) {
+    const cut = Math.abs(features[i]!.brightness - features[i - 1]!.brightness) > 0.03;
+    if (cut) expect(features[i]!.motion).toBeGreaterThan(0.1);
+    else expect(features[i]!.motion).toBeLessThan(0.01);
+  }
+  expect(features.filter((f) => f.motion > 0.1).length).toBeGreaterThanOrEqual(1);
+  expect(new Set(features.map((f) => f.topic))).toEqual(new Set(['plugin.frame-motion.front']));
+  // Derived from local data, the features stay local.
+  expect(features.every((f) => f.privacy === 'local')).toBe(true);
+});
+
+test('the notify-toast example shows a toast through the host actuator, text only', async ({ page }) => {
+  await open(page);
+  expect(await page.evaluate(() => window.h.startExample('notify-toast'))).toEqual({ ok: true });
+  await page.evaluate(() =>
+    window.h.publish('agent.notify', { text: '<img src=x onerror=alert(1)> Time to stretch' }),
+  );
+  const toast = page.getByRole('status');
+  await expect(toast).toHaveText('<img src=x onerror=alert(1)> Time to stretch');
+  await expect(toast).toHaveAttribute('data-plugin', 'notify-toast');
+  expect(await page.locator('#toasts img').count()).toBe(0);
+  // An actuator it was not granted is refused and counted.
+  const m = manifest('speaker', { subscribe: ['agent.notify'] });
+  const src = `sentio.definePlugin({ async init(ctx) { try { await ctx.act('toast', { text: 'hi' }); } catch (e) { ctx.publish('plugin.speaker.refused', e.message); } } });`;
+  await page.evaluate(() => window.h.collect('plugin.speaker.>'));
+  expect(await start(page, m, src)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.speaker.>').length)).toBe(1);
+  expect(await page.evaluate(() => window.h.collected('plugin.speaker.>')[0]!.payload)).toBe(
+    'actuator "toast" was not granted',
+  );
+  expect(await page.evaluate(() => window.h.stats('speaker')!.refused.actuator)).toBe(1);
 });

@@ -130,6 +130,34 @@ async function makeHarness(options: { limits?: Partial<HostLimits>; verify?: Ver
         return { ok: false, error: { name: 'Error', message: `${id} is not installed` } } as StartResult;
       return attempt(p);
     },
+    /**
+     * Publishes 32×24 RGBA thumbnails of the (fake) camera on `camera.front.thumb` every `everyMs` for `ms`,
+     * labelled local like any raw camera data. Returns how many were published.
+     */
+    async streamCameraThumbs(ms: number, everyMs: number): Promise<number> {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = stream;
+      await video.play();
+      const canvas = new OffscreenCanvas(32, 24);
+      const g = canvas.getContext('2d', { willReadFrequently: true })!;
+      let n = 0;
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        g.drawImage(video, 0, 0, 32, 24);
+        const { data } = g.getImageData(0, 0, 32, 24);
+        bus.publish(
+          'camera.front.thumb',
+          { width: 32, height: 24, data },
+          { privacy: 'local', qos: 'realtime' },
+        );
+        n++;
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+      for (const t of stream.getTracks()) t.stop();
+      return n;
+    },
     /** Writes something private of the app's own, for the plugin to (fail to) read. */
     async plantSecrets() {
       document.cookie = 'sentio-secret=app-cookie; SameSite=Strict';
