@@ -295,7 +295,7 @@ export class PluginRunner {
     const event = v.event;
     if (event.source !== this.source)
       return this.refuse('source', `event source must be "${this.source}", not "${event.source}"`);
-    if (!this.grants.publish.some((p) => patternMatches(p, event.topic)))
+    if (!this.mayPublish(event.topic))
       return this.refuse('publish', `"${event.topic}" is not a granted publish topic`);
     try {
       this.deps.bus.publishEvent(event);
@@ -303,6 +303,19 @@ export class PluginRunner {
     } catch (e) {
       this.refuse('invalid', (e as Error).message);
     }
+  }
+
+  /** Topics repeat, so the grant check is remembered per topic (bounded, like the bus's route memo). */
+  private readonly publishable = new Map<string, boolean>();
+
+  private mayPublish(topic: string): boolean {
+    let ok = this.publishable.get(topic);
+    if (ok === undefined) {
+      ok = this.grants.publish.some((p) => patternMatches(p, topic));
+      if (this.publishable.size >= 1024) this.publishable.clear();
+      this.publishable.set(topic, ok);
+    }
+    return ok;
   }
 
   private subscribe(requestId: number, pattern: string): void {
