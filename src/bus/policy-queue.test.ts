@@ -121,8 +121,11 @@ describe('PolicyQueue', () => {
     expect(q.drops).toEqual({});
   });
 
-  it('needs a store for persist', () => {
-    expect(() => new PolicyQueue(policies.persist(2))).toThrow(/spill store/);
+  it('persist without a store keeps everything in memory', () => {
+    const q = new PolicyQueue(policies.persist(2));
+    for (let v = 0; v < 10; v++) q.push(ev('x', { v }));
+    expect(values(q.take(100))).toEqual([...Array(10).keys()]);
+    expect(q.drops).toEqual({});
   });
 
   it('topics helper sanity', () => expect(topics([ev('a')])).toEqual(['a']));

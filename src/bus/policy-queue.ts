@@ -2,6 +2,7 @@
 // `persist` policy's spill, which is handed to an injected store. Used both in-thread (LocalBus) and by the
 // hub on behalf of subscribers in other threads.
 import type { SentioEvent } from '../events/event';
+import { Deque } from './deque';
 import { readPath } from './field-path';
 import type { BackpressurePolicy, DropReason, Reducer } from './policy';
 
@@ -50,10 +51,12 @@ export interface PolicyQueueOptions {
   onRefill?: () => void;
   /** Called when the spill store fails: the events stay in memory (over budget) rather than being lost. */
   onSpillError?: (err: unknown) => void;
+  /** Called with each event a policy drops, e.g. to close the VideoFrame it carries. */
+  onDiscard?: (event: SentioEvent) => void;
 }
 
 export class PolicyQueue {
-  private items: SentioEvent[] = [];
+  private items = new Deque<SentioEvent>();
   private readonly byKey = new Map<unknown, SentioEvent>();
   private readonly aggregates = new Map<string, AggregateEntry>();
   private sampleCounter = 0;
@@ -70,7 +73,6 @@ export class PolicyQueue {
     private readonly options: PolicyQueueOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    if (policy.kind === 'persist' && !options.spill) throw new Error('a persist policy needs a spill store');
   }
 
   /** Events waiting, wherever they wait (memory or spill). */
@@ -89,8 +91,13 @@ export class PolicyQueue {
     }
   }
 
-  private drop(reason: DropReason, n = 1): void {
-    this.drops[reason] = (this.drops[reason] ?? 0) + n;
+  /** Total drops so far, for callers that only need to know whether anything was dropped since last time. */
+  dropTotal = 0;
+
+  private drop(reason: DropReason, discarded?: SentioEvent): void {
+    this.dropTotal++;
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    if (discarded) this.options.onDiscard?.(discarded);
   }
 
   push(event: SentioEvent): void {
@@ -100,43 +107,37 @@ export class PolicyQueue {
         this.items.push(event);
         let sameTopic = 0;
         for (let i = this.items.length - 1; i >= 0; i--) {
-          if (this.items[i]!.topic === event.topic && ++sameTopic > p.n) {
-            this.items.splice(i, 1);
-            this.drop('latest');
+          if (this.items.at(i)!.topic === event.topic && ++sameTopic > p.n) {
+            this.drop('latest', this.items.removeAt(i));
           }
         }
         return;
       }
       case 'dropOldest':
         this.items.push(event);
-        if (this.items.length > p.n) {
-          this.items.shift();
-          this.drop('overflow');
-        }
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'sample':
         if (this.items.length > 0 && this.sampleCounter++ % p.k !== 0) {
-          this.drop('sampled');
+          this.drop('sampled', event);
           return;
         }
         if (this.items.length === 0) this.sampleCounter = 1;
         this.items.push(event);
-        if (this.items.length > p.n) {
-          this.items.shift();
-          this.drop('overflow');
-        }
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'collapse': {
         const key = readPath(event, p.key);
-        if (this.byKey.has(key)) {
-          this.byKey.set(key, event);
-          this.drop('collapsed');
+        const older = this.byKey.get(key);
+        this.byKey.set(key, event);
+        if (older) {
+          this.drop('collapsed', older);
           return;
         }
-        this.byKey.set(key, event);
         if (this.byKey.size > p.n) {
-          this.byKey.delete(this.byKey.keys().next().value);
-          this.drop('overflow');
+          const [oldestKey, oldest] = this.byKey.entries().next().value!;
+          this.byKey.delete(oldestKey);
+          this.drop('overflow', oldest);
         }
         return;
       }
@@ -145,10 +146,11 @@ export class PolicyQueue {
         const open = this.aggregates.get(event.topic);
         const value = readPath(event, p.field);
         if (open) {
+          const folded = open.count > 1 ? open.last : undefined;
           open.last = event;
           open.count++;
           if (typeof value === 'number') open.values.push(value);
-          this.drop('aggregated');
+          this.drop('aggregated', folded);
         } else {
           this.aggregates.set(event.topic, {
             first: event,
@@ -162,12 +164,14 @@ export class PolicyQueue {
       }
       case 'batch':
         this.items.push(event);
-        if (this.items.length > p.n) {
-          this.items.shift();
-          this.drop('overflow');
-        }
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'persist':
+        if (!this.options.spill) {
+          // No store here (e.g. the receiving end of a credit window, already bounded): memory only, never drop.
+          this.items.push(event);
+          return;
+        }
         if (this.spilled > 0 || this.spillPending.length > 0 || this.items.length >= p.memory) {
           // Once anything is spilled, newer events queue behind it so that order is kept.
           this.spillPending.push(event);
@@ -233,8 +237,9 @@ export class PolicyQueue {
     }
     if (p.kind === 'aggregate') this.closeWindows();
     if (p.kind === 'batch') max = Math.min(max, p.maxCount);
-    const out = this.items.length <= max ? this.items : this.items.slice(0, max);
-    this.items = this.items.length <= max ? [] : this.items.slice(max);
+    const n = Math.min(max, this.items.length);
+    const out = new Array<SentioEvent>(n);
+    for (let i = 0; i < n; i++) out[i] = this.items.shift()!;
     if (p.kind === 'persist') this.refill();
     return out;
   }
@@ -249,12 +254,18 @@ export class PolicyQueue {
       for (const [k, e] of rest) if (!this.byKey.has(k)) this.byKey.set(k, e);
       return;
     }
-    this.items = [...events, ...this.items];
+    this.items.unshiftAll(events);
+  }
+
+  /** Adopts events a previous owner of this queue's name left in the spill store (e.g. before a hub restart). */
+  adoptSpilled(n: number): void {
+    this.spilled += n;
+    if (this.items.length === 0) this.refill();
   }
 
   /** Ids of the events waiting in memory (not spilled), oldest first. */
   peekIds(): string[] {
-    const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items;
+    const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items.toArray();
     const ids = items.map((e) => e.id);
     for (const a of this.aggregates.values()) ids.push(a.last.id);
     return ids;
@@ -263,8 +274,8 @@ export class PolicyQueue {
   /** Everything still waiting, aggregates closed; the queue is left empty (spilled events stay spilled). */
   drainMemory(): SentioEvent[] {
     this.closeWindows(true);
-    const out = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items;
-    this.items = [];
+    const out = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items.toArray();
+    this.items.clear();
     this.byKey.clear();
     return out;
   }
@@ -303,7 +314,8 @@ export class PolicyQueue {
     if (this.spilled === 0) {
       // Nothing on disk: whatever waits to be written can come straight back into memory.
       if (!this.spillBusy && this.spillPending.length) {
-        this.items.push(...this.spillPending.splice(0, this.policy.memory - this.items.length));
+        for (const e of this.spillPending.splice(0, this.policy.memory - this.items.length))
+          this.items.push(e);
         this.options.onRefill?.();
       }
       return;
@@ -313,7 +325,7 @@ export class PolicyQueue {
     spill.store.takeOldest(spill.name, want).then(
       (events) => {
         this.spilled -= events.length;
-        this.items.push(...events);
+        for (const e of events) this.items.push(e);
         this.refilling = false;
         if (events.length) this.options.onRefill?.();
       },
