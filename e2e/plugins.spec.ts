@@ -649,3 +649,46 @@ test('the notify-toast example shows a toast through the host actuator, text onl
   );
   expect(await page.evaluate(() => window.h.stats('speaker')!.refused.actuator)).toBe(1);
 });
+
+test('storage is host-kept, within the granted quota, and survives a restart; without the grant it is refused', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => window.h.collect('plugin.keeper.>'));
+  const source = `
+sentio.definePlugin({
+  async init(ctx) {
+    const r = { before: await ctx.storage.get('count') };
+    await ctx.storage.set('count', (r.before ?? 0) + 1);
+    r.after = await ctx.storage.get('count');
+    try { await ctx.storage.set('big', 'x'.repeat(200)); r.big = 'stored'; } catch (e) { r.big = e.message; }
+    ctx.publish('plugin.keeper.result', r);
+  },
+});`;
+  const m = manifest('keeper', { storageBytes: 100 });
+  expect(await start(page, m, source)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.keeper.>').length)).toBe(1);
+  expect(await page.evaluate(() => window.h.collected('plugin.keeper.>')[0]!.payload)).toEqual({
+    after: 1,
+    big: 'storing "big" (205 bytes) would exceed the 100-byte quota (6 used)',
+  });
+  // A new sandbox (a restart) finds what the previous one kept.
+  expect(await start(page, m, source)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.keeper.>').length)).toBe(2);
+  expect(await page.evaluate(() => window.h.collected('plugin.keeper.>')[1]!.payload)).toMatchObject({
+    before: 1,
+    after: 2,
+  });
+  expect(await page.evaluate(() => window.h.pluginRows())).toEqual([
+    { key: 'plugin:keeper:count', value: 2 },
+  ]);
+  expect(await page.evaluate(() => window.h.stats('keeper')!.refused.storage)).toBe(1);
+
+  const nosy = `sentio.definePlugin({ async init(ctx) { try { await ctx.storage.get('count'); } catch (e) { ctx.publish('plugin.nosy.refused', e.message); } } });`;
+  await page.evaluate(() => window.h.collect('plugin.nosy.>'));
+  expect(await start(page, manifest('nosy'), nosy)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.nosy.>').length)).toBe(1);
+  expect(await page.evaluate(() => window.h.collected('plugin.nosy.>')[0]!.payload)).toBe(
+    'storage was not granted',
+  );
+});

@@ -9,6 +9,7 @@ import type { GrantRequest } from '../../src/plugins/grants';
 import { parseManifest, type ManifestInput } from '../../src/plugins/manifest';
 import { createPluginHost, type PluginHost, type PluginPackage } from '../../src/plugins/plugin-host';
 import type { HostLimits } from '../../src/plugins/plugin-runner';
+import { createPluginStorage } from '../../src/plugins/plugin-storage';
 import { createPluginStore } from '../../src/plugins/plugin-store';
 import { createSandbox } from '../../src/plugins/sandbox-frame';
 import {
@@ -64,6 +65,7 @@ async function makeHarness(options: { limits?: Partial<HostLimits>; verify?: Ver
     ...options.verify,
   };
   const bus = createLocalBus({ name: 'app' });
+  const db = openDatabase(`e2e-plugins-${Math.random().toString(36).slice(2)}`);
   const container = document.getElementById('sandboxes')!;
   const host: PluginHost = createPluginHost({
     bus,
@@ -71,10 +73,10 @@ async function makeHarness(options: { limits?: Partial<HostLimits>; verify?: Ver
     verify,
     sandbox: (spec) => createSandbox(container, spec),
     actuators: { toast: createToastActuator(document.getElementById('toasts')!) },
+    storage: createPluginStorage(db),
     limits: options.limits ?? {},
   });
   const collected = new Map<string, SentioEvent[]>();
-  const db = openDatabase(`e2e-plugins-${Math.random().toString(36).slice(2)}`);
   const store = createPluginStore(db, { trust, verify });
 
   const sign = async (manifest: ManifestInput, source: string): Promise<SignedPackage> => {
@@ -158,6 +160,8 @@ async function makeHarness(options: { limits?: Partial<HostLimits>; verify?: Ver
       for (const t of stream.getTracks()) t.stop();
       return n;
     },
+    /** What the host keeps for plugins, as stored in the app's database. */
+    pluginRows: async () => (await db.settings.toArray()).filter((r) => r.key.startsWith('plugin:')),
     /** Writes something private of the app's own, for the plugin to (fail to) read. */
     async plantSecrets() {
       document.cookie = 'sentio-secret=app-cookie; SameSite=Strict';

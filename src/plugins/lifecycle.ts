@@ -1,4 +1,5 @@
 // The states a plugin goes through, and what counts against it.
+import type { RefusalKind } from './protocol';
 
 export type FailureKind =
   /** The entry failed to load or did not define a plugin. */
@@ -23,10 +24,7 @@ export type PluginState =
   | { status: 'disabled'; reason: string; after: FailureKind }
   | { status: 'stopped' };
 
-export type Refusals = Record<
-  'subscribe' | 'publish' | 'invalid' | 'rate' | 'source' | 'actuator' | 'message',
-  number
->;
+export type Refusals = Record<RefusalKind, number>;
 
 export interface PluginStats {
   id: string;
@@ -49,7 +47,7 @@ export interface PluginStats {
 }
 
 export function emptyRefusals(): Refusals {
-  return { subscribe: 0, publish: 0, invalid: 0, rate: 0, source: 0, actuator: 0, message: 0 };
+  return { subscribe: 0, publish: 0, invalid: 0, rate: 0, source: 0, actuator: 0, storage: 0, message: 0 };
 }
 
 export function failureRate(handled: number, failures: Partial<Record<FailureKind, number>>): number {

@@ -13,6 +13,7 @@ import {
   type HostLimits,
   type Timers,
 } from './plugin-runner';
+import type { PluginStorage } from './plugin-storage';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
 import { verifyPlugin, type TrustedKey, type Verification, type VerifyOptions } from './signature';
 
@@ -33,6 +34,8 @@ export interface PluginHostOptions {
   /** Creates a sandbox; in the browser, `(spec) => createSandbox(container, spec)`. */
   sandbox: (spec: SandboxSpec) => Promise<Sandbox>;
   actuators?: Partial<Record<ActuatorName, Actuator>>;
+  /** Host-kept storage for plugins granted `storageBytes`; see plugin-storage.ts. */
+  storage?: PluginStorage;
   limits?: Partial<HostLimits>;
   sensitiveTopics?: SensitiveTopics;
   clock?: Clock;
@@ -96,6 +99,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
         timers: options.timers ?? browserTimers,
         limits,
         actuators: options.actuators ?? {},
+        storage: options.storage,
         onChange,
       });
       const handle: RunningPlugin = {

@@ -24,6 +24,7 @@ import {
   type PluginToHost,
   type RefusalKind,
 } from './protocol';
+import type { PluginStorage } from './plugin-storage';
 import { createTokenBucket, type TokenBucket } from './rate-limit';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
 
@@ -75,6 +76,8 @@ export interface RunnerDeps {
   timers: Timers;
   limits: HostLimits;
   actuators: Partial<Record<ActuatorName, Actuator>>;
+  /** Where granted plugins keep data; without it every storage request is refused. */
+  storage: PluginStorage | undefined;
   onChange: (stats: PluginStats) => void;
 }
 
@@ -260,6 +263,8 @@ export class PluginRunner {
         return this.subscribe(m.requestId, m.pattern);
       case 'act':
         return void this.act(m.requestId, m.actuator, m.args);
+      case 'storage':
+        return void this.store(m.requestId, m.op, m.key, m.value);
       case 'done': {
         const n = Math.min(m.count, this.inFlight);
         if (n < m.count)
@@ -349,6 +354,36 @@ export class PluginRunner {
     } catch (e) {
       if (gen === this.generation)
         this.post({ type: 'acted', requestId, ok: false, error: serializeError(e) });
+    }
+  }
+
+  private async store(
+    requestId: number,
+    op: 'get' | 'set' | 'delete',
+    key: string,
+    value: unknown,
+  ): Promise<void> {
+    const storage = this.deps.storage;
+    if (!storage || this.grants.storageBytes === 0) {
+      return this.refuse(
+        'storage',
+        storage ? 'storage was not granted' : 'this host offers no storage',
+        requestId,
+      );
+    }
+    const gen = this.generation;
+    const id = this.manifest.id;
+    try {
+      if (op === 'get') {
+        const v = await storage.get(id, key);
+        if (gen === this.generation) this.post({ type: 'stored', requestId, value: v });
+        return;
+      }
+      if (op === 'set') await storage.set(id, key, value, this.grants.storageBytes);
+      else await storage.delete(id, key);
+      if (gen === this.generation) this.post({ type: 'stored', requestId });
+    } catch (e) {
+      if (gen === this.generation) this.refuse('storage', (e as Error).message, requestId);
     }
   }
 

@@ -14,13 +14,16 @@ export interface GrantedCapabilities {
   storageBytes: number;
 }
 
-export type RefusalKind = 'subscribe' | 'publish' | 'invalid' | 'rate' | 'source' | 'actuator' | 'message';
+export type RefusalKind =
+  'subscribe' | 'publish' | 'invalid' | 'rate' | 'source' | 'actuator' | 'storage' | 'message';
 
 export interface HostToPluginMap {
   init: { id: string; version: string; kind: PluginKind; source: string; grants: GrantedCapabilities };
   events: { events: SentioEvent[] };
   subscribed: { requestId: number; pattern: string };
   acted: { requestId: number; ok: boolean; error?: SerializedError };
+  /** Answer to a storage request; `value` for a get (undefined when the key is absent). */
+  stored: { requestId: number; value?: unknown };
   refused: { requestId?: number; what: RefusalKind; reason: string };
   ping: { seq: number };
 }
@@ -38,6 +41,8 @@ export interface PluginToHostMap {
   publish: { events: unknown[] };
   subscribe: { requestId: number; pattern: string };
   act: { requestId: number; actuator: string; args: unknown };
+  /** Host-kept key-value storage within the granted quota (the sandbox has no storage of its own). */
+  storage: { requestId: number; op: 'get' | 'set' | 'delete'; key: string; value?: unknown };
   /** Acknowledges `count` delivered events as handled: the host's in-flight window moves on. */
   done: { count: number };
   pong: { seq: number; health?: PluginHealth };
@@ -87,6 +92,11 @@ export function parsePluginMessage(x: unknown): ParsedPluginMessage {
     case 'act':
       if (!isInt(msg.requestId)) return bad('requestId must be a non-negative integer');
       return typeof msg.actuator === 'string' ? { ok: true, message: msg } : bad('actuator must be a string');
+    case 'storage':
+      if (!isInt(msg.requestId)) return bad('requestId must be a non-negative integer');
+      if (msg.op !== 'get' && msg.op !== 'set' && msg.op !== 'delete')
+        return bad('op must be get, set or delete');
+      return typeof msg.key === 'string' ? { ok: true, message: msg } : bad('key must be a string');
     case 'done':
       return isInt(msg.count) ? { ok: true, message: msg } : bad('count must be a non-negative integer');
     case 'pong':

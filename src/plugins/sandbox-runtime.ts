@@ -40,6 +40,12 @@ export interface PluginContext {
   subscribe(pattern: string): Promise<void>;
   /** Asks the host to perform a granted actuator ('toast', 'speech'). */
   act(actuator: string, args: unknown): Promise<void>;
+  /** Host-kept storage within the granted quota; rejects when it is not granted or full. */
+  storage: {
+    get(key: string): Promise<unknown>;
+    set(key: string, value: unknown): Promise<void>;
+    delete(key: string): Promise<void>;
+  };
 }
 
 interface WorkerScope {
@@ -130,20 +136,24 @@ export function sandboxRuntimeMain(scope: WorkerScope): void {
       outbox = [];
     };
     let nextRequest = 0;
-    const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+    const pending = new Map<number, { resolve: (value?: unknown) => void; reject: (e: Error) => void }>();
     const request = (make: (requestId: number) => PluginToHost) =>
-      new Promise<void>((resolve, reject) => {
+      new Promise<unknown>((resolve, reject) => {
         const requestId = nextRequest++;
         pending.set(requestId, { resolve, reject });
         flush();
         send(make(requestId));
       });
-    const settle = (requestId: number | undefined, error: { name: string; message: string } | undefined) => {
+    const settle = (
+      requestId: number | undefined,
+      error: { name: string; message: string } | undefined,
+      value?: unknown,
+    ) => {
       const p = requestId === undefined ? undefined : pending.get(requestId);
       if (!p || requestId === undefined) return;
       pending.delete(requestId);
       if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
-      else p.resolve();
+      else p.resolve(value);
     };
 
     let ctx: PluginContext | undefined;
@@ -193,8 +203,21 @@ export function sandboxRuntimeMain(scope: WorkerScope): void {
                 queueMicrotask(flush);
               }
             },
-            subscribe: (pattern) => request((requestId) => ({ type: 'subscribe', requestId, pattern })),
-            act: (actuator, args) => request((requestId) => ({ type: 'act', requestId, actuator, args })),
+            subscribe: (pattern) =>
+              request((requestId) => ({ type: 'subscribe', requestId, pattern })).then(() => undefined),
+            act: (actuator, args) =>
+              request((requestId) => ({ type: 'act', requestId, actuator, args })).then(() => undefined),
+            storage: {
+              get: (key) => request((requestId) => ({ type: 'storage', requestId, op: 'get', key })),
+              set: (key, value) =>
+                request((requestId) => ({ type: 'storage', requestId, op: 'set', key, value })).then(
+                  () => undefined,
+                ),
+              delete: (key) =>
+                request((requestId) => ({ type: 'storage', requestId, op: 'delete', key })).then(
+                  () => undefined,
+                ),
+            },
           };
           const c = ctx;
           chain = chain.then(async () => {
@@ -215,6 +238,9 @@ export function sandboxRuntimeMain(scope: WorkerScope): void {
         }
         case 'subscribed':
           settle(m.requestId, undefined);
+          break;
+        case 'stored':
+          settle(m.requestId, undefined, m.value);
           break;
         case 'acted':
           settle(m.requestId, m.ok ? undefined : (m.error ?? { name: 'Error', message: 'refused' }));
