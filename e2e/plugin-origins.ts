@@ -3,6 +3,7 @@
 // when a request does not arrive it is the sandbox's policy that stopped it, not the server.
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface Origin {
   url: string;
@@ -32,7 +33,7 @@ export async function startOrigin(port: number): Promise<Origin> {
     );
   });
   // Upgraded and streaming sockets are not closed by server.close(): keep them to destroy on close.
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
