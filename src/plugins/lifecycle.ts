@@ -47,7 +47,17 @@ export interface PluginStats {
 }
 
 export function emptyRefusals(): Refusals {
-  return { subscribe: 0, publish: 0, invalid: 0, rate: 0, source: 0, actuator: 0, storage: 0, message: 0 };
+  return {
+    subscribe: 0,
+    publish: 0,
+    invalid: 0,
+    source: 0,
+    privacy: 0,
+    rate: 0,
+    actuator: 0,
+    storage: 0,
+    message: 0,
+  };
 }
 
 export function failureRate(handled: number, failures: Partial<Record<FailureKind, number>>): number {

@@ -210,3 +210,31 @@ test('a slow plugin gets at most maxInFlight events; the rest are dropped and co
   await time.advance(0);
   expect(host.get('slow')!.stats()).toMatchObject({ droppedBacklog: 96, handled: 0 });
 });
+
+test('what a plugin publishes keeps the strictest label of what it was given', async () => {
+  const { time } = setup();
+  const launder = await pkg(
+    'launder',
+    `sentio.definePlugin({ async init(ctx) { await ctx.subscribe('work'); }, onEvent(e, ctx) {
+      ctx.publish('plugin.launder.copy', e.payload, { privacy: 'public' });
+      ctx.publish('plugin.launder.kept', e.payload, { privacy: e.privacy });
+    } });`,
+  );
+  const out: string[] = [];
+  bus.subscribe('plugin.launder.>', (e) => void out.push(`${e.topic}:${e.privacy}`), {
+    policy: { kind: 'dropOldest', n: 100 },
+  });
+  await startNow(host.start(launder), time);
+  bus.publish('work', 'weather', { privacy: 'public' });
+  await time.advance(0);
+  bus.publish('work', 'face', { privacy: 'local' });
+  await time.advance(0);
+  bus.publish('work', 'weather again', { privacy: 'public' });
+  await time.advance(0);
+  expect(out).toEqual([
+    'plugin.launder.copy:public',
+    'plugin.launder.kept:public',
+    'plugin.launder.kept:local',
+  ]);
+  expect(host.get('launder')!.stats().refused.privacy).toBe(3);
+});

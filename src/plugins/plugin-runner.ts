@@ -2,7 +2,7 @@
 // message it sends (shape, valid event, own source, granted topic, rate), watches its health, and isolates it
 // when it throws, hangs or floods: the sandbox is destroyed and restarted with backoff, or disabled.
 import type { Bus, Subscription } from '../bus/types';
-import type { SentioEvent } from '../events/event';
+import { isStricterThan, type Privacy, type SentioEvent } from '../events/event';
 import type { Clock } from '../events/id';
 import { assertPattern, patternMatches } from '../events/topic';
 import { validateEvent } from '../events/validate';
@@ -107,6 +107,11 @@ export class PluginRunner {
   private firstStart: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private readonly source: string;
   private readonly noLocal: boolean;
+  /**
+   * The strictest label among the events this plugin has been given. A plugin is a black box, so everything
+   * it publishes counts as derived from all of them (DESIGN.md: derived events inherit the strictest label).
+   */
+  private privacyFloor: Privacy = 'public';
 
   constructor(
     readonly manifest: PluginManifest,
@@ -300,6 +305,12 @@ export class PluginRunner {
     const event = v.event;
     if (event.source !== this.source)
       return this.refuse('source', `event source must be "${this.source}", not "${event.source}"`);
+    if (isStricterThan(this.privacyFloor, event.privacy)) {
+      return this.refuse(
+        'privacy',
+        `"${event.topic}" is labelled ${event.privacy}, but this plugin has received ${this.privacyFloor} events: what it derives keeps that label`,
+      );
+    }
     if (!this.mayPublish(event.topic))
       return this.refuse('publish', `"${event.topic}" is not a granted publish topic`);
     try {
@@ -393,6 +404,7 @@ export class PluginRunner {
       this.withheldLocal++;
       return;
     }
+    if (isStricterThan(event.privacy, this.privacyFloor)) this.privacyFloor = event.privacy;
     if (this.inFlight + this.outbox.length >= this.deps.limits.maxInFlight) {
       this.droppedBacklog++;
       return;

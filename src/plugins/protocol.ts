@@ -15,7 +15,7 @@ export interface GrantedCapabilities {
 }
 
 export type RefusalKind =
-  'subscribe' | 'publish' | 'invalid' | 'rate' | 'source' | 'actuator' | 'storage' | 'message';
+  'subscribe' | 'publish' | 'invalid' | 'source' | 'privacy' | 'rate' | 'actuator' | 'storage' | 'message';
 
 export interface HostToPluginMap {
   init: { id: string; version: string; kind: PluginKind; source: string; grants: GrantedCapabilities };
