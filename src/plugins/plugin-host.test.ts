@@ -238,3 +238,26 @@ test('what a plugin publishes keeps the strictest label of what it was given', a
   ]);
   expect(host.get('launder')!.stats().refused.privacy).toBe(3);
 });
+
+test('a sandbox that never comes up counts as a failed start after startTimeoutMs', async () => {
+  const time = simulatedTime();
+  bus = createLocalBus({ name: 'test', clock: time.clock });
+  host = createPluginHost({
+    bus,
+    trust,
+    sandbox: () => new Promise<Sandbox>(() => {}),
+    clock: time.clock,
+    timers: time.timers,
+    limits: { startTimeoutMs: 5000, maxRestarts: 0 },
+  });
+  const p = host.start(await pkg('never', 'sentio.definePlugin({});'));
+  p.catch(() => {});
+  // Signature verification is real (asynchronous) crypto: wait for the runner to exist before moving time.
+  while (!host.get('never')) await settle();
+  await time.advance(4999);
+  expect(host.get('never')!.stats().state.status).toBe('starting');
+  await time.advance(1);
+  await expect(p).rejects.toThrow(
+    /plugin never disabled: 1 failures in a row; last \(init\): not ready within 5000 ms/,
+  );
+});

@@ -176,6 +176,11 @@ export class PluginRunner {
   private async boot(attempt: number): Promise<void> {
     const gen = ++this.generation;
     this.setState({ status: 'starting', attempt });
+    // Counted from before the sandbox exists: an iframe that never loads is as stuck as an init that never ends.
+    this.later(() => {
+      if (this.state.status === 'starting')
+        this.fail('init', `not ready within ${this.deps.limits.startTimeoutMs} ms`);
+    }, this.deps.limits.startTimeoutMs);
     let sandbox: Sandbox;
     try {
       sandbox = await this.deps.sandbox({
@@ -198,10 +203,6 @@ export class PluginRunner {
     sandbox.port.onmessageerror = () => {
       if (gen === this.generation) this.refuse('message', 'a message could not be deserialized');
     };
-    this.later(() => {
-      if (this.state.status === 'starting')
-        this.fail('init', `not ready within ${this.deps.limits.startTimeoutMs} ms`);
-    }, this.deps.limits.startTimeoutMs);
   }
 
   private post(m: HostToPlugin): void {
