@@ -2,6 +2,9 @@
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import { openBus } from '../bus/open-bus';
 import type { ConnectedBus } from '../bus/hub-client';
+import { registerServiceWorker } from './pwa/register';
+import { showUpdateBanner } from './pwa/update-banner';
+import { buildId } from './build-info';
 
 function row(label: string, value: string, ok: boolean | null, testId: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -65,7 +68,13 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const h2 = document.createElement('h2');
   h2.textContent = 'This device';
   capsSection.append(h2);
-  root.append(header, status, capsSection);
+  const offline = document.createElement('p');
+  offline.dataset.testid = 'offline-status';
+  const footer = document.createElement('footer');
+  footer.dataset.testid = 'app-version';
+  footer.textContent = `Sentio build ${buildId()}`;
+  root.append(header, status, offline, capsSection, footer);
+  startServiceWorker(root, offline);
 
   const caps = await probeCapabilities();
   capsSection.append(renderCapabilities(caps));
@@ -84,4 +93,21 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';
   }
+}
+
+/** Only production builds have a service worker (vite-plugin-pwa emits it at build time). */
+function startServiceWorker(root: HTMLElement, offline: HTMLElement): void {
+  if (!import.meta.env.PROD) return;
+  const sw = registerServiceWorker(`${import.meta.env.BASE_URL}sw.js`, {
+    onUpdateReady: (activate) => showUpdateBanner(root, activate),
+    onOfflineReady: () => {
+      offline.textContent = 'Ready to work offline.';
+      offline.className = 'ok';
+    },
+    onError: (err) => {
+      offline.textContent = `Offline use is unavailable: ${err.message}`;
+      offline.className = 'missing';
+    },
+  });
+  if (sw.status === 'unsupported') offline.textContent = `Offline use is unavailable: ${sw.reason}.`;
 }
