@@ -72,6 +72,8 @@ const embedBuild = {
 };
 
 export default defineConfig(({ mode }) => ({
+  // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
+  base: mode === 'embed' ? './' : '/',
   plugins: mode === 'bench' || mode === 'embed' ? [] : [pwa()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
