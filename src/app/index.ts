@@ -5,6 +5,12 @@ import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
 import { buildId } from './build-info';
+import {
+  replaySession,
+  SessionRecorder,
+  type ReplayOptions,
+  type ReplayReport,
+} from './replay/session-replay';
 
 function row(label: string, value: string, ok: boolean | null, testId: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -47,7 +53,11 @@ export function renderCapabilities(caps: Capabilities): HTMLTableElement {
 declare global {
   interface Window {
     /** The app's runtime handles, for scripting and tests from the console. */
-    sentio?: { bus: ConnectedBus };
+    sentio?: {
+      bus: ConnectedBus;
+      recorder: SessionRecorder;
+      replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
+    };
   }
 }
 
@@ -81,7 +91,11 @@ export async function startApp(root: HTMLElement): Promise<void> {
 
   try {
     const bus = openBus({ name: 'app' });
-    window.sentio = { bus };
+    window.sentio = {
+      bus,
+      recorder: new SessionRecorder(bus),
+      replay: (jsonl, options) => replaySession(bus, jsonl, options),
+    };
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),
     );
