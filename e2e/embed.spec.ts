@@ -14,7 +14,7 @@ const root = resolve(import.meta.dirname, '..');
 const basePort = Number(process.env.SENTIO_E2E_PORT ?? 4173);
 const HOST_PORT = basePort + 2; // the third-party site
 const FILES_PORT = basePort + 5; // "our" origin, serving Sentio's embed build
-const SELF_HOST_PORT = basePort + 6; // a site that self-hosts the files and its page
+const SELF_HOST_PORT = basePort + 5; // a site that self-hosts the files and its page (tests run one at a time)
 /** The core script's budget, gzipped (no model runtimes: those are loaded by workers when used). */
 const BUDGET_GZIP_BYTES = 40 * 1024;
 
