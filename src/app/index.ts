@@ -1,10 +1,18 @@
-// The PWA's shell: starts the bus hub and shows what this device can do.
+// The PWA's shell: starts the bus hub and lays out the dashboard — this device, bus stats, the event
+// inspector, session record/replay and settings — in a grid that folds to one column on phones.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import { openBus } from '../bus/open-bus';
 import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
 import { buildId } from './build-info';
+import { createSessionPanel } from './replay/session-panel';
+import { createInspectorPanel } from './inspector/inspector-panel';
+import { createStatsPanel } from './stats/stats-panel';
+import { createSettingsPanel } from './settings/settings-panel';
+import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
+import { el, section } from './dom';
+import { openDatabase } from '../storage/db';
 import {
   replaySession,
   SessionRecorder,
@@ -63,27 +71,21 @@ declare global {
 
 export async function startApp(root: HTMLElement): Promise<void> {
   root.replaceChildren();
-  const header = document.createElement('header');
-  const h1 = document.createElement('h1');
-  h1.textContent = 'Sentio';
-  const tagline = document.createElement('p');
-  tagline.textContent = 'Sense → reason → act, on this device.';
-  header.append(h1, tagline);
-
-  const status = document.createElement('p');
-  status.dataset.testid = 'hub-status';
-  status.textContent = 'Starting the bus hub…';
-
-  const capsSection = document.createElement('section');
-  const h2 = document.createElement('h2');
-  h2.textContent = 'This device';
-  capsSection.append(h2);
-  const offline = document.createElement('p');
-  offline.dataset.testid = 'offline-status';
-  const footer = document.createElement('footer');
-  footer.dataset.testid = 'app-version';
-  footer.textContent = `Sentio build ${buildId()}`;
-  root.append(header, status, offline, capsSection, footer);
+  const bar = createStatusBar();
+  watchNetwork(bar);
+  watchUncaughtErrors(bar);
+  const header = el(
+    'header',
+    { className: 'app-header' },
+    el('h1', { text: 'Sentio' }),
+    el('p', { className: 'tagline', text: 'Sense → reason → act, on this device.' }),
+  );
+  const status = el('p', { testId: 'hub-status', text: 'Starting the bus hub…' });
+  const offline = el('p', { testId: 'offline-status' });
+  const capsSection = section('This device', 'device');
+  const grid = el('div', { className: 'grid', testId: 'dashboard' }, capsSection);
+  const footer = el('footer', { testId: 'app-version', text: `Sentio build ${buildId()}` });
+  root.append(header, bar.element, status, offline, grid, footer);
   startServiceWorker(root, offline);
 
   const caps = await probeCapabilities();
@@ -91,9 +93,10 @@ export async function startApp(root: HTMLElement): Promise<void> {
 
   try {
     const bus = openBus({ name: 'app' });
+    const recorder = new SessionRecorder(bus);
     window.sentio = {
       bus,
-      recorder: new SessionRecorder(bus),
+      recorder,
       replay: (jsonl, options) => replaySession(bus, jsonl, options),
     };
     const timeout = new Promise<never>((_, reject) =>
@@ -103,9 +106,20 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const where = bus.hubConnection.kind === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
+    grid.append(
+      createStatsPanel(bus),
+      createInspectorPanel(bus),
+      createSessionPanel(bus, recorder),
+      createSettingsPanel(openDatabase()),
+    );
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';
+    bar.set(
+      'hub',
+      `The bus hub did not start: ${(err as Error).message}. Reload the page to try again.`,
+      'error',
+    );
   }
 }
 
