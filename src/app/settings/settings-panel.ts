@@ -31,10 +31,15 @@ export function createSettingsPanel(db: SentioDb): HTMLElement {
   });
   const save = el('button', { text: 'Save', testId: 'otlp-save', attrs: { type: 'button' } });
   const message = el('p', { className: 'field-message', testId: 'otlp-message', attrs: { role: 'status' } });
-  void db.settings.get(OTLP_URL_KEY).then(
-    (row) => (input.value = typeof row?.value === 'string' ? row.value : ''),
-    (err: Error) => (message.textContent = `Settings could not be read: ${err.message}`),
-  );
+  // Disabled until the stored value is in, so a value typed meanwhile is not overwritten by the load.
+  input.disabled = save.disabled = true;
+  void db.settings
+    .get(OTLP_URL_KEY)
+    .then(
+      (row) => (input.value = typeof row?.value === 'string' ? row.value : ''),
+      (err: Error) => (message.textContent = `Settings could not be read: ${err.message}`),
+    )
+    .finally(() => (input.disabled = save.disabled = false));
   save.addEventListener('click', () => {
     const problem = otlpUrlProblem(input.value);
     if (problem) {
