@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/',
       'dist-bench/',
       'dist-e2e/',
+      'dist-embed/',
       'test-results/',
       'playwright-report/',
       'e2e/.generated/',
