@@ -38,7 +38,7 @@ bus.subscribe(
 );
 let db: SentioDb;
 let stack: RoutingStack;
-let sensorsStop: (() => void) | null = null;
+let sensorsStop: (() => Promise<void>) | null = null;
 
 const api = {
   endpointUrl,
@@ -122,6 +122,7 @@ const api = {
    * transcripts. Returns counters; the spec intercepts what actually left.
    */
   async startSensors(transcript: string) {
+    const inFlight = new Set<Promise<void>>();
     const counters = {
       frames: 0,
       chunks: 0,
@@ -176,7 +177,13 @@ const api = {
       );
     }, 1000);
 
-    const ask = async (e: SentioEvent, input: unknown, privacy = e.privacy) => {
+    const ask = (e: SentioEvent, input: unknown, privacy = e.privacy) => {
+      const call = askOnce(e, input, privacy);
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+      return call;
+    };
+    const askOnce = async (e: SentioEvent, input: unknown, privacy: SentioEvent['privacy']) => {
       counters.asked++;
       const r = await outcome(stack.router.infer('chat', input, { privacy }));
       if (r.ok) {
@@ -207,7 +214,7 @@ const api = {
         return ask(e, text, shared.value as 'private');
       }),
     ];
-    sensorsStop = () => {
+    sensorsStop = async () => {
       running = false;
       clearInterval(pcmTimer);
       clearInterval(uiTimer);
@@ -216,11 +223,13 @@ const api = {
       void reader.cancel();
       media.getTracks().forEach((t) => t.stop());
       void audio.close();
+      // Requests already on their way finish (and are counted) before the counters are read.
+      await Promise.allSettled([...inFlight]);
     };
     (api as { counters?: typeof counters }).counters = counters;
   },
-  stopSensors() {
-    sensorsStop?.();
+  async stopSensors() {
+    await sensorsStop?.();
     return (api as { counters?: unknown }).counters;
   },
 };
