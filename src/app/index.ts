@@ -1,6 +1,7 @@
 // The PWA's shell: starts the bus hub and shows what this device can do.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import type { HubGreetingReply } from '../bus/hub-greeting';
+import { installSentioGlobal } from './sentio-global';
 
 function row(label: string, value: string, ok: boolean | null, testId: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -58,6 +59,7 @@ function connectHub(): Promise<HubGreetingReply> {
 }
 
 export async function startApp(root: HTMLElement): Promise<void> {
+  installSentioGlobal(window as { sentio?: object });
   root.replaceChildren();
   const header = document.createElement('header');
   const h1 = document.createElement('h1');
