@@ -1,6 +1,11 @@
 // sentio.infer with the real models and real media, in Chromium (default args: isolated, software WebGPU).
 import { expect, test } from '@playwright/test';
+import { resolve } from 'node:path';
 import { serveMedia } from './fixtures/serve-media';
+import { micSpeechSpans } from './fixtures/speech-bounds';
+import { wordErrorRate } from '../src/inference/wer';
+
+const root = resolve(import.meta.dirname, '..');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -30,4 +35,76 @@ test('face detection finds the face in the face photo and none in the no-face ph
   expect(r.face.backend).toBe('onnxruntime-wasm');
   expect(r.face.threads).toBeGreaterThan(1);
   expect(r.face.timings.modelMs).toBeGreaterThan(0);
+});
+
+test('the smiling astronaut is classified happy', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
+    return window.sentio.infer('facial-expression', blob);
+  });
+  expect(r.output.faces).toHaveLength(1);
+  expect(r.output.faces[0]!.expression).toBe('happy');
+  expect(r.output.faces[0]!.score).toBeGreaterThan(0.8);
+  expect(r.backend).toBe('tfjs-cpu');
+  expect(r.output.detector).toBe('onnxruntime-wasm');
+});
+
+test('voice activity lines up with the fixture speech within 200 ms, and noise gives none', async ({
+  page,
+}) => {
+  const speech = micSpeechSpans(root);
+  const r = await page.evaluate(async () => {
+    const blob = (f: string) => fetch(f).then((x) => x.blob());
+    const mic = await window.sentio.infer('voice-activity', await blob('/__generated/microphone.wav'));
+    const noise = await window.sentio.infer('voice-activity', await blob('/__media/noise.wav'));
+    return { mic, noise };
+  });
+  expect(r.mic.backend).toBe('onnxruntime-wasm');
+  const segments = r.mic.output.segments!;
+  test.info().annotations.push({
+    type: 'segments',
+    description: `VAD ${JSON.stringify(segments)} vs reference ${JSON.stringify(speech)}`,
+  });
+  expect(segments).toHaveLength(speech.length);
+  segments.forEach((s, i) => {
+    expect(Math.abs(s.start - speech[i]!.start)).toBeLessThanOrEqual(0.2);
+    expect(Math.abs(s.end - speech[i]!.end)).toBeLessThanOrEqual(0.2);
+  });
+  expect(r.noise.output.segments).toEqual([]);
+  expect(Math.max(...r.noise.output.probabilities)).toBeLessThan(0.5);
+});
+
+test('a LibriVox clip is transcribed with word error rate ≤ 0.2', async ({ page }) => {
+  test.setTimeout(180_000);
+  const r = await page.evaluate(async () => {
+    const wav = await fetch('/__media/librivox-0870.wav').then((x) => x.blob());
+    return window.sentio.infer('speech-recognition', wav);
+  });
+  const reference =
+    'and mister john dashwood had then leisure to consider how much there might be prudently in his power to do for them';
+  const wer = wordErrorRate(r.output.text.replace(/\bMr\.?/gi, 'mister'), reference);
+  test
+    .info()
+    .annotations.push({ type: 'transcript', description: `${r.output.text} (WER ${wer.toFixed(3)})` });
+  expect(wer).toBeLessThanOrEqual(0.2);
+  expect(r.backend).toBe('transformers-wasm');
+});
+
+test('a pose is found on the person photo, its nose inside the detected face', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
+    const pose = await window.sentio.infer('pose', blob);
+    const face = await window.sentio.infer('face-detection', blob);
+    return { pose, face };
+  });
+  expect(r.pose.backend).toBe('mediapipe-cpu');
+  expect(r.pose.output.poses).toHaveLength(1);
+  const landmarks = r.pose.output.poses[0]!;
+  expect(landmarks).toHaveLength(33);
+  const nose = { x: landmarks[0]!.x * r.pose.output.width, y: landmarks[0]!.y * r.pose.output.height };
+  const box = r.face.output.faces[0]!.box;
+  expect(nose.x).toBeGreaterThan(box.x);
+  expect(nose.x).toBeLessThan(box.x + box.width);
+  expect(nose.y).toBeGreaterThan(box.y);
+  expect(nose.y).toBeLessThan(box.y + box.height);
 });

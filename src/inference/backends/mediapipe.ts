@@ -39,10 +39,10 @@ export function mediaPipeBackend(o: { wasmPath: string }): BackendInit<MediaPipe
       } finally {
         URL.revokeObjectURL(blobUrl);
       }
+      // No wasmLoaderPath: given one, tasks-vision would load it again with importScripts.
       const fileset = {
-        wasmLoaderPath: loaderUrl,
         wasmBinaryPath: `${o.wasmPath}vision_wasm_internal.wasm`,
-      };
+      } as { wasmLoaderPath: string; wasmBinaryPath: string };
       return {
         id: 'mediapipe-cpu',
         async loadPose(taskBytes) {
