@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules/',
       'dist/',
       'dist-bench/',
+      'dist-e2e/',
       'test-results/',
       'playwright-report/',
       'e2e/.generated/',

@@ -21,10 +21,10 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath, args: DEFAULT_ARGS },
     trace: 'retain-on-failure',
   },
-  // Tests run against the production build: what users get, and no dev-server dependency re-optimisation
-  // reloading a page mid-test.
+  // Tests run against a production build (plus the test pages in e2e/pages): what users get, and no
+  // dev-server dependency re-optimisation reloading a page mid-test.
   webServer: {
-    command: `node node_modules/vite/bin/vite.js build --logLevel warn && node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort`,
+    command: `node node_modules/vite/bin/vite.js build --mode e2e --logLevel warn && node node_modules/vite/bin/vite.js preview --mode e2e --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

@@ -11,15 +11,26 @@ export const isolationHeaders = {
 
 const root = import.meta.dirname;
 
-/** Benchmark pages are built only in `--mode bench`, so they never ship in the app. */
-function benchPages(): Record<string, string> {
-  const dir = resolve(root, 'bench');
+/** Pages under `folder` as build inputs named `folder/<page>`. */
+function pagesIn(folder: string): Record<string, string> {
+  const dir = resolve(root, folder);
   return Object.fromEntries(
     readdirSync(dir)
       .filter((f) => f.endsWith('.html'))
-      .map((f) => [`bench/${f.replace(/\.html$/, '')}`, resolve(dir, f)]),
+      .map((f) => [`${folder}/${f.replace(/\.html$/, '')}`, resolve(dir, f)]),
   );
 }
+
+const app = { index: resolve(root, 'index.html') };
+
+/** Benchmark pages (`--mode bench`) and test pages (`--mode e2e`) never ship in the app's own build. */
+function inputs(mode: string): Record<string, string> {
+  if (mode === 'bench') return pagesIn('bench');
+  if (mode === 'e2e') return { ...app, ...pagesIn('e2e/pages') };
+  return app;
+}
+
+const outDirs: Record<string, string> = { bench: 'dist-bench', e2e: 'dist-e2e' };
 
 export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
@@ -34,9 +45,7 @@ export default defineConfig(({ mode }) => ({
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: {
     target: 'es2022',
-    outDir: mode === 'bench' ? 'dist-bench' : 'dist',
-    rolldownOptions: {
-      input: mode === 'bench' ? benchPages() : { index: resolve(root, 'index.html') },
-    },
+    outDir: outDirs[mode] ?? 'dist',
+    rolldownOptions: { input: inputs(mode) },
   },
 }));

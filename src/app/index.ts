@@ -1,7 +1,8 @@
 // The PWA's shell: starts the bus hub and shows what this device can do.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
-import type { HubGreetingReply } from '../bus/hub-greeting';
-import { installSentioGlobal } from './sentio-global';
+import { openBus } from '../bus/open-bus';
+import type { ConnectedBus } from '../bus/hub-client';
+import { installSentioGlobal, type SentioGlobal } from './sentio-global';
 
 function row(label: string, value: string, ok: boolean | null, testId: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -41,25 +42,15 @@ export function renderCapabilities(caps: Capabilities): HTMLTableElement {
   return table;
 }
 
-function connectHub(): Promise<HubGreetingReply> {
-  const hub = new SharedWorker(new URL('../../workers/bus.shared.ts', import.meta.url), {
-    type: 'module',
-    name: 'sentio-bus',
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000);
-    hub.port.onmessage = (e: MessageEvent<HubGreetingReply>) => {
-      clearTimeout(timer);
-      resolve(e.data);
-    };
-    hub.onerror = () => reject(new Error('the bus hub failed to start'));
-    hub.port.start();
-    hub.port.postMessage({ type: 'hub.hello', client: 'app' });
-  });
+declare global {
+  interface Window {
+    /** The app's runtime handles, for scripting and tests from the console. */
+    sentio?: { bus?: ConnectedBus } & Partial<SentioGlobal>;
+  }
 }
 
 export async function startApp(root: HTMLElement): Promise<void> {
-  installSentioGlobal(window as { sentio?: object });
+  installSentioGlobal(window);
   root.replaceChildren();
   const header = document.createElement('header');
   const h1 = document.createElement('h1');
@@ -81,13 +72,15 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const caps = await probeCapabilities();
   capsSection.append(renderCapabilities(caps));
 
-  if (!caps.sharedWorker) {
-    status.textContent = 'Bus hub: SharedWorker is not available in this browser.';
-    return;
-  }
   try {
-    const hello = await connectHub();
-    status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}).`;
+    const bus = openBus({ name: 'app' });
+    window.sentio = { ...window.sentio, bus };
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),
+    );
+    const hello = await Promise.race([bus.connected, timeout]);
+    const where = bus.hubConnection.kind === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
+    status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;

@@ -16,7 +16,10 @@ export type BackpressurePolicy =
   | { kind: 'aggregate'; windowMs: number; reducer: Reducer; field: string }
   /** Keep one pending event per value of `key` (a dotted path such as "payload.trackId"); newer replaces older. */
   | { kind: 'collapse'; key: string; n: number }
-  /** Batch delivery by count or time; queue bounded by `n` (oldest dropped beyond it). */
+  /**
+   * A FIFO bounded by `n` (oldest dropped beyond it) whose backlog is handed over `maxCount` at a time;
+   * across threads a sender may hold events up to `maxWaitMs` to fill a batch.
+   */
   | { kind: 'batch'; maxCount: number; maxWaitMs: number; n: number }
   /** Never drop: what does not fit in memory (`memory` events) is spilled to IndexedDB and delivered later. */
   | { kind: 'persist'; memory: number };

@@ -230,7 +230,10 @@ export function validateEvent(x: unknown, limits: EventLimits = DEFAULT_LIMITS):
     if (!r.success) {
       const issue = r.issues[0];
       const field = issue.path?.map((p) => String(p.key)).join('.') || '(event)';
-      return { ok: false, error: new EventValidationError(field, issue.message, idOf(x)) };
+      // valibot reports a missing key with the parent object's message; say plainly what is missing.
+      const reason =
+        issue.received === 'undefined' && issue.input === undefined ? `${field} is required` : issue.message;
+      return { ok: false, error: new EventValidationError(field, reason, idOf(x)) };
     }
   }
   const e = x as SentioEvent;

@@ -1,0 +1,63 @@
+// Test page: a bus in the page plus helpers to spawn bus workers and talk raw protocol to the hub.
+import * as Comlink from 'comlink';
+import { handBusTo, openBus, startHub } from '../../src/bus/open-bus';
+import type { SentioEvent } from '../../src/events/event';
+import type { HubMessage } from '../../src/bus/protocol';
+import type { BusWorkerApi } from './bus-worker-api';
+
+const hub = startHub();
+const bus = openBus({ name: `page.${Math.random().toString(36).slice(2, 6)}`, hub });
+const workers = new Map<string, Worker>();
+const pageReceived: { topic: string; payload: unknown; source: string }[] = [];
+
+async function spawnWorker(name: string): Promise<void> {
+  const worker = new Worker(new URL('./bus-test.worker.ts', import.meta.url), { type: 'module', name });
+  handBusTo(worker, hub, name);
+  const ch = new MessageChannel();
+  worker.postMessage({ type: 'test.control', port: ch.port2 }, [ch.port2]);
+  workers.set(name, worker);
+  apis.set(name, Comlink.wrap<BusWorkerApi>(ch.port1));
+}
+const apis = new Map<string, Comlink.Remote<BusWorkerApi>>();
+
+/** Speaks the hub protocol directly on a fresh port, as a misbehaving client would. */
+async function rawClient(messages: unknown[]): Promise<HubMessage[]> {
+  const port = hub.connect();
+  const replies: HubMessage[] = [];
+  port.onmessage = (e: MessageEvent<HubMessage>) => replies.push(e.data);
+  for (const m of messages) port.postMessage(m);
+  await new Promise((r) => setTimeout(r, 300));
+  port.close();
+  return replies.filter((r) => r.type !== 'interest');
+}
+
+const testApi = {
+  kind: hub.kind,
+  bus,
+  pageReceived,
+  spawnWorker,
+  worker: (name: string) => apis.get(name)!,
+  kill(name: string) {
+    workers.get(name)?.terminate();
+    workers.delete(name);
+    apis.delete(name);
+  },
+  subscribeInPage(pattern: string) {
+    const sub = bus.subscribe(
+      pattern,
+      (e: SentioEvent) => void pageReceived.push({ topic: e.topic, payload: e.payload, source: e.source }),
+    );
+    return sub.ready.then(() => sub.id);
+  },
+  rawClient,
+};
+
+declare global {
+  interface Window {
+    busTest: typeof testApi;
+  }
+}
+window.busTest = testApi;
+void bus.connected.then(({ hubId }) => {
+  document.getElementById('status')!.textContent = `connected to ${hub.kind} hub ${hubId}`;
+});

@@ -1,0 +1,365 @@
+// A bus in this thread connected to the hub: publishes reach this thread's subscribers at once, other threads
+// through the hub (only for topics someone there listens to, or the log keeps) or on direct lanes; events
+// routed here by the hub arrive under credits that go back as handlers finish.
+import type { SentioEvent } from '../events/event';
+import { TopicTrie } from '../events/topic-trie';
+import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
+import { createLocalBus, HUB_SOURCE, type BusLink, type LocalBus, type LocalBusOptions } from './local-bus';
+import { LaneReceiver, LaneSender } from './lane';
+import {
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type Endpoint,
+  type HubMessage,
+  type HubRequests,
+  type InterestEntry,
+  type WireSubscription,
+} from './protocol';
+import type { EventMap } from './types';
+import { fromWireError, type WireError } from './wire-error';
+
+type HubPort = Endpoint<HubMessage, ClientMessage>;
+
+export interface ConnectBusOptions extends Omit<LocalBusOptions, 'spill'> {
+  /** A port to the hub (from a SharedWorker, or handed over by the page to a worker). */
+  port: HubPort;
+  /** Called with every refusal from the hub (invalid events, refused subscriptions). */
+  onRejected?: (err: Error) => void;
+  /** Web Locks, so the hub learns when this thread dies. null disables it. */
+  locks?: LockManager | null;
+}
+
+export interface HubControl {
+  request<K extends keyof HubRequests>(
+    name: K,
+    params: HubRequests[K]['params'],
+  ): Promise<HubRequests[K]['result']>;
+}
+
+export interface ConnectedBus<M extends EventMap = EventMap> extends LocalBus<M> {
+  /** Resolves with the hub's id once it has welcomed this client. */
+  readonly connected: Promise<{ hubId: string; connections: number }>;
+  readonly hub: HubControl;
+  /** Lanes this thread publishes on, with their backlog and drops (for the dashboard). */
+  laneStats(): {
+    laneId: string;
+    subscriptionId: string;
+    sent: number;
+    backlog: number;
+    dropped: Record<string, number>;
+  }[];
+}
+
+class HubLink implements BusLink {
+  private pending: SentioEvent[] = [];
+  private pendingCredits = new Map<string, number>();
+  private scheduled = false;
+  private readonly interest = new TopicTrie<InterestEntry>();
+  private readonly interestById = new Map<string, InterestEntry>();
+  private logRules = { keep: new TopicTrie<true>(), skip: new TopicTrie<true>(), keepRealtime: false };
+  /** Until the hub's first interest snapshot arrives we cannot know who listens: send everything. */
+  private knowsInterest = false;
+  private hubWants = new Map<string, { subs: readonly InterestEntry[]; logs: boolean }>();
+  private readonly senders = new Map<string, LaneSender>();
+  private readonly senderTrie = new TopicTrie<LaneSender>();
+  private senderRoutes = new Map<string, readonly LaneSender[]>();
+  private readonly receivers = new Map<string, LaneReceiver>();
+  private readonly readyWaiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly requests = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+  private reqSeq = 0;
+  private welcomed = false;
+  private preWelcome: { message: ClientMessage; transfer?: Transferable[] }[] = [];
+  private closed = false;
+  private releaseLock: (() => void) | undefined;
+
+  constructor(
+    private readonly bus: LocalBus,
+    private readonly port: HubPort,
+    private readonly onRejected: (err: Error) => void,
+    private readonly onWelcome: (w: { hubId: string; connections: number }) => void,
+  ) {
+    port.addEventListener('message', (e) => this.receive(e.data));
+    port.start?.();
+  }
+
+  /** Sends hello once this thread holds its liveness lock (the hub waits on it to learn of our death). */
+  async hello(name: string, locks: LockManager | null): Promise<void> {
+    let lockName: string | null = null;
+    if (locks) {
+      lockName = `sentio.bus.client.${this.bus.clientId}`;
+      await new Promise<void>((held) => {
+        void locks.request(lockName!, () => {
+          held();
+          return new Promise<void>((release) => (this.releaseLock = release));
+        });
+      });
+    }
+    this.port.postMessage({
+      type: 'hello',
+      clientId: this.bus.clientId,
+      name,
+      protocol: PROTOCOL_VERSION,
+      lockName,
+    });
+    this.welcomed = true;
+    for (const { message, transfer } of this.preWelcome) this.port.postMessage(message, transfer);
+    this.preWelcome = [];
+  }
+
+  private post(message: ClientMessage, transfer?: Transferable[]): void {
+    if (this.closed) return;
+    if (!this.welcomed) this.preWelcome.push({ message, transfer });
+    else this.port.postMessage(message, transfer);
+  }
+
+  private receive(m: HubMessage): void {
+    switch (m?.type) {
+      case 'welcome':
+        this.onWelcome({ hubId: m.hubId, connections: m.connections });
+        return;
+      case 'deliver':
+        for (const [subId, events] of m.batches)
+          for (const e of events) this.bus.deliverRemote(subId, e, HUB_SOURCE);
+        return;
+      case 'subscribed': {
+        const w = this.readyWaiters.get(m.id);
+        this.readyWaiters.delete(m.id);
+        if (m.error) {
+          const err = fromWireError(m.error);
+          this.onRejected(err);
+          w?.reject(err);
+        } else w?.resolve();
+        return;
+      }
+      case 'rejected':
+        for (const e of m.errors) this.reject(e);
+        return;
+      case 'interest':
+        this.applyInterest(m);
+        return;
+      case 'lane.open':
+        this.openLane(m);
+        return;
+      case 'lane.close':
+        this.closeLane(m.laneId);
+        return;
+      case 'response': {
+        const r = this.requests.get(m.reqId);
+        this.requests.delete(m.reqId);
+        if (!r) return;
+        if (m.error) r.reject(fromWireError(m.error));
+        else r.resolve(m.result);
+        return;
+      }
+    }
+  }
+
+  private reject(w: WireError): void {
+    const err = fromWireError(w);
+    this.bus.noteRejected(err.message);
+    this.onRejected(err);
+  }
+
+  private applyInterest(m: Extract<HubMessage, { type: 'interest' }>): void {
+    if (m.reset) {
+      for (const e of this.interestById.values()) this.interest.remove(e.pattern, e);
+      this.interestById.clear();
+    }
+    for (const id of m.remove) {
+      const e = this.interestById.get(id);
+      if (e) {
+        this.interest.remove(e.pattern, e);
+        this.interestById.delete(id);
+      }
+    }
+    for (const e of m.add) {
+      if (this.interestById.has(e.id)) continue;
+      this.interestById.set(e.id, e);
+      this.interest.add(e.pattern, e);
+    }
+    if (m.reset) this.knowsInterest = true;
+    if (m.log) {
+      const keep = new TopicTrie<true>();
+      const skip = new TopicTrie<true>();
+      m.log.keep.forEach((p) => keep.add(p, true));
+      m.log.skip.forEach((p) => skip.add(p, true));
+      this.logRules = { keep, skip, keepRealtime: m.log.keepRealtime };
+    }
+    this.hubWants = new Map();
+    this.post({ type: 'interest.ack', version: m.version });
+  }
+
+  private wants(topic: string) {
+    let w = this.hubWants.get(topic);
+    if (!w) {
+      const me = this.bus.clientId;
+      w = {
+        // Our own subscriptions get our events in-thread; lanes we hold carry theirs directly.
+        subs: this.interest.match(topic).filter((e) => e.owner !== me && !(e.lane && this.hasLaneTo(e.id))),
+        logs: this.logRules.keep.match(topic).length > 0 && this.logRules.skip.match(topic).length === 0,
+      };
+      this.hubWants.set(topic, w);
+    }
+    return w;
+  }
+
+  private hasLaneTo(subscriptionId: string): boolean {
+    for (const s of this.senders.values()) if (s.subscriptionId === subscriptionId) return true;
+    return false;
+  }
+
+  outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
+    if (this.closed) return;
+    let lanes = this.senderRoutes.get(event.topic);
+    if (!lanes) this.senderRoutes.set(event.topic, (lanes = this.senderTrie.match(event.topic)));
+    for (let i = 0; i < lanes.length; i++) lanes[i]!.send(event, i === 0 ? transfer : undefined);
+    // Media never goes to the hub: a SharedWorker cannot receive it.
+    if (transfer?.length) return;
+    if (this.knowsInterest) {
+      const w = this.wants(event.topic);
+      if (w.subs.length === 0 && !(w.logs && (event.qos !== 'realtime' || this.logRules.keepRealtime)))
+        return;
+    }
+    this.pending.push(event);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flushNow());
+    }
+  }
+
+  private flushNow(): void {
+    this.scheduled = false;
+    if (this.pending.length) {
+      const events = this.pending;
+      this.pending = [];
+      const lanes = [...new Set([...this.senders.values()].map((s) => s.subscriptionId))];
+      this.post({ type: 'publish', events, lanes });
+    }
+    if (this.pendingCredits.size) {
+      const grants = [...this.pendingCredits];
+      this.pendingCredits = new Map();
+      this.post({ type: 'credit', grants });
+    }
+  }
+
+  subscribed(sub: WireSubscription): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.readyWaiters.set(sub.id, { resolve, reject });
+      this.flushNow(); // Keep order: what was published before this subscription goes first.
+      this.post({ type: 'subscribe', sub });
+    });
+  }
+
+  unsubscribed(id: string): void {
+    this.flushNow();
+    this.post({ type: 'unsubscribe', id });
+    for (const r of [...this.receivers.values()]) if (r.subscriptionId === id) this.closeLane(r.laneId);
+  }
+
+  credit(subscriptionId: string, source: string, n: number): void {
+    if (source === HUB_SOURCE) {
+      this.pendingCredits.set(subscriptionId, (this.pendingCredits.get(subscriptionId) ?? 0) + n);
+      this.schedule();
+    } else {
+      this.receivers.get(source)?.credit(n);
+    }
+  }
+
+  private openLane(m: Extract<HubMessage, { type: 'lane.open' }>): void {
+    if (m.role === 'publisher') {
+      // Events already batched for the hub were not sent on this lane: let them go first, unmarked.
+      this.flushNow();
+      const sender = new LaneSender(m.laneId, m.subscriptionId, m.pattern, m.port, m.policy, m.credits);
+      this.senders.set(m.laneId, sender);
+      this.senderTrie.add(m.pattern, sender);
+      this.senderRoutes = new Map();
+      this.hubWants = new Map();
+    } else {
+      const receiver = new LaneReceiver(m.laneId, m.subscriptionId, m.port, (e) => {
+        // Lanes bypass the hub, so this end validates what it receives.
+        const v = validateEvent(e, DEFAULT_LIMITS);
+        if (v.ok) this.bus.deliverRemote(m.subscriptionId, v.event, m.laneId);
+        else {
+          this.bus.noteRejected(`lane ${m.laneId}: ${v.error.message}`);
+          receiver.credit(1);
+        }
+      });
+      this.receivers.set(m.laneId, receiver);
+    }
+  }
+
+  private closeLane(laneId: string): void {
+    const s = this.senders.get(laneId);
+    if (s) {
+      this.senders.delete(laneId);
+      this.senderTrie.remove(s.pattern, s);
+      s.close();
+      this.senderRoutes = new Map();
+      this.hubWants = new Map();
+    }
+    const r = this.receivers.get(laneId);
+    if (r) {
+      this.receivers.delete(laneId);
+      r.close();
+    }
+  }
+
+  request(name: string, params: unknown): Promise<unknown> {
+    const reqId = ++this.reqSeq;
+    return new Promise((resolve, reject) => {
+      this.requests.set(reqId, { resolve, reject });
+      this.post({ type: 'request', reqId, name: name as keyof HubRequests, params });
+    });
+  }
+
+  laneStats() {
+    return [...this.senders.values()].map((s) => ({
+      laneId: s.laneId,
+      subscriptionId: s.subscriptionId,
+      sent: s.sent,
+      backlog: s.backlog,
+      dropped: { ...s.drops } as Record<string, number>,
+    }));
+  }
+
+  async flush(): Promise<void> {
+    this.flushNow();
+    // A round trip through the hub proves everything before it has been received there.
+    await this.request('stats', {});
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flushNow();
+    this.post({ type: 'bye', reason: 'closed' });
+    this.closed = true;
+    for (const id of [...this.senders.keys(), ...this.receivers.keys()]) this.closeLane(id);
+    this.releaseLock?.();
+    this.port.close?.();
+  }
+}
+
+export function connectBus<M extends EventMap = EventMap>(options: ConnectBusOptions): ConnectedBus<M> {
+  const bus = createLocalBus<M>(options);
+  let welcome!: (w: { hubId: string; connections: number }) => void;
+  const connected = new Promise<{ hubId: string; connections: number }>((r) => (welcome = r));
+  const link = new HubLink(bus as LocalBus, options.port, options.onRejected ?? (() => {}), welcome);
+  bus.attach(link);
+  const locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
+  void link.hello(options.name, locks);
+  return Object.assign(bus, {
+    connected,
+    hub: {
+      request: <K extends keyof HubRequests>(name: K, params: HubRequests[K]['params']) =>
+        link.request(name, params) as Promise<HubRequests[K]['result']>,
+    },
+    laneStats: () => link.laneStats(),
+  });
+}

@@ -1,0 +1,106 @@
+// A subscription as the hub holds it for a client in another thread: credits the client granted, events in
+// flight (kept until acknowledged when the subscription is durable), and a backlog shaped by its policy.
+import type { SentioEvent } from '../events/event';
+import type { BackpressurePolicy } from './policy';
+import { PolicyQueue, type SpillStore } from './policy-queue';
+import type { HubSubscriptionStats } from './protocol';
+
+export interface HubSubscriptionOwner {
+  readonly id: string;
+  /** Queues events for the owning client; sent once per tick. */
+  send(subscriptionId: string, event: SentioEvent): void;
+}
+
+export class HubSubscription {
+  owner: HubSubscriptionOwner | null;
+  credits: number;
+  delivered = 0;
+  /** Delivered but not yet acknowledged by a credit; redelivered if the owner dies (durable only). */
+  private inFlight: SentioEvent[] = [];
+  private inFlightCount = 0;
+  readonly queue: PolicyQueue;
+
+  constructor(
+    public id: string,
+    owner: HubSubscriptionOwner,
+    readonly pattern: string,
+    readonly policy: BackpressurePolicy,
+    public creditLimit: number,
+    readonly lane: boolean,
+    readonly durable: string | undefined,
+    spill: SpillStore | undefined,
+    now: () => number,
+    onSpillError: (err: unknown) => void,
+  ) {
+    this.owner = owner;
+    this.credits = creditLimit;
+    this.queue = new PolicyQueue(policy, {
+      now,
+      spill: policy.kind === 'persist' && spill ? { store: spill, name: `hub:${durable ?? id}` } : undefined,
+      onRefill: () => this.pump(),
+      onSpillError,
+    });
+  }
+
+  offer(event: SentioEvent): void {
+    if (this.owner && this.credits > 0 && this.queue.size === 0) this.send(event);
+    else this.queue.push(event);
+  }
+
+  private send(event: SentioEvent): void {
+    this.credits--;
+    this.delivered++;
+    if (this.durable) this.inFlight.push(event);
+    else this.inFlightCount++;
+    this.owner!.send(this.id, event);
+  }
+
+  /** The owner handled `n` events: they are acknowledged and `n` more may be sent. */
+  grant(n: number): void {
+    this.credits = Math.min(this.creditLimit, this.credits + n);
+    if (this.durable) this.inFlight.splice(0, n);
+    else this.inFlightCount = Math.max(0, this.inFlightCount - n);
+    this.pump();
+  }
+
+  pump(): void {
+    while (this.owner && this.credits > 0) {
+      const batch = this.queue.take(this.credits);
+      if (batch.length === 0) break;
+      for (const e of batch) this.send(e);
+    }
+  }
+
+  /** The owner's thread is gone. A durable subscription keeps its backlog (and what was in flight). */
+  detach(): void {
+    this.owner = null;
+    this.queue.requeueFront(this.inFlight);
+    this.inFlight = [];
+    this.inFlightCount = 0;
+    this.credits = 0;
+  }
+
+  attach(owner: HubSubscriptionOwner, id: string, creditLimit: number): void {
+    this.owner = owner;
+    this.id = id;
+    this.creditLimit = creditLimit;
+    this.credits = creditLimit;
+    this.pump();
+  }
+
+  stats(): HubSubscriptionStats {
+    return {
+      id: this.id,
+      client: this.owner?.id ?? '',
+      pattern: this.pattern,
+      durable: this.durable,
+      policy: this.policy,
+      lane: this.lane,
+      connected: this.owner !== null,
+      delivered: this.delivered,
+      inFlight: this.durable ? this.inFlight.length : this.inFlightCount,
+      backlog: this.queue.size,
+      dropped: { ...this.queue.drops },
+    };
+  }
+}

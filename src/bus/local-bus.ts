@@ -1,0 +1,326 @@
+// The bus inside one thread. Publishing routes through the topic trie to this thread's subscribers; a link
+// (see hub-client.ts) can be attached to carry events to and from other threads through the hub, which makes
+// the same object the cross-thread bus.
+import type { Privacy, Qos, SentioEvent } from '../events/event';
+import { createIdGenerator, systemClock, type Clock, type IdGenerator } from '../events/id';
+import { assertPattern, assertTopic } from '../events/topic';
+import { TopicTrie } from '../events/topic-trie';
+import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
+import { LatencyHistogram } from '../telemetry/histogram';
+import { LocalSubscription } from './local-subscription';
+import { checkPolicy, defaultPolicy, type BackpressurePolicy } from './policy';
+import type { SpillStore } from './policy-queue';
+import {
+  BusClosedError,
+  RequestTimeoutError,
+  type Bus,
+  type BusStats,
+  type EventMap,
+  type Handler,
+  type PublishOptions,
+  type RequestOptions,
+  type SubscribeOptions,
+  type Subscription,
+} from './types';
+
+/** How a bus reaches other threads. Attached by the hub client; absent for a purely in-thread bus. */
+export interface BusLink {
+  outbound(event: SentioEvent, transfer: Transferable[] | undefined): void;
+  subscribed(sub: {
+    id: string;
+    pattern: string;
+    policy: BackpressurePolicy;
+    credits: number;
+    durable?: string;
+    lane: boolean;
+  }): Promise<void>;
+  unsubscribed(id: string): void;
+  /** `source`: HUB_SOURCE or a lane id. */
+  credit(subscriptionId: string, source: string, n: number): void;
+  flush(): Promise<void>;
+  close(): void;
+}
+
+export interface LocalBusOptions {
+  /** Becomes `source` of events published here. */
+  name: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+  limits?: EventLimits;
+  /** Needed by `persist` subscriptions in this thread (IndexedDB in browsers: see spill-store.ts). */
+  spill?: SpillStore;
+  /** Handler errors are counted and reported here; by default with reportError so they are never swallowed. */
+  onHandlerError?: (err: unknown, event: SentioEvent | undefined, subscriptionId: string) => void;
+}
+
+/** The credit source of events that came through the hub (lanes are named by their lane id). */
+export const HUB_SOURCE = 'hub';
+
+const PRIVACY = new Set<Privacy>(['local', 'private', 'public']);
+const QOS = new Set<Qos>(['realtime', 'batched', 'background']);
+const DEFAULT_CREDITS = 64;
+const MAX_LAST_ERRORS = 10;
+
+interface Route {
+  subs: readonly LocalSubscription[];
+  count: number;
+}
+
+function defaultErrorReporter(err: unknown): void {
+  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+  if (report) report(err);
+  else console.error(err);
+}
+
+export interface LocalBus<M extends EventMap = EventMap> extends Bus<M> {
+  /** Delivery of an event from another thread (`source`: HUB_SOURCE or a lane id) to one of our subscriptions. */
+  deliverRemote(subscriptionId: string, event: SentioEvent, source: string): void;
+  /** Attaches the link to other threads; existing subscriptions are registered through it. */
+  attach(link: BusLink): void;
+  /** Records a refusal at this bus's boundary (shown in stats().lastErrors). */
+  noteRejected(message: string): void;
+  readonly clientId: string;
+}
+
+export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusOptions): LocalBus<M> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? createIdGenerator(clock);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const reportHandlerError = options.onHandlerError ?? defaultErrorReporter;
+  const clientId = ids.next().slice(-12);
+  const trie = new TopicTrie<LocalSubscription>();
+  const subs = new Map<string, LocalSubscription>();
+  let routes = new Map<string, Route>();
+  const latency = new LatencyHistogram();
+  const lastErrors: string[] = [];
+  let link: BusLink | undefined;
+  let closed = false;
+  let published = 0;
+  let rejected = 0;
+  let subSeq = 0;
+  let inboxSeq = 0;
+  let rateWindow = { at: clock.now(), counts: new Map<string, number>() };
+  const readyBySub = new Map<string, Promise<void>>();
+
+  const host = {
+    now: () => clock.now(),
+    latency,
+    spill: options.spill,
+    onHandlerError: (err: unknown, event: SentioEvent | undefined, subscriptionId: string) => {
+      noteError(
+        `handler of subscription ${subscriptionId} failed${event ? ` on ${event.topic}` : ''}: ${(err as Error)?.message ?? err}`,
+      );
+      reportHandlerError(err, event, subscriptionId);
+    },
+    onSettled: (subscriptionId: string, source: string, n: number) => link?.credit(subscriptionId, source, n),
+  };
+
+  function noteError(msg: string): void {
+    lastErrors.push(msg);
+    if (lastErrors.length > MAX_LAST_ERRORS) lastErrors.shift();
+  }
+
+  function route(topic: string): Route {
+    let r = routes.get(topic);
+    if (r === undefined) {
+      assertTopic(topic);
+      r = { subs: trie.match(topic), count: 0 };
+      routes.set(topic, r);
+    }
+    return r;
+  }
+
+  function dispatch(event: SentioEvent, transfer: Transferable[] | undefined): void {
+    const r = route(event.topic);
+    r.count++;
+    published++;
+    const list = r.subs;
+    for (let i = 0; i < list.length; i++) list[i]!.offer(event);
+    if (link) link.outbound(event, transfer);
+  }
+
+  function checkOpen(): void {
+    if (closed) throw new BusClosedError();
+  }
+
+  const bus: LocalBus<M> = {
+    name: options.name,
+    clientId,
+
+    publish(topic: string, payload: unknown, o?: PublishOptions) {
+      checkOpen();
+      const ts = o?.ts ?? clock.now();
+      const event: SentioEvent = {
+        id: ids.next(ts),
+        type: o?.type ?? topic,
+        topic,
+        ts,
+        source: options.name,
+        privacy: o?.privacy ?? 'private',
+        qos: o?.qos ?? 'batched',
+        payload,
+      };
+      if (o) {
+        if (!PRIVACY.has(event.privacy))
+          throw new TypeError(`privacy must be local, private or public (got ${event.privacy})`);
+        if (!QOS.has(event.qos))
+          throw new TypeError(`qos must be realtime, batched or background (got ${event.qos})`);
+        if (o.priority !== undefined) event.priority = o.priority;
+        if (o.trace) event.trace = o.trace;
+        if (o.meta) event.meta = o.meta;
+        if (o.confidence !== undefined) event.confidence = o.confidence;
+        if (o.tags) event.tags = o.tags;
+      }
+      dispatch(event, o?.transfer);
+      return event as never;
+    },
+
+    publishEvent(event: SentioEvent) {
+      checkOpen();
+      const v = validateEvent(event, limits);
+      if (!v.ok) {
+        rejected++;
+        noteError(v.error.message);
+        throw v.error;
+      }
+      dispatch(v.event, undefined);
+    },
+
+    subscribe(pattern: string, handler: Handler<never>, o: SubscribeOptions = {}): Subscription {
+      checkOpen();
+      assertPattern(pattern);
+      const policy = checkPolicy(o.policy ?? defaultPolicy(o.qos ?? 'batched'));
+      const credits = o.credits ?? DEFAULT_CREDITS;
+      if (!Number.isInteger(credits) || credits < 1)
+        throw new RangeError(`credits must be a whole number ≥ 1 (got ${credits})`);
+      const id = `${clientId}.${++subSeq}`;
+      const sub = new LocalSubscription(id, pattern, policy, handler as Handler, host, o.durable);
+      subs.set(id, sub);
+      trie.add(pattern, sub);
+      routes = new Map();
+      const ready = link
+        ? link.subscribed({ id, pattern, policy, credits, durable: o.durable, lane: o.lane ?? false })
+        : Promise.resolve();
+      ready.catch(() => {}); // Observed through `subscription.ready`; not an unhandled rejection here.
+      readyBySub.set(id, ready);
+      return {
+        id,
+        pattern,
+        ready,
+        stats: () => sub.stats(),
+        unsubscribe: () => {
+          if (!subs.delete(id)) return;
+          sub.close();
+          trie.remove(pattern, sub);
+          routes = new Map();
+          readyBySub.delete(id);
+          link?.unsubscribed(id);
+        },
+      };
+    },
+
+    request(topic: string, payload: unknown, o: RequestOptions = {}) {
+      checkOpen();
+      const timeoutMs = o.timeoutMs ?? 5000;
+      const inbox = `_inbox.${clientId}.${++inboxSeq}`;
+      return new Promise<SentioEvent<never>>((resolve, reject) => {
+        let done = false;
+        const sub = bus.subscribe(
+          inbox,
+          (reply) => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            sub.unsubscribe();
+            resolve(reply as SentioEvent<never>);
+          },
+          { policy: { kind: 'dropOldest', n: 16 } },
+        );
+        const timer = setTimeout(() => {
+          if (done) return;
+          done = true;
+          sub.unsubscribe();
+          reject(new RequestTimeoutError(topic, timeoutMs));
+        }, timeoutMs);
+        // The reply must not beat the subscription to the hub.
+        sub.ready.then(
+          () => {
+            if (!done)
+              bus.publish(topic as never, payload as never, { ...o, meta: { ...o.meta, replyTo: inbox } });
+          },
+          (err: unknown) => {
+            done = true;
+            clearTimeout(timer);
+            reject(err);
+          },
+        );
+      });
+    },
+
+    reply(request: SentioEvent, payload: unknown, o?: PublishOptions) {
+      const to = request.meta?.replyTo;
+      if (!to)
+        throw new TypeError(`event ${request.id} on "${request.topic}" is not a request (no meta.replyTo)`);
+      bus.publish(to as never, payload as never, { privacy: request.privacy, ...o });
+    },
+
+    stats(): BusStats {
+      const now = clock.now();
+      const elapsed = Math.max(1, now - rateWindow.at) / 1000;
+      const topicRates: Record<string, number> = {};
+      const counts = new Map<string, number>();
+      for (const [topic, r] of routes) {
+        counts.set(topic, r.count);
+        const prev = rateWindow.counts.get(topic) ?? 0;
+        if (r.count > prev) topicRates[topic] = (r.count - prev) / elapsed;
+      }
+      rateWindow = { at: now, counts };
+      let delivered = 0;
+      const subscriptions = [...subs.values()].map((s) => {
+        delivered += s.delivered;
+        return s.stats();
+      });
+      return {
+        published,
+        delivered,
+        rejected,
+        lastErrors: [...lastErrors],
+        subscriptions,
+        topicRates,
+        latency: latency.summary(),
+      };
+    },
+
+    flush() {
+      return link ? link.flush() : Promise.resolve();
+    },
+
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const s of subs.values()) s.close();
+      subs.clear();
+      link?.close();
+    },
+
+    deliverRemote(subscriptionId: string, event: SentioEvent, source: string) {
+      const sub = subs.get(subscriptionId);
+      if (sub) {
+        sub.offer(event, source);
+      } else {
+        // Unsubscribed while the event was in flight: give the credit back so the sender's count stays true.
+        link?.credit(subscriptionId, source, 1);
+      }
+    },
+
+    attach(l: BusLink) {
+      link = l;
+    },
+
+    noteRejected(message: string) {
+      rejected++;
+      noteError(message);
+    },
+  };
+  return bus;
+}

@@ -1,0 +1,175 @@
+// One subscriber in this thread: its handler, its backlog (shaped by its policy) and its counters. A handler
+// runs one event at a time: when it returns a promise, the next event waits until that promise settles.
+import type { SentioEvent } from '../events/event';
+import type { LatencyHistogram } from '../telemetry/histogram';
+import { PolicyQueue, type SpillStore } from './policy-queue';
+import type { BackpressurePolicy, DropReason } from './policy';
+import type { Handler, SubscriptionStats } from './types';
+
+export interface SubscriptionHost {
+  now(): number;
+  latency: LatencyHistogram;
+  spill?: SpillStore;
+  onHandlerError(err: unknown, event: SentioEvent | undefined, subscriptionId: string): void;
+  /** Events from another thread were handled (or dropped by policy): credits go back to `source`. */
+  onSettled?(subscriptionId: string, source: string, count: number): void;
+}
+
+export class LocalSubscription {
+  private queue: PolicyQueue | undefined;
+  private busy = false;
+  /** The event whose handler is running (async), so it is not mistaken for one the policy dropped. */
+  private current: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  delivered = 0;
+  errors = 0;
+  /** Remote events handled since credits were last returned, per source (the hub or a lane). */
+  private unreturned = new Map<string, number>();
+  /** Remote events not yet handled, with where they came from (a policy drop must still return the credit). */
+  private remote = new Map<string, string>();
+
+  constructor(
+    readonly id: string,
+    readonly pattern: string,
+    readonly policy: BackpressurePolicy,
+    private readonly handler: Handler,
+    private readonly host: SubscriptionHost,
+    readonly durable?: string,
+  ) {}
+
+  private get backlog(): PolicyQueue {
+    return (this.queue ??= new PolicyQueue(this.policy, {
+      now: this.host.now,
+      spill:
+        this.policy.kind === 'persist' && this.host.spill
+          ? { store: this.host.spill, name: `local:${this.durable ?? this.id}` }
+          : undefined,
+      onRefill: () => this.pump(),
+      onSpillError: (err) => this.host.onHandlerError(err, undefined, this.id),
+    }));
+  }
+
+  /** `source` names where an event from another thread came from (the hub or a lane); it holds a credit. */
+  offer(event: SentioEvent, source?: string): void {
+    if (this.closed) return;
+    const remote = source !== undefined;
+    if (remote) this.remote.set(event.id, source);
+    // Fast path: nothing waiting and the handler is free. Batch/aggregate still deliver at once when idle:
+    // policies only shape a backlog.
+    if (!this.busy && (this.queue === undefined || this.queue.size === 0)) {
+      this.run(event, remote);
+      return;
+    }
+    const q = this.backlog;
+    const before = q.size;
+    q.push(event);
+    if (remote && q.size <= before) this.reconcileRemote();
+    this.schedule();
+  }
+
+  /** `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth recording. */
+  private run(event: SentioEvent, waited: boolean): void {
+    this.delivered++;
+    if (waited) this.host.latency.record(this.host.now() - event.ts);
+    let result: void | Promise<void>;
+    try {
+      result = this.handler(event);
+    } catch (err) {
+      this.errors++;
+      this.host.onHandlerError(err, event, this.id);
+      this.settle(event);
+      return;
+    }
+    if (result && typeof (result as Promise<void>).then === 'function') {
+      this.busy = true;
+      this.current = event.id;
+      (result as Promise<void>).then(
+        () => this.finish(event),
+        (err: unknown) => {
+          this.errors++;
+          this.host.onHandlerError(err, event, this.id);
+          this.finish(event);
+        },
+      );
+    } else {
+      this.settle(event);
+    }
+  }
+
+  private finish(event: SentioEvent): void {
+    this.busy = false;
+    this.current = undefined;
+    this.settle(event);
+    this.pump();
+  }
+
+  private settle(event: SentioEvent): void {
+    const source = this.remote.get(event.id);
+    if (source === undefined) return;
+    this.remote.delete(event.id);
+    this.unreturned.set(source, (this.unreturned.get(source) ?? 0) + 1);
+    this.returnCredits();
+  }
+
+  /** A policy dropped remote events from the queue: their credits still go back. */
+  private reconcileRemote(): void {
+    if (!this.queue || this.remote.size === 0) return;
+    const waiting = new Set(this.queue.peekIds());
+    for (const [id, source] of this.remote) {
+      if (!waiting.has(id) && id !== this.current) {
+        this.remote.delete(id);
+        this.unreturned.set(source, (this.unreturned.get(source) ?? 0) + 1);
+      }
+    }
+    this.returnCredits();
+  }
+
+  private returnCredits(): void {
+    if (!this.host.onSettled) return;
+    for (const [source, n] of this.unreturned) this.host.onSettled(this.id, source, n);
+    this.unreturned.clear();
+  }
+
+  private schedule(): void {
+    if (!this.busy) queueMicrotask(() => this.pump());
+  }
+
+  private pump(): void {
+    if (this.closed || !this.queue) return;
+    while (!this.busy && !this.closed) {
+      const [next] = this.queue.take(1);
+      if (!next) break;
+      this.run(next, true);
+    }
+    if (this.remote.size) this.reconcileRemote();
+    const wait = this.busy ? null : this.queue.nextReadyIn();
+    if (wait !== null && this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, wait + 1);
+    }
+  }
+
+  stats(): SubscriptionStats {
+    return {
+      pattern: this.pattern,
+      policy: this.policy,
+      delivered: this.delivered,
+      backlog: this.queue?.size ?? 0,
+      dropped: { ...(this.queue?.drops ?? {}) },
+      errors: this.errors,
+    };
+  }
+
+  addDrops(reason: DropReason, n: number): void {
+    const d = this.backlog.drops;
+    d[reason] = (d[reason] ?? 0) + n;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,132 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { SentioEvent } from '../events/event';
+import { createIdGenerator } from '../events/id';
+import { openDatabase } from '../storage/db';
+import { policies } from './policy';
+import { PolicyQueue, type SpillStore } from './policy-queue';
+import { createSpillStore } from './spill-store';
+
+const ids = createIdGenerator();
+function ev(topic: string, payload: unknown = {}, ts = 0): SentioEvent {
+  return { id: ids.next(), type: topic, topic, ts, source: 't', privacy: 'private', qos: 'batched', payload };
+}
+const topics = (es: SentioEvent[]) => es.map((e) => e.topic);
+const values = (es: SentioEvent[]) => es.map((e) => (e.payload as { v: number }).v);
+
+describe('PolicyQueue', () => {
+  it('latest(n) keeps the newest n per topic and counts the rest', () => {
+    const q = new PolicyQueue(policies.latest(2));
+    for (let v = 0; v < 5; v++) {
+      q.push(ev('cam.a', { v }));
+      q.push(ev('cam.b', { v: 10 + v }));
+    }
+    expect(q.size).toBe(4);
+    expect(q.drops).toEqual({ latest: 6 });
+    expect(values(q.take(10))).toEqual([3, 13, 4, 14]);
+  });
+
+  it('dropOldest(n) bounds one FIFO', () => {
+    const q = new PolicyQueue(policies.dropOldest(3));
+    for (let v = 0; v < 5; v++) q.push(ev('x', { v }));
+    expect(values(q.take(10))).toEqual([2, 3, 4]);
+    expect(q.drops).toEqual({ overflow: 2 });
+  });
+
+  it('sample(k) keeps one in k while a backlog exists', () => {
+    const q = new PolicyQueue(policies.sample(3));
+    for (let v = 0; v < 10; v++) q.push(ev('x', { v }));
+    expect(values(q.take(10))).toEqual([0, 3, 6, 9]);
+    expect(q.drops.sampled).toBe(6);
+  });
+
+  it('collapse(key) keeps the newest per key in first-seen order', () => {
+    const q = new PolicyQueue(policies.collapse('payload.track'));
+    q.push(ev('x', { track: 'a', v: 1 }));
+    q.push(ev('x', { track: 'b', v: 2 }));
+    q.push(ev('x', { track: 'a', v: 3 }));
+    expect(values(q.take(10))).toEqual([3, 2]);
+    expect(q.drops).toEqual({ collapsed: 1 });
+  });
+
+  it('aggregate folds a window per topic with the named reducer', () => {
+    let now = 0;
+    const q = new PolicyQueue(policies.aggregate(100, 'mean', 'payload.v'), { now: () => now });
+    for (const v of [1, 2, 3, 6]) q.push(ev('level', { v }, v));
+    expect(q.take(10)).toEqual([]);
+    expect(q.nextReadyIn()).toBe(100);
+    now = 100;
+    const [agg] = q.take(10);
+    expect(agg!.payload).toEqual({
+      aggregate: 'mean',
+      field: 'payload.v',
+      value: 3,
+      count: 4,
+      from: 1,
+      to: 6,
+    });
+    expect(agg!.tags).toContain('aggregated');
+    expect(q.drops.aggregated).toBe(3);
+  });
+
+  it('batch hands the backlog over maxCount at a time and bounds it by n', () => {
+    const q = new PolicyQueue(policies.batch(2, 10, 5));
+    for (let v = 0; v < 7; v++) q.push(ev('x', { v }));
+    expect(values(q.take(100))).toEqual([2, 3]);
+    expect(q.drops).toEqual({ overflow: 2 });
+  });
+
+  it('requeueFront puts unacknowledged events back ahead of newer ones', () => {
+    const q = new PolicyQueue(policies.dropOldest(10));
+    q.push(ev('x', { v: 3 }));
+    q.requeueFront([ev('x', { v: 1 }), ev('x', { v: 2 })]);
+    expect(values(q.take(10))).toEqual([1, 2, 3]);
+  });
+
+  it('persist spills to IndexedDB beyond its memory budget and never drops or reorders', async () => {
+    const store = createSpillStore(openDatabase(`spill-${Math.random()}`));
+    let refills = 0;
+    const q = new PolicyQueue(policies.persist(4), {
+      spill: { store, name: 'agent.a' },
+      onRefill: () => refills++,
+    });
+    for (let v = 0; v < 50; v++) q.push(ev('x', { v }));
+    expect(q.size).toBe(50);
+    const got: number[] = [];
+    for (let i = 0; i < 200 && got.length < 50; i++) {
+      got.push(...values(q.take(3)));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(got).toEqual([...Array(50).keys()]);
+    expect(q.drops).toEqual({});
+    expect(refills).toBeGreaterThan(0);
+    expect(await store.count('agent.a')).toBe(0);
+  });
+
+  it('persist keeps events in memory when the store fails (quota), and reports it', async () => {
+    const errors: unknown[] = [];
+    const failing: SpillStore = {
+      append: () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')),
+      takeOldest: () => Promise.resolve([]),
+      count: () => Promise.resolve(0),
+    };
+    const q = new PolicyQueue(policies.persist(2), {
+      spill: { store: failing, name: 'q' },
+      onSpillError: (e) => errors.push(e),
+    });
+    for (let v = 0; v < 6; v++) q.push(ev('x', { v }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(q.size).toBe(6);
+    expect((errors[0] as DOMException).name).toBe('QuotaExceededError');
+    expect(q.drops).toEqual({});
+  });
+
+  it('persist without a store keeps everything in memory', () => {
+    const q = new PolicyQueue(policies.persist(2));
+    for (let v = 0; v < 10; v++) q.push(ev('x', { v }));
+    expect(values(q.take(100))).toEqual([...Array(10).keys()]);
+    expect(q.drops).toEqual({});
+  });
+
+  it('topics helper sanity', () => expect(topics([ev('a')])).toEqual(['a']));
+});

@@ -1,0 +1,331 @@
+// The backlog of one subscription, shaped by its backpressure policy. Pure and synchronous except for the
+// `persist` policy's spill, which is handed to an injected store. Used both in-thread (LocalBus) and by the
+// hub on behalf of subscribers in other threads.
+import type { SentioEvent } from '../events/event';
+import { readPath } from './field-path';
+import type { BackpressurePolicy, DropReason, Reducer } from './policy';
+
+export type DropCounts = Partial<Record<DropReason, number>>;
+
+/** Where `persist` puts what does not fit in memory. Order in = order out. */
+export interface SpillStore {
+  append(queue: string, events: readonly SentioEvent[]): Promise<void>;
+  /** The oldest `limit` spilled events of `queue`, removed from the store. */
+  takeOldest(queue: string, limit: number): Promise<SentioEvent[]>;
+  count(queue: string): Promise<number>;
+}
+
+interface AggregateEntry {
+  first: SentioEvent;
+  last: SentioEvent;
+  startedAt: number;
+  count: number;
+  values: number[];
+}
+
+function reduce(reducer: Reducer, values: number[], count: number, first: unknown, last: unknown): unknown {
+  switch (reducer) {
+    case 'count':
+      return count;
+    case 'sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'mean':
+      return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+    case 'min':
+      return values.length ? Math.min(...values) : NaN;
+    case 'max':
+      return values.length ? Math.max(...values) : NaN;
+    case 'first':
+      return first;
+    case 'last':
+      return last;
+  }
+}
+
+export interface PolicyQueueOptions {
+  now?: () => number;
+  /** Required for `persist`: the spill store and this queue's durable name in it. */
+  spill?: { store: SpillStore; name: string };
+  /** Called when spilled events come back and are ready to deliver. */
+  onRefill?: () => void;
+  /** Called when the spill store fails: the events stay in memory (over budget) rather than being lost. */
+  onSpillError?: (err: unknown) => void;
+  /** Called with each event a policy drops, e.g. to close the VideoFrame it carries. */
+  onDiscard?: (event: SentioEvent) => void;
+}
+
+export class PolicyQueue {
+  private items: SentioEvent[] = [];
+  private readonly byKey = new Map<unknown, SentioEvent>();
+  private readonly aggregates = new Map<string, AggregateEntry>();
+  private sampleCounter = 0;
+  private spilled = 0;
+  private spillPending: SentioEvent[] = [];
+  private spillBusy = false;
+  /** Events handed to the store whose write has not finished yet. */
+  private spillWriting = 0;
+  readonly drops: DropCounts = {};
+  private readonly now: () => number;
+
+  constructor(
+    readonly policy: BackpressurePolicy,
+    private readonly options: PolicyQueueOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Events waiting, wherever they wait (memory or spill). */
+  get size(): number {
+    return this.memorySize + this.spilled + this.spillPending.length + this.spillWriting;
+  }
+
+  private get memorySize(): number {
+    switch (this.policy.kind) {
+      case 'collapse':
+        return this.byKey.size;
+      case 'aggregate':
+        return this.items.length + this.aggregates.size;
+      default:
+        return this.items.length;
+    }
+  }
+
+  private drop(reason: DropReason, discarded?: SentioEvent): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    if (discarded) this.options.onDiscard?.(discarded);
+  }
+
+  push(event: SentioEvent): void {
+    const p = this.policy;
+    switch (p.kind) {
+      case 'latest': {
+        this.items.push(event);
+        let sameTopic = 0;
+        for (let i = this.items.length - 1; i >= 0; i--) {
+          if (this.items[i]!.topic === event.topic && ++sameTopic > p.n) {
+            this.drop('latest', this.items.splice(i, 1)[0]);
+          }
+        }
+        return;
+      }
+      case 'dropOldest':
+        this.items.push(event);
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
+        return;
+      case 'sample':
+        if (this.items.length > 0 && this.sampleCounter++ % p.k !== 0) {
+          this.drop('sampled', event);
+          return;
+        }
+        if (this.items.length === 0) this.sampleCounter = 1;
+        this.items.push(event);
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
+        return;
+      case 'collapse': {
+        const key = readPath(event, p.key);
+        const older = this.byKey.get(key);
+        this.byKey.set(key, event);
+        if (older) {
+          this.drop('collapsed', older);
+          return;
+        }
+        if (this.byKey.size > p.n) {
+          const [oldestKey, oldest] = this.byKey.entries().next().value!;
+          this.byKey.delete(oldestKey);
+          this.drop('overflow', oldest);
+        }
+        return;
+      }
+      case 'aggregate': {
+        this.closeWindows();
+        const open = this.aggregates.get(event.topic);
+        const value = readPath(event, p.field);
+        if (open) {
+          const folded = open.count > 1 ? open.last : undefined;
+          open.last = event;
+          open.count++;
+          if (typeof value === 'number') open.values.push(value);
+          this.drop('aggregated', folded);
+        } else {
+          this.aggregates.set(event.topic, {
+            first: event,
+            last: event,
+            startedAt: this.now(),
+            count: 1,
+            values: typeof value === 'number' ? [value] : [],
+          });
+        }
+        return;
+      }
+      case 'batch':
+        this.items.push(event);
+        if (this.items.length > p.n) this.drop('overflow', this.items.shift());
+        return;
+      case 'persist':
+        if (!this.options.spill) {
+          // No store here (e.g. the receiving end of a credit window, already bounded): memory only, never drop.
+          this.items.push(event);
+          return;
+        }
+        if (this.spilled > 0 || this.spillPending.length > 0 || this.items.length >= p.memory) {
+          // Once anything is spilled, newer events queue behind it so that order is kept.
+          this.spillPending.push(event);
+          this.flushSpill();
+        } else {
+          this.items.push(event);
+        }
+        return;
+    }
+  }
+
+  private closeWindows(force = false): void {
+    if (this.policy.kind !== 'aggregate') return;
+    const { windowMs, reducer, field } = this.policy;
+    const now = this.now();
+    for (const [topic, a] of this.aggregates) {
+      if (!force && now - a.startedAt < windowMs) continue;
+      this.aggregates.delete(topic);
+      if (a.count === 1) {
+        this.items.push(a.first);
+        continue;
+      }
+      this.items.push({
+        ...a.last,
+        ts: a.last.ts,
+        payload: {
+          aggregate: reducer,
+          field,
+          value: reduce(reducer, a.values, a.count, readPath(a.first, field), readPath(a.last, field)),
+          count: a.count,
+          from: a.first.ts,
+          to: a.last.ts,
+        },
+        tags: [...(a.last.tags ?? []), 'aggregated'],
+      });
+    }
+  }
+
+  /** Ms until an aggregate window closes when nothing else is deliverable; null when there is no such wait. */
+  nextReadyIn(): number | null {
+    const p = this.policy;
+    const now = this.now();
+    if (p.kind === 'aggregate' && this.items.length === 0 && this.aggregates.size > 0) {
+      let soonest = Infinity;
+      for (const a of this.aggregates.values()) soonest = Math.min(soonest, a.startedAt + p.windowMs - now);
+      return Math.max(0, soonest);
+    }
+    return null;
+  }
+
+  /** Up to `max` deliverable events, oldest first. */
+  take(max: number): SentioEvent[] {
+    const p = this.policy;
+    if (max <= 0) return [];
+    if (p.kind === 'collapse') {
+      const out: SentioEvent[] = [];
+      for (const [k, e] of this.byKey) {
+        if (out.length >= max) break;
+        out.push(e);
+        this.byKey.delete(k);
+      }
+      return out;
+    }
+    if (p.kind === 'aggregate') this.closeWindows();
+    if (p.kind === 'batch') max = Math.min(max, p.maxCount);
+    const out = this.items.length <= max ? this.items : this.items.slice(0, max);
+    this.items = this.items.length <= max ? [] : this.items.slice(max);
+    if (p.kind === 'persist') this.refill();
+    return out;
+  }
+
+  /** Puts events back at the front (unacknowledged deliveries of a thread that died). Never dropped. */
+  requeueFront(events: readonly SentioEvent[]): void {
+    if (events.length === 0) return;
+    if (this.policy.kind === 'collapse') {
+      const rest = [...this.byKey];
+      this.byKey.clear();
+      for (const e of events) this.byKey.set(readPath(e, this.policy.key), e);
+      for (const [k, e] of rest) if (!this.byKey.has(k)) this.byKey.set(k, e);
+      return;
+    }
+    this.items = [...events, ...this.items];
+  }
+
+  /** Adopts events a previous owner of this queue's name left in the spill store (e.g. before a hub restart). */
+  adoptSpilled(n: number): void {
+    this.spilled += n;
+    if (this.items.length === 0) this.refill();
+  }
+
+  /** Ids of the events waiting in memory (not spilled), oldest first. */
+  peekIds(): string[] {
+    const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items;
+    const ids = items.map((e) => e.id);
+    for (const a of this.aggregates.values()) ids.push(a.last.id);
+    return ids;
+  }
+
+  /** Everything still waiting, aggregates closed; the queue is left empty (spilled events stay spilled). */
+  drainMemory(): SentioEvent[] {
+    this.closeWindows(true);
+    const out = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items;
+    this.items = [];
+    this.byKey.clear();
+    return out;
+  }
+
+  private flushSpill(): void {
+    const spill = this.options.spill;
+    if (!spill || this.spillBusy || this.spillPending.length === 0) return;
+    this.spillBusy = true;
+    const batch = this.spillPending;
+    this.spillPending = [];
+    this.spillWriting = batch.length;
+    spill.store.append(spill.name, batch).then(
+      () => {
+        this.spillWriting = 0;
+        this.spilled += batch.length;
+        this.spillBusy = false;
+        if (this.items.length === 0) this.refill();
+        this.flushSpill();
+      },
+      (err: unknown) => {
+        // Keep the events rather than lose them: memory goes over budget until storage recovers.
+        this.spillWriting = 0;
+        this.spillPending = [...batch, ...this.spillPending];
+        this.spillBusy = false;
+        this.options.onSpillError?.(err);
+      },
+    );
+  }
+
+  private refilling = false;
+
+  private refill(): void {
+    const spill = this.options.spill;
+    if (!spill || this.policy.kind !== 'persist' || this.refilling) return;
+    if (this.items.length > this.policy.memory / 2) return;
+    if (this.spilled === 0) {
+      // Nothing on disk: whatever waits to be written can come straight back into memory.
+      if (!this.spillBusy && this.spillPending.length) {
+        this.items.push(...this.spillPending.splice(0, this.policy.memory - this.items.length));
+        this.options.onRefill?.();
+      }
+      return;
+    }
+    this.refilling = true;
+    const want = this.policy.memory - this.items.length;
+    spill.store.takeOldest(spill.name, want).then(
+      (events) => {
+        this.spilled -= events.length;
+        this.items.push(...events);
+        this.refilling = false;
+        if (events.length) this.options.onRefill?.();
+      },
+      (err: unknown) => {
+        this.refilling = false;
+        this.options.onSpillError?.(err);
+      },
+    );
+  }
+}

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { createIdGenerator, idTime, UUID_V7 } from './id';
+import { EventSchema, EventValidationError, fastAccept, validateEvent } from './validate';
+
+const ids = createIdGenerator();
+const good = () => ({
+  id: ids.next(),
+  type: 'vision.face',
+  topic: 'camera.front.face',
+  ts: 1_700_000_000_000,
+  source: 'camera.front',
+  privacy: 'local',
+  qos: 'realtime',
+  payload: { box: [1, 2, 3, 4], score: 0.9 },
+});
+
+describe('validateEvent', () => {
+  it('accepts a well-formed event, through the fast path', () => {
+    expect(fastAccept(good())).toBe(true);
+    expect(validateEvent(good()).ok).toBe(true);
+  });
+
+  it('accepts the optional fields through the schema', () => {
+    const e = {
+      ...good(),
+      trace: { traceId: 't', spanId: 's' },
+      meta: { session: 'x' },
+      tags: ['a'],
+      confidence: 1,
+    };
+    expect(fastAccept(e)).toBe(false);
+    expect(validateEvent(e).ok).toBe(true);
+  });
+
+  it.each([
+    [{ id: 'nope' }, 'id', /UUIDv7/],
+    [{ topic: 'camera..face' }, 'topic', /token 2 is empty/],
+    [{ topic: 'camera.*' }, 'topic', /only allowed in subscription patterns/],
+    [{ ts: 'yesterday' }, 'ts', /must be a number/],
+    [{ ts: Infinity }, 'ts', /finite/],
+    [{ privacy: 'secret' }, 'privacy', /local, private, public/],
+    [{ qos: 'fast' }, 'qos', /realtime, batched, background/],
+    [{ source: '' }, 'source', /must not be empty/],
+    [{ confidence: 2 }, 'confidence', /≤ 1/],
+    [{ payload: undefined }, 'payload', /payload is (missing|required)/],
+    [{ trace: { traceId: 't' } }, 'trace.spanId', /trace.spanId is required/],
+    [{ topic: undefined }, 'topic', /topic is required/],
+    [{ meta: { n: 1 } }, 'meta.n', /strings/],
+  ])('rejects %j naming field %s', (patch, field, reason) => {
+    const r = validateEvent({ ...good(), ...patch });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toBeInstanceOf(EventValidationError);
+    expect(r.error.field).toBe(field);
+    expect(r.error.reason).toMatch(reason);
+  });
+
+  it('rejects a non-object', () => {
+    const r = validateEvent('hello');
+    expect(r.ok || r.error.message).toMatch(/must be an object/);
+  });
+
+  it('rejects an oversize payload but not large media', () => {
+    const big = { ...good(), payload: { text: 'x'.repeat(300 * 1024) } };
+    const r = validateEvent(big);
+    expect(r.ok || r.error.field).toBe('payload');
+    expect(r.ok || r.error.reason).toMatch(/262144-byte limit/);
+    expect(validateEvent({ ...good(), payload: { samples: new Float32Array(1 << 20) } }).ok).toBe(true);
+    expect(validateEvent({ ...good(), payload: new ArrayBuffer(32 << 20) }).ok).toBe(false);
+  });
+
+  it('rejects cyclic and function payloads', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(validateEvent({ ...good(), payload: cyclic }).ok || 'rejected').toBe('rejected');
+    const r = validateEvent({ ...good(), payload: { f: () => 1 } });
+    expect(r.ok || r.error.reason).toMatch(/function/);
+  });
+
+  it('the fast path never accepts what the schema rejects', () => {
+    const mutated = fc.record(
+      {
+        id: fc.oneof(fc.constant(ids.next()), fc.string(), fc.uuid()),
+        type: fc.oneof(fc.constant('a.b'), fc.string()),
+        topic: fc.oneof(fc.constant('a.b'), fc.string(), fc.constant('a.*')),
+        ts: fc.oneof(fc.double(), fc.integer(), fc.constant(NaN)),
+        source: fc.oneof(fc.constant('s'), fc.string()),
+        privacy: fc.oneof(fc.constant('local'), fc.string()),
+        qos: fc.oneof(fc.constant('batched'), fc.string()),
+        priority: fc.oneof(fc.double(), fc.string()),
+        confidence: fc.oneof(fc.double(), fc.constant(0.5)),
+        payload: fc.jsonValue(),
+      },
+      { requiredKeys: ['id', 'type', 'topic', 'ts', 'source', 'privacy', 'qos'] },
+    );
+    fc.assert(
+      fc.property(mutated, (e) => {
+        if (fastAccept(e)) expect(v.safeParse(EventSchema, e).success).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('ids', () => {
+  it('are UUIDv7, strictly increasing from one generator, and carry their time', () => {
+    let t = 1_700_000_000_000;
+    const gen = createIdGenerator({ now: () => t });
+    const seen: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      if (i % 3000 === 0) t += 1;
+      seen.push(gen.next());
+    }
+    expect(seen.every((id) => UUID_V7.test(id))).toBe(true);
+    expect([...seen].sort()).toEqual(seen);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(idTime(seen[0]!)).toBe(1_700_000_000_001);
+  });
+
+  it('keep order when the clock steps back', () => {
+    let t = 2_000;
+    const gen = createIdGenerator({ now: () => t });
+    const a = gen.next();
+    t = 1_000;
+    const b = gen.next();
+    expect(b > a).toBe(true);
+  });
+});
