@@ -1,0 +1,80 @@
+// Test page for the perception pipelines: a local bus, the real inference worker, the fake camera read with
+// getUserMedia + MediaStreamTrackProcessor, and the fake microphone's WAV decoded and fed in chunks.
+import { createLocalBus } from '../../src/bus/local-bus';
+import type { SentioEvent } from '../../src/events/event';
+import { wavTo16kMono } from '../../src/inference/audio';
+import { startInferenceWorker } from '../../src/inference/client';
+import { createFacePipeline, createPosePipeline } from '../../src/inference/pipelines/camera-pipelines';
+import type { PerceptionEvents } from '../../src/inference/pipelines/events';
+import { createSpeechPipeline } from '../../src/inference/pipelines/speech-pipeline';
+
+export interface SeenEvent {
+  topic: string;
+  ts: number;
+  privacy: string;
+  source: string;
+  payload: unknown;
+}
+
+function record(bus: ReturnType<typeof createLocalBus<PerceptionEvents>>) {
+  const seen: SeenEvent[] = [];
+  const sub = bus.subscribe('>', (e: SentioEvent) => {
+    seen.push({ topic: e.topic, ts: e.ts, privacy: e.privacy, source: e.source, payload: e.payload });
+  });
+  return { seen, stop: () => sub.unsubscribe() };
+}
+
+const client = startInferenceWorker();
+
+async function runCamera(ms: number, which: 'face' | 'pose') {
+  const bus = createLocalBus<PerceptionEvents>({ name: 'camera.front' });
+  const rec = record(bus);
+  const pipeline =
+    which === 'face'
+      ? createFacePipeline({ bus, infer: client.infer })
+      : createPosePipeline({ bus, infer: client.infer });
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  const [track] = stream.getVideoTracks();
+  const Processor = (
+    window as unknown as {
+      MediaStreamTrackProcessor: new (o: { track: MediaStreamTrack }) => {
+        readable: ReadableStream<VideoFrame>;
+      };
+    }
+  ).MediaStreamTrackProcessor;
+  const reader = new Processor({ track: track! }).readable.getReader();
+  const until = performance.now() + ms;
+  const pending: Promise<void>[] = [];
+  while (performance.now() < until) {
+    const { value: frame } = await reader.read();
+    if (!frame) break;
+    pending.push(pipeline.push(frame, { privacy: 'local' }).finally(() => frame.close()));
+  }
+  await reader.cancel();
+  track!.stop();
+  await Promise.all(pending);
+  await bus.flush();
+  rec.stop();
+  const stats = pipeline.stats();
+  pipeline.close();
+  bus.close();
+  return { events: rec.seen, stats };
+}
+
+async function runSpeech(url: string, chunk = 4000) {
+  const bus = createLocalBus<PerceptionEvents>({ name: 'microphone' });
+  const rec = record(bus);
+  const pipeline = createSpeechPipeline({ bus, infer: client.infer, stream: `mic-${Math.random()}` });
+  const audio = wavTo16kMono(await (await fetch(url)).arrayBuffer());
+  for (let i = 0; i < audio.length; i += chunk)
+    await pipeline.push(audio.subarray(i, i + chunk), { privacy: 'local' });
+  await pipeline.flush();
+  await bus.flush();
+  rec.stop();
+  const kept = pipeline.segmentAudio(1)?.length ?? 0;
+  return { events: rec.seen, stats: pipeline.stats(), keptSamplesOfFirstSegment: kept };
+}
+
+const api = { runCamera, runSpeech, client };
+(window as unknown as { inferenceTest: typeof api }).inferenceTest = api;
+document.getElementById('status')!.textContent = 'ready';
