@@ -142,7 +142,7 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
   async function loadOn<H, S>(
     task: Task,
     registry: BackendRegistry<H>,
-    candidates: readonly string[],
+    candidates: { ids: readonly string[]; ordered: boolean },
     create: (
       handle: H,
       entry: ModelEntry,
@@ -150,9 +150,9 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
   ): Promise<Loaded<S>> {
     const entry = modelFor(task);
     const attempts: Attempt[] = [];
-    let remaining = [...candidates];
+    let remaining = [...candidates.ids];
     for (;;) {
-      const r = await registry.resolve(remaining);
+      const r = await registry.resolve(remaining, { ordered: candidates.ordered });
       if (!('handle' in r)) throw new BackendUnavailableError(task, [...attempts, ...r.attempts]);
       attempts.push(...r.fellBackFrom);
       remaining = remaining.filter((c) => c !== r.id && !r.fellBackFrom.some((a) => a.backend === c));
@@ -194,11 +194,15 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
     return p;
   }
 
-  const candidatesFor = (task: Task, opts: InferOptions) => opts.backends ?? modelFor(task).backends;
+  /** A caller's explicit list is tried in its order; the model's own list by registry priority. */
+  const candidatesFor = (task: Task, opts: InferOptions) =>
+    opts.backends ? { ids: opts.backends, ordered: true } : { ids: modelFor(task).backends, ordered: false };
+  const keyOf = (c: { ids: readonly string[]; ordered: boolean }) =>
+    `${c.ordered ? '=' : '~'}${c.ids.join(',')}`;
 
   function faceSession(opts: InferOptions) {
     const c = candidatesFor('face-detection', opts);
-    return once(`face-detection:${c.join(',')}`, () =>
+    return once(`face-detection:${keyOf(c)}`, () =>
       loadOn<OnnxBackend, OnnxSession>('face-detection', onnx, c, async (b, entry) => {
         const m = await store.loadModel(entry);
         const session = await b.createSession(m.files.get('model.onnx')!);
@@ -325,7 +329,7 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
 
     async 'voice-activity'(input, opts, t) {
       const c = candidatesFor('voice-activity', opts);
-      const l = await once(`voice-activity:${c.join(',')}`, () =>
+      const l = await once(`voice-activity:${keyOf(c)}`, () =>
         loadOn<OnnxBackend, OnnxSession>('voice-activity', onnx, c, async (b, entry) => {
           const m = await store.loadModel(entry);
           const session = await b.createSession(m.files.get('model.onnx')!);
@@ -376,7 +380,7 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
 
     async 'speech-recognition'(input, opts, t) {
       const c = candidatesFor('speech-recognition', opts);
-      const l = await once(`speech-recognition:${c.join(',')}`, () =>
+      const l = await once(`speech-recognition:${keyOf(c)}`, () =>
         loadOn<TransformersBackend, SpeechRecognizer>(
           'speech-recognition',
           transformers,

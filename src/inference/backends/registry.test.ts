@@ -37,6 +37,17 @@ describe('backend registry', () => {
     });
   });
 
+  it('keeps a caller-given order when asked to', async () => {
+    const r = createBackendRegistry<string>();
+    r.register('gpu', { init: () => Promise.reject(new Error('no adapter')) }, 5);
+    r.register('cpu', { init: async () => 'cpu' }, 10);
+    expect(await r.resolve(['gpu', 'cpu'])).toMatchObject({ id: 'cpu', fellBackFrom: [] });
+    expect(await r.resolve(['gpu', 'cpu'], { ordered: true })).toMatchObject({
+      id: 'cpu',
+      fellBackFrom: [{ backend: 'gpu', reason: 'no adapter' }],
+    });
+  });
+
   it('re-initialises a backend after reset (a lost device)', async () => {
     let n = 0;
     const r = createBackendRegistry<number>();

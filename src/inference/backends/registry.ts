@@ -22,8 +22,14 @@ export interface Resolved<H> {
 
 export interface BackendRegistry<H> {
   register(id: string, backend: BackendInit<H>, priority: number): void;
-  /** Tries the candidates (all registered ones when omitted) by descending priority. */
-  resolve(candidates?: readonly string[]): Promise<Resolved<H> | { attempts: readonly Attempt[] }>;
+  /**
+   * Tries the candidates (all registered ones when omitted) by descending priority, or in the order given
+   * when `ordered` (a caller's explicit preference).
+   */
+  resolve(
+    candidates?: readonly string[],
+    options?: { ordered?: boolean },
+  ): Promise<Resolved<H> | { attempts: readonly Attempt[] }>;
   /** Forgets a started backend (a lost GPU device) so that the next resolve initialises it again. */
   reset(id: string): void;
   registered(): readonly { id: string; priority: number }[];
@@ -67,10 +73,9 @@ export function createBackendRegistry<H>(): BackendRegistry<H> {
     register(id, backend, priority) {
       entries.set(id, { backend, priority, state: { status: 'idle' } });
     },
-    async resolve(candidates) {
-      const ids = (candidates ?? [...entries.keys()])
-        .map((id) => ({ id, e: entries.get(id) }))
-        .sort((a, b) => (b.e?.priority ?? -Infinity) - (a.e?.priority ?? -Infinity));
+    async resolve(candidates, options) {
+      const ids = (candidates ?? [...entries.keys()]).map((id) => ({ id, e: entries.get(id) }));
+      if (!options?.ordered) ids.sort((a, b) => (b.e?.priority ?? -Infinity) - (a.e?.priority ?? -Infinity));
       const attempts: Attempt[] = [];
       for (const { id, e } of ids) {
         if (!e) {
