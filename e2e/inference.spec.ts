@@ -46,7 +46,8 @@ test('the smiling astronaut is classified happy', async ({ page }) => {
   expect(r.output.faces[0]!.expression).toBe('happy');
   expect(r.output.faces[0]!.score).toBeGreaterThan(0.8);
   expect(r.backend).toBe('tfjs-cpu');
-  expect(r.output.detector).toBe('onnxruntime-wasm');
+  expect(r.output.detection).toMatchObject({ backend: 'onnxruntime-wasm', model: 'blazeface-front-128' });
+  expect(r.output.detection!.faces[0]!.keypoints).toHaveLength(6);
 });
 
 test('voice activity lines up with the fixture speech within 200 ms, and noise gives none', async ({

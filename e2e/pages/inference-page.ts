@@ -48,7 +48,8 @@ async function runCamera(ms: number, which: 'face' | 'pose') {
   while (performance.now() < until) {
     const { value: frame } = await reader.read();
     if (!frame) break;
-    pending.push(pipeline.push(frame, { privacy: 'local' }).finally(() => frame.close()));
+    // Handed over like a camera frame: the worker (or the pipeline, if it is replaced) closes it.
+    pending.push(pipeline.push(frame, { privacy: 'local', transfer: true }));
   }
   await reader.cancel();
   track!.stop();

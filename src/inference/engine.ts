@@ -287,13 +287,21 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
           },
         ),
       );
-      let detector: string | null = null;
+      let detection: TaskOutputs['facial-expression']['detection'] = null;
       let boxes = opts.faces;
       let d;
       if (boxes) d = await toDrawable(input, 'facial-expression');
       else {
+        const t0 = now();
         const r = await detectFaces(input, { ...opts, backends: undefined }, t);
-        detector = r.l.backend;
+        detection = {
+          backend: r.l.backend,
+          model: r.l.model,
+          faces: r.faces,
+          width: r.width,
+          height: r.height,
+          ms: ms(t0, now()),
+        };
         boxes = r.faces.map((f) => f.box);
         d = r.drawable;
       }
@@ -321,7 +329,7 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
           t.modelMs += ms(t1, t2);
           t.decodeMs += ms(t2, now());
         }
-        return { l: l as Loaded<unknown>, output: { faces, detector } };
+        return { l: l as Loaded<unknown>, output: { faces, detection } };
       } finally {
         d.release();
       }

@@ -29,8 +29,15 @@ export interface TaskOutputs {
   'face-detection': { faces: Face[]; width: number; height: number };
   'facial-expression': {
     faces: (ExpressionScores & { box: Box })[];
-    /** The backend that found the faces when they were not given. */
-    detector: string | null;
+    /** When the faces were not given: the detection this call ran first (one transfer of the frame for both). */
+    detection: {
+      backend: string;
+      model: string;
+      faces: Face[];
+      width: number;
+      height: number;
+      ms: number;
+    } | null;
   };
   'voice-activity': {
     frameMs: number;

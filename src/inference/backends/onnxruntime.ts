@@ -56,8 +56,8 @@ function wrap(ort: Ort, session: OrtModule.InferenceSession): OnnxSession {
       const out = await session.run(tensors);
       const result: Record<string, OnnxOutput> = {};
       for (const [name, t] of Object.entries(out)) {
-        // getData() downloads GPU-resident outputs too; WASM outputs are already on the CPU.
-        const data = (await t.getData()) as Float32Array;
+        // WASM outputs are already on the CPU; getData() downloads GPU-resident ones (and costs a tick).
+        const data = (t.location === 'cpu' ? t.data : await t.getData()) as Float32Array;
         result[name] = { data, dims: t.dims };
         t.dispose();
       }

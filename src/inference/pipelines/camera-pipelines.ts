@@ -22,10 +22,15 @@ interface Slot {
   done: () => void;
 }
 
+/** Frames handed over to us that will never reach the worker are closed here (camera buffers are few). */
+function closeFrame(frame: ImageInput): void {
+  if ('close' in frame && typeof frame.close === 'function') frame.close();
+}
+
 /** Latest-wins scheduling shared by the camera pipelines. */
 function latestWins(
   name: string,
-  process: (frame: ImageInput, n: number, opts: PublishOptions) => Promise<void>,
+  process: (frame: ImageInput, n: number, opts: PublishOptions, transfer: boolean) => Promise<void>,
   o: PipelineOptions,
 ): FramePipeline {
   const clock = o.clock ?? systemClock;
@@ -41,11 +46,12 @@ function latestWins(
     waiting = null;
     busy = true;
     try {
-      await process(slot.frame, slot.n, {
-        ts: slot.meta.ts ?? clock.now(),
-        privacy: slot.meta.privacy ?? 'local',
-        qos: 'realtime',
-      });
+      await process(
+        slot.frame,
+        slot.n,
+        { ts: slot.meta.ts ?? clock.now(), privacy: slot.meta.privacy ?? 'local', qos: 'realtime' },
+        slot.meta.transfer === true,
+      );
       s.processed++;
     } catch (err) {
       s.failed++;
@@ -74,6 +80,7 @@ function latestWins(
       return new Promise<void>((done) => {
         if (waiting) {
           s.superseded++;
+          if (waiting.meta.transfer) closeFrame(waiting.frame);
           waiting.done();
         }
         waiting = { frame, meta, n: frames++, done };
@@ -83,6 +90,7 @@ function latestWins(
     stats: () => ({ ...s }),
     close() {
       closed = true;
+      if (waiting?.meta.transfer) closeFrame(waiting.frame);
       waiting?.done();
       waiting = null;
     },
@@ -97,37 +105,43 @@ export interface FacePipelineOptions extends PipelineOptions {
 export function createFacePipeline(o: FacePipelineOptions): FramePipeline {
   return latestWins(
     'face',
-    async (frame, n, opts) => {
-      const faces = await o.infer('face-detection', frame, { realtime: true });
+    async (frame, n, opts, transfer) => {
+      if (o.expression === false) {
+        const r = await o.infer('face-detection', frame, { realtime: true, transfer });
+        const { faces, width, height } = r.output;
+        o.bus.publish('vision.face', { frame: n, width, height, faces, ...produced(r) }, opts);
+        return;
+      }
+      // One request detects and classifies, so the frame crosses to the worker once.
+      const r = await o.infer('facial-expression', frame, { realtime: true, transfer });
+      const det = r.output.detection!;
       o.bus.publish(
         'vision.face',
         {
           frame: n,
-          width: faces.output.width,
-          height: faces.output.height,
-          faces: faces.output.faces,
-          ...produced(faces),
+          width: det.width,
+          height: det.height,
+          faces: det.faces,
+          backend: det.backend,
+          model: det.model,
+          timings: r.timings,
         },
         opts,
       );
-      if (o.expression === false || faces.output.faces.length === 0) return;
-      const ex = await o.infer('facial-expression', frame, {
-        realtime: true,
-        faces: faces.output.faces.map((f) => f.box),
-      });
+      if (r.output.faces.length === 0) return;
       o.bus.publish(
         'vision.face.expression',
         {
           frame: n,
-          faces: ex.output.faces.map((f) => ({
+          faces: r.output.faces.map((f) => ({
             box: f.box,
             expression: f.expression,
             score: f.score,
             scores: f.scores,
           })),
-          ...produced(ex),
+          ...produced(r),
         },
-        { ...opts, confidence: Math.min(...ex.output.faces.map((f) => f.score)) },
+        { ...opts, confidence: Math.min(...r.output.faces.map((f) => f.score)) },
       );
     },
     o,
@@ -139,8 +153,8 @@ export function createPosePipeline(o: PipelineOptions): FramePipeline {
   let active = new Set<string>();
   return latestWins(
     'pose',
-    async (frame, n, opts) => {
-      const r = await o.infer('pose', frame, { realtime: true });
+    async (frame, n, opts, transfer) => {
+      const r = await o.infer('pose', frame, { realtime: true, transfer });
       o.bus.publish(
         'vision.pose',
         { frame: n, width: r.output.width, height: r.output.height, poses: r.output.poses, ...produced(r) },

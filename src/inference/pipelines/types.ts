@@ -18,6 +18,12 @@ export interface PipelineOptions {
 export interface InputMeta {
   ts?: number;
   privacy?: Privacy;
+  /**
+   * Hand the frame over to the inference worker instead of copying it (a camera VideoFrame the caller will
+   * not use again). The caller must not touch or close it afterwards; a frame replaced before it ran is
+   * closed by the pipeline.
+   */
+  transfer?: boolean;
 }
 
 export interface PipelineStats {
