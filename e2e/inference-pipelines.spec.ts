@@ -123,3 +123,30 @@ test('noise gives no speech events', async ({ page }) => {
   )) as { events: SeenEvent[] };
   expect(r.events.filter((e) => e.topic.startsWith('audio.'))).toEqual([]);
 });
+
+test('a lost WebGPU device is counted, reported, and the next request falls back to WASM', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await open(page);
+  const r = (await page.evaluate(() =>
+    (
+      window as unknown as { inferenceTest: { loseGpuDevice: (url: string) => Promise<unknown> } }
+    ).inferenceTest.loseGpuDevice('/__media/face-640x480.jpg'),
+  )) as {
+    before: { backend: string; faces: number };
+    after: { backend: string; faces: number; fellBackFrom: { backend: string; reason: string }[] };
+    lost: { backend: string; reason: string; count: number }[];
+    stats: number;
+  };
+  expect(r.before).toEqual({ backend: 'onnxruntime-webgpu', faces: 1 });
+  expect(r.lost).toEqual([
+    { backend: 'onnxruntime-webgpu', reason: expect.stringContaining('destroyed'), count: 1 },
+  ]);
+  expect(r.stats).toBe(1);
+  expect(r.after.backend).toBe('onnxruntime-wasm');
+  expect(r.after.faces).toBe(1);
+  expect(r.after.fellBackFrom).toEqual([
+    { backend: 'onnxruntime-webgpu', reason: expect.stringContaining('WebGPU device was lost') },
+  ]);
+});

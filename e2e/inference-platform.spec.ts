@@ -153,7 +153,9 @@ test('after going offline a model loads again from the cache; one never loaded i
     await window.sentio!.inference!().release('face-detection');
     const again = await window.sentio!.infer!('face-detection', bmp);
     // Same runtime (onnxruntime-web is up), a model never loaded: nothing to load it from.
-    const vad = await window.sentio!.infer!('voice-activity', new Float32Array(16000))
+    const vad = await window.sentio!.infer!('voice-activity', new Float32Array(16000), {
+      backends: ['onnxruntime-wasm'],
+    })
       .then(() => null)
       .catch((e: Error & { model?: string; file?: string }) => ({
         name: e.name,

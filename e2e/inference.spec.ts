@@ -60,7 +60,8 @@ test('voice activity lines up with the fixture speech within 200 ms, and noise g
     const noise = await window.sentio!.infer!('voice-activity', await blob('/__media/noise.wav'));
     return { mic, noise };
   });
-  expect(r.mic.backend).toBe('onnxruntime-wasm');
+  expect(r.mic.backend).toBe('onnxruntime-wasm-single');
+  expect(r.mic.threads).toBe(1);
   const segments = r.mic.output.segments!;
   test.info().annotations.push({
     type: 'segments',

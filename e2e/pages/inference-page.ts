@@ -7,6 +7,9 @@ import { startInferenceWorker } from '../../src/inference/client';
 import { createFacePipeline, createPosePipeline } from '../../src/inference/pipelines/camera-pipelines';
 import type { PerceptionEvents } from '../../src/inference/pipelines/events';
 import { createSpeechPipeline } from '../../src/inference/pipelines/speech-pipeline';
+import { createInferenceEngine } from '../../src/inference/engine';
+import { parseManifest } from '../../src/inference/manifest';
+import manifestJson from '../../models/manifest.json';
 
 export interface SeenEvent {
   topic: string;
@@ -76,6 +79,38 @@ async function runSpeech(url: string, chunk = 4000) {
   return { events: rec.seen, stats: pipeline.stats(), keptSamplesOfFirstSegment: kept };
 }
 
-const api = { runCamera, runSpeech, client };
+/**
+ * Loses the WebGPU device for real (GPUDevice.destroy() on onnxruntime's own device) under an engine run in
+ * this page, then asks again: the engine must count the loss, report it, and fall back to WASM.
+ */
+async function loseGpuDevice(imageUrl: string) {
+  const lost: { backend: string; reason: string; count: number }[] = [];
+  const engine = createInferenceEngine({
+    manifest: parseManifest(manifestJson),
+    modelBaseUrl: '/models/',
+    runtimeBaseUrl: '/runtime/',
+    crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    webgpu: { available: true, isFallbackAdapter: true },
+    onDeviceLost: (info) => lost.push(info),
+  });
+  const image = await (await fetch(imageUrl)).blob();
+  const prefer = { backends: ['onnxruntime-webgpu' as const, 'onnxruntime-wasm' as const] };
+  const before = await engine.infer(1, 'face-detection', image, prefer);
+  const ort = await import('onnxruntime-web/webgpu');
+  const device = await (ort.env.webgpu as unknown as { device: Promise<{ destroy(): void }> }).device;
+  device.destroy();
+  const t0 = performance.now();
+  while (lost.length === 0 && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+  const after = await engine.infer(2, 'face-detection', image, prefer);
+  return {
+    before: { backend: before.backend, faces: before.output.faces.length },
+    after: { backend: after.backend, faces: after.output.faces.length, fellBackFrom: after.fellBackFrom },
+    lost,
+    stats: engine.stats().deviceLosses,
+  };
+}
+
+const api = { runCamera, runSpeech, loseGpuDevice, client };
 (window as unknown as { inferenceTest: typeof api }).inferenceTest = api;
 document.getElementById('status')!.textContent = 'ready';

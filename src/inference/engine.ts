@@ -5,6 +5,7 @@ import { wavTo16kMono } from './audio';
 import { mediaPipeBackend, type MediaPipeBackend, type PoseDetector } from './backends/mediapipe';
 import {
   onnxWasmBackend,
+  onnxWasmSingleThreadBackend,
   onnxWebGpuBackend,
   type OnnxBackend,
   type OnnxSession,
@@ -113,7 +114,13 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
     }),
     hardwareGpu ? 20 : 5,
   );
+  // Above the threaded build only for models that list it (Silero): small recurrent nets run faster alone.
   onnx.register('onnxruntime-wasm', onnxWasmBackend({ ...platform, wasmPaths: `${rt}ort/` }), 10);
+  onnx.register(
+    'onnxruntime-wasm-single',
+    onnxWasmSingleThreadBackend({ ...platform, wasmPaths: `${rt}ort/` }),
+    12,
+  );
 
   const tfjs: BackendRegistry<TfjsBackend> = createBackendRegistry();
   tfjs.register('tfjs-cpu', tfjsCpuBackend(), 10);

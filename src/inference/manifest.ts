@@ -17,6 +17,7 @@ export type ModelFormat = (typeof MODEL_FORMATS)[number];
 export const BACKEND_IDS = [
   'onnxruntime-webgpu',
   'onnxruntime-wasm',
+  'onnxruntime-wasm-single',
   'tfjs-cpu',
   'transformers-webgpu',
   'transformers-wasm',

@@ -53,7 +53,8 @@ function server(mutate: (path: string, b: Buffer) => Buffer | null = (_p, b) => 
   return { fetch: f, hits };
 }
 
-describe('model store', () => {
+// The first Response/Cache use in Node loads undici lazily (seconds on a busy machine).
+describe('model store', { timeout: 30_000 }, () => {
   it('loads and verifies every file, reports bytes, then serves the next load from the cache', async () => {
     const caches = memoryCaches();
     const net = server();
