@@ -11,7 +11,7 @@ run(process.execPath, ['scripts/prepare-models.mjs'], { step: 'preparing models'
 
 const runId = new Date().toISOString();
 const names = process.argv.slice(2);
-const grep = names.length ? ['--grep', names.map((n) => `^${n}$`).join('|')] : [];
+const grep = names.length ? ['--grep', names.map((n) => `(^|\\s)${n}$`).join('|')] : [];
 const status = run('npx', ['playwright', 'test', '-c', 'bench/playwright.config.ts', ...grep], {
   step: 'benchmarks',
   env: { CHROMIUM_PATH: chromium, SENTIO_BENCH_RUN: runId },

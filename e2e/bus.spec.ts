@@ -68,6 +68,30 @@ for (const mode of modes) {
       expect(await got(tabB, 'w2')).toHaveLength(4);
     });
 
+    test('request/reply across tabs, and a timeout when nobody answers', async ({ context }) => {
+      const tabA = await context.newPage();
+      const tabB = await context.newPage();
+      await openTestPage(tabA, mode.init);
+      await openTestPage(tabB, mode.init);
+      await tabB.evaluate(async () => {
+        const b = window.busTest.bus;
+        await b.subscribe('math.double', (e) => b.reply(e, (e.payload as number) * 2)).ready;
+      });
+      const answer = await tabA.evaluate(async () => {
+        const reply = await window.busTest.bus.request<number>('math.double', 21, { timeoutMs: 5000 });
+        return { payload: reply.payload, source: reply.source };
+      });
+      expect(answer.payload).toBe(42);
+      expect(answer.source).toMatch(/^page\./);
+      const timeout = await tabA.evaluate(() =>
+        window.busTest.bus.request('nobody.home', 1, { timeoutMs: 300 }).then(
+          () => 'answered',
+          (e: Error) => `${e.name}: ${e.message}`,
+        ),
+      );
+      expect(timeout).toBe('RequestTimeoutError: no reply on "nobody.home" within 300 ms');
+    });
+
     test('a slow subscriber under 30 fps + 200 Hz publishers: latest keeps its queue bounded and counts drops', async ({
       page,
     }) => {
@@ -307,7 +331,7 @@ for (const mode of modes) {
           timed: timed.length,
           afterAge,
         };
-      }, bus.toString());
+      });
       expect(result.logged).toBe(50);
       expect(result.other).toBe(false);
       expect(result.replays[0]).toEqual([11, 13, 15, 17, 19, 21, 23, 25, 27, 29]);

@@ -52,41 +52,58 @@ function isExecutable(path) {
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
+export const NO_CHROMIUM_HELP = [
+  'No Chromium found for the browser tests.',
+  '  Debian/Ubuntu:  sudo apt-get install chromium',
+  '  Fedora:         sudo dnf install chromium',
+  '  macOS:          brew install --cask chromium',
+  'or point CHROMIUM_PATH at any Chrome/Chromium ≥ 120, e.g.',
+  '  CHROMIUM_PATH="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" npm test',
+].join('\n');
+
+/**
+ * Decides where the browser tests' Chromium comes from, without side effects (unit-tested):
+ * { use: path } | { install: 'apt-get' } | { error: message }.
+ */
+export function chooseChromium({
+  override,
+  isExecutable: canRun,
+  isRoot,
+  hasApt,
+  candidates = CHROMIUM_CANDIDATES,
+}) {
+  if (override)
+    return canRun(override)
+      ? { use: override }
+      : { error: `CHROMIUM_PATH=${override} is not an executable file.` };
+  const found = candidates.find(canRun);
+  if (found) return { use: found };
+  if (isRoot && hasApt) return { install: 'apt-get' };
+  return { error: NO_CHROMIUM_HELP };
+}
+
 /**
  * Finds the Chromium the browser tests drive. CHROMIUM_PATH wins; else a system Chromium; else, as root on
  * Debian/Ubuntu, apt-get installs it. Playwright's own browser download cannot work offline, so it is
  * never attempted.
  */
 export function ensureChromium() {
-  const override = process.env.CHROMIUM_PATH;
-  if (override) {
-    if (!isExecutable(override)) fail(`CHROMIUM_PATH=${override} is not an executable file.`);
-    return override;
-  }
-  const found = CHROMIUM_CANDIDATES.find(isExecutable);
-  if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = existsSync('/usr/bin/apt-get');
-  if (isRoot && hasApt) {
-    log('Chromium not found: installing Debian chromium with apt-get…');
-    run('apt-get', ['update', '-qq'], { step: 'apt-get update' });
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
-      step: 'apt-get install chromium',
-      env: { DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
-    fail('apt-get reported success but /usr/bin/chromium is missing.');
-  }
-  fail(
-    [
-      'No Chromium found for the browser tests.',
-      '  Debian/Ubuntu:  sudo apt-get install chromium',
-      '  Fedora:         sudo dnf install chromium',
-      '  macOS:          brew install --cask chromium',
-      'or point CHROMIUM_PATH at any Chrome/Chromium ≥ 120, e.g.',
-      '  CHROMIUM_PATH="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" npm test',
-    ].join('\n'),
-  );
+  const choice = chooseChromium({
+    override: process.env.CHROMIUM_PATH,
+    isExecutable,
+    isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+    hasApt: existsSync('/usr/bin/apt-get'),
+  });
+  if (choice.use) return choice.use;
+  if (choice.error) fail(choice.error);
+  log('Chromium not found: installing Debian chromium with apt-get…');
+  run('apt-get', ['update', '-qq'], { step: 'apt-get update' });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    step: 'apt-get install chromium',
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  fail('apt-get reported success but /usr/bin/chromium is missing.');
 }
 
 /** Resolves true when nothing listens on host:port. */

@@ -5,7 +5,7 @@ import type { SentioEvent } from '../events/event';
 import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
 import { createLocalBus, HUB_SOURCE, type BusLink, type LocalBus, type LocalBusOptions } from './local-bus';
-import { LaneReceiver, LaneSender } from './lane';
+import { CreditReturner, LaneReceiver, LaneSender, MAX_BATCH } from './lane';
 import {
   PROTOCOL_VERSION,
   type ClientMessage,
@@ -195,6 +195,7 @@ class HubLink implements BusLink {
   private wants(topic: string) {
     let w = this.hubWants.get(topic);
     if (!w) {
+      if (this.hubWants.size >= 8192) this.hubWants = new Map();
       const me = this.bus.clientId;
       w = {
         // Our own subscriptions get our events in-thread; lanes we hold carry theirs directly.
@@ -214,7 +215,10 @@ class HubLink implements BusLink {
   outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
     if (this.closed) return;
     let lanes = this.senderRoutes.get(event.topic);
-    if (!lanes) this.senderRoutes.set(event.topic, (lanes = this.senderTrie.match(event.topic)));
+    if (!lanes) {
+      if (this.senderRoutes.size >= 8192) this.senderRoutes = new Map();
+      this.senderRoutes.set(event.topic, (lanes = this.senderTrie.match(event.topic)));
+    }
     for (let i = 0; i < lanes.length; i++) lanes[i]!.send(event, i === 0 ? transfer : undefined);
     // Media never goes to the hub: a SharedWorker cannot receive it.
     if (transfer?.length) return;
@@ -224,7 +228,8 @@ class HubLink implements BusLink {
         return;
     }
     this.pending.push(event);
-    this.schedule();
+    if (this.pending.length >= MAX_BATCH) this.flushNow();
+    else this.schedule();
   }
 
   private schedule(): void {
@@ -249,7 +254,11 @@ class HubLink implements BusLink {
     }
   }
 
+  private readonly windows = new Map<string, number>();
+  private readonly hubCredits = new Map<string, CreditReturner>();
+
   subscribed(sub: WireSubscription): Promise<void> {
+    this.windows.set(sub.id, sub.credits);
     return new Promise((resolve, reject) => {
       this.readyWaiters.set(sub.id, { resolve, reject });
       this.flushNow(); // Keep order: what was published before this subscription goes first.
@@ -258,6 +267,9 @@ class HubLink implements BusLink {
   }
 
   unsubscribed(id: string): void {
+    this.hubCredits.get(id)?.cancel();
+    this.hubCredits.delete(id);
+    this.windows.delete(id);
     this.flushNow();
     this.post({ type: 'unsubscribe', id });
     for (const r of [...this.receivers.values()]) if (r.subscriptionId === id) this.closeLane(r.laneId);
@@ -265,8 +277,16 @@ class HubLink implements BusLink {
 
   credit(subscriptionId: string, source: string, n: number): void {
     if (source === HUB_SOURCE) {
-      this.pendingCredits.set(subscriptionId, (this.pendingCredits.get(subscriptionId) ?? 0) + n);
-      this.schedule();
+      let r = this.hubCredits.get(subscriptionId);
+      if (!r) {
+        const window = this.windows.get(subscriptionId) ?? 1;
+        r = new CreditReturner(window, (k) => {
+          this.pendingCredits.set(subscriptionId, (this.pendingCredits.get(subscriptionId) ?? 0) + k);
+          this.schedule();
+        });
+        this.hubCredits.set(subscriptionId, r);
+      }
+      r.add(n);
     } else {
       this.receivers.get(source)?.credit(n);
     }
@@ -282,7 +302,7 @@ class HubLink implements BusLink {
       this.senderRoutes = new Map();
       this.hubWants = new Map();
     } else {
-      const receiver = new LaneReceiver(m.laneId, m.subscriptionId, m.port, (e) => {
+      const receiver = new LaneReceiver(m.laneId, m.subscriptionId, m.port, m.credits, (e) => {
         // Lanes bypass the hub, so this end validates what it receives.
         const v = validateEvent(e, DEFAULT_LIMITS);
         if (v.ok) this.bus.deliverRemote(m.subscriptionId, v.event, m.laneId);
@@ -330,17 +350,21 @@ class HubLink implements BusLink {
   }
 
   async flush(): Promise<void> {
+    for (const r of this.hubCredits.values()) r.flush();
     this.flushNow();
     // A round trip through the hub proves everything before it has been received there.
-    await this.request('stats', {});
+    await this.request('ping', {});
   }
 
   close(): void {
     if (this.closed) return;
+    // Batched acknowledgements go out first: a durable subscription must not redeliver what was handled.
+    for (const r of this.hubCredits.values()) r.flush();
     this.flushNow();
     this.post({ type: 'bye', reason: 'closed' });
     this.closed = true;
     for (const id of [...this.senders.keys(), ...this.receivers.keys()]) this.closeLane(id);
+    for (const r of this.hubCredits.values()) r.cancel();
     this.releaseLock?.();
     this.port.close?.();
   }

@@ -253,6 +253,7 @@ export class Hub {
   private route(topic: string) {
     let r = this.routes.get(topic);
     if (!r) {
+      if (this.routes.size >= 8192) this.routes = new Map(); // One-off topics must not grow it for ever.
       r = { subs: this.trie.match(topic), count: 0 };
       this.routes.set(topic, r);
     }
@@ -509,6 +510,8 @@ export class Hub {
     type R = HubRequests[K]['result'];
     const p = (params ?? {}) as never;
     switch (name) {
+      case 'ping':
+        return { hubId: this.id } as R;
       case 'stats':
         return (await this.stats()) as R;
       case 'log.configure': {

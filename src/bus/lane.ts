@@ -9,6 +9,9 @@ import type { Endpoint, LaneMessage } from './protocol';
 
 type LanePort = Endpoint<LaneMessage, LaneMessage>;
 
+/** Events per message at most: large enough to amortise postMessage, small enough to pipeline. */
+export const MAX_BATCH = 256;
+
 /** Releases what a dropped event holds: a camera frame that is never closed stalls the camera. */
 export function releaseMedia(payload: unknown): void {
   const close = (x: unknown) => {
@@ -85,9 +88,17 @@ export class LaneSender {
     this.sent++;
     this.out.push(event);
     if (transfer) this.outTransfer.push(...transfer);
+    // A long synchronous burst goes out in slices, so the receiver works while the publisher still publishes.
+    if (this.out.length >= MAX_BATCH) {
+      this.flush();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => {
+        this.scheduled = false;
+        this.flush();
+      });
     }
   }
 
@@ -102,7 +113,6 @@ export class LaneSender {
   }
 
   private flush(): void {
-    this.scheduled = false;
     if (this.closed || this.out.length === 0) return;
     const events = this.out;
     const transfer = this.outTransfer;
@@ -119,16 +129,56 @@ export class LaneSender {
   }
 }
 
-export class LaneReceiver {
+/**
+ * Credits go back in batches — a quarter of the window at a time, or after a short idle pause — not one
+ * message per event: per-event credits would double the messages of every round trip.
+ */
+export class CreditReturner {
   private owed = 0;
-  private scheduled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly threshold: number;
+
+  constructor(
+    window: number,
+    private readonly send: (n: number) => void,
+    private readonly idleMs = 4,
+  ) {
+    this.threshold = Math.max(1, Math.floor(window / 4));
+  }
+
+  add(n: number): void {
+    this.owed += n;
+    if (this.owed >= this.threshold) this.flush();
+    else if (this.timer === undefined) this.timer = setTimeout(() => this.flush(), this.idleMs);
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const n = this.owed;
+    this.owed = 0;
+    if (n > 0) this.send(n);
+  }
+
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export class LaneReceiver {
+  private readonly credits: CreditReturner;
 
   constructor(
     readonly laneId: string,
     readonly subscriptionId: string,
     private readonly port: LanePort,
+    window: number,
     deliver: (event: SentioEvent) => void,
   ) {
+    // A lane carries no acknowledgements (nothing durable rides on it), so a lazy idle return is enough: the
+    // window itself guarantees progress, and a fast timer would only add wake-ups to every round trip.
+    this.credits = new CreditReturner(window, (n) => this.port.postMessage({ type: 'credit', n }), 100);
     port.addEventListener('message', (e) => {
       const m = e.data;
       if (m?.type === 'events' && Array.isArray(m.events)) for (const ev of m.events) deliver(ev);
@@ -138,19 +188,11 @@ export class LaneReceiver {
 
   /** The subscriber handled `n` events from this lane: the publisher may send `n` more. */
   credit(n: number): void {
-    this.owed += n;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => {
-        this.scheduled = false;
-        const m = this.owed;
-        this.owed = 0;
-        if (m > 0) this.port.postMessage({ type: 'credit', n: m });
-      });
-    }
+    this.credits.add(n);
   }
 
   close(): void {
+    this.credits.cancel();
     this.port.close?.();
   }
 }

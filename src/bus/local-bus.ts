@@ -2,14 +2,15 @@
 // (see hub-client.ts) can be attached to carry events to and from other threads through the hub, which makes
 // the same object the cross-thread bus.
 import type { Privacy, Qos, SentioEvent } from '../events/event';
-import { createIdGenerator, systemClock, type Clock, type IdGenerator } from '../events/id';
+import { createCoarseClock, createIdGenerator, type Clock, type IdGenerator } from '../events/id';
 import { assertPattern, assertTopic } from '../events/topic';
 import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
 import { LatencyHistogram } from '../telemetry/histogram';
 import { LocalSubscription } from './local-subscription';
-import { checkPolicy, defaultPolicy, type BackpressurePolicy } from './policy';
+import { checkPolicy, defaultPolicy } from './policy';
 import type { SpillStore } from './policy-queue';
+import type { WireSubscription } from './protocol';
 import {
   BusClosedError,
   RequestTimeoutError,
@@ -26,14 +27,7 @@ import {
 /** How a bus reaches other threads. Attached by the hub client; absent for a purely in-thread bus. */
 export interface BusLink {
   outbound(event: SentioEvent, transfer: Transferable[] | undefined): void;
-  subscribed(sub: {
-    id: string;
-    pattern: string;
-    policy: BackpressurePolicy;
-    credits: number;
-    durable?: string;
-    lane: boolean;
-  }): Promise<void>;
+  subscribed(sub: WireSubscription): Promise<void>;
   unsubscribed(id: string): void;
   /** `source`: HUB_SOURCE or a lane id. */
   credit(subscriptionId: string, source: string, n: number): void;
@@ -56,10 +50,16 @@ export interface LocalBusOptions {
 /** The credit source of events that came through the hub (lanes are named by their lane id). */
 export const HUB_SOURCE = 'hub';
 
-const PRIVACY = new Set<Privacy>(['local', 'private', 'public']);
-const QOS = new Set<Qos>(['realtime', 'batched', 'background']);
+function isPrivacy(p: Privacy): boolean {
+  return p === 'private' || p === 'local' || p === 'public';
+}
+
+function isQos(q: Qos): boolean {
+  return q === 'realtime' || q === 'batched' || q === 'background';
+}
 const DEFAULT_CREDITS = 64;
 const MAX_LAST_ERRORS = 10;
+const ROUTE_CACHE_LIMIT = 8192;
 
 interface Route {
   subs: readonly LocalSubscription[];
@@ -83,7 +83,7 @@ export interface LocalBus<M extends EventMap = EventMap> extends Bus<M> {
 }
 
 export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusOptions): LocalBus<M> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? createCoarseClock();
   const ids = options.ids ?? createIdGenerator(clock);
   const limits = options.limits ?? DEFAULT_LIMITS;
   const reportHandlerError = options.onHandlerError ?? defaultErrorReporter;
@@ -124,6 +124,8 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
     let r = routes.get(topic);
     if (r === undefined) {
       assertTopic(topic);
+      // One-off topics (request inboxes) must not grow the cache for ever; rates restart when it is cleared.
+      if (routes.size >= ROUTE_CACHE_LIMIT) routes = new Map();
       r = { subs: trie.match(topic), count: 0 };
       routes.set(topic, r);
     }
@@ -149,21 +151,34 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
 
     publish(topic: string, payload: unknown, o?: PublishOptions) {
       checkOpen();
-      const ts = o?.ts ?? clock.now();
-      const event: SentioEvent = {
-        id: ids.next(ts),
-        type: o?.type ?? topic,
-        topic,
-        ts,
-        source: options.name,
-        privacy: o?.privacy ?? 'private',
-        qos: o?.qos ?? 'batched',
-        payload,
-      };
-      if (o) {
-        if (!PRIVACY.has(event.privacy))
+      let event: SentioEvent;
+      if (o === undefined) {
+        const ts = clock.now();
+        event = {
+          id: ids.next(ts),
+          type: topic,
+          topic,
+          ts,
+          source: options.name,
+          privacy: 'private',
+          qos: 'batched',
+          payload,
+        };
+      } else {
+        const ts = o.ts ?? clock.now();
+        event = {
+          id: ids.next(ts),
+          type: o.type ?? topic,
+          topic,
+          ts,
+          source: options.name,
+          privacy: o.privacy ?? 'private',
+          qos: o.qos ?? 'batched',
+          payload,
+        };
+        if (!isPrivacy(event.privacy))
           throw new TypeError(`privacy must be local, private or public (got ${event.privacy})`);
-        if (!QOS.has(event.qos))
+        if (!isQos(event.qos))
           throw new TypeError(`qos must be realtime, batched or background (got ${event.qos})`);
         if (o.priority !== undefined) event.priority = o.priority;
         if (o.trace) event.trace = o.trace;
@@ -171,7 +186,7 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
         if (o.confidence !== undefined) event.confidence = o.confidence;
         if (o.tags) event.tags = o.tags;
       }
-      dispatch(event, o?.transfer);
+      dispatch(event, o === undefined ? undefined : o.transfer);
       return event as never;
     },
 

@@ -53,23 +53,39 @@ export class LocalSubscription {
   /** `source` names where an event from another thread came from (the hub or a lane); it holds a credit. */
   offer(event: SentioEvent, source?: string): void {
     if (this.closed) return;
-    const remote = source !== undefined;
-    if (remote) this.remote.set(event.id, source);
     // Fast path: nothing waiting and the handler is free. Batch/aggregate still deliver at once when idle:
     // policies only shape a backlog.
     if (!this.busy && (this.queue === undefined || this.queue.size === 0)) {
-      this.run(event, remote);
+      this.run(event, source, source !== undefined);
       return;
     }
+    // Only events that wait need their source remembered (keyed by id: dear, but off the hot path).
+    if (source !== undefined) this.remote.set(event.id, source);
     const q = this.backlog;
-    const before = q.size;
     q.push(event);
-    if (remote && q.size <= before) this.reconcileRemote();
+    if (source !== undefined) this.reconcileRemote();
     this.schedule();
   }
 
-  /** `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth recording. */
-  private run(event: SentioEvent, waited: boolean): void {
+  private await(result: Promise<void>, event: SentioEvent, source: string | undefined): void {
+    this.busy = true;
+    this.current = event.id;
+    result.then(
+      () => this.finish(source),
+      (err: unknown) => {
+        this.errors++;
+        this.host.onHandlerError(err, event, this.id);
+        this.finish(source);
+      },
+    );
+  }
+
+  /**
+   * Runs the handler on one event. `source` names where a credit must go back (an event from another
+   * thread). `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth
+   * recording; an in-thread event delivered at once has none, and skipping the clock keeps publish cheap.
+   */
+  private run(event: SentioEvent, source: string | undefined, waited: boolean): void {
     this.delivered++;
     if (waited) this.host.latency.record(this.host.now() - event.ts);
     let result: void | Promise<void>;
@@ -78,43 +94,31 @@ export class LocalSubscription {
     } catch (err) {
       this.errors++;
       this.host.onHandlerError(err, event, this.id);
-      this.settle(event);
+      this.settle(source);
       return;
     }
-    if (result && typeof (result as Promise<void>).then === 'function') {
-      this.busy = true;
-      this.current = event.id;
-      (result as Promise<void>).then(
-        () => this.finish(event),
-        (err: unknown) => {
-          this.errors++;
-          this.host.onHandlerError(err, event, this.id);
-          this.finish(event);
-        },
-      );
-    } else {
-      this.settle(event);
-    }
+    if (result && typeof (result as Promise<void>).then === 'function')
+      this.await(result as Promise<void>, event, source);
+    else this.settle(source);
   }
 
-  private finish(event: SentioEvent): void {
+  private finish(source: string | undefined): void {
     this.busy = false;
     this.current = undefined;
-    this.settle(event);
+    this.settle(source);
     this.pump();
   }
 
-  private settle(event: SentioEvent): void {
-    const source = this.remote.get(event.id);
-    if (source === undefined) return;
-    this.remote.delete(event.id);
-    this.unreturned.set(source, (this.unreturned.get(source) ?? 0) + 1);
-    this.returnCredits();
+  private settle(source: string | undefined): void {
+    if (source !== undefined) this.host.onSettled?.(this.id, source, 1);
   }
+
+  private dropsSeen = 0;
 
   /** A policy dropped remote events from the queue: their credits still go back. */
   private reconcileRemote(): void {
-    if (!this.queue || this.remote.size === 0) return;
+    if (!this.queue || this.remote.size === 0 || this.queue.dropTotal === this.dropsSeen) return;
+    this.dropsSeen = this.queue.dropTotal;
     const waiting = new Set(this.queue.peekIds());
     for (const [id, source] of this.remote) {
       if (!waiting.has(id) && id !== this.current) {
@@ -140,7 +144,12 @@ export class LocalSubscription {
     while (!this.busy && !this.closed) {
       const [next] = this.queue.take(1);
       if (!next) break;
-      this.run(next, true);
+      let source: string | undefined;
+      if (this.remote.size) {
+        source = this.remote.get(next.id);
+        if (source !== undefined) this.remote.delete(next.id);
+      }
+      this.run(next, source, true);
     }
     if (this.remote.size) this.reconcileRemote();
     const wait = this.busy ? null : this.queue.nextReadyIn();

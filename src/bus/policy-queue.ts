@@ -2,6 +2,7 @@
 // `persist` policy's spill, which is handed to an injected store. Used both in-thread (LocalBus) and by the
 // hub on behalf of subscribers in other threads.
 import type { SentioEvent } from '../events/event';
+import { Deque } from './deque';
 import { readPath } from './field-path';
 import type { BackpressurePolicy, DropReason, Reducer } from './policy';
 
@@ -55,7 +56,7 @@ export interface PolicyQueueOptions {
 }
 
 export class PolicyQueue {
-  private items: SentioEvent[] = [];
+  private items = new Deque<SentioEvent>();
   private readonly byKey = new Map<unknown, SentioEvent>();
   private readonly aggregates = new Map<string, AggregateEntry>();
   private sampleCounter = 0;
@@ -90,7 +91,11 @@ export class PolicyQueue {
     }
   }
 
+  /** Total drops so far, for callers that only need to know whether anything was dropped since last time. */
+  dropTotal = 0;
+
   private drop(reason: DropReason, discarded?: SentioEvent): void {
+    this.dropTotal++;
     this.drops[reason] = (this.drops[reason] ?? 0) + 1;
     if (discarded) this.options.onDiscard?.(discarded);
   }
@@ -102,8 +107,8 @@ export class PolicyQueue {
         this.items.push(event);
         let sameTopic = 0;
         for (let i = this.items.length - 1; i >= 0; i--) {
-          if (this.items[i]!.topic === event.topic && ++sameTopic > p.n) {
-            this.drop('latest', this.items.splice(i, 1)[0]);
+          if (this.items.at(i)!.topic === event.topic && ++sameTopic > p.n) {
+            this.drop('latest', this.items.removeAt(i));
           }
         }
         return;
@@ -232,8 +237,9 @@ export class PolicyQueue {
     }
     if (p.kind === 'aggregate') this.closeWindows();
     if (p.kind === 'batch') max = Math.min(max, p.maxCount);
-    const out = this.items.length <= max ? this.items : this.items.slice(0, max);
-    this.items = this.items.length <= max ? [] : this.items.slice(max);
+    const n = Math.min(max, this.items.length);
+    const out = new Array<SentioEvent>(n);
+    for (let i = 0; i < n; i++) out[i] = this.items.shift()!;
     if (p.kind === 'persist') this.refill();
     return out;
   }
@@ -248,7 +254,7 @@ export class PolicyQueue {
       for (const [k, e] of rest) if (!this.byKey.has(k)) this.byKey.set(k, e);
       return;
     }
-    this.items = [...events, ...this.items];
+    this.items.unshiftAll(events);
   }
 
   /** Adopts events a previous owner of this queue's name left in the spill store (e.g. before a hub restart). */
@@ -259,7 +265,7 @@ export class PolicyQueue {
 
   /** Ids of the events waiting in memory (not spilled), oldest first. */
   peekIds(): string[] {
-    const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items;
+    const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items.toArray();
     const ids = items.map((e) => e.id);
     for (const a of this.aggregates.values()) ids.push(a.last.id);
     return ids;
@@ -268,8 +274,8 @@ export class PolicyQueue {
   /** Everything still waiting, aggregates closed; the queue is left empty (spilled events stay spilled). */
   drainMemory(): SentioEvent[] {
     this.closeWindows(true);
-    const out = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items;
-    this.items = [];
+    const out = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items.toArray();
+    this.items.clear();
     this.byKey.clear();
     return out;
   }
@@ -308,7 +314,8 @@ export class PolicyQueue {
     if (this.spilled === 0) {
       // Nothing on disk: whatever waits to be written can come straight back into memory.
       if (!this.spillBusy && this.spillPending.length) {
-        this.items.push(...this.spillPending.splice(0, this.policy.memory - this.items.length));
+        for (const e of this.spillPending.splice(0, this.policy.memory - this.items.length))
+          this.items.push(e);
         this.options.onRefill?.();
       }
       return;
@@ -318,7 +325,7 @@ export class PolicyQueue {
     spill.store.takeOldest(spill.name, want).then(
       (events) => {
         this.spilled -= events.length;
-        this.items.push(...events);
+        for (const e of events) this.items.push(e);
         this.refilling = false;
         if (events.length) this.options.onRefill?.();
       },

@@ -49,6 +49,8 @@ export interface InterestEntry {
 
 /** Control requests a client can make of the hub; each answers with a `result` of the mapped type. */
 export interface HubRequests {
+  /** A round trip: everything this client sent before it has been handled by the hub. */
+  ping: { params: Record<string, never>; result: { hubId: string } };
   stats: { params: Record<string, never>; result: HubStats };
   'log.configure': { params: Partial<LogRetention>; result: LogRetention };
   'log.query': { params: LogQuery; result: SentioEvent[] };

@@ -59,6 +59,15 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** A payload alone in the JSON form (binary parts encoded); used by the protobuf codec too. */
+export function payloadToJson(payload: unknown): string {
+  return JSON.stringify(payload, replacer);
+}
+
+export function payloadFromJson(json: string): unknown {
+  return JSON.parse(json, reviver);
+}
+
 export function eventToJson(event: SentioEvent): string {
   return JSON.stringify(event, replacer);
 }

@@ -11,6 +11,32 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * Date.now() read at most once per 64 calls within one synchronous run, and always afresh after a microtask
+ * boundary. Date.now() costs ~80 ns in Chromium, as much as the rest of an in-thread publish; within one run
+ * of 64 publishes (a few µs) it could not have moved by more than its own 1 ms resolution anyway.
+ */
+export function createCoarseClock(source: () => number = Date.now): Clock {
+  let cached = 0;
+  let budget = 0;
+  let valid = false;
+  const expire = () => {
+    valid = false;
+  };
+  return {
+    now() {
+      if (valid && --budget > 0) return cached;
+      cached = source();
+      budget = 64;
+      if (!valid) {
+        valid = true;
+        queueMicrotask(expire);
+      }
+      return cached;
+    },
+  };
+}
+
 export type RandomFill = (buf: Uint8Array<ArrayBuffer>) => void;
 
 const cryptoFill: RandomFill = (buf) => crypto.getRandomValues(buf);

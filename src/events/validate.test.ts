@@ -128,3 +128,15 @@ describe('ids', () => {
     expect(b > a).toBe(true);
   });
 });
+
+describe('createCoarseClock', () => {
+  it('reads the source at most once per 64 calls in one run and afresh after a microtask', async () => {
+    const { createCoarseClock } = await import('./id');
+    let reads = 0;
+    const clock = createCoarseClock(() => ++reads);
+    for (let i = 0; i < 640; i++) clock.now();
+    expect(reads).toBe(10);
+    await Promise.resolve();
+    expect(clock.now()).toBe(11);
+  });
+});

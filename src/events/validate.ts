@@ -158,60 +158,67 @@ export function measurePayload(
   payload: unknown,
   limits: EventLimits,
 ): { bytes: number; mediaBytes: number } | { problem: string } {
-  let bytes = 0;
-  let mediaBytes = 0;
-  const stack: [unknown, number][] = [[payload, 0]];
-  while (stack.length) {
-    const [x, depth] = stack.pop()!;
-    if (depth > limits.maxDepth)
-      return { problem: `nested deeper than ${limits.maxDepth} levels (or cyclic)` };
-    switch (typeof x) {
-      case 'string':
-        bytes += x.length + 2;
+  // Recursive (depth is bounded by maxDepth) so that the common small payload allocates nothing.
+  const acc = { bytes: 0, mediaBytes: 0 };
+  const problem = measure(payload, 0, limits, acc);
+  return problem === null ? acc : { problem };
+}
+
+function measure(
+  x: unknown,
+  depth: number,
+  limits: EventLimits,
+  acc: { bytes: number; mediaBytes: number },
+): string | null {
+  if (depth > limits.maxDepth) return `nested deeper than ${limits.maxDepth} levels (or cyclic)`;
+  switch (typeof x) {
+    case 'string':
+      acc.bytes += x.length + 2;
+      break;
+    case 'number':
+    case 'boolean':
+      acc.bytes += 8;
+      break;
+    case 'undefined':
+      acc.bytes += 4;
+      break;
+    case 'bigint':
+      acc.bytes += 16;
+      break;
+    case 'function':
+    case 'symbol':
+      return `contains a ${typeof x}, which cannot be sent between threads`;
+    case 'object': {
+      if (x === null) {
+        acc.bytes += 4;
         break;
-      case 'number':
-      case 'boolean':
-        bytes += 8;
-        break;
-      case 'undefined':
-        bytes += 4;
-        break;
-      case 'bigint':
-        bytes += 16;
-        break;
-      case 'function':
-      case 'symbol':
-        return { problem: `contains a ${typeof x}, which cannot be sent between threads` };
-      case 'object': {
-        if (x === null) {
-          bytes += 4;
-          break;
-        }
-        const media = isMedia(x);
-        if (media !== null) {
-          mediaBytes += media;
-          break;
-        }
-        if (Array.isArray(x)) {
-          bytes += 2 + x.length;
-          for (const item of x) stack.push([item, depth + 1]);
-        } else {
-          for (const k in x) {
-            bytes += k.length + 4;
-            stack.push([(x as Record<string, unknown>)[k], depth + 1]);
-          }
+      }
+      if (Array.isArray(x)) {
+        acc.bytes += 2 + x.length;
+        for (let i = 0; i < x.length; i++) {
+          const p = measure(x[i], depth + 1, limits, acc);
+          if (p !== null) return p;
         }
         break;
       }
-    }
-    if (bytes > limits.maxPayloadBytes) {
-      return { problem: `larger than the ${limits.maxPayloadBytes}-byte limit for non-media payloads` };
-    }
-    if (mediaBytes > limits.maxMediaBytes) {
-      return { problem: `carries more than ${limits.maxMediaBytes} bytes of media` };
+      const media = isMedia(x);
+      if (media !== null) {
+        acc.mediaBytes += media;
+        if (acc.mediaBytes > limits.maxMediaBytes)
+          return `carries more than ${limits.maxMediaBytes} bytes of media`;
+        break;
+      }
+      for (const k in x) {
+        acc.bytes += k.length + 4;
+        const p = measure((x as Record<string, unknown>)[k], depth + 1, limits, acc);
+        if (p !== null) return p;
+      }
+      break;
     }
   }
-  return { bytes, mediaBytes };
+  if (acc.bytes > limits.maxPayloadBytes)
+    return `larger than the ${limits.maxPayloadBytes}-byte limit for non-media payloads`;
+  return null;
 }
 
 export type Validation = { ok: true; event: SentioEvent } | { ok: false; error: EventValidationError };
