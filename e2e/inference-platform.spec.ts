@@ -263,3 +263,28 @@ test('realtime requests are latest-wins, and a request can be cancelled', async 
   expect(r.first).toBe('ok');
   expect(r.cancelled).toBe('InferenceCancelledError:cancelled');
 });
+
+test('a worker that dies rejects the requests in flight with a named error instead of hanging', async ({
+  page,
+}) => {
+  await page.context().route(/\/assets\/inference\.worker-[^/]+\.js$/, (route) =>
+    route.fulfill({
+      contentType: 'text/javascript',
+      body: "throw new Error('the inference worker crashed at start');",
+      headers: { 'cross-origin-embedder-policy': 'require-corp' },
+    }),
+  );
+  await openApp(page);
+  const r = await page.evaluate(async () => {
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+    const first = await outcome(window.sentio!.infer!('voice-activity', new Float32Array(16000)));
+    const next = await outcome(window.sentio!.infer!('voice-activity', new Float32Array(16000)));
+    return { first, next };
+  });
+  expect(r.first).toMatch(/^InferenceWorkerError: the inference worker failed: .*crashed at start/);
+  expect(r.next).toBe(r.first);
+});

@@ -1,7 +1,7 @@
 // The page side of the inference worker: `infer(task, input, options)` returning the typed result, with
 // cancellation by AbortSignal, errors rebuilt as their own classes, and load progress as a callback.
 // The same API is what the app puts on `window.sentio`.
-import { fromErrorData, InferenceCancelledError } from './errors';
+import { fromErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';
 import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
 import type { Endpoint, FromWorker, ToWorker } from './protocol';
@@ -25,8 +25,16 @@ export interface InferenceClient {
 
 type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
 
-export function createInferenceClient(endpoint: Endpoint & { terminate?: () => void }): InferenceClient {
+/** A Worker also reports its own death (a script error at start, a crash). */
+interface WorkerLike extends Endpoint {
+  terminate?: () => void;
+  addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
+}
+
+export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
   let nextId = 1;
+  let dead: InferenceWorkerError | null = null;
   const pending = new Map<number, Pending>();
   const progress = new Set<(p: LoadProgress) => void>();
   const lost = new Set<(i: { backend: string; reason: string; count: number }) => void>();
@@ -54,9 +62,17 @@ export function createInferenceClient(endpoint: Endpoint & { terminate?: () => v
     }
   };
   endpoint.addEventListener('message', onMessage);
+  // An uncaught error in the worker kills every request in flight: reject them rather than hang forever.
+  endpoint.addEventListener('error', (e: ErrorEvent) => {
+    dead = new InferenceWorkerError(e.message || 'the worker script failed to load or crashed');
+    for (const p of pending.values()) p.reject(dead);
+    pending.clear();
+    endpoint.terminate?.();
+  });
 
   function call(msg: ToWorker, transfer: Transferable[] = []): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
+      if (dead) return reject(dead);
       pending.set(msg.id, { resolve, reject });
       endpoint.postMessage(msg, transfer);
     });

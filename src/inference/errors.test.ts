@@ -3,6 +3,7 @@ import {
   BackendUnavailableError,
   fromErrorData,
   InferenceCancelledError,
+  InferenceWorkerError,
   ModelLoadError,
   ModelQuotaError,
   toErrorData,
@@ -15,6 +16,7 @@ describe('errors across threads', () => {
       new ModelQuotaError('whisper-tiny', 'onnx/decoder_model_merged_quantized.onnx', 30727765),
       new BackendUnavailableError('pose', [{ backend: 'mediapipe-cpu', reason: 'no WebGL2' }]),
       new InferenceCancelledError('face-detection', 'superseded'),
+      new InferenceWorkerError('out of memory'),
     ];
     for (const err of cases) {
       const back = fromErrorData(structuredClone(toErrorData(err)));

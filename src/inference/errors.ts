@@ -61,6 +61,13 @@ export class InferenceInputError extends Error {
   }
 }
 
+export class InferenceWorkerError extends Error {
+  override name = 'InferenceWorkerError';
+  constructor(readonly reason: string) {
+    super(`the inference worker failed: ${reason}; requests in flight were rejected, start a new client`);
+  }
+}
+
 export interface ErrorData {
   name: string;
   message: string;
@@ -101,6 +108,9 @@ export function fromErrorData(data: ErrorData): Error {
       break;
     case 'InferenceCancelledError':
       err = new InferenceCancelledError(f.task, f.reason);
+      break;
+    case 'InferenceWorkerError':
+      err = new InferenceWorkerError(f.reason);
       break;
     case 'InferenceInputError':
       err = new InferenceInputError(f.task, f.reason);
