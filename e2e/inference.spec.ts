@@ -20,7 +20,20 @@ test('face detection finds the face in the face photo and none in the no-face ph
     const blob = (f: string) => fetch(`/__media/${f}`).then((x) => x.blob());
     const face = await window.sentio!.infer!('face-detection', await blob('face-640x480.jpg'));
     const none = await window.sentio!.infer!('face-detection', await blob('noface-640x480.jpg'));
-    return { face, none };
+    // The same photo as ImageData and as an ImageBitmap.
+    const bmp = await createImageBitmap(await blob('face-640x480.jpg'));
+    const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const fromData = await window.sentio!.infer!(
+      'face-detection',
+      ctx.getImageData(0, 0, bmp.width, bmp.height),
+    );
+    const fromBitmap = await window.sentio!.infer!('face-detection', bmp);
+    const bad = await window.sentio!.infer!(
+      'face-detection',
+      new Blob(['not an image'], { type: 'image/png' }),
+    ).catch((e: Error) => `${e.name}: ${e.message}`);
+    return { face, none, fromData, fromBitmap, bad };
   });
   expect(r.face.output.faces).toHaveLength(1);
   const f = r.face.output.faces[0]!;
@@ -31,6 +44,13 @@ test('face detection finds the face in the face photo and none in the no-face ph
   expect(f.box.y).toBeLessThan(200);
   expect(f.keypoints).toHaveLength(6);
   expect(r.none.output.faces).toHaveLength(0);
+  for (const other of [r.fromData, r.fromBitmap]) {
+    expect(other.output.faces).toHaveLength(1);
+    expect(Math.abs(other.output.faces[0]!.box.x - f.box.x)).toBeLessThan(1);
+  }
+  expect(r.bad).toMatch(
+    /^InferenceInputError: bad input for "face-detection": the image\/png Blob \(12 bytes\) is not a decodable image/,
+  );
   // A software WebGPU adapter ranks below WASM, so WASM ran and nothing was tried before it.
   expect(r.face.backend).toBe('onnxruntime-wasm');
   expect(r.face.threads).toBeGreaterThan(1);

@@ -348,6 +348,12 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
         loadOn<OnnxBackend, OnnxSession>('voice-activity', onnx, c, async (b, entry) => {
           const m = await store.loadModel(entry);
           const session = await b.createSession(m.files.get('model.onnx')!);
+          // Warm-up on one silent frame with a throw-away state.
+          await session.run({
+            input: { type: 'float32', data: new Float32Array(576), dims: [1, 576] },
+            state: { type: 'float32', data: new Float32Array(VAD_STATE_SIZE), dims: [2, 1, 128] },
+            sr: { type: 'int64', data: BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), dims: [1] },
+          });
           return { session, threads: b.threads, source: m.source, dispose: () => session.release() };
         }),
       );
@@ -431,6 +437,12 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
             const m = await store.loadModel(entry);
             const file = entry.files[0]!.path;
             const det = await b.loadPose(m.files.get(file)!);
+            // Warm-up: the first detect compiles MediaPipe's GL graph.
+            const canvas = new OffscreenCanvas(64, 64);
+            canvas.getContext('2d')!.fillRect(0, 0, 64, 64);
+            const blank = canvas.transferToImageBitmap();
+            det.detect(blank);
+            blank.close();
             return { session: det, threads: null, source: m.source, dispose: () => det.close() };
           },
         ),
