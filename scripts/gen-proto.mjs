@@ -6,7 +6,10 @@ import { resolve } from 'node:path';
 import { fail, log, root } from './lib/env.mjs';
 
 const protoc = spawnSync('protoc', ['--version'], { encoding: 'utf8' });
-if (protoc.error) fail('protoc is not installed. Debian/Ubuntu: sudo apt-get install protobuf-compiler; macOS: brew install protobuf');
+if (protoc.error)
+  fail(
+    'protoc is not installed. Debian/Ubuntu: sudo apt-get install protobuf-compiler; macOS: brew install protobuf',
+  );
 const out = resolve(root, 'src/events/gen');
 mkdirSync(out, { recursive: true });
 const r = spawnSync(

@@ -14,7 +14,16 @@ import { tfjsCpuBackend, type TfjsBackend } from './backends/tfjs';
 import { transformersBackend, type TransformersBackend } from './backends/transformers';
 import { InferenceInputError } from './errors';
 import { createPixelReader } from './image';
-import { modelForTask, parseModelEntry, TASKS, type Manifest, type ModelEntry, type Task } from './manifest';
+import {
+  ManifestError,
+  modelForTask,
+  parseModelEntry,
+  TASKS,
+  type Manifest,
+  type ModelEntry,
+  type Task,
+} from './manifest';
+
 import { createModelStore, type LoadProgress, type ModelStore } from './model-store';
 import { createAudioRunners } from './runners/audio';
 import { ms, type Runner, type RunnerContext } from './runners/context';
@@ -22,6 +31,8 @@ import { createVisionRunners } from './runners/vision';
 import { createSessionCache } from './session-cache';
 import { createTaskQueue, type TaskQueue } from './task-queue';
 import type { EngineStats, InferOptions, InferResult, Timings } from './types';
+
+const isEngineTask = (t: string): t is Task => (TASKS as readonly string[]).includes(t);
 
 export interface EngineOptions {
   manifest: Manifest;
@@ -161,8 +172,11 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
     },
     addModel(input) {
       const entry = parseModelEntry(input);
-      models.set(entry.task, entry);
-      void this.release(entry.task);
+      const task = entry.task;
+      if (!isEngineTask(task))
+        throw new ManifestError('task', `"${task}" is not a task this engine runs (${TASKS.join(', ')})`);
+      models.set(task, entry);
+      void this.release(task);
       return entry;
     },
     async release(task) {

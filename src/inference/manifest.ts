@@ -9,7 +9,12 @@ export const TASKS = [
   'speech-recognition',
   'pose',
 ] as const;
+/** Tasks the inference engine runs. */
 export type Task = (typeof TASKS)[number];
+
+/** Tasks a manifest entry may declare: the engine's, and models other parts of Sentio load themselves. */
+export const MODEL_TASKS = [...TASKS, 'text-embedding'] as const;
+export type ModelTask = (typeof MODEL_TASKS)[number];
 
 export const MODEL_FORMATS = ['onnx', 'tfjs-graph', 'transformers.js', 'mediapipe-task'] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
@@ -42,8 +47,9 @@ export const ModelEntrySchema = v.object({
     v.string(),
     v.regex(/^[a-z0-9][a-z0-9.-]*$/, 'id must be lowercase letters, digits, "." or "-"'),
   ),
-  task: v.picklist(TASKS, `task must be one of ${TASKS.join(', ')}`),
+  task: v.picklist(MODEL_TASKS, `task must be one of ${MODEL_TASKS.join(', ')}`),
   version: v.pipe(v.string(), v.minLength(1)),
+  description: v.optional(v.string()),
   source: v.object({ npm: v.optional(v.string()), url: v.optional(v.string()) }),
   format: v.picklist(MODEL_FORMATS, `format must be one of ${MODEL_FORMATS.join(', ')}`),
   licence: v.pipe(v.string(), v.minLength(1, 'licence is required')),

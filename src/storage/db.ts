@@ -29,6 +29,27 @@ export interface AgentStateRow {
   lastEventId: string;
   processed: number;
   updatedAt: number;
+  /** The short-term context window as of that event, so a replay sees what the first run saw. */
+  window?: unknown[];
+  /** Every inbox row of this agent with seq ≤ this is settled… */
+  settledThrough?: number;
+  /** …and so are these above it (the mailbox runs by priority, not strictly by arrival). */
+  settledAbove?: number[];
+  /** Incremented by every commit: a writer that did not see the last commit is not the owner. */
+  commitId?: number;
+}
+
+/**
+ * An agent's durable inbox: events accepted for an agent, in arrival order. Which of them are settled is
+ * recorded in the agent's state row (`settledThrough` + `settledAbove`), in the same transaction as the state
+ * they produced, so a commit writes one row however many events it settles. Settled rows stay a while
+ * (bounded per agent) so a late redelivery of the same event is recognised and ignored.
+ */
+export interface InboxRow {
+  seq?: number;
+  agentId: string;
+  eventId: string;
+  event: SentioEvent;
 }
 
 /** Idempotency keys of actions already performed, so an effect never happens twice. */
@@ -37,6 +58,11 @@ export interface ActionRow {
   agentId: string;
   ts: number;
   result?: unknown;
+  /** An outbox: written 0 with the commit that asked for it, set to 1 once the actuator has performed it. */
+  performed?: 0 | 1;
+  kind?: string;
+  payload?: unknown;
+  eventId?: string;
 }
 
 /** Long-term episodic memory: an episode with its embedding. */
@@ -108,6 +134,7 @@ export type SentioDb = Dexie & {
   events: EntityTable<LoggedEvent, 'seq'>;
   spill: EntityTable<SpilledEvent, 'key'>;
   agentState: EntityTable<AgentStateRow, 'agentId'>;
+  inbox: EntityTable<InboxRow, 'seq'>;
   actions: EntityTable<ActionRow, 'key'>;
   memories: EntityTable<MemoryRow, 'id'>;
   outbox: EntityTable<OutboxRow, 'id'>;
@@ -134,6 +161,11 @@ export function openDatabase(name: string = DEFAULT_DB_NAME): SentioDb {
     consent: 'key',
     plugins: '[id+version], id, active',
     settings: 'key',
+  });
+  // v2: the agents' durable inbox, and the actions outbox indexed by what is still to be performed.
+  db.version(2).stores({
+    inbox: '++seq, &[agentId+eventId], [agentId+seq]',
+    actions: 'key, agentId, ts, [performed+ts]',
   });
   return db;
 }

@@ -1,0 +1,157 @@
+// Test page for the sensors e2e specs: wires the real sensors to the real in-thread bus and exposes a small
+// control surface on `window.__sensors` for Playwright. Events are recorded as they arrive on the bus
+// (audio samples reduced to their RMS so the page does not hoard audio).
+import { handBusTo, openBus, startHub } from '../../src/bus/open-bus';
+import { policies } from '../../src/bus/policy';
+import type { SentioEvent } from '../../src/events/event';
+import { createCamera, type Camera, type CameraOptions } from '../../src/sensors/camera';
+import type { LaneEndpoint } from '../../src/sensors/endpoint';
+import type { AudioChunk } from '../../src/sensors/events';
+import { rmsOf } from '../../src/sensors/level-meter';
+import { createMicrophone, type Microphone, type MicrophoneOptions } from '../../src/sensors/microphone';
+import { createNetworkSensor } from '../../src/sensors/network';
+import { createVisibilitySensor } from '../../src/sensors/visibility';
+import type { FromProbeMessage, ProbedFrame, ToProbeMessage } from './probe-protocol';
+
+export interface RecordedEvent {
+  topic: string;
+  ts: number;
+  privacy: string;
+  receivedAt: number;
+  payload: unknown;
+}
+
+// The real bus: this page and the frame-probe worker are both connected to the hub.
+const hub = startHub();
+const bus = openBus({ name: 'e2e.sensors', hub });
+const events: RecordedEvent[] = [];
+bus.subscribe(
+  '>',
+  (e: SentioEvent) => {
+    const payload =
+      e.topic.endsWith('.chunk') && e.topic.startsWith('audio.')
+        ? (() => {
+            const c = e.payload as AudioChunk;
+            return {
+              seq: c.seq,
+              ts: c.ts,
+              length: c.samples.length,
+              sampleRate: c.sampleRate,
+              rms: rmsOf(c.samples),
+            };
+          })()
+        : e.payload;
+    events.push({ topic: e.topic, ts: e.ts, privacy: e.privacy, receivedAt: Date.now(), payload });
+  },
+  { policy: policies.dropOldest(100_000) },
+);
+
+let camera: Camera | null = null;
+let microphone: Microphone | null = null;
+let probes: Worker[] = [];
+/** For each frame the camera transferred: was the page's handle detached right after postMessage? */
+const detachedAfterSend: boolean[] = [];
+
+/** Wraps a lane port to look at what the camera transferred, right after it was posted. */
+function inspecting(port: MessagePort): LaneEndpoint {
+  return {
+    postMessage(message, transfer) {
+      port.postMessage(message, transfer);
+      for (const t of transfer) {
+        if (t instanceof VideoFrame) detachedAfterSend.push(t.format === null && t.codedWidth === 0);
+        else if (t instanceof ImageBitmap) detachedAfterSend.push(t.width === 0 && t.height === 0);
+      }
+    },
+    addEventListener: (type, fn) => port.addEventListener(type, fn),
+    removeEventListener: (type, fn) => port.removeEventListener(type, fn),
+    start: () => port.start(),
+    close: () => port.close(),
+  };
+}
+
+const api = {
+  events: (prefix = '') => events.filter((e) => e.topic.startsWith(prefix)),
+  clearEvents: () => void events.splice(0),
+  /** Starts the camera with `consumers` frame-probe workers (default 1), each on its own frame lane. */
+  async startCamera(
+    options: Omit<CameraOptions, 'bus'> & { busyMs?: number; throwing?: boolean; consumers?: number },
+  ) {
+    camera?.stop();
+    for (const p of probes) p.terminate();
+    probes = [];
+    camera = createCamera({ ...options, bus });
+    for (let i = 0; i < (options.consumers ?? 1); i++) {
+      const probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
+      handBusTo(probe, hub, `e2e.frame-probe-${i}`);
+      const channel = new MessageChannel();
+      camera.connect(inspecting(channel.port1));
+      probe.postMessage(
+        {
+          type: 'probe.lane',
+          port: channel.port2,
+          busyMs: options.busyMs ?? 0,
+          throwing: options.throwing ?? false,
+        } satisfies ToProbeMessage,
+        [channel.port2],
+      );
+      probes.push(probe);
+    }
+    return camera.start();
+  },
+  restartCamera: () => camera!.start(),
+  switchCamera: (deviceId: string) => camera!.switchTo(deviceId),
+  listCameras: () => camera!.listDevices(),
+  stopCamera: () => camera?.stop(),
+  stopCameraTrack: () => camera?.track?.stop(),
+  /** The consumer worker dies without a word, as a crashed worker does. */
+  killProbe: () => probes[0]?.terminate(),
+  cameraStats: () => camera?.stats(),
+  detachedAfterSend: () => [...detachedAfterSend],
+  probeFrames(
+    which = 0,
+  ): Promise<{ frames: ProbedFrame[]; closedReason: string | null; busFrameEvents: number }> {
+    const w = probes[which]!;
+    return new Promise((resolve) => {
+      w.onmessage = (e: MessageEvent<FromProbeMessage>) => resolve(e.data);
+      w.postMessage({ type: 'probe.report' } satisfies ToProbeMessage);
+    });
+  },
+  async startMicrophone(options: Omit<MicrophoneOptions, 'bus'>) {
+    microphone?.stop();
+    microphone = createMicrophone({ ...options, bus });
+    return microphone.start();
+  },
+  restartMicrophone: () => microphone!.start(),
+  stopMicrophone: () => microphone?.stop(),
+  stopMicrophoneTrack: () => microphone?.track?.stop(),
+  microphoneStats: () => microphone?.stats(),
+  startDeviceSignals() {
+    createNetworkSensor({ bus });
+    createVisibilitySensor({ bus });
+  },
+};
+
+export type SensorsPageApi = typeof api;
+declare global {
+  interface Window {
+    __sensors: SensorsPageApi;
+  }
+}
+window.__sensors = api;
+const status = document.getElementById('status')!;
+
+// `?autostart=microphone` starts capture from the page's own script. Playwright's evaluate() runs with a user
+// gesture, which would satisfy the autoplay policy and hide what this start path does without one.
+if (new URLSearchParams(location.search).get('autostart') === 'microphone') {
+  const render = () => {
+    const errors = events
+      .filter((e) => e.topic === 'sensor.error')
+      .map((e) => (e.payload as { reason: string }).reason);
+    const chunks = events.filter((e) => e.topic === 'audio.main.chunk').length;
+    status.textContent = `microphone ${microphone?.stats().state}; errors: ${errors.join(',') || 'none'}; chunks: ${chunks}`;
+  };
+  setInterval(render, 100);
+  void api.startMicrophone({ resumeTimeoutMs: 300 }).then(render);
+} else {
+  status.textContent = 'ready';
+}

@@ -1,0 +1,243 @@
+// Camera frames from the fake camera (a face photo and a no-face photo, 2 s each at 15 fps) arrive in a
+// dedicated worker by transfer, at the requested rate, with the fixture's pixels.
+import { expect, test, type Page } from '@playwright/test';
+import { CAMERA, VIDEO_SEGMENTS } from './fixtures/timeline';
+import { distance, eventsOf, fixtureColours, openSensorsPage, waitForEvent } from './sensors-helpers';
+import type { ProbedFrame } from './pages/probe-protocol';
+
+const fixtures = fixtureColours();
+
+/** Which fixture each frame shows (nearest mean colour), failing on a frame that looks like neither. */
+function classify(frames: ProbedFrame[]): boolean[] {
+  return frames.map((f) => {
+    const d = fixtures.map((x) => distance(f.mean, x.mean));
+    const best = d[0]! < d[1]! ? 0 : 1;
+    expect(d[best], `frame ${f.seq} mean ${f.mean.map(Math.round)} matches no fixture`).toBeLessThan(12);
+    return fixtures[best]!.hasFace;
+  });
+}
+
+/** Lengths of the runs of equal values, without the first and last (cut by the recording window). */
+function innerRuns(xs: boolean[]): number[] {
+  const runs: number[] = [];
+  let n = 1;
+  for (let i = 1; i < xs.length; i++) {
+    if (xs[i] === xs[i - 1]) n++;
+    else {
+      runs.push(n);
+      n = 1;
+    }
+  }
+  return runs.slice(1);
+}
+
+async function recordFrames(page: Page, ms: number) {
+  await page.waitForTimeout(ms);
+  return page.evaluate(() => window.__sensors.probeFrames());
+}
+
+test.describe('camera', () => {
+  test.beforeEach(async ({ page }) => openSensorsPage(page));
+
+  test('frames reach a worker by transfer at 15 fps with the fixture pixels (track processor)', async ({
+    page,
+  }) => {
+    expect(
+      await page.evaluate(() => window.__sensors.startCamera({ width: 640, height: 480, frameRate: 15 })),
+    ).toBe(true);
+    const { frames, busFrameEvents } = await recordFrames(page, 7000);
+    expect(frames.length).toBeGreaterThan(80);
+    // The metadata reached the same worker through the bus hub (a SharedWorker), the frames did not.
+    expect(busFrameEvents).toBeGreaterThanOrEqual(frames.length - 5);
+    const spanS = (frames.at(-1)!.ts - frames[0]!.ts) / 1000;
+    const fps = (frames.length - 1 + frames.at(-1)!.dropped) / spanS;
+    expect(fps).toBeGreaterThan(CAMERA.fps * 0.9);
+    expect(fps).toBeLessThan(CAMERA.fps * 1.1);
+    expect(frames.every((f) => f.kind === 'VideoFrame' && f.width === 640 && f.height === 480)).toBe(true);
+
+    // Face and no-face segments are told apart by their pixels, and each lasts its 2 s (30 frames).
+    const faces = classify(frames);
+    expect(faces).toContain(true);
+    expect(faces).toContain(false);
+    const runs = innerRuns(faces);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    for (const r of runs)
+      expect(Math.abs(r - VIDEO_SEGMENTS[0]!.seconds * CAMERA.fps)).toBeLessThanOrEqual(3);
+
+    // Every frame the camera handed over was detached on the page (transferred, not cloned).
+    const detached = await page.evaluate(() => window.__sensors.detachedAfterSend());
+    expect(detached.length).toBeGreaterThanOrEqual(frames.length);
+    expect(detached.every(Boolean)).toBe(true);
+
+    // The small metadata event goes on the bus, labelled local, in step with the frames.
+    const meta = await eventsOf(page, 'camera.front.frame');
+    expect(meta.length).toBeGreaterThanOrEqual(frames.length);
+    expect(meta.every((e) => e.privacy === 'local')).toBe(true);
+    const first = meta[0]!.payload as { width: number; height: number; seq: number; capture: string };
+    expect(first).toMatchObject({ width: 640, height: 480, seq: 0, capture: 'track-processor' });
+    // Capture timestamps are in the epoch clock (a wrong clock domain would be off by minutes or hours).
+    for (const f of frames) expect(Math.abs(f.arrivedAt - f.ts)).toBeLessThan(1000);
+    const started = await eventsOf(page, 'sensor.started');
+    expect(started[0]!.payload).toMatchObject({ sensor: 'camera.front', width: 640, height: 480 });
+  });
+
+  test('requestVideoFrameCallback fallback with downscale at capture', async ({ page }) => {
+    expect(
+      await page.evaluate(() =>
+        window.__sensors.startCamera({
+          capture: 'video-frame-callback',
+          frameRate: 15,
+          downscale: { width: 160, height: 120 },
+        }),
+      ),
+    ).toBe(true);
+    const { frames } = await recordFrames(page, 5000);
+    expect(frames.length).toBeGreaterThan(55);
+    expect(frames.every((f) => f.kind === 'ImageBitmap' && f.width === 160 && f.height === 120)).toBe(true);
+    const faces = classify(frames);
+    expect(faces).toContain(true);
+    expect(faces).toContain(false);
+    expect((await page.evaluate(() => window.__sensors.detachedAfterSend())).every(Boolean)).toBe(true);
+    const meta = await eventsOf(page, 'camera.front.frame');
+    expect(meta[0]!.payload).toMatchObject({ width: 160, height: 120, capture: 'video-frame-callback' });
+  });
+
+  test('two consumers each get every frame (VideoFrame clones, and ImageBitmap copies when downscaled)', async ({
+    page,
+  }) => {
+    for (const downscale of [undefined, { width: 160, height: 120 }]) {
+      expect(
+        await page.evaluate(
+          (d) => window.__sensors.startCamera({ frameRate: 15, consumers: 2, downscale: d }),
+          downscale,
+        ),
+      ).toBe(true);
+      await page.waitForTimeout(3000);
+      await page.evaluate(() => window.__sensors.stopCamera());
+      await page.waitForTimeout(300);
+      const a = (await page.evaluate(() => window.__sensors.probeFrames(0))).frames;
+      const b = (await page.evaluate(() => window.__sensors.probeFrames(1))).frames;
+      expect(a.length).toBeGreaterThan(30);
+      // Both saw the same frames (one may have had its newest frame replaced while it was busy).
+      expect(Math.abs(a.length - b.length)).toBeLessThanOrEqual(2);
+      const common = new Set(a.map((f) => f.seq));
+      expect(b.filter((f) => common.has(f.seq)).length).toBeGreaterThanOrEqual(b.length - 2);
+      expect(new Set([...a, ...b].map((f) => f.kind))).toEqual(
+        new Set([downscale ? 'ImageBitmap' : 'VideoFrame']),
+      );
+      classify(a);
+      classify(b);
+    }
+    expect((await page.evaluate(() => window.__sensors.detachedAfterSend())).every(Boolean)).toBe(true);
+  });
+
+  test('a requested lower frame rate and resolution are honoured', async ({ page }) => {
+    expect(
+      await page.evaluate(() => window.__sensors.startCamera({ frameRate: 5, width: 320, height: 240 })),
+    ).toBe(true);
+    const { frames } = await recordFrames(page, 5000);
+    const fps = (frames.length - 1) / ((frames.at(-1)!.ts - frames[0]!.ts) / 1000);
+    expect(fps).toBeGreaterThan(4);
+    expect(fps).toBeLessThan(6);
+    expect(frames.every((f) => f.width === 320 && f.height === 240)).toBe(true);
+    classify(frames); // scaled, still the fixture's pictures
+  });
+
+  test('a slow consumer gets the newest frame; the rest are dropped and counted', async ({ page }) => {
+    expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15, busyMs: 250 }))).toBe(
+      true,
+    );
+    const { frames } = await recordFrames(page, 5000);
+    // About 4 frames a second get through; the others were replaced while the consumer was busy.
+    expect(frames.length).toBeGreaterThan(8);
+    expect(frames.length).toBeLessThan(40);
+    const last = frames.at(-1)!;
+    expect(last.dropped).toBeGreaterThan(20);
+    expect(last.seq + 1).toBeGreaterThanOrEqual(frames.length + last.dropped - 2);
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.seq).toBeGreaterThan(frames[i - 1]!.seq);
+    // Newest wins: a frame waits at most one consumer turn, never a queue of them.
+    for (const f of frames.slice(2)) expect(f.arrivedAt - f.ts).toBeLessThan(2 * 250 + 200);
+    const stats = await page.evaluate(() => window.__sensors.cameraStats());
+    expect(stats!.consumers[0]!.dropped).toBeGreaterThan(20);
+    const meta = await eventsOf(page, 'camera.front.frame');
+    expect((meta.at(-1)!.payload as { dropped: number }).dropped).toBeGreaterThan(20);
+  });
+
+  test('device choice and switching: the same consumer keeps getting frames; a missing device is an error', async ({
+    page,
+  }) => {
+    expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15 }))).toBe(true);
+    const devices = await page.evaluate(async () =>
+      (await window.__sensors.listCameras()).map((d) => ({ id: d.deviceId, label: d.label })),
+    );
+    expect(devices.length).toBeGreaterThan(0);
+    expect(devices[0]!.label).toMatch(/camera\.y4m/); // the fake camera is labelled with its file
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length)
+      .toBeGreaterThan(5);
+
+    expect(await page.evaluate((id) => window.__sensors.switchCamera(id), devices[0]!.id)).toBe(true);
+    const stopped = await eventsOf(page, 'sensor.stopped');
+    expect(stopped.map((e) => (e.payload as { reason: string }).reason)).toEqual(['replaced']);
+    const started = await eventsOf(page, 'sensor.started');
+    expect(started.length).toBe(2);
+    expect(started[1]!.payload).toMatchObject({ deviceId: devices[0]!.id });
+    const before = (await page.evaluate(() => window.__sensors.probeFrames())).frames.length;
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length)
+      .toBeGreaterThan(before + 5);
+
+    expect(await page.evaluate(() => window.__sensors.switchCamera('no-such-camera'))).toBe(false);
+    const [error] = await eventsOf(page, 'sensor.error');
+    expect(error!.payload).toMatchObject({
+      sensor: 'camera.front',
+      reason: 'overconstrained',
+      message: /deviceId/,
+    });
+    expect(await page.evaluate(() => window.__sensors.cameraStats()!.state)).toBe('failed');
+  });
+
+  test('a consumer that throws on every frame: one sensor.error, capture and metadata go on', async ({
+    page,
+  }) => {
+    expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15, throwing: true }))).toBe(
+      true,
+    );
+    await expect.poll(async () => (await eventsOf(page, 'camera.front.frame')).length).toBeGreaterThan(30);
+    const errors = await eventsOf(page, 'sensor.error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.payload).toMatchObject({
+      sensor: 'camera.front',
+      reason: 'consumer-failed',
+      message: /probe cannot handle frame 0/,
+      error: { name: 'TypeError' },
+    });
+    const stats = await page.evaluate(() => window.__sensors.cameraStats()!);
+    expect(stats.state).toBe('running');
+    expect(stats.consumers[0]!.consumerErrors).toBeGreaterThan(20);
+  });
+
+  test('a consumer worker that dies: reported once, its frames are let go, capture goes on', async ({
+    page,
+  }) => {
+    expect(
+      await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15, consumerTimeoutMs: 1000 })),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length)
+      .toBeGreaterThan(5);
+    await page.evaluate(() => window.__sensors.killProbe());
+    const error = await waitForEvent(page, 'sensor.error', { reason: 'consumer-failed' });
+    expect((error.payload as { message: string }).message).toMatch(
+      /returned no frame for \d+ ms \(crashed or hung\)/,
+    );
+    const before = (await eventsOf(page, 'camera.front.frame')).length;
+    await page.waitForTimeout(1500);
+    const stats = await page.evaluate(() => window.__sensors.cameraStats()!);
+    expect(stats.state).toBe('running');
+    expect(stats.consumers[0]!.pending).toBe(false);
+    expect(stats.consumers[0]!.dropped).toBeGreaterThan(15);
+    expect((await eventsOf(page, 'camera.front.frame')).length).toBeGreaterThan(before + 15);
+    expect(await eventsOf(page, 'sensor.error')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,316 @@
+// Runs one agent: takes events from its mailbox one at a time, gives the handler a private copy of the
+// state, times it out, retries failures with backoff, dead-letters what keeps failing, and commits results
+// in groups. Nothing the handler asks for (actions, emits, memories) escapes before its commit.
+import type { MemoryRow } from '../storage/db';
+import { backoffDelay, sleep, type Timers } from './backoff';
+import { advanceWindow, windowView } from './context-window';
+import type { ResolvedAgent } from './define';
+import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durable-store';
+import { HandlerTimeoutError, serializeError } from './errors';
+import { Mailbox, type MailboxEntry } from './mailbox';
+import type { EpisodicMemory } from './memory/episodic-memory';
+import { deadLetterTopic, type HostCallbacks } from './protocol';
+import type {
+  AgentAction,
+  AgentContext,
+  AgentSnapshot,
+  AgentStatus,
+  SerializedError,
+  WindowEntry,
+} from './types';
+
+export interface RunnerDeps {
+  store: DurableStore | null;
+  memory: () => EpisodicMemory;
+  host: HostCallbacks;
+  timers: Timers;
+  groupCommit: number;
+}
+
+type Outcome =
+  | { ok: true; state: unknown; window: WindowEntry[]; actions: AgentAction[]; memories: MemoryRow[] }
+  | { ok: false; error: SerializedError };
+
+function withTimeout<T>(p: Promise<T>, ms: number, timers: Timers, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const h = timers.setTimeout(() => reject(onTimeout()), ms);
+    p.then(
+      (v) => {
+        timers.clearTimeout(h);
+        resolve(v);
+      },
+      (e: unknown) => {
+        timers.clearTimeout(h);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+export class AgentRunner {
+  private readonly mailbox: Mailbox;
+  private state: unknown;
+  private window: WindowEntry[];
+  private lastEventId: string;
+  private processed: number;
+  private status: AgentStatus = 'idle';
+  private failed = 0;
+  private deadLettered = 0;
+  private timedOut = 0;
+  private lastError: SerializedError | null = null;
+  private draining: Promise<void> | null = null;
+  private stopped = false;
+  private staged: { seqs: number[]; actions: AgentAction[]; memories: MemoryRow[] } = {
+    seqs: [],
+    actions: [],
+    memories: [],
+  };
+  private stagedCount = 0;
+  // What is settled, as committed in the state row: every seq ≤ settledThrough, plus settledAbove. Events
+  // reach a runner in inbox order (load first, then forwards), so the lowest seq still open bounds it.
+  private readonly open = new Set<number>();
+  private arrivedMax: number;
+  private settledAbove: Set<number>;
+  private commitId: number;
+
+  constructor(
+    readonly def: ResolvedAgent,
+    loaded: LoadedAgent,
+    private readonly watermark: number,
+    private readonly deps: RunnerDeps,
+    /** Set when the agent's state could not be loaded: the runner stays in error and takes no events. */
+    private readonly loadFailure: SerializedError | null = null,
+  ) {
+    if (loadFailure) {
+      this.status = 'error';
+      this.lastError = loadFailure;
+      this.stopped = true;
+    }
+    this.mailbox = new Mailbox(def.mailboxCapacity);
+    this.state = loaded.state;
+    this.window = loaded.window;
+    this.lastEventId = loaded.lastEventId;
+    this.processed = loaded.processed;
+    this.settledAbove = new Set(loaded.settledAbove);
+    this.arrivedMax = Math.max(loaded.settledThrough, ...loaded.settledAbove);
+    this.commitId = loaded.commitId;
+  }
+
+  /**
+   * Accepts entries. Forwards arrive in inbox order after the load, so one at or below the load watermark was
+   * covered by the load, and one at or below the highest seq seen is a copy: either way it is not run again.
+   */
+  enqueue(entries: readonly InboxEntry[], fromLoad = false): void {
+    if (this.loadFailure) return;
+    for (const e of entries) {
+      if (!fromLoad && (e.seq <= this.watermark || e.seq <= this.arrivedMax)) continue;
+      if (!this.mailbox.push(e satisfies MailboxEntry).accepted) continue;
+      this.open.add(e.seq);
+      if (e.seq > this.arrivedMax) this.arrivedMax = e.seq;
+    }
+    if (this.mailbox.size && !this.draining && !this.stopped) {
+      this.draining = this.drain().finally(() => (this.draining = null));
+    }
+  }
+
+  snapshot(): AgentSnapshot {
+    return {
+      id: this.def.id,
+      status: this.status,
+      state: this.state,
+      stateVersion: this.def.stateVersion,
+      mailboxDepth: this.mailbox.size,
+      dropped: this.mailbox.droppedCount,
+      processed: this.processed,
+      failed: this.failed,
+      deadLettered: this.deadLettered,
+      timedOut: this.timedOut,
+      lastError: this.lastError,
+      lastEventId: this.lastEventId,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.draining;
+    if (!this.loadFailure) this.status = 'stopped';
+  }
+
+  private async drain(): Promise<void> {
+    while (this.mailbox.size && !this.stopped) {
+      const entry = this.mailbox.shift()!;
+      this.status = 'busy';
+      const outcome = await this.handle(entry);
+      this.stage(entry, outcome);
+      if (this.stagedCount >= this.deps.groupCommit || this.mailbox.size === 0) {
+        try {
+          await this.flush();
+        } catch (e) {
+          // The inbox still holds these events: a restarted worker replays them from the last commit.
+          this.lastError = serializeError(e);
+          this.status = 'error';
+          this.stopped = true;
+          this.deps.host.log(this.def.id, 'commit failed; agent stopped until restart', this.lastError);
+          return;
+        }
+      }
+    }
+    if (!this.stopped) this.status = 'idle';
+  }
+
+  private async handle(entry: MailboxEntry): Promise<Outcome> {
+    const { event } = entry;
+    const def = this.def;
+    let lastError: SerializedError = { name: 'Error', message: 'not attempted' };
+    for (let attempt = 1; attempt <= def.maxAttempts; attempt++) {
+      const scope = { live: true, actions: [] as AgentAction[], memories: [] as MemoryRow[] };
+      const holder = { state: structuredClone(this.state) };
+      const window = advanceWindow(this.window, event, def.window);
+      const ctx = this.context(event.id, attempt, holder, window, scope);
+      try {
+        await withTimeout(
+          Promise.resolve().then(() => def.on(event, ctx)),
+          def.timeoutMs,
+          this.deps.timers,
+          () => new HandlerTimeoutError(def.id, event.id, def.timeoutMs),
+        );
+        scope.live = false;
+        return { ok: true, state: holder.state, window, actions: scope.actions, memories: scope.memories };
+      } catch (e) {
+        // A hung handler may still run: its context goes dead so nothing it does later counts.
+        scope.live = false;
+        const timedOut = e instanceof HandlerTimeoutError;
+        this.failed++;
+        if (timedOut) this.timedOut++;
+        lastError = serializeError(e);
+        this.lastError = lastError;
+        const willRetry = attempt < def.maxAttempts;
+        this.deps.host.failed({
+          agentId: def.id,
+          eventId: event.id,
+          attempt,
+          error: lastError,
+          timedOut,
+          willRetry,
+        });
+        if (willRetry) {
+          this.status = 'backoff';
+          await sleep(this.deps.timers, backoffDelay(def.retry, attempt));
+          this.status = 'busy';
+        }
+      }
+    }
+    return { ok: false, error: lastError };
+  }
+
+  private context(
+    eventId: string,
+    attempt: number,
+    holder: { state: unknown },
+    window: WindowEntry[],
+    scope: { live: boolean; actions: AgentAction[]; memories: MemoryRow[] },
+  ): AgentContext<unknown> {
+    const def = this.def;
+    const deps = this.deps;
+    let index = 0;
+    const guard = (what: string) => {
+      if (!scope.live)
+        throw new Error(`agent "${def.id}": ${what} after the handler's attempt ended (ignored)`);
+    };
+    const action = (kind: string, payload: unknown): void => {
+      guard(kind);
+      scope.actions.push({ key: `${eventId}:${index++}`, agentId: def.id, eventId, kind, payload });
+    };
+    return {
+      agentId: def.id,
+      get state() {
+        return holder.state;
+      },
+      set state(s) {
+        holder.state = s;
+      },
+      window: windowView(window),
+      attempt,
+      memory: {
+        remember: async (text, o = {}) => {
+          guard('remember');
+          const id = `${def.id}:${eventId}:m${scope.memories.length}`;
+          const row = await deps.memory().episode(def.id, id, text, {
+            importance: o.importance ?? 0.5,
+            pinned: o.pinned ?? false,
+            ttlMs: o.ttlMs ?? def.memory.ttlMs,
+            now: deps.timers.now(),
+            data: o.data,
+          });
+          guard('remember');
+          scope.memories.push(row);
+          return id;
+        },
+        recall: (query, k = 5) =>
+          deps
+            .memory()
+            .recall(def.id, query, k, deps.timers.now(), [...this.staged.memories, ...scope.memories]),
+      },
+      infer: (task, input, options) => {
+        guard('infer');
+        return deps.host.infer(def.id, task, input, options);
+      },
+      act: (kind, payload) => action(kind, payload),
+      emit: (topic, payload) => action('emit', { topic, payload }),
+      log: (message, data) => deps.host.log(def.id, message, data),
+    };
+  }
+
+  private stage(entry: MailboxEntry, outcome: Outcome): void {
+    const id = entry.event.id;
+    if (outcome.ok) {
+      this.state = outcome.state;
+      this.window = outcome.window;
+      this.lastEventId = id;
+      this.processed++;
+      this.staged.actions.push(...outcome.actions);
+      this.staged.memories.push(...outcome.memories);
+    } else {
+      this.deadLettered++;
+      this.staged.actions.push({
+        key: `${id}:dead-letter`,
+        agentId: this.def.id,
+        eventId: id,
+        kind: 'emit',
+        payload: {
+          topic: deadLetterTopic(this.def.id),
+          payload: { event: entry.event, error: outcome.error },
+        },
+      });
+    }
+    this.open.delete(entry.seq);
+    this.staged.seqs.push(entry.seq);
+    this.stagedCount++;
+  }
+
+  private async flush(): Promise<void> {
+    let through = this.arrivedMax;
+    for (const seq of this.open) if (seq <= through) through = seq - 1;
+    const above = [...this.settledAbove, ...this.staged.seqs].filter((seq) => seq > through);
+    const batch: CommitBatch = {
+      agentId: this.def.id,
+      stateVersion: this.def.stateVersion,
+      state: this.state,
+      window: this.window,
+      lastEventId: this.lastEventId,
+      processed: this.processed,
+      settledThrough: through,
+      settledAbove: above,
+      expectedCommitId: this.commitId,
+      actions: this.staged.actions,
+      memories: this.staged.memories,
+    };
+    if (this.deps.store && this.def.durable) this.commitId = await this.deps.store.commit(batch);
+    this.settledAbove = new Set(above);
+    this.staged = { seqs: [], actions: [], memories: [] };
+    this.stagedCount = 0;
+    if (batch.actions.length) this.deps.host.committed(batch.actions);
+    if (batch.memories.length)
+      await this.deps.memory().evict(this.def.id, this.deps.timers.now(), this.def.memory);
+  }
+}

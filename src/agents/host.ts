@@ -1,0 +1,295 @@
+// The page side of the agent runtime, run by the one tab that holds the `sentio.agents` Web Lock. It owns
+// the agents' bus subscriptions and writes every event into the agent's durable inbox before the bus may
+// consider it handled, forwards it to the agent worker, performs committed actions exactly once, runs the
+// inference scheduler, and supervises the worker. After a worker crash nothing is re-sent by hand: the new
+// worker reads its inbox, which holds exactly the events not yet committed.
+import * as Comlink from 'comlink';
+import type { Bus, Subscription } from '../bus/types';
+import { defaultPolicy, policies } from '../bus/policy';
+import type { SentioEvent } from '../events/event';
+import { openDatabase, type SentioDb } from '../storage/db';
+import { systemTimers, type BackoffPolicy, type Timers } from './backoff';
+import { createDurableStore, type DurableStore } from './durable-store';
+import { deserializeError } from './errors';
+import {
+  errorTopic,
+  type AgentInfo,
+  type AgentWorkerApi,
+  type Delivery,
+  type FailureReport,
+  type HostCallbacks,
+} from './protocol';
+import { createInferenceScheduler, type InferenceScheduler, type SchedulerStats } from './scheduler';
+import { createSupervisor, type Supervisor, type SupervisorEvent, type SupervisorStats } from './supervisor';
+import type { AgentAction, AgentSnapshot, InferFn } from './types';
+
+export type Actuator = (action: AgentAction) => void | Promise<void>;
+
+export interface AgentHostOptions {
+  /** Spawns an agent worker; `name` must become the Worker's name (it is the worker's life lock). */
+  spawnWorker(name: string): Worker;
+  dbName?: string;
+  /** Where agents get their events and where emits, errors and dead letters go. */
+  bus?: Bus;
+  /** Performers of `ctx.act(kind, …)` by kind. Kinds without one are published on `agent.<id>.act.<kind>`. */
+  actuators?: Record<string, Actuator>;
+  /** `ctx.infer`: the router once it exists. */
+  infer?: InferFn;
+  /** Most inference calls in flight at once, over all agents. Default 2. */
+  inferenceLimit?: number;
+  /** Web Lock that makes agents run in one tab per origin. Set null to skip (tests of two hosts). */
+  lockName?: string | null;
+  groupCommit?: number;
+  restartBackoff?: BackoffPolicy;
+  /** See SupervisorOptions.startTimeoutMs. */
+  workerStartTimeoutMs?: number;
+  embeddingsUrl?: string;
+  timers?: Timers;
+  onSupervisorEvent?(e: SupervisorEvent): void;
+}
+
+export interface HostSnapshot {
+  agents: AgentSnapshot[];
+  worker: SupervisorStats;
+  scheduler: SchedulerStats;
+  actions: { performed: number; failed: number; lastError: string | null };
+  failures: FailureReport[];
+}
+
+const FAILURES_KEPT = 50;
+/** Performed actions are kept this long (for inspection), then forgotten. */
+const ACTION_RETENTION_MS = 24 * 3600_000;
+
+export function createAgentHost(o: AgentHostOptions) {
+  const dbName = o.dbName ?? 'sentio';
+  const timers = o.timers ?? systemTimers;
+  const scheduler: InferenceScheduler = createInferenceScheduler(o.inferenceLimit ?? 2);
+  let db: SentioDb | null = null;
+  let store: DurableStore | null = null;
+  let api: Comlink.Remote<AgentWorkerApi> | null = null;
+  let agents: AgentInfo[] = [];
+  const subscriptions: Subscription[] = [];
+  let localSeq = 0;
+  let releaseLock: (() => void) | null = null;
+  const failures: FailureReport[] = [];
+  const actionStats = { performed: 0, failed: 0, lastError: null as string | null };
+  /** Keys handed to an actuator in this page's life: a re-scan of the outbox must not repeat them. */
+  const dispatched = new Set<string>();
+  let sinceCleanup = 0;
+
+  async function perform(a: AgentAction): Promise<void> {
+    const actuator = o.actuators?.[a.kind];
+    if (actuator) return actuator(a);
+    if (!o.bus) throw new Error(`no actuator for "${a.kind}" and no bus to publish it on`);
+    const meta = { idempotencyKey: a.key, agent: a.agentId };
+    if (a.kind === 'emit') {
+      const { topic, payload } = a.payload as { topic: string; payload: unknown };
+      o.bus.publish(topic, payload, { meta });
+    } else {
+      o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, { meta, type: 'agent.action' });
+    }
+  }
+
+  async function dispatch(actions: readonly AgentAction[]): Promise<void> {
+    const done: string[] = [];
+    for (const a of actions) {
+      if (dispatched.has(a.key)) continue;
+      dispatched.add(a.key);
+      try {
+        await perform(a);
+        actionStats.performed++;
+        done.push(a.key);
+      } catch (e) {
+        // Left pending in the outbox; the next re-scan (worker restart or page load) tries again.
+        dispatched.delete(a.key);
+        actionStats.failed++;
+        actionStats.lastError = `${a.kind} ${a.key}: ${(e as Error).message}`;
+      }
+    }
+    if (done.length && store) {
+      await store.markPerformed(done);
+      sinceCleanup += done.length;
+      if (sinceCleanup >= 1024) {
+        sinceCleanup = 0;
+        await store.prunePerformed(timers.now() - ACTION_RETENTION_MS);
+      }
+    }
+  }
+
+  async function redispatchPending(): Promise<void> {
+    if (store) await dispatch(await store.pendingActions());
+  }
+
+  const callbacks: HostCallbacks = {
+    committed: (actions) => void dispatch(actions),
+    failed(report) {
+      failures.push(report);
+      if (failures.length > FAILURES_KEPT) failures.shift();
+      o.bus?.publish(errorTopic(report.agentId), report, { type: 'agent.error' });
+    },
+    infer(agentId, task, input, options) {
+      const infer = o.infer;
+      if (!infer)
+        return Promise.reject(
+          new Error('no inference engine is configured for agents (AgentHostOptions.infer)'),
+        );
+      return scheduler.run(agentId, options?.priority ?? 'normal', () => infer(task, input, options));
+    },
+    log(agentId, message, data) {
+      console.debug(`[agent ${agentId}] ${message}`, data ?? '');
+    },
+  };
+  const proxiedCallbacks = Comlink.proxy(callbacks);
+
+  const supervisor: Supervisor = createSupervisor({
+    spawn: o.spawnWorker,
+    lockPrefix: `sentio.agents.${dbName}`,
+    backoff: o.restartBackoff ?? { baseMs: 100, maxMs: 10_000 },
+    ...(o.workerStartTimeoutMs !== undefined ? { startTimeoutMs: o.workerStartTimeoutMs } : {}),
+    timers,
+    onEvent: (e) => {
+      if (e.type === 'crashed') api = null;
+      // Reported on the bus too, so the dashboard and telemetry see restarts without polling.
+      if (e.type !== 'stopped') o.bus?.publish(`agents.worker.${e.type}`, e, { type: 'agents.worker' });
+      o.onSupervisorEvent?.(e);
+    },
+    async start(worker, _generation, lifeLock) {
+      const remote = Comlink.wrap<AgentWorkerApi>(worker);
+      const startOptions = {
+        dbName,
+        lifeLock,
+        ...(o.groupCommit !== undefined ? { groupCommit: o.groupCommit } : {}),
+        ...(o.embeddingsUrl !== undefined ? { embeddingsUrl: o.embeddingsUrl } : {}),
+      };
+      const result = await remote.start(startOptions, proxiedCallbacks);
+      if (!result.ok) throw deserializeError(result.error);
+      agents = result.agents;
+      api = remote;
+      // Held while no worker was up; the new worker ignores what its load already covered.
+      send();
+      // Actions committed just before the previous worker died may never have been reported.
+      await redispatchPending();
+    },
+  });
+
+  // Deliveries are coalesced per microtask: one message to the worker carries everything accepted meanwhile.
+  // While no worker is up (a crash is being handled) they wait here: a durable agent's worker must receive
+  // its events in inbox order with none missing after its load, or its settled watermark would skip one.
+  let outgoing: Delivery[] = [];
+  let scheduled = false;
+  function send(): void {
+    scheduled = false;
+    if (!api || !outgoing.length) return;
+    const batch = outgoing;
+    outgoing = [];
+    // Fire and forget: if the worker dies first, its successor reads these from the inbox.
+    void api.deliver(batch).catch(() => {});
+  }
+  function forward(batch: readonly Delivery[]): void {
+    if (!batch.length) return;
+    for (const d of batch) outgoing.push(d);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(send);
+    }
+  }
+
+  function forwardFresh(agentId: string, event: SentioEvent): void {
+    forward([{ agentId, seq: ++localSeq, event }]);
+  }
+
+  function agentInfo(agentId: string): AgentInfo {
+    const a = agents.find((x) => x.id === agentId);
+    if (!a) throw new Error(`no agent "${agentId}" is running`);
+    return a;
+  }
+
+  return {
+    /** Takes the agents lock (waiting while another tab has it), then starts the worker and the subscriptions. */
+    async start(): Promise<void> {
+      if (o.lockName !== null) {
+        await new Promise<void>((acquired) => {
+          void navigator.locks.request(o.lockName ?? 'sentio.agents', () => {
+            acquired();
+            return new Promise<void>((release) => (releaseLock = release));
+          });
+        });
+      }
+      db = openDatabase(dbName);
+      store = createDurableStore(db, timers.now);
+      await redispatchPending();
+      await supervisor.start();
+      if (!api)
+        throw new Error(`agent worker did not start: ${supervisor.stats().lastCrash?.reason ?? 'unknown'}`);
+      if (o.bus) {
+        const bus = o.bus;
+        for (const a of agents) {
+          a.subscriptions.forEach((s, i) => {
+            subscriptions.push(
+              // Durable agents: the bus may count the event handled only once it is in the inbox. In-memory
+              // agents: nothing to wait for, and waiting would serialise delivery for no gain.
+              bus.subscribe(
+                s.pattern,
+                a.durable ? (event) => this.ingest(a.id, [event]) : (event) => forwardFresh(a.id, event),
+                {
+                  durable: `agent.${a.id}.${i}`,
+                  // Durable agents must never lose an event to backpressure; in-memory ones take the QoS default.
+                  policy: s.policy ?? (a.durable ? policies.persist() : defaultPolicy(s.qos ?? 'batched')),
+                  ...(s.qos ? { qos: s.qos } : {}),
+                },
+              ),
+            );
+          });
+        }
+        await Promise.all(subscriptions.map((s) => s.ready));
+      }
+    },
+
+    /**
+     * Accepts events for an agent: durable agents get them in their inbox first (resolves once written),
+     * then the worker is told. Redeliveries of events already accepted are ignored.
+     */
+    async ingest(agentId: string, events: readonly SentioEvent[]): Promise<void> {
+      const info = agentInfo(agentId);
+      if (!info.durable) {
+        forward(events.map((event) => ({ agentId, seq: ++localSeq, event })));
+        return;
+      }
+      if (!store) throw new Error('agent host is not started');
+      const fresh = await store.accept(events.map((event) => ({ agentId, event })));
+      forward(fresh);
+    },
+
+    async inspect(): Promise<HostSnapshot> {
+      const list = api
+        ? await Promise.race([
+            api.inspect(),
+            new Promise<AgentSnapshot[]>((r) => timers.setTimeout(() => r([]), 1000)),
+          ])
+        : [];
+      return {
+        agents: list,
+        worker: supervisor.stats(),
+        scheduler: scheduler.stats(),
+        actions: { ...actionStats },
+        failures: [...failures],
+      };
+    },
+
+    agents: (): readonly AgentInfo[] => agents,
+    currentWorker: (): Worker | undefined => supervisor.current(),
+
+    async stop(): Promise<void> {
+      for (const s of subscriptions.splice(0)) s.unsubscribe();
+      const remote = api;
+      api = null;
+      if (remote)
+        await Promise.race([remote.stop(), new Promise<void>((r) => timers.setTimeout(() => r(), 2000))]);
+      await supervisor.stop();
+      db?.close();
+      releaseLock?.();
+    },
+  };
+}
+
+export type AgentHost = ReturnType<typeof createAgentHost>;

@@ -1,0 +1,190 @@
+// The worker-side runtime in Node over fake-indexeddb (a complete IndexedDB implementation): exactly-once
+// bookkeeping that does not need a browser. The browser crash test is e2e/agents.spec.ts.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { SentioEvent } from '../events/event';
+import { createIdGenerator } from '../events/id';
+import { openDatabase } from '../storage/db';
+import { defineAgent } from './define';
+import { createDurableStore, OwnershipError } from './durable-store';
+import type { FailureReport, HostCallbacks } from './protocol';
+import { createAgentRuntime } from './runtime';
+import type { AgentAction } from './types';
+
+const ids = createIdGenerator();
+const ev = (n: number, topic = 't.n'): SentioEvent =>
+  ({
+    id: ids.next(),
+    topic,
+    type: topic,
+    ts: Date.now(),
+    source: 's',
+    privacy: 'private',
+    qos: 'batched',
+    payload: { n },
+  }) as SentioEvent;
+
+function callbacks() {
+  const actions: AgentAction[] = [];
+  const failures: FailureReport[] = [];
+  const host: HostCallbacks = {
+    committed: (a) => void actions.push(...a),
+    failed: (f) => void failures.push(f),
+    infer: async () => null,
+    log: () => {},
+  };
+  return { host, actions, failures };
+}
+
+const summer = () =>
+  defineAgent<{ sum: number; seen: number[] }>({
+    id: 'summer',
+    subscribe: ['t.>'],
+    initialState: { sum: 0, seen: [] },
+    on(event, ctx) {
+      const { n } = event.payload as { n: number };
+      ctx.state.sum += n;
+      ctx.state.seen.push(n);
+      ctx.act('add', n);
+    },
+  });
+
+const noLock = async () => {};
+const until = async (f: () => boolean) => {
+  for (let i = 0; i < 500 && !f(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(f()).toBe(true);
+};
+
+describe('agent runtime (worker side)', () => {
+  it('processes accepted events once, in order, and commits state with the inbox in one go', async () => {
+    const dbName = `rt-${Math.random()}`;
+    const db = openDatabase(dbName);
+    const store = createDurableStore(db);
+    const events = [1, 2, 3, 4, 5].map((n) => ev(n));
+    const fresh = await store.accept(events.map((event) => ({ agentId: 'summer', event })));
+    // A redelivery of the same events is recognised.
+    expect(await store.accept(events.map((event) => ({ agentId: 'summer', event })))).toEqual([]);
+
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    const cb = callbacks();
+    // Delivered before start finished: held, then filtered by the load watermark.
+    rt.deliver(fresh);
+    expect((await rt.start({ dbName, lifeLock: 'x', groupCommit: 2 }, cb.host)).ok).toBe(true);
+    await until(() => rt.inspect()[0]!.processed === 5 && cb.actions.length === 5);
+    expect(rt.inspect()[0]!.state).toEqual({ sum: 15, seen: [1, 2, 3, 4, 5] });
+    expect(cb.actions.map((a) => a.key)).toEqual(events.map((e) => `${e.id}:0`));
+    const row = await db.agentState.get('summer');
+    expect(row?.processed).toBe(5);
+    expect(row?.settledThrough).toBe(fresh[4]!.seq);
+    expect(row?.settledAbove).toEqual([]);
+    await rt.stop();
+
+    // A second life sees nothing pending and the committed state.
+    const rt2 = createAgentRuntime([summer()], { holdLock: noLock });
+    expect((await rt2.start({ dbName, lifeLock: 'y' }, callbacks().host)).ok).toBe(true);
+    rt2.deliver(fresh); // stale forwards from the first life: below the watermark, ignored
+    await new Promise((r) => setTimeout(r, 30));
+    expect(rt2.inspect()[0]!.processed).toBe(5);
+    expect(rt2.inspect()[0]!.state).toEqual({ sum: 15, seen: [1, 2, 3, 4, 5] });
+    await rt2.stop();
+  });
+
+  it('runs an event forwarded twice only once', async () => {
+    const dbName = `twice-${Math.random()}`;
+    const store = createDurableStore(openDatabase(dbName));
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    const cb = callbacks();
+    await rt.start({ dbName, lifeLock: 't' }, cb.host);
+    const fresh = await store.accept([1, 2, 3].map((n) => ({ agentId: 'summer', event: ev(n) })));
+    rt.deliver(fresh.slice(0, 2));
+    rt.deliver(fresh);
+    await until(() => rt.inspect()[0]!.processed === 3);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(rt.inspect()[0]!.processed).toBe(3);
+    expect(rt.inspect()[0]!.state).toEqual({ sum: 6, seen: [1, 2, 3] });
+    await rt.stop();
+  });
+
+  it('accepts only the fresh events of a batch that mixes redeliveries with new ones', async () => {
+    const store = createDurableStore(openDatabase(`acc-${Math.random()}`));
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => ev(n));
+    const first = await store.accept([a!, b!].map((event) => ({ agentId: 'x', event })));
+    const second = await store.accept([b!, c!, a!, d!, c!].map((event) => ({ agentId: 'x', event })));
+    expect(second.map((r) => r.event.id)).toEqual([c!.id, d!.id]);
+    expect(second[0]!.seq).toBeGreaterThan(first[1]!.seq);
+    expect(second[1]!.seq).toBeGreaterThan(second[0]!.seq);
+    // The same event for another agent is a different inbox entry.
+    expect(await store.accept([{ agentId: 'y', event: a! }])).toHaveLength(1);
+  });
+
+  it('forgets performed actions past their retention, never pending ones', async () => {
+    const db = openDatabase(`act-${Math.random()}`);
+    const store = createDurableStore(db);
+    await db.actions.bulkPut([
+      { key: 'old-done', agentId: 'a', ts: 10, performed: 1 },
+      { key: 'new-done', agentId: 'a', ts: 1000, performed: 1 },
+      { key: 'old-pending', agentId: 'a', ts: 10, performed: 0, kind: 'k', eventId: 'e' },
+    ]);
+    expect(await store.prunePerformed(500)).toBe(1);
+    expect((await db.actions.toCollection().primaryKeys()).sort()).toEqual(['new-done', 'old-pending']);
+    expect((await store.pendingActions()).map((a) => a.key)).toEqual(['old-pending']);
+  });
+
+  it('refuses a commit from a writer that did not see the last commit (two hosts)', async () => {
+    const db = openDatabase(`own-${Math.random()}`);
+    const store = createDurableStore(db);
+    const [e] = await store.accept([{ agentId: 'a', event: ev(1) }]);
+    const commit = () =>
+      store.commit({
+        agentId: 'a',
+        stateVersion: 1,
+        state: {},
+        window: [],
+        lastEventId: e!.event.id,
+        processed: 1,
+        settledThrough: e!.seq,
+        settledAbove: [],
+        expectedCommitId: 0,
+        actions: [],
+        memories: [],
+      });
+    await commit();
+    await expect(commit()).rejects.toBeInstanceOf(OwnershipError);
+  });
+
+  it('disables only the agent whose stored state cannot be loaded', async () => {
+    const dbName = `mig-${Math.random()}`;
+    const db = openDatabase(dbName);
+    await db.agentState.put({
+      agentId: 'summer',
+      stateVersion: 3,
+      state: {},
+      lastEventId: '',
+      processed: 0,
+      updatedAt: 0,
+    });
+    const other = defineAgent({ id: 'other', subscribe: ['o'], initialState: 0, on() {} });
+    const rt = createAgentRuntime([summer(), other], { holdLock: noLock });
+    expect((await rt.start({ dbName, lifeLock: 'z' }, callbacks().host)).ok).toBe(true);
+    const [s, o] = rt.inspect();
+    expect(s!.status).toBe('error');
+    expect(s!.lastError!.name).toBe('StateMigrationError');
+    expect(s!.lastError!.message).toContain('version 3, newer than');
+    expect(o!.status).toBe('idle');
+  });
+
+  it('reports a start failure as data with the error class name', async () => {
+    const rt = createAgentRuntime([summer()], {
+      holdLock: () => Promise.reject(new TypeError('locks unavailable')),
+    });
+    const r = await rt.start({ dbName: `f-${Math.random()}`, lifeLock: 'f' }, callbacks().host);
+    expect(r).toMatchObject({ ok: false, error: { name: 'TypeError', message: 'locks unavailable' } });
+  });
+
+  it('refuses two agents with one id and deliveries to an unknown agent', async () => {
+    expect(() => createAgentRuntime([summer(), summer()])).toThrow(/two agents have the id "summer"/);
+    const rt = createAgentRuntime([summer()], { holdLock: noLock });
+    await rt.start({ dbName: `u-${Math.random()}`, lifeLock: 'u' }, callbacks().host);
+    expect(() => rt.deliver([{ agentId: 'ghost', seq: 1e9, event: ev(1) }])).toThrow(/no agent "ghost"/);
+  });
+});

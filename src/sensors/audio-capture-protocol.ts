@@ -1,0 +1,21 @@
+// Messages between the capture AudioWorklet and the page (types only).
+import type { SerializedError } from './events';
+
+export interface CaptureProcessorOptions {
+  /** Rate chunks are delivered at. */
+  outputRate: number;
+  chunkSize: number;
+}
+
+export interface FromWorklet {
+  /** `firstFrame` is the AudioContext frame (at the device rate) that the chunk's first sample came from. */
+  'capture.chunk': { seq: number; samples: Float32Array; firstFrame: number };
+  'capture.error': { error: SerializedError };
+}
+export interface ToWorklet {
+  'capture.stop': Record<never, never>;
+}
+
+type Tagged<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
+export type FromWorkletMessage = Tagged<FromWorklet>;
+export type ToWorkletMessage = Tagged<ToWorklet>;
