@@ -57,7 +57,7 @@ runBench(async (progress) => {
   return [
     compare(
       'inference-load',
-      `all 5 models (${(bytes / 1e6).toFixed(1)} MB) from cache vs network, ms`,
+      `all ${manifest.models.length} models (${(bytes / 1e6).toFixed(1)} MB) from cache vs network, ms`,
       median(cached),
       median(network),
       'ms',
