@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/',
       'dist-bench/',
       'dist-e2e/',
+      'dist-embed/',
       'test-results/',
       'playwright-report/',
       'e2e/.generated/',
@@ -25,6 +26,30 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  // Privacy: the egress gate is the only module of src/ that may reach the network (DESIGN.md, Privacy).
+  // src/privacy/egress-lint.test.ts proves this rule catches every form listed here.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/privacy/egress-gate.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'WebTransport'].map((name) => ({
+          name,
+          message:
+            'Network egress goes through src/privacy/egress-gate.ts (gate.send, or fetchSameOrigin for app assets).',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[object.name=/^(globalThis|window|self|navigator)$/][property.name=/^(fetch|sendBeacon|XMLHttpRequest|WebSocket|EventSource|WebTransport)$/]',
+          message: 'Network egress goes through src/privacy/egress-gate.ts.',
+        },
+      ],
     },
   },
   {

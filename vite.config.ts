@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type PluginOption } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -30,9 +31,50 @@ function inputs(mode: string): Record<string, string> {
   return app;
 }
 
-const outDirs: Record<string, string> = { bench: 'dist-bench', e2e: 'dist-e2e' };
+const outDirs: Record<string, string> = { bench: 'dist-bench', e2e: 'dist-e2e', embed: 'dist-embed' };
+
+/** The PWA: manifest, icons and the Workbox service worker (workers/sw.ts) that precaches the app shell. */
+function pwa(): PluginOption {
+  return VitePWA({
+    strategies: 'injectManifest',
+    srcDir: 'workers',
+    filename: 'sw.ts',
+    injectRegister: false, // src/app/pwa/register.ts registers it, with the "new version" prompt
+    manifest: {
+      name: 'Sentio',
+      short_name: 'Sentio',
+      description: 'Sense → reason → act, on this device.',
+      theme_color: '#14213d',
+      background_color: '#14213d',
+      display: 'standalone',
+      start_url: '.',
+      icons: [
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+      ],
+    },
+    // Models are cached at run time when first used (see workers/sw.ts), never precached: they are large.
+    injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'], globIgnores: ['models/**'] },
+  });
+}
+
+/** `--mode embed`: one script for third-party pages, as an ES module and a classic script (dist-embed/). */
+const embedBuild = {
+  lib: {
+    entry: resolve(root, 'src/embed.ts'),
+    formats: ['es', 'iife'] as ('es' | 'iife')[],
+    name: 'Sentio',
+    fileName: (format: string) => (format === 'es' ? 'sentio.mjs' : 'sentio.js'),
+  },
+  minify: true,
+  copyPublicDir: false,
+};
 
 export default defineConfig(({ mode }) => ({
+  // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
+  base: mode === 'embed' ? './' : '/',
+  plugins: mode === 'bench' || mode === 'embed' ? [] : [pwa()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
     host: '127.0.0.1',
@@ -46,6 +88,6 @@ export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     outDir: outDirs[mode] ?? 'dist',
-    rolldownOptions: { input: inputs(mode) },
+    ...(mode === 'embed' ? embedBuild : { rolldownOptions: { input: inputs(mode) } }),
   },
 }));

@@ -16,11 +16,36 @@ if (!(await portIsFree(port, host))) {
   );
 }
 
+// The router's default cloud endpoint: our local OpenAI-compatible development server (loopback only).
+// SENTIO_DEV_ENDPOINT=off skips it; a port already in use is taken to be one already running.
+const endpointPort = Number(process.env.SENTIO_DEV_ENDPOINT_PORT ?? 8790);
+const endpointUrl = `http://127.0.0.1:${endpointPort}`;
+let endpoint = null;
+if (process.env.SENTIO_DEV_ENDPOINT !== 'off') {
+  if (await portIsFree(endpointPort, '127.0.0.1')) {
+    endpoint = spawn(
+      process.execPath,
+      [resolve(root, 'scripts/dev-endpoint/server.mjs'), '--port', String(endpointPort)],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+  } else log(`port ${endpointPort} is in use: using the development endpoint already at ${endpointUrl}`);
+}
+
 log(`starting the app on http://${host}:${port}/  (Ctrl-C stops it)`);
 const vite = spawn(
   process.execPath,
   [resolve(root, 'node_modules/vite/bin/vite.js'), '--host', host, '--port', String(port), '--strictPort'],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, VITE_SENTIO_DEV_ENDPOINT: endpointUrl } },
 );
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => vite.kill(sig));
-vite.on('exit', (code) => process.exit(code ?? 0));
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    vite.kill(sig);
+    endpoint?.kill(sig);
+  });
+vite.on('exit', (code) => {
+  endpoint?.kill();
+  process.exit(code ?? 0);
+});

@@ -45,6 +45,22 @@ export interface CommitBatch {
   memories: MemoryRow[];
 }
 
+/** An agent that has never committed: its initial state, nothing processed or settled. */
+export function freshAgent(initialState: unknown, stateVersion: number): LoadedAgent {
+  return {
+    state: structuredClone(initialState),
+    stateVersion,
+    lastEventId: '',
+    processed: 0,
+    window: [],
+    restored: false,
+    migratedFrom: null,
+    settledThrough: 0,
+    settledAbove: [],
+    commitId: 0,
+  };
+}
+
 export class OwnershipError extends Error {
   override name = 'OwnershipError';
 }
@@ -131,22 +147,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
       const watermark = last?.seq ?? 0;
       const entries = pending.map((r) => ({ seq: r.seq!, event: r.event }));
       if (!row) {
-        return {
-          agent: {
-            state: structuredClone(initialState),
-            stateVersion,
-            lastEventId: '',
-            processed: 0,
-            window: [],
-            restored: false,
-            migratedFrom: null,
-            settledThrough: 0,
-            settledAbove: [],
-            commitId: 0,
-          },
-          pending: entries,
-          watermark,
-        };
+        return { agent: freshAgent(initialState, stateVersion), pending: entries, watermark };
       }
       let state = row.state;
       let migratedFrom: number | null = null;

@@ -4,7 +4,7 @@ import { openDatabase, type SentioDb } from '../storage/db';
 import { AgentRunner } from './agent-runner';
 import { systemTimers, type Timers } from './backoff';
 import type { ResolvedAgent } from './define';
-import { createDurableStore } from './durable-store';
+import { createDurableStore, freshAgent } from './durable-store';
 import { AgentDefinitionError, serializeError, UnknownAgentError } from './errors';
 import { createEpisodicMemory, type EpisodicMemory } from './memory/episodic-memory';
 import type { EmbeddingProvider } from './memory/embedding-provider';
@@ -88,18 +88,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
           ));
         const loaded = [];
         const fresh = (def: ResolvedAgent) => ({
-          agent: {
-            state: structuredClone(def.initialState),
-            stateVersion: def.stateVersion,
-            lastEventId: '',
-            processed: 0,
-            window: [],
-            restored: false,
-            migratedFrom: null,
-            settledThrough: 0,
-            settledAbove: [],
-            commitId: 0,
-          },
+          agent: freshAgent(def.initialState, def.stateVersion),
           pending: [],
           watermark: -1,
         });

@@ -1,8 +1,25 @@
-// The PWA's shell: starts the bus hub and shows what this device can do.
+// The PWA's shell: starts the bus hub and lays out the dashboard — this device, bus stats, the event
+// inspector, session record/replay and settings — in a grid that folds to one column on phones.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import { openBus } from '../bus/open-bus';
-import type { ConnectedBus } from '../bus/hub-client';
 import { installSentioGlobal, type SentioGlobal } from './sentio-global';
+import type { ConnectedBus } from '../bus/hub-client';
+import { registerServiceWorker } from './pwa/register';
+import { showUpdateBanner } from './pwa/update-banner';
+import { buildId } from './build-info';
+import { createSessionPanel } from './replay/session-panel';
+import { createInspectorPanel } from './inspector/inspector-panel';
+import { createStatsPanel } from './stats/stats-panel';
+import { createSettingsPanel } from './settings/settings-panel';
+import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
+import { el, section } from './dom';
+import { openDatabase } from '../storage/db';
+import {
+  replaySession,
+  SessionRecorder,
+  type ReplayOptions,
+  type ReplayReport,
+} from './replay/session-replay';
 
 function row(label: string, value: string, ok: boolean | null, testId: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -45,36 +62,47 @@ export function renderCapabilities(caps: Capabilities): HTMLTableElement {
 declare global {
   interface Window {
     /** The app's runtime handles, for scripting and tests from the console. */
-    sentio?: { bus?: ConnectedBus } & Partial<SentioGlobal>;
+    /** `infer`/`inference` are installed first (see sentio-global.ts); the bus handles once it runs. */
+    sentio?: {
+      bus: ConnectedBus;
+      recorder: SessionRecorder;
+      replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
+    } & Partial<SentioGlobal>;
   }
 }
 
 export async function startApp(root: HTMLElement): Promise<void> {
   installSentioGlobal(window);
   root.replaceChildren();
-  const header = document.createElement('header');
-  const h1 = document.createElement('h1');
-  h1.textContent = 'Sentio';
-  const tagline = document.createElement('p');
-  tagline.textContent = 'Sense → reason → act, on this device.';
-  header.append(h1, tagline);
-
-  const status = document.createElement('p');
-  status.dataset.testid = 'hub-status';
-  status.textContent = 'Starting the bus hub…';
-
-  const capsSection = document.createElement('section');
-  const h2 = document.createElement('h2');
-  h2.textContent = 'This device';
-  capsSection.append(h2);
-  root.append(header, status, capsSection);
+  const bar = createStatusBar();
+  watchNetwork(bar);
+  watchUncaughtErrors(bar);
+  const header = el(
+    'header',
+    { className: 'app-header' },
+    el('h1', { text: 'Sentio' }),
+    el('p', { className: 'tagline', text: 'Sense → reason → act, on this device.' }),
+  );
+  const status = el('p', { testId: 'hub-status', text: 'Starting the bus hub…' });
+  const offline = el('p', { testId: 'offline-status' });
+  const capsSection = section('This device', 'device');
+  const grid = el('div', { className: 'grid', testId: 'dashboard' }, capsSection);
+  const footer = el('footer', { testId: 'app-version', text: `Sentio build ${buildId()}` });
+  root.append(header, bar.element, status, offline, grid, footer);
+  startServiceWorker(root, offline);
 
   const caps = await probeCapabilities();
   capsSection.append(renderCapabilities(caps));
 
   try {
     const bus = openBus({ name: 'app' });
-    window.sentio = { ...window.sentio, bus };
+    const recorder = new SessionRecorder(bus);
+    window.sentio = {
+      ...window.sentio,
+      bus,
+      recorder,
+      replay: (jsonl, options) => replaySession(bus, jsonl, options),
+    };
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),
     );
@@ -82,8 +110,36 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const where = bus.hubConnection.kind === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
+    grid.append(
+      createStatsPanel(bus),
+      createInspectorPanel(bus),
+      createSessionPanel(bus, recorder),
+      createSettingsPanel(openDatabase()),
+    );
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';
+    bar.set(
+      'hub',
+      `The bus hub did not start: ${(err as Error).message}. Reload the page to try again.`,
+      'error',
+    );
   }
+}
+
+/** Only production builds have a service worker (vite-plugin-pwa emits it at build time). */
+function startServiceWorker(root: HTMLElement, offline: HTMLElement): void {
+  if (!import.meta.env.PROD) return;
+  const sw = registerServiceWorker(`${import.meta.env.BASE_URL}sw.js`, {
+    onUpdateReady: (activate) => showUpdateBanner(root, activate),
+    onOfflineReady: () => {
+      offline.textContent = 'Ready to work offline.';
+      offline.className = 'ok';
+    },
+    onError: (err) => {
+      offline.textContent = `Offline use is unavailable: ${err.message}`;
+      offline.className = 'missing';
+    },
+  });
+  if (sw.status === 'unsupported') offline.textContent = `Offline use is unavailable: ${sw.reason}.`;
 }

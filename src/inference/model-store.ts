@@ -4,6 +4,7 @@
 // Nothing here knows about model hubs: a file's URL is either ours or one the user gave with its checksum.
 import { ModelLoadError, ModelQuotaError, toErrorData, type ErrorData } from './errors';
 import type { ModelEntry, ModelFile } from './manifest';
+import { fetchSameOrigin } from '../privacy/egress-gate';
 
 export type LoadSource = 'cache' | 'network';
 
@@ -35,7 +36,11 @@ export interface CacheStorageLike {
 export interface ModelStoreOptions {
   /** Where public/models/ is served, e.g. "/models/". */
   baseUrl: string;
-  fetch?: typeof fetch;
+  /**
+   * How files are fetched. By default only this app's origin is reachable (fetchSameOrigin): a
+   * user-supplied model on another origin needs a fetch that goes through the privacy egress gate.
+   */
+  fetch?: (url: string) => Promise<Response>;
   caches?: CacheStorageLike | null;
   cacheName?: string;
   onProgress?: (p: LoadProgress) => void;
@@ -63,7 +68,7 @@ function isQuotaError(err: unknown): boolean {
 }
 
 export function createModelStore(options: ModelStoreOptions): ModelStore {
-  const doFetch = options.fetch ?? fetch.bind(globalThis);
+  const doFetch = options.fetch ?? ((url: string) => fetchSameOrigin(url));
   const cacheName = options.cacheName ?? MODEL_CACHE;
   const storage = options.caches === undefined ? globalThis.caches : options.caches;
   const now = options.now ?? (() => performance.now());

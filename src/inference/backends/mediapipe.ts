@@ -2,6 +2,7 @@
 // worker tasks-vision would call importScripts (which module workers forbid) to load its loader, so we load
 // the loader ourselves as an ES module from a Blob URL and hand tasks-vision the factory it expects on
 // `self.ModuleFactory` (which it clears after each use). In a page or classic worker the same code works.
+import { fetchSameOrigin } from '../../privacy/egress-gate';
 import type { BackendInit } from './registry';
 
 export interface PoseLandmark {
@@ -26,7 +27,7 @@ export function mediaPipeBackend(o: { wasmPath: string }): BackendInit<MediaPipe
     async init() {
       const vision = await import('@mediapipe/tasks-vision');
       const loaderUrl = `${o.wasmPath}vision_wasm_internal.js`;
-      const res = await fetch(loaderUrl);
+      const res = await fetchSameOrigin(loaderUrl);
       if (!res.ok) throw new Error(`MediaPipe loader ${loaderUrl}: HTTP ${res.status}`);
       const source = `${await res.text()}\nexport default ModuleFactory;`;
       const g = globalThis as { custom_dbg?: (...a: unknown[]) => void; ModuleFactory?: unknown };

@@ -1,0 +1,182 @@
+// The dashboard shell: event inspector (text-only payloads, filter, pause, virtualised list), bus stats
+// with a uPlot chart checked by its pixels, settings, status messages, and a layout that fits a phone.
+import { expect, test, type Page } from '@playwright/test';
+
+async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+  await expect(page.getByTestId('inspector')).toBeVisible();
+}
+
+async function publish(page: Page, topic: string, payloads: unknown[]): Promise<void> {
+  await page.evaluate(
+    async ({ topic, payloads }) => {
+      const { bus } = window.sentio!;
+      for (const p of payloads) bus.publish(topic, p);
+      await bus.flush();
+    },
+    { topic, payloads },
+  );
+}
+
+test('the inspector shows payloads as text, never as HTML', async ({ page }) => {
+  await openApp(page);
+  const evil = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+  await publish(page, 'demo.chat.message', [{ text: evil }]);
+  const row = page.getByTestId('event-row').filter({ hasText: 'demo.chat.message' });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('.payload')).toHaveText(JSON.stringify({ text: evil }));
+  expect(await page.getByTestId('inspector').locator('img, b').count()).toBe(0);
+  await row.click();
+  await expect(page.getByTestId('event-detail')).toContainText('"topic": "demo.chat.message"');
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('topic filter, a bad pattern explained, and pause that freezes the view', async ({ page }) => {
+  await openApp(page);
+  await publish(page, 'demo.a.x', [1, 2]);
+  await publish(page, 'demo.b.y', [3]);
+  const rows = page.getByTestId('event-row');
+  await expect(rows.filter({ hasText: 'demo.' })).toHaveCount(3);
+
+  await page.getByTestId('event-filter').fill('demo.b.*');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText('demo.b.y');
+  await page.getByTestId('event-filter').fill('demo.>.x');
+  await expect(page.getByTestId('event-filter-error')).toContainText('">" may only be the last token');
+  await expect(rows).toHaveCount(1); // the last good filter stays
+  await page.getByTestId('event-filter').fill('demo.>');
+  await expect(page.getByTestId('event-filter-error')).toHaveText('');
+
+  await page.getByTestId('event-pause').click();
+  await publish(page, 'demo.c.z', [4, 5]);
+  await expect(page.getByTestId('event-counts')).toHaveText('paused — 2 new since');
+  await expect(rows.filter({ hasText: 'demo.c.z' })).toHaveCount(0);
+  await page.getByTestId('event-pause').click();
+  await expect(rows.filter({ hasText: 'demo.c.z' })).toHaveCount(2);
+});
+
+test('the event list is virtualised: 1500 events, a few dozen rows in the DOM', async ({ page }) => {
+  await openApp(page);
+  await publish(
+    page,
+    'demo.bulk.item',
+    Array.from({ length: 1500 }, (_, i) => ({ i })),
+  );
+  await expect(page.getByTestId('event-counts')).toContainText(/1[5-9]\d\d seen/);
+  const inDom = await page.getByTestId('event-row').count();
+  expect(inDom).toBeGreaterThan(5);
+  expect(inDom).toBeLessThan(80);
+  // Scrolling to the bottom renders the oldest rows.
+  await page.getByTestId('event-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.getByTestId('event-row').filter({ hasText: '{"i":0}' })).toHaveCount(1);
+});
+
+test('bus stats list the subscriptions with backlog and drops, and the topic rates', async ({ page }) => {
+  await openApp(page);
+  await publish(
+    page,
+    'demo.rate.tick',
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  const subs = page.getByTestId('subscriptions-table');
+  await expect(subs).toContainText('app');
+  await expect(subs.locator('thead')).toHaveText(/pattern.*client.*policy.*delivered.*backlog.*dropped/);
+  await expect(subs.locator('tr', { hasText: 'dropOldest' })).toHaveCount(1); // the inspector's own
+  await expect(page.getByTestId('topics-table')).toContainText('demo.rate.tick');
+  await expect(page.getByTestId('bus-summary')).toContainText(/events\/s · latency p50 .* p99/);
+});
+
+/** Pixels of `png` within `tolerance` of an RGB colour: min/max row and how many. */
+async function colourPixels(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 40) {
+  return page.evaluate(
+    async ({ b64, rgb, tolerance }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data, width } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      let count = 0;
+      let minY = Infinity;
+      let maxY = -Infinity;
+      for (let i = 0; i < data.length; i += 4) {
+        const d =
+          Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]);
+        if (d <= tolerance) {
+          count++;
+          const y = Math.floor(i / 4 / width);
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
+        }
+      }
+      return { count, spread: count ? maxY - minY : 0 };
+    },
+    { b64: png.toString('base64'), rgb, tolerance },
+  );
+}
+
+test('screenshot: the chart draws the event rate rising when events flow (checked by pixels)', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openApp(page);
+  const chart = page.getByTestId('bus-chart');
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  // Idle first: the rate line lies flat at zero.
+  await page.waitForTimeout(2500); // lets the once-a-second sampler take idle samples
+  const idle = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
+  // Then a steady flow for ~3 s.
+  await page.evaluate(async () => {
+    const { bus } = window.sentio!;
+    for (let t = 0; t < 30; t++) {
+      for (let i = 0; i < 20; i++) bus.publish('demo.flow.tick', { t, i });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  await page.waitForTimeout(1200);
+  const busy = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
+  expect(busy.count).toBeGreaterThan(100); // the orange rate line is drawn…
+  expect(busy.spread).toBeGreaterThan(40); // …and climbs from the zero line (vertical extent, px)
+  expect(busy.spread).toBeGreaterThan(idle.spread + 20);
+  // For people reading the report: the dashboard as the test saw it.
+  await test
+    .info()
+    .attach('dashboard', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+});
+
+test('settings: a bad collector URL is refused with the reason; a good one is kept across reloads', async ({
+  page,
+}) => {
+  await openApp(page);
+  await page.getByTestId('otlp-url').fill('ftp://collector');
+  await page.getByTestId('otlp-save').click();
+  await expect(page.getByTestId('otlp-message')).toHaveText('the collector URL must be http(s), not ftp:');
+  await page.getByTestId('otlp-url').fill('http://127.0.0.1:4318/v1/traces');
+  await page.getByTestId('otlp-save').click();
+  await expect(page.getByTestId('otlp-message')).toHaveText('Saved: spans will be exported there.');
+  await page.reload();
+  await expect(page.getByTestId('otlp-url')).toHaveValue('http://127.0.0.1:4318/v1/traces');
+});
+
+test('going offline is said in words; coming back clears it', async ({ page, context }) => {
+  await openApp(page);
+  await context.setOffline(true);
+  await expect(page.getByTestId('status-network')).toContainText('You are offline');
+  await context.setOffline(false);
+  await expect(page.getByTestId('status-network')).toHaveCount(0);
+});
+
+test('on a phone-sized screen the dashboard is one column with no sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openApp(page);
+  const boxes = await Promise.all(
+    ['device', 'bus-stats', 'inspector', 'session', 'settings'].map((id) =>
+      page.getByTestId(id).boundingBox(),
+    ),
+  );
+  const xs = new Set(boxes.map((b) => Math.round(b!.x)));
+  expect(xs.size).toBe(1);
+  for (const b of boxes) expect(b!.width).toBeGreaterThan(300);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+});

@@ -1,0 +1,239 @@
+// Test page for e2e/router-privacy.spec.ts: the real router + privacy stack in a page, driven through
+// window.__router. The endpoint is the dev endpoint the spec starts (its URL comes in the query string).
+import { createLocalBus } from '../../src/bus/local-bus';
+import type { SentioEvent } from '../../src/events/event';
+import type { AuditEntry } from '../../src/privacy/audit-log';
+import { declassify } from '../../src/privacy/labels';
+import type { AttemptReport } from '../../src/router/cloud-client';
+import { browserNetwork } from '../../src/router/network';
+import { createRoutingStack, type RoutingStack } from '../../src/router/stack';
+import { openDatabase, type SentioDb } from '../../src/storage/db';
+
+interface InitOptions {
+  dbName: string;
+  breaker?: { failureThreshold: number; cooldownMs: number };
+  retry?: { maxAttempts?: number; baseMs?: number; maxMs?: number };
+  outboxBackoff?: { baseMs: number; maxMs: number };
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
+
+async function outcome(p: Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await p };
+  } catch (err) {
+    const e = err as Error;
+    return { ok: false, name: e?.name ?? 'Error', message: e?.message ?? String(err) };
+  }
+}
+
+const endpointUrl = new URL(location.href).searchParams.get('endpoint') ?? 'http://127.0.0.1:8790';
+const bus = createLocalBus({ name: 'e2e.router' });
+const attempts: (AttemptReport & { at: number })[] = [];
+const streams = new Map<string, { deltas: string[]; result?: Outcome }>();
+const busLog: { topic: string; privacy: string; payload: unknown }[] = [];
+bus.subscribe(
+  'router.>',
+  (e) => void busLog.push({ topic: e.topic, privacy: e.privacy, payload: e.payload }),
+);
+let db: SentioDb;
+let stack: RoutingStack;
+let sensorsStop: (() => void) | null = null;
+
+const api = {
+  endpointUrl,
+  attempts,
+  busLog,
+  async init(o: InitOptions) {
+    db = openDatabase(o.dbName);
+    stack = await createRoutingStack({
+      db,
+      bus,
+      endpoint: {
+        id: 'dev',
+        baseUrl: `${endpointUrl}/`,
+        clearance: 'private',
+        model: 'sentio-dev-echo',
+        costPer1kTokens: 0.1,
+        development: true,
+      },
+      network: browserNetwork(window),
+      ...(o.breaker ? { breaker: o.breaker } : {}),
+      retry: { baseMs: 200, maxMs: 2000, ...o.retry },
+      ...(o.outboxBackoff ? { outboxBackoff: o.outboxBackoff } : {}),
+      locks: navigator.locks,
+      onAttempt: (r) => attempts.push({ ...r, at: Date.now() }),
+    });
+    stack.outbox.start();
+  },
+  grant: (capability: string) => stack.consent.grant({ capability, endpoint: 'dev' }),
+  revoke: (capability: string) => stack.consent.revoke({ capability, endpoint: 'dev' }),
+  chat: (text: string, privacy: 'local' | 'private' | 'public') =>
+    outcome(stack.router.infer('chat', text, { privacy })),
+  /** Starts a streamed chat and returns at once; poll with stream(id). */
+  startChat(text: string, privacy: 'private' | 'public'): string {
+    const id = crypto.randomUUID();
+    const s: { deltas: string[]; result?: Outcome } = { deltas: [] };
+    streams.set(id, s);
+    void outcome(stack.router.infer('chat', text, { privacy, onDelta: (d) => s.deltas.push(d) })).then(
+      (r) => (s.result = r),
+    );
+    return id;
+  },
+  stream: (id: string) => {
+    const s = streams.get(id)!;
+    return { deltas: s.deltas.length, text: s.deltas.join(''), result: s.result ?? null };
+  },
+  breakerState: () => stack.breaker.state(),
+  inFlight: () => stack.gate.inFlight(),
+  async enqueue(n: number, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for (let i = 0; i < n; i++) {
+      keys.push(
+        await stack.outbox.enqueue('dev', {
+          what: 'echo',
+          capability: 'cloud.chat',
+          path: 'v1/echo',
+          privacy: 'private',
+          body: { note: `${prefix} ${i}` },
+        }),
+      );
+    }
+    return keys;
+  },
+  pending: () => stack.outbox.pending(),
+  drain: () => stack.outbox.drain({ force: true }),
+  auditEntries: async () =>
+    (await stack.audit.entries()).map((r) => ({ seq: r.seq!, ...(r.entry as AuditEntry) })),
+  verifyAudit: () => stack.audit.verify(),
+  /** Edits one stored entry behind the log's back, with the raw IndexedDB API. */
+  async tamperAudit(seq: number, field: string, value: unknown): Promise<void> {
+    await db.audit
+      .where('seq')
+      .equals(seq)
+      .modify((row) => {
+        (row.entry as Record<string, unknown>)[field] = value;
+      });
+  },
+  /**
+   * Runs the real camera and microphone into the bus as `local` events, and a small agent that reacts to
+   * them the way a careless agent would: it asks the router about every frame and audio chunk (with the raw
+   * bytes in the request), about every UI question, and about the transcript once the user consents to share
+   * transcripts. Returns counters; the spec intercepts what actually left.
+   */
+  async startSensors(transcript: string) {
+    const counters = {
+      frames: 0,
+      chunks: 0,
+      asked: 0,
+      sent: 0,
+      dropped: 0,
+      transcriptShared: 0,
+      errors: [] as string[],
+    };
+    const media = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const [videoTrack] = media.getVideoTracks();
+    const processor = new MediaStreamTrackProcessor({ track: videoTrack! });
+    const reader = processor.readable.getReader();
+    let running = true;
+    void (async () => {
+      while (running) {
+        const { value: frame, done } = await reader.read();
+        if (done || !frame) break;
+        if (counters.frames % 5 === 0) {
+          const bytes = new Uint8Array(frame.allocationSize());
+          await frame.copyTo(bytes);
+          bus.publish(
+            'camera.front.frame',
+            { width: frame.codedWidth, height: frame.codedHeight, bytes },
+            { privacy: 'local', qos: 'realtime' },
+          );
+        }
+        counters.frames++;
+        frame.close();
+      }
+    })();
+    const audio = new AudioContext();
+    const source = audio.createMediaStreamSource(media);
+    const analyser = audio.createAnalyser();
+    analyser.fftSize = 2048;
+    source.connect(analyser);
+    const pcmTimer = setInterval(() => {
+      const pcm = new Float32Array(analyser.fftSize);
+      analyser.getFloatTimeDomainData(pcm);
+      counters.chunks++;
+      bus.publish('microphone.chunk', { rate: audio.sampleRate, pcm }, { privacy: 'local', qos: 'realtime' });
+    }, 250);
+    const uiTimer = setInterval(() => {
+      bus.publish('ui.question', { text: 'What should I do next?' }, { privacy: 'public' });
+    }, 1000);
+    const transcriptTimer = setInterval(() => {
+      // A transcript derives from the microphone: local, until the declared transcript.share step lowers it.
+      bus.publish(
+        'audio.speech.transcript',
+        { text: transcript, derivedFrom: 'microphone.chunk' },
+        { privacy: 'local' },
+      );
+    }, 1000);
+
+    const ask = async (e: SentioEvent, input: unknown, privacy = e.privacy) => {
+      counters.asked++;
+      const r = await outcome(stack.router.infer('chat', input, { privacy }));
+      if (r.ok) {
+        const route = (r.value as { decision: { route: string } }).decision.route;
+        if (route === 'cloud') counters.sent++;
+        else counters.dropped++;
+      } else counters.errors.push(`${r.name}: ${r.message}`);
+    };
+    const subs = [
+      bus.subscribe('camera.>', (e) =>
+        ask(e, {
+          messages: [{ role: 'user', content: 'what is in this frame?' }],
+          frame: (e.payload as { bytes: Uint8Array }).bytes,
+        }),
+      ),
+      bus.subscribe('microphone.>', (e) =>
+        ask(e, {
+          messages: [{ role: 'user', content: 'what was said?' }],
+          pcm: (e.payload as { pcm: Float32Array }).pcm,
+        }),
+      ),
+      bus.subscribe('ui.>', (e) => ask(e, (e.payload as { text: string }).text)),
+      bus.subscribe('audio.speech.transcript', async (e) => {
+        const text = (e.payload as { text: string }).text;
+        const shared = await outcome(declassify(e.privacy, 'transcript.share', 'dev', stack));
+        if (!shared.ok) return ask(e, text); // stays local: the router must drop it
+        counters.transcriptShared++;
+        return ask(e, text, shared.value as 'private');
+      }),
+    ];
+    sensorsStop = () => {
+      running = false;
+      clearInterval(pcmTimer);
+      clearInterval(uiTimer);
+      clearInterval(transcriptTimer);
+      subs.forEach((s) => s.unsubscribe());
+      void reader.cancel();
+      media.getTracks().forEach((t) => t.stop());
+      void audio.close();
+    };
+    (api as { counters?: typeof counters }).counters = counters;
+  },
+  stopSensors() {
+    sensorsStop?.();
+    return (api as { counters?: unknown }).counters;
+  },
+};
+
+declare global {
+  interface Window {
+    __router: typeof api;
+  }
+  // Chromium-only (not in TypeScript's DOM lib yet).
+  class MediaStreamTrackProcessor<T = VideoFrame> {
+    constructor(init: { track: MediaStreamTrack });
+    readonly readable: ReadableStream<T>;
+  }
+}
+window.__router = api;
+document.getElementById('status')!.textContent = 'ready';

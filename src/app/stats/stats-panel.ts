@@ -1,0 +1,129 @@
+// Bus stats: latency p50/p99 and event rate over time (uPlot), the hub's subscriptions with their backlog
+// and drops, the busiest topics, and the event log. Sampled once a second.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ConnectedBus } from '../../bus/hub-client';
+import type { HubStats } from '../../bus/protocol';
+import { el, section } from '../dom';
+import { RollingSeries } from './rolling-series';
+
+export const CHART_COLOURS = { p50: '#2a9d8f', p99: '#e76f51', rate: '#fca311' } as const;
+
+function sum(o: Partial<Record<string, number>>): number {
+  return Object.values(o).reduce<number>((a, b) => a + (b ?? 0), 0);
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+}
+
+function table(headers: string[], rows: string[][], testId: string): HTMLTableElement {
+  return el(
+    'table',
+    { className: 'stats', testId },
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', { text: c }))))),
+  );
+}
+
+export function createStatsPanel(bus: ConnectedBus, options: { intervalMs?: number } = {}): HTMLElement {
+  const series = new RollingSeries(['p50', 'p99', 'rate'], 120);
+  const summary = el('p', { className: 'summary', testId: 'bus-summary', text: 'Collecting…' });
+  const chartBox = el('div', { className: 'chart', testId: 'bus-chart' });
+  const subs = el('div', { testId: 'bus-subscriptions' });
+  const topics = el('div', { testId: 'bus-topics' });
+  const logLine = el('p', { className: 'summary', testId: 'bus-log' });
+  const panel = section(
+    'Bus',
+    'bus-stats',
+    summary,
+    chartBox,
+    el('h3', { text: 'Subscriptions' }),
+    subs,
+    el('h3', { text: 'Topics' }),
+    topics,
+    logLine,
+  );
+
+  let chart: uPlot | undefined;
+  const chartSize = () => ({ width: Math.max(240, chartBox.clientWidth || 480), height: 180 });
+  const ensureChart = () => {
+    if (chart || !chartBox.isConnected) return;
+    chart = new uPlot(
+      {
+        ...chartSize(),
+        legend: { show: true },
+        scales: { x: { time: true }, ms: { auto: true }, rate: { auto: true } },
+        axes: [
+          {},
+          { scale: 'ms', label: 'ms' },
+          { scale: 'rate', side: 1, label: 'events/s', grid: { show: false } },
+        ],
+        series: [
+          {},
+          { label: 'latency p50', scale: 'ms', stroke: CHART_COLOURS.p50, width: 2 },
+          { label: 'latency p99', scale: 'ms', stroke: CHART_COLOURS.p99, width: 2 },
+          { label: 'events/s', scale: 'rate', stroke: CHART_COLOURS.rate, width: 3 },
+        ],
+      },
+      series.data() as uPlot.AlignedData,
+      chartBox,
+    );
+    new ResizeObserver(() => chart?.setSize(chartSize())).observe(chartBox);
+  };
+
+  const sample = async () => {
+    const local = bus.stats();
+    let hub: HubStats | undefined;
+    try {
+      hub = await bus.hub.request('stats', {});
+    } catch (err) {
+      summary.textContent = `Hub stats unavailable: ${(err as Error).message}`;
+    }
+    // This thread's own publishes may never reach the hub (no one elsewhere listens), and the hub sees
+    // other threads': show, per topic, whichever saw more.
+    const rates: Record<string, number> = { ...local.topicRates };
+    for (const [t, r] of Object.entries(hub?.topicRates ?? {})) rates[t] = Math.max(rates[t] ?? 0, r);
+    const rate = sum(rates);
+    series.add(Date.now() / 1000, [local.latency.p50, local.latency.p99, rate]);
+    ensureChart();
+    chart?.setData(series.data() as uPlot.AlignedData);
+    summary.textContent =
+      `${rate.toFixed(1)} events/s · latency p50 ${fmtMs(local.latency.p50)}, p99 ${fmtMs(local.latency.p99)} ` +
+      `(${local.latency.count} delivered here) · ${local.rejected} rejected`;
+    if (!hub) return;
+    subs.replaceChildren(
+      table(
+        ['pattern', 'client', 'policy', 'delivered', 'backlog', 'dropped'],
+        hub.subscriptions.map((s) => [
+          s.durable ? `${s.pattern} (${s.durable})` : s.pattern,
+          hub.clients.find((c) => c.id === s.client)?.name ?? s.client,
+          s.policy.kind + (s.lane ? ', lane' : ''),
+          String(s.delivered),
+          String(s.backlog),
+          String(sum(s.dropped)),
+        ]),
+        'subscriptions-table',
+      ),
+    );
+    const busiest = Object.entries(rates)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10);
+    topics.replaceChildren(
+      table(
+        ['topic', 'events/s'],
+        busiest.map(([t, r]) => [t, r.toFixed(1)]),
+        'topics-table',
+      ),
+    );
+    logLine.textContent = `Event log: ${hub.log.events} events, ${(hub.log.bytes / 1024).toFixed(0)} KiB, ${hub.log.compactions} compactions, ${hub.log.notLogged} not logged.`;
+  };
+
+  let busy = false;
+  setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void sample().finally(() => (busy = false));
+  }, options.intervalMs ?? 1000);
+  return panel;
+}

@@ -1,0 +1,508 @@
+// One plugin's life on the host side: boots its sandbox, bridges its granted topics to the bus, checks every
+// message it sends (shape, valid event, own source, granted topic, rate), watches its health, and isolates it
+// when it throws, hangs or floods: the sandbox is destroyed and restarted with backoff, or disabled.
+import type { Bus, Subscription } from '../bus/types';
+import { isStricterThan, type Privacy, type SentioEvent } from '../events/event';
+import type { Clock } from '../events/id';
+import { assertPattern, patternMatches } from '../events/topic';
+import { validateEvent } from '../events/validate';
+import { coerceSerializedError, deserializeError, PluginFault, serializeError } from './errors';
+import {
+  emptyRefusals,
+  failureRate,
+  type FailureKind,
+  type PluginState,
+  type PluginStats,
+  type Refusals,
+} from './lifecycle';
+import { pluginSource, type ActuatorName, type PluginManifest } from './manifest';
+import { patternCovers } from './patterns';
+import {
+  parsePluginMessage,
+  type GrantedCapabilities,
+  type HostToPlugin,
+  type PluginToHost,
+  type RefusalKind,
+} from './protocol';
+import type { PluginStorage } from './plugin-storage';
+import { createTokenBucket, type TokenBucket } from './rate-limit';
+import type { Sandbox, SandboxSpec } from './sandbox-frame';
+
+export interface HostLimits {
+  /** Events handed to a plugin and not yet acknowledged; beyond it further events are dropped and counted. */
+  maxInFlight: number;
+  healthIntervalMs: number;
+  /** A ping unanswered this long means the plugin is stuck. */
+  healthTimeoutMs: number;
+  /** From boot to `ready`. */
+  startTimeoutMs: number;
+  /** Handler/runtime errors within `errorWindowMs` that make the host isolate the plugin. */
+  maxErrorsInWindow: number;
+  errorWindowMs: number;
+  /** Rate-limit refusals within `errorWindowMs` that count as a flood. */
+  floodRefusalsInWindow: number;
+  /** Restarts in a row (without `healthyAfterMs` of calm between) before the plugin is disabled. */
+  maxRestarts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  healthyAfterMs: number;
+}
+
+export const DEFAULT_HOST_LIMITS: Readonly<HostLimits> = Object.freeze({
+  maxInFlight: 512,
+  healthIntervalMs: 1000,
+  healthTimeoutMs: 3000,
+  startTimeoutMs: 10_000,
+  maxErrorsInWindow: 5,
+  errorWindowMs: 10_000,
+  floodRefusalsInWindow: 500,
+  maxRestarts: 3,
+  backoffMs: 250,
+  maxBackoffMs: 10_000,
+  healthyAfterMs: 30_000,
+});
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type Actuator = (args: unknown, plugin: { id: string; version: string }) => void | Promise<void>;
+
+export interface RunnerDeps {
+  bus: Bus;
+  sandbox: (spec: SandboxSpec) => Promise<Sandbox>;
+  clock: Clock;
+  timers: Timers;
+  limits: HostLimits;
+  actuators: Partial<Record<ActuatorName, Actuator>>;
+  /** Where granted plugins keep data; without it every storage request is refused. */
+  storage: PluginStorage | undefined;
+  onChange: (stats: PluginStats) => void;
+}
+
+export class PluginRunner {
+  private state: PluginState = { status: 'stopped' };
+  private sandbox: Sandbox | undefined;
+  private subs: Subscription[] = [];
+  private outbox: SentioEvent[] = [];
+  private flushQueued = false;
+  private inFlight = 0;
+  private handled = 0;
+  private published = 0;
+  private droppedBacklog = 0;
+  private withheldLocal = 0;
+  private restarts = 0;
+  private consecutiveRestarts = 0;
+  private readonly refused: Refusals = emptyRefusals();
+  private readonly failures: Partial<Record<FailureKind, number>> = {};
+  private errorTimes: number[] = [];
+  private floodTimes: number[] = [];
+  private lastError: string | undefined;
+  private timers: unknown[] = [];
+  private pingSeq = 0;
+  private awaitingPing: { seq: number; at: number } | undefined;
+  private generation = 0;
+  private bucket: TokenBucket;
+  private firstStart: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private readonly source: string;
+  private readonly noLocal: boolean;
+  /**
+   * The strictest label among the events this plugin has been given. A plugin is a black box, so everything
+   * it publishes counts as derived from all of them (DESIGN.md: derived events inherit the strictest label).
+   */
+  private privacyFloor: Privacy = 'public';
+
+  constructor(
+    readonly manifest: PluginManifest,
+    private readonly entry: Uint8Array,
+    readonly grants: GrantedCapabilities,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.source = pluginSource(manifest.id);
+    // Raw sensor data is labelled local and never leaves the device: a plugin that can reach the network
+    // never sees it.
+    this.noLocal = grants.network.length > 0;
+    const rate = manifest.capabilities.messagesPerSecond;
+    this.bucket = createTokenBucket(rate, Math.max(rate, 16), deps.clock);
+  }
+
+  /** Resolves once the plugin is running; rejects if it ends up disabled or stopped before that. */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.firstStart = { resolve, reject };
+      void this.boot(1);
+    });
+  }
+
+  stop(): void {
+    this.teardown();
+    this.setState({ status: 'stopped' });
+    this.firstStart?.reject(new Error(`plugin ${this.manifest.id} was stopped before it ran`));
+    this.firstStart = undefined;
+  }
+
+  stats(): PluginStats {
+    return {
+      id: this.manifest.id,
+      version: this.manifest.version,
+      state: this.state,
+      handled: this.handled,
+      published: this.published,
+      droppedBacklog: this.droppedBacklog,
+      withheldLocal: this.withheldLocal,
+      refused: { ...this.refused },
+      failures: { ...this.failures },
+      restarts: this.restarts,
+      failureRate: failureRate(this.handled, this.failures),
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
+  }
+
+  private setState(s: PluginState): void {
+    this.state = s;
+    this.deps.onChange(this.stats());
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const gen = this.generation;
+    this.timers.push(
+      this.deps.timers.setTimeout(() => {
+        if (gen === this.generation) fn();
+      }, ms),
+    );
+  }
+
+  private async boot(attempt: number): Promise<void> {
+    const gen = ++this.generation;
+    this.setState({ status: 'starting', attempt });
+    // Counted from before the sandbox exists: an iframe that never loads is as stuck as an init that never ends.
+    this.later(() => {
+      if (this.state.status === 'starting')
+        this.fail('init', `not ready within ${this.deps.limits.startTimeoutMs} ms`);
+    }, this.deps.limits.startTimeoutMs);
+    let sandbox: Sandbox;
+    try {
+      sandbox = await this.deps.sandbox({
+        name: `${this.manifest.id}@${this.manifest.version}`,
+        entry: this.entry,
+        network: this.grants.network,
+      });
+    } catch (e) {
+      if (gen === this.generation) this.fail('fault', `cannot create the sandbox: ${(e as Error).message}`);
+      return;
+    }
+    if (gen !== this.generation) {
+      sandbox.destroy();
+      return;
+    }
+    this.sandbox = sandbox;
+    sandbox.port.onmessage = (e: MessageEvent) => {
+      if (gen === this.generation) this.receive(e.data);
+    };
+    sandbox.port.onmessageerror = () => {
+      if (gen === this.generation) this.refuse('message', 'a message could not be deserialized');
+    };
+  }
+
+  private post(m: HostToPlugin): void {
+    this.sandbox?.port.postMessage(m);
+  }
+
+  private refuse(what: RefusalKind, reason: string, requestId?: number): void {
+    this.refused[what]++;
+    this.lastError = `refused (${what}): ${reason}`;
+    this.post({ type: 'refused', what, reason, ...(requestId === undefined ? {} : { requestId }) });
+    if (what === 'rate' || what === 'message') {
+      const now = this.deps.clock.now();
+      this.floodTimes = this.floodTimes.filter((t) => now - t < this.deps.limits.errorWindowMs);
+      this.floodTimes.push(now);
+      if (this.floodTimes.length >= this.deps.limits.floodRefusalsInWindow) {
+        this.fail(
+          'flood',
+          `${this.floodTimes.length} refused messages within ${this.deps.limits.errorWindowMs} ms`,
+        );
+      }
+    }
+  }
+
+  private receive(data: unknown): void {
+    const parsed = parsePluginMessage(data);
+    if (!parsed.ok) return this.refuse('message', parsed.reason);
+    const m = parsed.message;
+    if (m.type !== 'done' && m.type !== 'pong') {
+      const cost = m.type === 'publish' ? Math.max(1, m.events.length) : 1;
+      if (!this.bucket.take(cost)) {
+        return this.refuse(
+          'rate',
+          `over ${this.manifest.capabilities.messagesPerSecond} messages/s`,
+          'requestId' in m ? m.requestId : undefined,
+        );
+      }
+    }
+    this.handle(m);
+  }
+
+  private handle(m: PluginToHost): void {
+    switch (m.type) {
+      case 'loaded':
+        this.post({
+          type: 'init',
+          id: this.manifest.id,
+          version: this.manifest.version,
+          kind: this.manifest.kind,
+          source: this.source,
+          grants: this.grants,
+        });
+        return;
+      case 'ready':
+        if (this.state.status !== 'starting') return this.refuse('message', 'ready sent twice');
+        this.setState({ status: 'running', since: this.deps.clock.now() });
+        this.firstStart?.resolve();
+        this.firstStart = undefined;
+        this.scheduleHealth();
+        return;
+      case 'publish':
+        for (const e of m.events) this.acceptEvent(e);
+        return;
+      case 'subscribe':
+        return this.subscribe(m.requestId, m.pattern);
+      case 'act':
+        return void this.act(m.requestId, m.actuator, m.args);
+      case 'storage':
+        return void this.store(m.requestId, m.op, m.key, m.value);
+      case 'done': {
+        const n = Math.min(m.count, this.inFlight);
+        if (n < m.count)
+          this.refuse('message', `acknowledged ${m.count} events but only ${this.inFlight} were in flight`);
+        this.inFlight -= n;
+        this.handled += n;
+        return;
+      }
+      case 'pong':
+        if (this.awaitingPing?.seq !== m.seq) return this.refuse('message', `pong ${m.seq} answers no ping`);
+        this.awaitingPing = undefined;
+        if (m.health && m.health.ok === false)
+          this.countError('unhealthy', `health check: ${String(m.health.detail ?? 'not ok').slice(0, 200)}`);
+        return;
+      case 'error': {
+        const err = deserializeError(coerceSerializedError(m.error));
+        if (m.phase === 'init') return this.fail('init', `init failed: ${err.remoteName}: ${err.message}`);
+        return this.countError(
+          m.phase === 'event' ? 'handler' : 'runtime',
+          `${err.remoteName}: ${err.message}`,
+        );
+      }
+      case 'fault': {
+        const err = deserializeError(coerceSerializedError(m.error));
+        return this.fail('fault', `${err.remoteName}: ${err.message}`);
+      }
+    }
+  }
+
+  private acceptEvent(x: unknown): void {
+    const v = validateEvent(x);
+    if (!v.ok) return this.refuse('invalid', v.error.message);
+    const event = v.event;
+    if (event.source !== this.source)
+      return this.refuse('source', `event source must be "${this.source}", not "${event.source}"`);
+    if (isStricterThan(this.privacyFloor, event.privacy)) {
+      return this.refuse(
+        'privacy',
+        `"${event.topic}" is labelled ${event.privacy}, but this plugin has received ${this.privacyFloor} events: what it derives keeps that label`,
+      );
+    }
+    if (!this.mayPublish(event.topic))
+      return this.refuse('publish', `"${event.topic}" is not a granted publish topic`);
+    try {
+      this.deps.bus.publishEvent(event);
+      this.published++;
+    } catch (e) {
+      this.refuse('invalid', (e as Error).message);
+    }
+  }
+
+  /** Topics repeat, so the grant check is remembered per topic (bounded, like the bus's route memo). */
+  private readonly publishable = new Map<string, boolean>();
+
+  private mayPublish(topic: string): boolean {
+    let ok = this.publishable.get(topic);
+    if (ok === undefined) {
+      ok = this.grants.publish.some((p) => patternMatches(p, topic));
+      if (this.publishable.size >= 1024) this.publishable.clear();
+      this.publishable.set(topic, ok);
+    }
+    return ok;
+  }
+
+  private subscribe(requestId: number, pattern: string): void {
+    try {
+      assertPattern(pattern);
+    } catch (e) {
+      return this.refuse('subscribe', (e as Error).message, requestId);
+    }
+    if (!this.grants.subscribe.some((g) => patternCovers(g, pattern))) {
+      return this.refuse('subscribe', `"${pattern}" is not within the granted topics`, requestId);
+    }
+    const sub = this.deps.bus.subscribe(pattern, (event) => this.deliver(event), { qos: 'realtime' });
+    this.subs.push(sub);
+    this.post({ type: 'subscribed', requestId, pattern });
+  }
+
+  private async act(requestId: number, name: string, args: unknown): Promise<void> {
+    const granted = (this.grants.actuators as string[]).includes(name);
+    const actuator = granted ? this.deps.actuators[name as ActuatorName] : undefined;
+    if (!actuator) {
+      return this.refuse(
+        'actuator',
+        granted ? `this host has no "${name}" actuator` : `actuator "${name}" was not granted`,
+        requestId,
+      );
+    }
+    const gen = this.generation;
+    try {
+      await actuator(args, { id: this.manifest.id, version: this.manifest.version });
+      if (gen === this.generation) this.post({ type: 'acted', requestId, ok: true });
+    } catch (e) {
+      if (gen === this.generation)
+        this.post({ type: 'acted', requestId, ok: false, error: serializeError(e) });
+    }
+  }
+
+  private async store(
+    requestId: number,
+    op: 'get' | 'set' | 'delete',
+    key: string,
+    value: unknown,
+  ): Promise<void> {
+    const storage = this.deps.storage;
+    if (!storage || this.grants.storageBytes === 0) {
+      return this.refuse(
+        'storage',
+        storage ? 'storage was not granted' : 'this host offers no storage',
+        requestId,
+      );
+    }
+    const gen = this.generation;
+    const id = this.manifest.id;
+    try {
+      if (op === 'get') {
+        const v = await storage.get(id, key);
+        if (gen === this.generation) this.post({ type: 'stored', requestId, value: v });
+        return;
+      }
+      if (op === 'set') await storage.set(id, key, value, this.grants.storageBytes);
+      else await storage.delete(id, key);
+      if (gen === this.generation) this.post({ type: 'stored', requestId });
+    } catch (e) {
+      if (gen === this.generation) this.refuse('storage', (e as Error).message, requestId);
+    }
+  }
+
+  /** Called by the bus for each event on a granted subscription; never blocks the bus. */
+  private deliver(event: SentioEvent): void {
+    if (this.noLocal && event.privacy === 'local') {
+      this.withheldLocal++;
+      return;
+    }
+    if (isStricterThan(event.privacy, this.privacyFloor)) this.privacyFloor = event.privacy;
+    if (this.inFlight + this.outbox.length >= this.deps.limits.maxInFlight) {
+      this.droppedBacklog++;
+      return;
+    }
+    this.outbox.push(event);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (!this.outbox.length || !this.sandbox) return;
+    const events = this.outbox;
+    this.outbox = [];
+    this.inFlight += events.length;
+    this.post({ type: 'events', events });
+  }
+
+  private scheduleHealth(): void {
+    const { healthIntervalMs, healthTimeoutMs, healthyAfterMs } = this.deps.limits;
+    this.later(
+      () => {
+        const now = this.deps.clock.now();
+        if (this.awaitingPing && now - this.awaitingPing.at >= healthTimeoutMs) {
+          return this.fail('unresponsive', `no answer to a health check within ${healthTimeoutMs} ms`);
+        }
+        if (this.state.status === 'running' && now - this.state.since >= healthyAfterMs)
+          this.consecutiveRestarts = 0;
+        if (!this.awaitingPing) {
+          this.awaitingPing = { seq: ++this.pingSeq, at: now };
+          this.post({ type: 'ping', seq: this.pingSeq });
+        }
+        this.scheduleHealth();
+      },
+      Math.min(healthIntervalMs, healthTimeoutMs / 2),
+    );
+  }
+
+  private countError(kind: FailureKind, message: string): void {
+    this.failures[kind] = (this.failures[kind] ?? 0) + 1;
+    this.lastError = message;
+    const now = this.deps.clock.now();
+    this.errorTimes = this.errorTimes.filter((t) => now - t < this.deps.limits.errorWindowMs);
+    this.errorTimes.push(now);
+    if (this.errorTimes.length >= this.deps.limits.maxErrorsInWindow) {
+      this.isolate(
+        kind,
+        `${this.errorTimes.length} errors within ${this.deps.limits.errorWindowMs} ms; last: ${message}`,
+      );
+    } else {
+      this.deps.onChange(this.stats());
+    }
+  }
+
+  /** A failure that by itself ends this sandbox. */
+  private fail(kind: FailureKind, message: string): void {
+    this.failures[kind] = (this.failures[kind] ?? 0) + 1;
+    this.lastError = message;
+    this.isolate(kind, message);
+  }
+
+  private isolate(kind: FailureKind, message: string): void {
+    this.teardown();
+    // A plugin whose entry does not load will not load on a retry either.
+    if (kind === 'fault' || this.consecutiveRestarts >= this.deps.limits.maxRestarts) {
+      const reason =
+        kind === 'fault'
+          ? message
+          : `${this.consecutiveRestarts + 1} failures in a row; last (${kind}): ${message}`;
+      this.setState({ status: 'disabled', reason, after: kind });
+      this.firstStart?.reject(new PluginFault(`plugin ${this.manifest.id} disabled: ${reason}`, kind));
+      this.firstStart = undefined;
+      return;
+    }
+    this.consecutiveRestarts++;
+    this.restarts++;
+    const { backoffMs, maxBackoffMs } = this.deps.limits;
+    const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (this.consecutiveRestarts - 1));
+    const attempt = this.consecutiveRestarts + 1;
+    this.setState({ status: 'restarting', attempt, at: this.deps.clock.now() + delay, after: kind });
+    this.later(() => void this.boot(attempt), delay);
+  }
+
+  private teardown(): void {
+    this.generation++;
+    for (const t of this.timers) this.deps.timers.clearTimeout(t);
+    this.timers = [];
+    for (const s of this.subs) s.unsubscribe();
+    this.subs = [];
+    this.sandbox?.destroy();
+    this.sandbox = undefined;
+    this.outbox = [];
+    this.inFlight = 0;
+    this.awaitingPing = undefined;
+    this.errorTimes = [];
+    this.floodTimes = [];
+  }
+}

@@ -1,0 +1,83 @@
+// Labels only ever get stricter as data is derived; the one way down is a declared step that the user
+// consented to, and every use of it is audited.
+import { isStricterThan, strictestPrivacy, type Privacy, type SentioEvent } from '../events/event';
+import type { AuditLog } from './audit-log';
+import type { ConsentStore } from './consent';
+
+export { strictestPrivacy };
+
+/** The label of something derived from these events. */
+export function derivedLabel(inputs: Iterable<Pick<SentioEvent, 'privacy'>>): Privacy {
+  const labels: Privacy[] = [];
+  for (const e of inputs) labels.push(e.privacy);
+  return strictestPrivacy(labels);
+}
+
+/** A step allowed to lower a label: what it turns what into, and the consent it needs. */
+export interface DeclassifyStep {
+  id: string;
+  from: Privacy;
+  to: Privacy;
+  /** The capability whose consent (for the target endpoint) this step needs. */
+  capability: string;
+  description: string;
+}
+
+/** The declared steps. Raw frames have none: nothing turns camera pixels into shareable data. */
+export const DECLASSIFY_STEPS: readonly DeclassifyStep[] = [
+  {
+    id: 'transcript.share',
+    from: 'local',
+    to: 'private',
+    capability: 'cloud.transcript',
+    description: 'a transcript of the user’s speech, shared as text with an endpoint they consented to',
+  },
+  {
+    id: 'audio.clip.share',
+    from: 'local',
+    to: 'private',
+    capability: 'cloud.audio',
+    description: 'one speech clip sent for transcription to a trusted endpoint the user consented to',
+  },
+  {
+    id: 'summary.share',
+    from: 'private',
+    to: 'public',
+    capability: 'cloud.summary',
+    description: 'a summary the user reviewed and agreed to publish',
+  },
+];
+
+export class DeclassifyDeniedError extends Error {
+  override name = 'DeclassifyDeniedError';
+}
+
+/**
+ * Lowers `label` through the declared step `stepId` for `endpoint`, if the user consented; audits either way.
+ * A label that is already at or below the step's target comes back unchanged.
+ */
+export async function declassify(
+  label: Privacy,
+  stepId: string,
+  endpoint: string,
+  deps: { consent: ConsentStore; audit: AuditLog },
+): Promise<Privacy> {
+  const step = DECLASSIFY_STEPS.find((s) => s.id === stepId);
+  if (!step) throw new DeclassifyDeniedError(`"${stepId}" is not a declared declassification step`);
+  if (!isStricterThan(label, step.to)) return label;
+  if (label !== step.from) {
+    throw new DeclassifyDeniedError(`step "${stepId}" lowers ${step.from} data, not ${label} data`);
+  }
+  const ok = deps.consent.isGranted({ capability: step.capability, endpoint });
+  await deps.audit.append({
+    what: `declassify.${step.id}`,
+    capability: step.capability,
+    labels: [label, step.to],
+    endpoint,
+    bytes: 0,
+    decision: ok ? 'declassified' : 'denied',
+    reason: ok ? step.description : `no consent for ${step.capability} on ${endpoint}`,
+  });
+  if (!ok) throw new DeclassifyDeniedError(`no consent for "${step.capability}" on endpoint "${endpoint}"`);
+  return step.to;
+}

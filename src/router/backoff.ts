@@ -1,0 +1,31 @@
+// Retry timing: full-jitter exponential backoff, overridden by the server's Retry-After when it gives one.
+
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+  /** 0..1, injected so tests are deterministic. */
+  random: () => number;
+}
+
+/** Delay before retry number `attempt` (1 = first retry): uniform in [0, min(max, base·2^(attempt-1))]. */
+export function backoffDelay(attempt: number, options: BackoffOptions): number {
+  const cap = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(options.random() * cap);
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - now);
+}
+
+/** 501 (not implemented) and 505 (version not supported) will not change on a retry. */
+export function isRetryableStatus(status: number): boolean {
+  return (
+    status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501 && status !== 505)
+  );
+}

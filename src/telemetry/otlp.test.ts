@@ -1,0 +1,199 @@
+// OTLP export end to end in Node: a camera → inference → agent → action pipeline on a real bus, traced per
+// stage, exported over HTTP to a receiver on loopback that checks the spans and how they link.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLocalBus } from '../bus/local-bus';
+import { createOtlpTracing, type OtlpTracing } from './otlp';
+import { StageTracer } from './stage-tracer';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: { key: string; value: { stringValue?: string } }[];
+}
+
+interface Receiver {
+  url: string;
+  spans: OtlpSpan[];
+  bodies: string[];
+  contentTypes: string[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(status = 200): Promise<Receiver> {
+  const spans: OtlpSpan[] = [];
+  const bodies: string[] = [];
+  const contentTypes: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      bodies.push(body);
+      contentTypes.push(req.headers['content-type'] ?? '');
+      if (status === 200 && req.url === '/v1/traces') {
+        const parsed = JSON.parse(body) as {
+          resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
+        };
+        for (const rs of parsed.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+      }
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    spans,
+    bodies,
+    contentTypes,
+    close: () => new Promise((ok) => server.close(() => ok())),
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+type Topics = {
+  'camera.front.frame': { n: number };
+  'camera.front.face': { n: number; secret: string };
+  'agent.coach.action': { n: number; say: string };
+};
+
+/** camera.frame → (inference) vision.face → (agent) agent.coach.action → (action) done */
+async function runPipeline(tracing: OtlpTracing, frames: number) {
+  const tracer = new StageTracer({ tracer: tracing.tracer });
+  const bus = createLocalBus<Topics>({ name: 'test' });
+  const actions: string[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  bus.subscribe(
+    'camera.front.frame',
+    tracer.handler<{ n: number }>('inference', 'face-detect', (e, run) => {
+      bus.publish(
+        'camera.front.face',
+        { n: e.payload.n, secret: 'raw-pixels' },
+        { trace: run.trace, privacy: 'local' },
+      );
+    }),
+  );
+  bus.subscribe(
+    'camera.front.face',
+    tracer.handler<{ n: number }>('agent', 'coach', (e, run) => {
+      bus.publish('agent.coach.action', { n: e.payload.n, say: 'hello' }, { trace: run.trace });
+    }),
+  );
+  bus.subscribe(
+    'agent.coach.action',
+    tracer.handler<{ n: number }>(
+      'action',
+      'show',
+      (e) => {
+        actions.push(`frame ${e.payload.n}`);
+        if (actions.length === frames) done();
+      },
+      { final: true },
+    ),
+  );
+  for (let n = 0; n < frames; n++) {
+    await tracer.run('capture', 'camera.front', undefined, (run) => {
+      bus.publish('camera.front.frame', { n }, { trace: run.trace, privacy: 'local', qos: 'realtime' });
+    });
+  }
+  await finished;
+  return { tracer, actions };
+}
+
+describe('OTLP/HTTP export of stage spans', () => {
+  it('sends every stage of a frame as one trace whose spans form the capture → action chain', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const tracing = createOtlpTracing({ url: receiver.url, serviceName: 'sentio-test', delayMs: 50 });
+    cleanups.push(() => tracing.shutdown());
+
+    const { tracer, actions } = await runPipeline(tracing, 3);
+    expect(actions).toEqual(['frame 0', 'frame 1', 'frame 2']);
+    await tracing.flush();
+
+    expect(receiver.contentTypes[0]).toMatch(/application\/json/);
+    expect(receiver.spans).toHaveLength(3 * 7);
+    const traces = new Map<string, OtlpSpan[]>();
+    for (const s of receiver.spans) traces.set(s.traceId, [...(traces.get(s.traceId) ?? []), s]);
+    expect(traces.size).toBe(3);
+    for (const spans of traces.values()) {
+      const root = spans.filter((s) => !s.parentSpanId);
+      expect(root.map((s) => s.name)).toEqual(['capture camera.front']);
+      // Walk from the root: each span has exactly one child, in stage order.
+      const chain: string[] = [];
+      let at = root[0];
+      while (at) {
+        chain.push(at.name);
+        const children = spans.filter((s) => s.parentSpanId === at!.spanId);
+        expect(children.length).toBeLessThanOrEqual(1);
+        at = children[0];
+      }
+      expect(chain).toEqual([
+        'capture camera.front',
+        'bus camera.front.frame',
+        'inference face-detect',
+        'bus camera.front.face',
+        'agent coach',
+        'bus agent.coach.action',
+        'action show',
+      ]);
+    }
+    // Payloads never leave in telemetry.
+    expect(receiver.bodies.join('')).not.toContain('raw-pixels');
+    expect(tracing.stats()).toMatchObject({ exportedSpans: 21, failedExports: 0 });
+    const m = tracer.metrics.summary();
+    expect(m.capture.count).toBe(3);
+    expect(m.bus.count).toBe(9);
+    expect(m['end-to-end'].count).toBe(3);
+  });
+
+  it('a failing collector is counted and reported; the pipeline goes on', async () => {
+    const receiver = await startReceiver(500);
+    cleanups.push(() => receiver.close());
+    const tracing = createOtlpTracing({ url: receiver.url, delayMs: 50 });
+    cleanups.push(() => tracing.shutdown());
+    const { actions } = await runPipeline(tracing, 2);
+    expect(actions).toHaveLength(2);
+    await tracing.flush();
+    expect(receiver.bodies.length).toBeGreaterThan(0);
+    const stats = tracing.stats();
+    expect(stats.exportedSpans).toBe(0);
+    expect(stats.failedExports).toBeGreaterThan(0);
+    expect(stats.lastError).toMatch(/Internal Server Error/);
+  });
+
+  it('refuses a malformed collector URL by name', () => {
+    expect(() => createOtlpTracing({ url: 'not a url' })).toThrow(/Invalid URL/);
+  });
+
+  it('a stage that throws ends its span with the error status and rethrows', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const tracing = createOtlpTracing({ url: receiver.url, delayMs: 50 });
+    cleanups.push(() => tracing.shutdown());
+    const tracer = new StageTracer({ tracer: tracing.tracer });
+    await expect(
+      tracer.run('inference', 'broken-model', undefined, () => {
+        throw new RangeError('tensor shape [1,3] is not [1,128,128,3]');
+      }),
+    ).rejects.toThrow(RangeError);
+    await tracing.flush();
+    const body = JSON.parse(receiver.bodies[0]!) as {
+      resourceSpans: {
+        scopeSpans: { spans: { name: string; status: { code: number; message: string } }[] }[];
+      }[];
+    };
+    const span = body.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    expect(span.name).toBe('inference broken-model');
+    expect(span.status).toEqual({ code: 2, message: 'tensor shape [1,3] is not [1,128,128,3]' });
+  });
+});

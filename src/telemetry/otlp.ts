@@ -1,0 +1,80 @@
+// OTLP/HTTP export of Sentio's spans to any OpenTelemetry collector, with the OpenTelemetry JS SDK.
+// Nothing is registered globally: the caller gets a tracer and passes it where it is needed.
+import type { Tracer } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+
+export interface OtlpTracingOptions {
+  /** The collector's traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
+  url: string;
+  headers?: Record<string, string>;
+  serviceName?: string;
+  /** Spans are sent in batches: at most this many, at least this often (ms). */
+  maxBatch?: number;
+  delayMs?: number;
+}
+
+export interface ExportStats {
+  exportedSpans: number;
+  failedExports: number;
+  lastError?: string;
+}
+
+export interface OtlpTracing {
+  readonly tracer: Tracer;
+  stats(): ExportStats;
+  /** Sends everything recorded so far. Resolves even when the collector fails: see `stats()`. */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Counts what the exporter sent and what failed: a collector that is down must be visible, not silent. */
+function countingExporter(inner: SpanExporter, stats: ExportStats): SpanExporter {
+  return {
+    export(spans: ReadableSpan[], done: (r: ExportResult) => void) {
+      inner.export(spans, (result) => {
+        if (result.code === ExportResultCode.SUCCESS) stats.exportedSpans += spans.length;
+        else {
+          stats.failedExports++;
+          stats.lastError = result.error?.message ?? 'export failed';
+        }
+        done(result);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+export function createOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
+  const url = new URL(options.url); // a malformed endpoint fails here, by name, not at the first export
+  const stats: ExportStats = { exportedSpans: 0, failedExports: 0 };
+  const exporter = countingExporter(
+    new OTLPTraceExporter({ url: url.href, headers: options.headers ?? {} }),
+    stats,
+  );
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'sentio' }),
+    spanProcessors: [
+      new BatchSpanProcessor(exporter, {
+        maxExportBatchSize: options.maxBatch ?? 256,
+        scheduledDelayMillis: options.delayMs ?? 2000,
+      }),
+    ],
+  });
+  return {
+    tracer: provider.getTracer('sentio'),
+    stats: () => ({ ...stats }),
+    // Export failures (collector down, HTTP 5xx) are counted in stats by countingExporter; rejecting here
+    // too would make telemetry a reason for the caller to fail.
+    flush: () => provider.forceFlush().catch(() => {}),
+    shutdown: () => provider.shutdown(),
+  };
+}

@@ -1,0 +1,135 @@
+// Per-stage spans linked through the events themselves: a stage continues the trace of the event that
+// caused it (event.trace is the carrier, like a traceparent header) and stamps what it publishes with its
+// own span, so a camera frame can be followed through bus hops, inference and agents to the action.
+// Span attributes name the event (topic, type, source, id, privacy label), never its payload: telemetry
+// leaves the device, payloads may be `local`.
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import type { SentioEvent, TraceContext } from '../events/event';
+import type { Clock } from '../events/id';
+import type { Handler } from '../bus/types';
+import { fromSpanContext, isW3cTraceContext, toSpanContext } from './trace-context';
+import { StageMetrics, type Stage } from './stage-metrics';
+
+export interface StageTracerOptions {
+  tracer: Tracer;
+  metrics?: StageMetrics;
+  clock?: Clock;
+  /** How many traces to remember the start of, for end-to-end latency. */
+  maxOpenTraces?: number;
+}
+
+export interface StageRun {
+  /** Put this on every event the stage publishes. */
+  trace: TraceContext;
+}
+
+function eventAttributes(e: SentioEvent): Attributes {
+  return {
+    'sentio.event.id': e.id,
+    'sentio.event.topic': e.topic,
+    'sentio.event.type': e.type,
+    'sentio.event.source': e.source,
+    'sentio.event.privacy': e.privacy,
+  };
+}
+
+export class StageTracer {
+  readonly metrics: StageMetrics;
+  private readonly tracer: Tracer;
+  private readonly clock: Clock;
+  private readonly traceStarts = new Map<string, number>();
+  private readonly maxOpenTraces: number;
+
+  constructor(options: StageTracerOptions) {
+    this.tracer = options.tracer;
+    this.metrics = options.metrics ?? new StageMetrics();
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.maxOpenTraces = options.maxOpenTraces ?? 1024;
+  }
+
+  /**
+   * Runs one stage. With `cause` it continues that event's trace; without (a sensor capturing) it starts
+   * one. `final` marks the stage that ends the chain (an action): end-to-end latency is recorded there.
+   */
+  async run<T>(
+    stage: Stage,
+    name: string,
+    cause: SentioEvent | undefined,
+    fn: (run: StageRun) => T | Promise<T>,
+    options: { final?: boolean; attributes?: Attributes } = {},
+  ): Promise<T> {
+    const parent = isW3cTraceContext(cause?.trace) ? cause.trace : undefined;
+    const ctx = parent ? trace.setSpanContext(ROOT_CONTEXT, toSpanContext(parent)) : ROOT_CONTEXT;
+    const start = this.clock.now();
+    const span = this.tracer.startSpan(
+      `${stage} ${name}`,
+      {
+        startTime: start,
+        attributes: {
+          'sentio.stage': stage,
+          ...(cause ? eventAttributes(cause) : {}),
+          ...options.attributes,
+        },
+      },
+      ctx,
+    );
+    const own = span.spanContext();
+    if (!parent) this.rememberStart(own.traceId, start);
+    try {
+      return await fn({ trace: fromSpanContext(own, parent) });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      span.recordException(e);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+      throw err;
+    } finally {
+      const end = this.clock.now();
+      span.end(end);
+      this.metrics.record(stage, end - start);
+      if (options.final) this.finishTrace(own.traceId, end);
+    }
+  }
+
+  /** The hop through the bus, from the event's time stamp to its handler starting; returns that span. */
+  busHop(event: SentioEvent, deliveredAt = this.clock.now()): SentioEvent {
+    if (!isW3cTraceContext(event.trace)) return event;
+    const parent = event.trace;
+    const span = this.tracer.startSpan(
+      `bus ${event.topic}`,
+      { startTime: event.ts, attributes: { 'sentio.stage': 'bus', ...eventAttributes(event) } },
+      trace.setSpanContext(ROOT_CONTEXT, toSpanContext(parent)),
+    );
+    span.end(deliveredAt);
+    this.metrics.record('bus', Math.max(0, deliveredAt - event.ts));
+    // The consumer continues from the hop, so the chain reads capture → bus → inference → bus → …
+    return { ...event, trace: fromSpanContext(span.spanContext(), parent) };
+  }
+
+  /** Wraps a bus handler as a traced stage: the bus hop, then the stage, with the trace for its publishes. */
+  handler<P>(
+    stage: Stage,
+    name: string,
+    fn: (event: SentioEvent<P>, run: StageRun) => void | Promise<void>,
+    options: { final?: boolean } = {},
+  ): Handler<P> {
+    return async (event) => {
+      const hop = this.busHop(event) as SentioEvent<P>;
+      await this.run(stage, name, hop, (run) => fn(event, run), options);
+    };
+  }
+
+  private rememberStart(traceId: string, start: number): void {
+    this.traceStarts.set(traceId, start);
+    if (this.traceStarts.size > this.maxOpenTraces) {
+      const oldest = this.traceStarts.keys().next().value;
+      if (oldest !== undefined) this.traceStarts.delete(oldest);
+    }
+  }
+
+  private finishTrace(traceId: string, end: number): void {
+    const start = this.traceStarts.get(traceId);
+    if (start === undefined) return;
+    this.traceStarts.delete(traceId);
+    this.metrics.record('end-to-end', end - start);
+  }
+}
