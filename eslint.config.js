@@ -15,6 +15,7 @@ export default tseslint.config(
       'e2e/.generated/',
       'bench/results/',
       'public/models/',
+      'public/runtime/',
       'src/events/gen/',
     ],
   },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fail, log, root } from './lib/env.mjs';
 import { prepareModels } from './lib/models.mjs';
+import { prepareRuntimes, RUNTIMES } from './lib/runtimes.mjs';
 
 const manifest = JSON.parse(readFileSync(resolve(root, 'models/manifest.json'), 'utf8'));
 try {
@@ -13,6 +14,11 @@ try {
   log(
     `models: ${manifest.models.length} models, ${ready} files ready (${(bytes / 1e6).toFixed(1)} MB), ${copied} copied`,
   );
+  const runtimes = prepareRuntimes(RUNTIMES, {
+    nodeModules: resolve(root, 'node_modules'),
+    outDir: resolve(root, 'public/runtime'),
+  });
+  log(`runtimes: ${RUNTIMES.length} WASM runtimes, ${runtimes.ready} files ready, ${runtimes.copied} copied`);
 } catch (err) {
   fail(err.message);
 }

@@ -2,6 +2,7 @@
 // inspector, session record/replay and settings — in a grid that folds to one column on phones.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import { openBus } from '../bus/open-bus';
+import { installSentioGlobal, type SentioGlobal } from './sentio-global';
 import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
@@ -61,15 +62,17 @@ export function renderCapabilities(caps: Capabilities): HTMLTableElement {
 declare global {
   interface Window {
     /** The app's runtime handles, for scripting and tests from the console. */
+    /** `infer`/`inference` are installed first (see sentio-global.ts); the bus handles once it runs. */
     sentio?: {
       bus: ConnectedBus;
       recorder: SessionRecorder;
       replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
-    };
+    } & Partial<SentioGlobal>;
   }
 }
 
 export async function startApp(root: HTMLElement): Promise<void> {
+  installSentioGlobal(window);
   root.replaceChildren();
   const bar = createStatusBar();
   watchNetwork(bar);
@@ -95,6 +98,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const bus = openBus({ name: 'app' });
     const recorder = new SessionRecorder(bus);
     window.sentio = {
+      ...window.sentio,
       bus,
       recorder,
       replay: (jsonl, options) => replaySession(bus, jsonl, options),

@@ -1,0 +1,116 @@
+// Test page for the perception pipelines: a local bus, the real inference worker, the fake camera read with
+// getUserMedia + MediaStreamTrackProcessor, and the fake microphone's WAV decoded and fed in chunks.
+import { createLocalBus } from '../../src/bus/local-bus';
+import type { SentioEvent } from '../../src/events/event';
+import { wavTo16kMono } from '../../src/inference/audio';
+import { startInferenceWorker } from '../../src/inference/client';
+import { createFacePipeline, createPosePipeline } from '../../src/inference/pipelines/camera-pipelines';
+import type { PerceptionEvents } from '../../src/inference/pipelines/events';
+import { createSpeechPipeline } from '../../src/inference/pipelines/speech-pipeline';
+import { createInferenceEngine } from '../../src/inference/engine';
+import { parseManifest } from '../../src/inference/manifest';
+import manifestJson from '../../models/manifest.json';
+
+export interface SeenEvent {
+  topic: string;
+  ts: number;
+  privacy: string;
+  source: string;
+  payload: unknown;
+}
+
+function record(bus: ReturnType<typeof createLocalBus<PerceptionEvents>>) {
+  const seen: SeenEvent[] = [];
+  const sub = bus.subscribe('>', (e: SentioEvent) => {
+    seen.push({ topic: e.topic, ts: e.ts, privacy: e.privacy, source: e.source, payload: e.payload });
+  });
+  return { seen, stop: () => sub.unsubscribe() };
+}
+
+const client = startInferenceWorker();
+
+async function runCamera(ms: number, which: 'face' | 'pose') {
+  const bus = createLocalBus<PerceptionEvents>({ name: 'camera.front' });
+  const rec = record(bus);
+  const pipeline =
+    which === 'face'
+      ? createFacePipeline({ bus, infer: client.infer })
+      : createPosePipeline({ bus, infer: client.infer });
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  const [track] = stream.getVideoTracks();
+  const Processor = (
+    window as unknown as {
+      MediaStreamTrackProcessor: new (o: { track: MediaStreamTrack }) => {
+        readable: ReadableStream<VideoFrame>;
+      };
+    }
+  ).MediaStreamTrackProcessor;
+  const reader = new Processor({ track: track! }).readable.getReader();
+  const until = performance.now() + ms;
+  const pending: Promise<void>[] = [];
+  while (performance.now() < until) {
+    const { value: frame } = await reader.read();
+    if (!frame) break;
+    // Handed over like a camera frame: the worker (or the pipeline, if it is replaced) closes it.
+    pending.push(pipeline.push(frame, { privacy: 'local', transfer: true }));
+  }
+  await reader.cancel();
+  track!.stop();
+  await Promise.all(pending);
+  await bus.flush();
+  rec.stop();
+  const stats = pipeline.stats();
+  pipeline.close();
+  bus.close();
+  return { events: rec.seen, stats };
+}
+
+async function runSpeech(url: string, chunk = 4000) {
+  const bus = createLocalBus<PerceptionEvents>({ name: 'microphone' });
+  const rec = record(bus);
+  const pipeline = createSpeechPipeline({ bus, infer: client.infer, stream: `mic-${Math.random()}` });
+  const audio = wavTo16kMono(await (await fetch(url)).arrayBuffer());
+  for (let i = 0; i < audio.length; i += chunk)
+    await pipeline.push(audio.subarray(i, i + chunk), { privacy: 'local' });
+  await pipeline.flush();
+  await bus.flush();
+  rec.stop();
+  const kept = pipeline.segmentAudio(1)?.length ?? 0;
+  return { events: rec.seen, stats: pipeline.stats(), keptSamplesOfFirstSegment: kept };
+}
+
+/**
+ * Loses the WebGPU device for real (GPUDevice.destroy() on onnxruntime's own device) under an engine run in
+ * this page, then asks again: the engine must count the loss, report it, and fall back to WASM.
+ */
+async function loseGpuDevice(imageUrl: string) {
+  const lost: { backend: string; reason: string; count: number }[] = [];
+  const engine = createInferenceEngine({
+    manifest: parseManifest(manifestJson),
+    modelBaseUrl: '/models/',
+    runtimeBaseUrl: '/runtime/',
+    crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    webgpu: { available: true, isFallbackAdapter: true },
+    onDeviceLost: (info) => lost.push(info),
+  });
+  const image = await (await fetch(imageUrl)).blob();
+  const prefer = { backends: ['onnxruntime-webgpu' as const, 'onnxruntime-wasm' as const] };
+  const before = await engine.infer(1, 'face-detection', image, prefer);
+  const ort = await import('onnxruntime-web/webgpu');
+  const device = await (ort.env.webgpu as unknown as { device: Promise<{ destroy(): void }> }).device;
+  device.destroy();
+  const t0 = performance.now();
+  while (lost.length === 0 && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+  const after = await engine.infer(2, 'face-detection', image, prefer);
+  return {
+    before: { backend: before.backend, faces: before.output.faces.length },
+    after: { backend: after.backend, faces: after.output.faces.length, fellBackFrom: after.fellBackFrom },
+    lost,
+    stats: engine.stats().deviceLosses,
+  };
+}
+
+const api = { runCamera, runSpeech, loseGpuDevice, client };
+(window as unknown as { inferenceTest: typeof api }).inferenceTest = api;
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,144 @@
+// The page side of the inference worker: `infer(task, input, options)` returning the typed result, with
+// cancellation by AbortSignal, errors rebuilt as their own classes, and load progress as a callback.
+// The same API is what the app puts on `window.sentio`.
+import { fromErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';
+import type { Task } from './manifest';
+import type { LoadProgress } from './model-store';
+import type { Endpoint, FromWorker, ToWorker } from './protocol';
+import type { EngineStats, InferOptions, InferResult } from './types';
+
+export interface ClientInferOptions extends InferOptions {
+  signal?: AbortSignal;
+  /** Transfer the input (ImageBitmap, VideoFrame, the audio's buffer) instead of copying it. */
+  transfer?: boolean;
+}
+
+export interface InferenceClient {
+  infer<T extends Task>(task: T, input: unknown, options?: ClientInferOptions): Promise<InferResult<T>>;
+  addModel(entry: unknown): Promise<string>;
+  release(task?: Task): Promise<void>;
+  stats(): Promise<EngineStats>;
+  onProgress(fn: (p: LoadProgress) => void): () => void;
+  onDeviceLost(fn: (info: { backend: string; reason: string; count: number }) => void): () => void;
+  close(): void;
+}
+
+type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
+
+/** A Worker also reports its own death (a script error at start, a crash). */
+interface WorkerLike extends Endpoint {
+  terminate?: () => void;
+  addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
+}
+
+export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
+  let nextId = 1;
+  let dead: InferenceWorkerError | null = null;
+  const pending = new Map<number, Pending>();
+  const progress = new Set<(p: LoadProgress) => void>();
+  const lost = new Set<(i: { backend: string; reason: string; count: number }) => void>();
+
+  const onMessage = (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    switch (m.type) {
+      case 'progress':
+        for (const fn of progress) fn(m.progress);
+        return;
+      case 'device-lost':
+        for (const fn of lost) fn(m);
+        return;
+      case 'error': {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        p?.reject(fromErrorData(m.error));
+        return;
+      }
+      default: {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        p?.resolve(m);
+      }
+    }
+  };
+  endpoint.addEventListener('message', onMessage);
+  // An uncaught error in the worker kills every request in flight: reject them rather than hang forever.
+  endpoint.addEventListener('error', (e: ErrorEvent) => {
+    dead = new InferenceWorkerError(e.message || 'the worker script failed to load or crashed');
+    for (const p of pending.values()) p.reject(dead);
+    pending.clear();
+    endpoint.terminate?.();
+  });
+
+  function call(msg: ToWorker, transfer: Transferable[] = []): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      if (dead) return reject(dead);
+      pending.set(msg.id, { resolve, reject });
+      endpoint.postMessage(msg, transfer);
+    });
+  }
+
+  return {
+    async infer(task, input, options = {}) {
+      const { signal, transfer, ...rest } = options;
+      if (signal?.aborted) throw new InferenceCancelledError(task, 'cancelled');
+      const id = nextId++;
+      const transfers: Transferable[] = [];
+      if (transfer) {
+        if (input instanceof Float32Array) transfers.push(input.buffer as ArrayBuffer);
+        else if (
+          (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) ||
+          (typeof VideoFrame !== 'undefined' && input instanceof VideoFrame)
+        )
+          transfers.push(input as Transferable);
+      }
+      const onAbort = () => {
+        endpoint.postMessage({ type: 'cancel', id } satisfies ToWorker);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const m = await call({ type: 'infer', id, task, input, options: rest }, transfers);
+        if (m.type !== 'result') throw new Error(`inference worker answered "${m.type}" to infer`);
+        return m.result as InferResult<typeof task>;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    async addModel(entry) {
+      const m = await call({ type: 'add-model', id: nextId++, entry });
+      if (m.type !== 'model-added') throw new Error(`inference worker answered "${m.type}" to add-model`);
+      return m.model;
+    },
+    async release(task) {
+      await call({ type: 'release', id: nextId++, task });
+    },
+    async stats() {
+      const m = await call({ type: 'stats', id: nextId++ });
+      if (m.type !== 'stats') throw new Error(`inference worker answered "${m.type}" to stats`);
+      return m.stats;
+    },
+    onProgress(fn) {
+      progress.add(fn);
+      return () => progress.delete(fn);
+    },
+    onDeviceLost(fn) {
+      lost.add(fn);
+      return () => lost.delete(fn);
+    },
+    close() {
+      endpoint.removeEventListener('message', onMessage);
+      for (const p of pending.values()) p.reject(new Error('the inference client was closed'));
+      pending.clear();
+      endpoint.terminate?.();
+    },
+  };
+}
+
+/** Starts the inference worker of this app and returns its client. */
+export function startInferenceWorker(): InferenceClient {
+  const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'sentio-inference',
+  });
+  return createInferenceClient(worker);
+}

@@ -1,0 +1,172 @@
+// Camera frames → faces → expression per face, and camera frames → pose → gestures. Frames are realtime:
+// while one is being processed only the newest waiting frame is kept (the worker's queue does the same),
+// so latency stays bounded when the model is slower than the camera. Events inherit the frame's privacy.
+import type { PublishOptions } from '../../bus/types';
+import { systemClock } from '../../events/id';
+import { GestureTracker, type Gesture } from '../tasks/gestures';
+import type { ImageInput } from '../image';
+import { produced } from './events';
+import type { InputMeta, PipelineOptions, PipelineStats } from './types';
+
+export interface FramePipeline {
+  /** Offers a frame; resolves when it has been processed or replaced. The caller keeps ownership of it. */
+  push(frame: ImageInput, meta?: InputMeta): Promise<void>;
+  stats(): PipelineStats;
+  close(): void;
+}
+
+interface Slot {
+  frame: ImageInput;
+  meta: InputMeta;
+  n: number;
+  done: () => void;
+}
+
+/** Frames handed over to us that will never reach the worker are closed here (camera buffers are few). */
+function closeFrame(frame: ImageInput): void {
+  if ('close' in frame && typeof frame.close === 'function') frame.close();
+}
+
+/** Latest-wins scheduling shared by the camera pipelines. */
+function latestWins(
+  name: string,
+  process: (frame: ImageInput, n: number, opts: PublishOptions, transfer: boolean) => Promise<void>,
+  o: PipelineOptions,
+): FramePipeline {
+  const clock = o.clock ?? systemClock;
+  const s: PipelineStats = { received: 0, processed: 0, superseded: 0, failed: 0 };
+  let waiting: Slot | null = null;
+  let busy = false;
+  let closed = false;
+  let frames = 0;
+
+  const pump = async () => {
+    if (busy || !waiting || closed) return;
+    const slot = waiting;
+    waiting = null;
+    busy = true;
+    try {
+      await process(
+        slot.frame,
+        slot.n,
+        { ts: slot.meta.ts ?? clock.now(), privacy: slot.meta.privacy ?? 'local', qos: 'realtime' },
+        slot.meta.transfer === true,
+      );
+      s.processed++;
+    } catch (err) {
+      s.failed++;
+      const e = err instanceof Error ? err : new Error(String(err));
+      o.bus.publish(
+        'inference.error',
+        {
+          pipeline: name,
+          task: name === 'pose' ? 'pose' : 'face-detection',
+          name: e.name,
+          message: e.message,
+        },
+        { privacy: slot.meta.privacy ?? 'local' },
+      );
+    } finally {
+      busy = false;
+      slot.done();
+      void pump();
+    }
+  };
+
+  return {
+    push(frame, meta = {}) {
+      if (closed) return Promise.reject(new Error(`the ${name} pipeline is closed`));
+      s.received++;
+      return new Promise<void>((done) => {
+        if (waiting) {
+          s.superseded++;
+          if (waiting.meta.transfer) closeFrame(waiting.frame);
+          waiting.done();
+        }
+        waiting = { frame, meta, n: frames++, done };
+        void pump();
+      });
+    },
+    stats: () => ({ ...s }),
+    close() {
+      closed = true;
+      if (waiting?.meta.transfer) closeFrame(waiting.frame);
+      waiting?.done();
+      waiting = null;
+    },
+  };
+}
+
+export interface FacePipelineOptions extends PipelineOptions {
+  /** Also classify each face's expression (default true). */
+  expression?: boolean;
+}
+
+export function createFacePipeline(o: FacePipelineOptions): FramePipeline {
+  return latestWins(
+    'face',
+    async (frame, n, opts, transfer) => {
+      if (o.expression === false) {
+        const r = await o.infer('face-detection', frame, { realtime: true, transfer });
+        const { faces, width, height } = r.output;
+        o.bus.publish('vision.face', { frame: n, width, height, faces, ...produced(r) }, opts);
+        return;
+      }
+      // One request detects and classifies, so the frame crosses to the worker once.
+      const r = await o.infer('facial-expression', frame, { realtime: true, transfer });
+      const det = r.output.detection!;
+      o.bus.publish(
+        'vision.face',
+        {
+          frame: n,
+          width: det.width,
+          height: det.height,
+          faces: det.faces,
+          backend: det.backend,
+          model: det.model,
+          timings: r.timings,
+        },
+        opts,
+      );
+      if (r.output.faces.length === 0) return;
+      o.bus.publish(
+        'vision.face.expression',
+        {
+          frame: n,
+          faces: r.output.faces.map((f) => ({
+            box: f.box,
+            expression: f.expression,
+            score: f.score,
+            scores: f.scores,
+          })),
+          ...produced(r),
+        },
+        { ...opts, confidence: Math.min(...r.output.faces.map((f) => f.score)) },
+      );
+    },
+    o,
+  );
+}
+
+export function createPosePipeline(o: PipelineOptions): FramePipeline {
+  const tracker = new GestureTracker();
+  let active = new Set<string>();
+  return latestWins(
+    'pose',
+    async (frame, n, opts, transfer) => {
+      const r = await o.infer('pose', frame, { realtime: true, transfer });
+      o.bus.publish(
+        'vision.pose',
+        { frame: n, width: r.output.width, height: r.output.height, poses: r.output.poses, ...produced(r) },
+        opts,
+      );
+      const gestures: Gesture[] = r.output.poses[0] ? tracker.push(r.output.poses[0], opts.ts!) : [];
+      // Gestures are published when they begin, not on every frame they last.
+      const now = new Set(gestures.map((g) => `${g.gesture}:${g.side}`));
+      for (const g of gestures)
+        if (!active.has(`${g.gesture}:${g.side}`)) o.bus.publish('vision.gesture', { frame: n, ...g }, opts);
+      active = now;
+    },
+    o,
+  );
+}

@@ -1,0 +1,160 @@
+// Pipeline scheduling and bad paths in Node, on the real in-thread bus, with a scripted `infer` standing in
+// for the worker (the real models and media run in e2e/inference-pipelines.spec.ts).
+import { describe, expect, it } from 'vitest';
+import { createLocalBus } from '../../bus/local-bus';
+import type { SentioEvent } from '../../events/event';
+import { InferenceCancelledError } from '../errors';
+import type { Task } from '../manifest';
+import type { InferResult, TaskOutputs } from '../types';
+import { createFacePipeline, createPosePipeline } from './camera-pipelines';
+import type { PerceptionEvents } from './events';
+import { createSpeechPipeline } from './speech-pipeline';
+import type { Infer } from './types';
+
+const timings = { queueMs: 0, loadMs: 0, preprocessMs: 0, modelMs: 1, decodeMs: 0, totalMs: 1 };
+function result<T extends Task>(task: T, output: TaskOutputs[T], backend = 'scripted'): InferResult<T> {
+  return { task, model: 'm', backend, fellBackFrom: [], threads: 1, loadedFrom: null, output, timings };
+}
+
+function setup() {
+  const bus = createLocalBus<PerceptionEvents>({ name: 'test' });
+  const seen: SentioEvent[] = [];
+  bus.subscribe('>', (e) => void seen.push(e));
+  return { bus, seen };
+}
+
+const face = { box: { x: 10, y: 10, width: 50, height: 50 }, keypoints: [], score: 0.9 };
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('face pipeline', () => {
+  it('publishes faces and expressions with the input privacy, one request per frame', async () => {
+    const { bus, seen } = setup();
+    const calls: Task[] = [];
+    const infer = (async (task: Task) => {
+      calls.push(task);
+      return result('facial-expression', {
+        faces: [{ box: face.box, expression: 'happy', score: 0.97, scores: {} as never }],
+        detection: { backend: 'det', model: 'bf', faces: [face], width: 640, height: 480, ms: 1 },
+      });
+    }) as Infer;
+    const p = createFacePipeline({ bus, infer });
+    await p.push({} as ImageBitmap, { privacy: 'private', ts: 1000 });
+    expect(calls).toEqual(['facial-expression']);
+    expect(seen.map((e) => [e.topic, e.privacy, e.ts])).toEqual([
+      ['vision.face', 'private', 1000],
+      ['vision.face.expression', 'private', 1000],
+    ]);
+    expect((seen[0]!.payload as PerceptionEvents['vision.face']).backend).toBe('det');
+    expect(seen[1]!.confidence).toBe(0.97);
+  });
+
+  it('keeps only the newest waiting frame while the model is busy (slow consumer), closing handed-over ones', async () => {
+    const { bus, seen } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const infer = (async () => {
+      await gate;
+      return result('face-detection', { faces: [], width: 1, height: 1 });
+    }) as Infer;
+    const p = createFacePipeline({ bus, infer, expression: false });
+    const closed: number[] = [];
+    const frame = (n: number) => ({ close: () => closed.push(n) }) as unknown as VideoFrame;
+    const pushes = [1, 2, 3, 4].map((n) => p.push(frame(n), { transfer: true }));
+    release();
+    await Promise.all(pushes);
+    expect(p.stats()).toMatchObject({ received: 4, processed: 2, superseded: 2, failed: 0 });
+    expect(closed).toEqual([2, 3]);
+    expect(seen.map((e) => (e.payload as { frame: number }).frame)).toEqual([0, 3]);
+  });
+
+  it('a failing frame publishes inference.error and the next frame still runs', async () => {
+    const { bus, seen } = setup();
+    let n = 0;
+    const infer = (async () => {
+      if (n++ === 0)
+        throw Object.assign(new Error('model "blazeface-front-128", file "model.onnx": checksum mismatch'), {
+          name: 'ModelLoadError',
+        });
+      return result('face-detection', { faces: [face], width: 1, height: 1 });
+    }) as Infer;
+    const p = createFacePipeline({ bus, infer, expression: false });
+    await p.push({} as ImageBitmap);
+    await p.push({} as ImageBitmap);
+    expect(seen.map((e) => e.topic)).toEqual(['inference.error', 'vision.face']);
+    expect(seen[0]!.payload).toMatchObject({ pipeline: 'face', name: 'ModelLoadError' });
+    expect(p.stats()).toMatchObject({ failed: 1, processed: 1 });
+    p.close();
+    await expect(p.push({} as ImageBitmap)).rejects.toThrow(/closed/);
+  });
+});
+
+describe('pose pipeline', () => {
+  it('publishes a gesture when it begins, not on every frame it lasts', async () => {
+    const { bus, seen } = setup();
+    const pose = Array.from({ length: 33 }, () => ({ x: 0.5, y: 0.5, z: 0, visibility: 0.9 }));
+    pose[12] = { x: 0.4, y: 0.5, z: 0, visibility: 0.9 };
+    pose[16] = { x: 0.4, y: 0.2, z: 0, visibility: 0.9 };
+    const infer = (async () => result('pose', { poses: [pose], width: 1, height: 1 })) as Infer;
+    const p = createPosePipeline({ bus, infer });
+    for (let i = 0; i < 3; i++) await p.push({} as ImageBitmap, { ts: i * 100 });
+    expect(seen.filter((e) => e.topic === 'vision.gesture').map((e) => e.payload)).toEqual([
+      { frame: 0, gesture: 'hand-raised', side: 'right' },
+    ]);
+  });
+});
+
+describe('speech pipeline', () => {
+  /** Frames 512-sample steps across chunks, as the worker's SileroFramer does, and answers `probs` in order. */
+  function vadScript(probs: number[]) {
+    let at = 0;
+    let samples = 0;
+    return (async (task: Task, input: unknown) => {
+      if (task === 'speech-recognition')
+        return result('speech-recognition', {
+          text: 'go forward ten meters',
+          seconds: (input as Float32Array).length / 16000,
+        });
+      samples += (input as Float32Array).length;
+      const frames = Math.floor(samples / 512) - at;
+      const out = probs.slice(at, at + frames);
+      at += frames;
+      return result(
+        'voice-activity',
+        { frameMs: 32, probabilities: out, firstSample: 0, segments: null },
+        'vad',
+      );
+    }) as Infer;
+  }
+
+  it('turns frame probabilities into start, end and a transcript, keeping the segment audio', async () => {
+    const { bus, seen } = setup();
+    const probs = [...Array(10).fill(0.02), ...Array(20).fill(0.95), ...Array(20).fill(0.02)];
+    const p = createSpeechPipeline({ bus, infer: vadScript(probs), stream: 'mic', preRollMs: 0 });
+    const audio = new Float32Array(probs.length * 512);
+    for (let i = 0; i < audio.length; i += 1000) await p.push(audio.subarray(i, i + 1000), { ts: 0 });
+    await p.flush();
+    const topics = seen.map((e) => e.topic);
+    expect(topics).toEqual(['audio.speech.start', 'audio.speech.end', 'audio.transcript']);
+    expect(seen[0]!.payload).toMatchObject({ at: 0.32, backend: 'vad', segment: 1 });
+    expect(seen[1]!.payload).toMatchObject({ start: 0.32, end: 0.96 });
+    expect(seen[2]!.payload).toMatchObject({ text: 'go forward ten meters', start: 0.32, end: 0.96 });
+    expect(seen.every((e) => e.privacy === 'local')).toBe(true);
+    expect(p.segmentAudio(1)!.length).toBe(Math.round((0.96 - 0.32) * 16000));
+  });
+
+  it('refuses a chunk that is not Float32Array and survives a failing VAD call', async () => {
+    const { bus, seen } = setup();
+    let n = 0;
+    const infer = (async () => {
+      if (n++ === 0) throw new InferenceCancelledError('voice-activity', 'cancelled');
+      return result('voice-activity', { frameMs: 32, probabilities: [0], firstSample: 0, segments: null });
+    }) as Infer;
+    const p = createSpeechPipeline({ bus, infer, stream: 'mic' });
+    await expect(p.push([0, 0] as unknown as Float32Array)).rejects.toThrow(/Float32Array/);
+    await p.push(new Float32Array(512));
+    await p.push(new Float32Array(512));
+    await tick();
+    expect(seen.map((e) => e.topic)).toEqual(['inference.error']);
+    expect(p.stats()).toMatchObject({ failed: 1, processed: 1 });
+  });
+});

@@ -1,0 +1,38 @@
+// What a pipeline needs to run: something that infers (the worker client, or anything with its shape), a
+// bus to publish on, and a clock.
+import type { Bus } from '../../bus/types';
+import type { Privacy } from '../../events/event';
+import type { Clock } from '../../events/id';
+import type { InferenceClient } from '../client';
+import type { PerceptionEvents } from './events';
+
+export type Infer = InferenceClient['infer'];
+
+export interface PipelineOptions {
+  bus: Bus<PerceptionEvents>;
+  infer: Infer;
+  clock?: Clock;
+}
+
+/** What came with an input: when it was captured and its privacy label (camera and mic data is 'local'). */
+export interface InputMeta {
+  ts?: number;
+  privacy?: Privacy;
+  /**
+   * Hand the frame over to the inference worker instead of copying it (a camera VideoFrame the caller will
+   * not use again). The caller must not touch or close it afterwards; a frame replaced before it ran is
+   * closed by the pipeline.
+   */
+  transfer?: boolean;
+}
+
+export interface PipelineStats {
+  /** Inputs accepted. */
+  received: number;
+  /** Inputs fully processed. */
+  processed: number;
+  /** Realtime inputs replaced by a newer one before they ran (latest wins). */
+  superseded: number;
+  /** Inputs whose processing failed (an `inference.error` event was published). */
+  failed: number;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createBackendRegistry } from './backends/registry';
+import { ModelLoadError } from './errors';
+import type { ModelEntry } from './manifest';
+import { createSessionCache } from './session-cache';
+
+const entry = { id: 'm', task: 'face-detection', backends: ['gpu', 'cpu'] } as unknown as ModelEntry;
+
+function setup() {
+  const registry = createBackendRegistry<string>();
+  registry.register('gpu', { init: async () => 'gpu' }, 20);
+  registry.register('cpu', { init: async () => 'cpu' }, 10);
+  const sessions = createSessionCache({ now: () => 0, modelFor: () => entry });
+  return { registry, sessions };
+}
+
+const made = (session: string) => ({ session, threads: 1, source: 'network' as const, dispose: () => {} });
+
+describe('session cache', () => {
+  it('falls back to the next backend when one refuses the model, and says why', async () => {
+    const { registry, sessions } = setup();
+    const l = await sessions.session(
+      'face-detection',
+      registry,
+      { ids: ['gpu', 'cpu'], ordered: true },
+      async (h) => {
+        if (h === 'gpu') throw new Error('unsupported op Foo on WebGPU');
+        return made(h);
+      },
+    );
+    expect(l).toMatchObject({
+      backend: 'cpu',
+      session: 'cpu',
+      fellBackFrom: [{ backend: 'gpu', reason: 'unsupported op Foo on WebGPU' }],
+    });
+  });
+
+  it('does not hide a broken model file behind another backend', async () => {
+    const { registry, sessions } = setup();
+    let calls = 0;
+    const p = sessions.session(
+      'face-detection',
+      registry,
+      { ids: ['gpu', 'cpu'], ordered: true },
+      async () => {
+        calls++;
+        throw new ModelLoadError('m', 'model.onnx', 'checksum mismatch');
+      },
+    );
+    await expect(p).rejects.toBeInstanceOf(ModelLoadError);
+    expect(calls).toBe(1);
+  });
+
+  it('shares one load between concurrent callers and reuses the session after', async () => {
+    const { registry, sessions } = setup();
+    let loads = 0;
+    const create = async (h: string) => (loads++, made(h));
+    const c = { ids: ['gpu', 'cpu'], ordered: false };
+    await Promise.all([1, 2, 3].map(() => sessions.session('face-detection', registry, c, create)));
+    await sessions.session('face-detection', registry, c, create);
+    expect(loads).toBe(1);
+    expect(sessions.has('face-detection', 'gpu')).toBe(true);
+  });
+
+  it('forgets a lost backend’s sessions and releases per task', async () => {
+    const { registry, sessions } = setup();
+    const disposed: string[] = [];
+    const create = async (h: string) => ({ ...made(h), dispose: () => void disposed.push(h) });
+    await sessions.session('face-detection', registry, { ids: ['gpu'], ordered: true }, create);
+    await sessions.session('pose', registry, { ids: ['cpu'], ordered: true }, create);
+    sessions.dropBackend('gpu');
+    expect(sessions.list().map((s) => s.backend)).toEqual(['cpu']);
+    await sessions.release('pose');
+    expect(disposed).toEqual(['cpu']);
+    expect(sessions.list()).toEqual([]);
+  });
+});
