@@ -204,7 +204,8 @@ export async function createDevEndpoint(options = {}) {
 
   /** The texts of an OpenAI embeddings request, or the message of a 400 naming the bad field. */
   function embeddingInputs(parsed) {
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'body must be a JSON object';
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return 'body must be a JSON object';
     if (parsed.model !== USE_LITE_MODEL_ID) {
       return `"model" must be "${USE_LITE_MODEL_ID}" (the only embedding model served here), got ${JSON.stringify(parsed.model ?? null)}`;
     }
@@ -216,7 +217,8 @@ export async function createDevEndpoint(options = {}) {
     }
     const { input } = parsed;
     const texts = typeof input === 'string' ? [input] : input;
-    if (!Array.isArray(texts)) return `"input" must be a string or an array of strings, got ${describe(input)}`;
+    if (!Array.isArray(texts))
+      return `"input" must be a string or an array of strings, got ${describe(input)}`;
     if (texts.length === 0) return '"input" must not be an empty array';
     if (texts.length > MAX_EMBEDDING_INPUTS) {
       return `"input" has ${texts.length} items; at most ${MAX_EMBEDDING_INPUTS}`;
@@ -228,7 +230,8 @@ export async function createDevEndpoint(options = {}) {
         return `${where(i)} must be a string${typeof t === 'number' || Array.isArray(t) ? ' (token arrays are not accepted here: send text)' : ''}, got ${describe(t)}`;
       }
       if (!t.trim()) return `${where(i)} is empty`;
-      if (t.length > MAX_EMBEDDING_CHARS) return `${where(i)} has ${t.length} characters; at most ${MAX_EMBEDDING_CHARS}`;
+      if (t.length > MAX_EMBEDDING_CHARS)
+        return `${where(i)} has ${t.length} characters; at most ${MAX_EMBEDDING_CHARS}`;
     }
     return texts;
   }
@@ -256,7 +259,9 @@ export async function createDevEndpoint(options = {}) {
       data: result.vectors.map((v, index) => ({
         object: 'embedding',
         index,
-        embedding: base64 ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.from(v),
+        embedding: base64
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+          : Array.from(v),
       })),
       model: USE_LITE_MODEL_ID,
       usage: { prompt_tokens: result.tokens, total_tokens: result.tokens },
