@@ -437,7 +437,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : (process.env.SENTIO_DEV_ENDPOINT_PORT ?? 8790));
   createDevEndpoint({ port }).then(
-    (e) => console.log(`Sentio development endpoint (deterministic responder, not a model) at ${e.url}/v1`),
+    (e) =>
+      console.log(
+        `Sentio development endpoint at ${e.url}/v1: chat is a deterministic responder (not a model), ` +
+          `transcriptions run Whisper base, embeddings run ${USE_LITE_MODEL_ID} (both load on first use)`,
+      ),
     (err) => {
       console.error(err.code === 'EADDRINUSE' ? `port ${port} is in use: pass --port N` : err);
       process.exit(1);
