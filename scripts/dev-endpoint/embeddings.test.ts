@@ -1,11 +1,14 @@
 // The development endpoint's /v1/embeddings over real HTTP, with the real USE-lite model (loaded once for
 // this file by the first request).
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDevEndpoint, MAX_EMBEDDING_INPUTS, type DevEndpoint } from './server.mjs';
 import { createUseLite, useLiteDir } from './use-lite.mjs';
+import { createUseLiteProvider } from '../../src/agents/memory/use-lite-provider';
 
 interface EmbeddingList {
   object: string;
@@ -183,6 +186,31 @@ describe('dev endpoint /v1/embeddings when the model cannot load', () => {
     } finally {
       await broken.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dev endpoint /v1/embeddings against the browser path', () => {
+  it('gives the vectors the in-browser memory provider computes for the same texts (same model, same tokenizer)', async () => {
+    // The browser provider loads over http with tfjs's own loaders: serve it the package's files on loopback.
+    const dir = useLiteDir();
+    const files: Server = createServer((req, res) => {
+      readFile(join(dir, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/+/, ''))).then(
+        (b) => res.end(b),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = files.address() as AddressInfo;
+      const browser = createUseLiteProvider({ baseUrl: `http://127.0.0.1:${port}/` });
+      const texts = ['Remind me to water the plants.', 'Où est la gare ?', 'a'];
+      const expected = await browser.embed(texts);
+      const r = await post({ model: 'use-lite-en', input: texts });
+      const got = ((await r.json()) as EmbeddingList).data.map((d) => d.embedding as number[]);
+      for (let i = 0; i < texts.length; i++) expect(cosine(got[i]!, expected[i]!)).toBeGreaterThan(0.99999);
+    } finally {
+      await new Promise((r) => files.close(r));
     }
   });
 });
