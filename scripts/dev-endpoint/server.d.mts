@@ -24,6 +24,23 @@ export interface DevLogEntry {
   fault?: Fault | 'down';
 }
 
+export interface ModelStatus {
+  state: 'idle' | 'loading' | 'ready' | 'failed';
+  loadMs?: number;
+  bytes?: number;
+  error?: string;
+}
+
+export interface Embedder {
+  id: string;
+  dimensions: number;
+  status(): ModelStatus;
+  embed(texts: string[]): Promise<{ vectors: Float32Array[]; tokens: number }>;
+}
+
+export const MAX_EMBEDDING_INPUTS: number;
+export const MAX_EMBEDDING_CHARS: number;
+
 export interface DevStats {
   requests: number;
   processed: number;
@@ -31,6 +48,7 @@ export interface DevStats {
   faults: number;
   byPath: Record<string, number>;
   uniqueKeys: number;
+  models: { embeddings: ModelStatus };
 }
 
 export interface DevEndpoint {
@@ -48,4 +66,5 @@ export function createDevEndpoint(options?: {
   host?: string;
   port?: number;
   whisper?: { transcribe(samples: Float32Array, language?: string): Promise<{ text: string }> };
+  embedder?: Embedder;
 }): Promise<DevEndpoint>;

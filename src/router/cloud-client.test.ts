@@ -19,7 +19,9 @@ beforeAll(async () => {
 afterEach(() => dev.reset());
 afterAll(() => dev.close());
 
-async function client(options: { threshold?: number; cooldownMs?: number; maxAttempts?: number } = {}) {
+async function client(
+  options: { threshold?: number; cooldownMs?: number; maxAttempts?: number; embeddingModel?: string } = {},
+) {
   const stack = privacyStack();
   await stack.consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
   const clock = recordingClock();
@@ -30,6 +32,7 @@ async function client(options: { threshold?: number; cooldownMs?: number; maxAtt
     clearance: 'private',
     model: 'sentio-dev-echo',
     costPer1kTokens: 0.5,
+    ...(options.embeddingModel ? { embeddingModel: options.embeddingModel } : {}),
   };
   const breaker = createCircuitBreaker({
     failureThreshold: options.threshold ?? 5,
@@ -46,6 +49,17 @@ async function client(options: { threshold?: number; cooldownMs?: number; maxAtt
     onAttempt: (r) => reports.push(r),
   });
   return { c, clock, reports, breaker, ...stack };
+}
+function cosine(a: number[], b: number[]): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(aa * bb);
 }
 const hello = [{ role: 'user' as const, content: 'hello sentio router' }];
 
@@ -113,13 +127,45 @@ describe('cloud client', () => {
     expect(breaker.state()).toBe('closed');
   });
 
-  it('asks for embeddings and reports the endpoint refusing them as it is, without retrying', async () => {
-    const { c } = await client();
-    await expect(c.embed(['hello'], { privacy: 'private', capability: 'cloud.chat' })).rejects.toMatchObject({
-      name: 'CloudHttpError',
-      status: 501,
-    });
+  it('embeds through the endpoint: a paraphrase is nearer than unrelated text, cost from the real token count', async () => {
+    const { c, consent } = await client({ embeddingModel: 'use-lite-en' });
+    await consent.grant({ capability: 'cloud.embeddings', endpoint: 'dev' });
+    const { vectors, cost } = await c.embed(
+      [
+        'The meeting has been moved to Thursday afternoon.',
+        'We rescheduled the meeting for Thursday after lunch.',
+        'Penguins huddle together to survive the Antarctic winter.',
+      ],
+      { privacy: 'private' },
+    );
+    expect(vectors.map((v) => v.length)).toEqual([512, 512, 512]);
+    const paraphrase = cosine(vectors[0]!, vectors[1]!);
+    const unrelated = cosine(vectors[0]!, vectors[2]!);
+    expect(paraphrase).toBeGreaterThan(0.5);
+    expect(paraphrase).toBeGreaterThan(unrelated + 0.3);
+    expect(dev.stats().models.embeddings.state).toBe('ready');
+    // Cost comes from the usage the endpoint reported: its tokenizer's count, at least one piece per word.
+    const tokens = Math.round((cost / 0.5) * 1000);
+    expect(cost).toBeCloseTo((tokens / 1000) * 0.5, 9);
+    expect(tokens).toBeGreaterThanOrEqual(24);
+  });
+
+  it('gets a 400 naming the bad field for a bad embeddings request, and does not retry it', async () => {
+    // The chat model is not an embedding model: the endpoint names "model" and the client does not retry.
+    const { c, consent } = await client();
+    await consent.grant({ capability: 'cloud.embeddings', endpoint: 'dev' });
+    const err = await c.embed(['hello'], { privacy: 'private' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudHttpError);
+    expect(err).toMatchObject({ status: 400 });
+    expect((err as Error).message).toBe(
+      '"dev" answered 400: "model" must be "use-lite-en" (the only embedding model served here), got "sentio-dev-echo"',
+    );
     expect(dev.stats().requests).toBe(1);
+    const { c: good, consent: goodConsent } = await client({ embeddingModel: 'use-lite-en' });
+    await goodConsent.grant({ capability: 'cloud.embeddings', endpoint: 'dev' });
+    await expect(good.embed(['fine', '  '], { privacy: 'private' })).rejects.toThrow(
+      '"dev" answered 400: "input[1]" is empty',
+    );
   });
 
   it('times out a silent endpoint', async () => {

@@ -49,6 +49,17 @@ export class CloudHttpError extends Error {
   }
 }
 
+/** OpenAI-compatible servers explain a refusal in `{error: {message}}`; anything else is shown as sent. */
+export function openAiErrorMessage(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { error?: { message?: unknown } } | null)?.error?.message;
+    if (typeof message === 'string' && message) return message;
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return body;
+}
+
 export class CloudTimeoutError extends Error {
   override name = 'CloudTimeoutError';
 }
@@ -182,7 +193,7 @@ export function createCloudClient(deps: CloudClientDeps): CloudClient {
         const text = await response.text().catch(() => '');
         failure = new CloudHttpError(
           response.status,
-          `"${endpoint.id}" answered ${response.status}: ${text.slice(0, 200)}`,
+          `"${endpoint.id}" answered ${response.status}: ${openAiErrorMessage(text).slice(0, 300)}`,
           retryAfterMs === null ? undefined : clock.now() + retryAfterMs,
         );
       } catch (err) {
