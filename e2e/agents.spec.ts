@@ -108,8 +108,8 @@ test('page reload mid-stream: state restored, processing resumes, every event on
   await page.reload();
   await expect(page.locator('#status')).toHaveText('ready');
   await page.evaluate((db) => window.agentsTest.start({ dbName: db }), db);
-  const resumed = await page.evaluate(() => window.agentsTest.agent('counter'));
-  expect(resumed!.processed).toBeGreaterThan(0);
+  // The host loads the stored state asynchronously after start: wait for it rather than read too early.
+  const resumed = await waitForAgent(page, 'counter', (a) => a.processed > 0);
   expect(resumed!.processed).toBeLessThan(N);
   // ≥, not =: a double-processed event must show up as a wrong count and state, not as a timeout.
   const final = await waitForAgent(page, 'counter', (a) => a.processed >= N && a.mailboxDepth === 0);
