@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDevEndpoint, MAX_EMBEDDING_INPUTS, type DevEndpoint } from './server.mjs';
 import { createUseLite, useLiteDir } from './use-lite.mjs';
 import { createUseLiteProvider } from '../../src/agents/memory/use-lite-provider';
+import { cosine } from '../../src/agents/memory/embedding-provider';
 
 interface EmbeddingList {
   object: string;
@@ -31,18 +32,6 @@ function post(body: unknown, headers: Record<string, string> = {}, url = dev.url
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(aa * bb);
 }
 
 describe('dev endpoint /v1/embeddings', () => {

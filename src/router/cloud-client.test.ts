@@ -11,6 +11,7 @@ import {
 import type { EndpointConfig } from './endpoint';
 import { privacyStack, recordingClock } from './test-support';
 import { createDevEndpoint, type DevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
+import { cosine } from '../agents/memory/embedding-provider';
 
 let dev: DevEndpoint;
 beforeAll(async () => {
@@ -49,17 +50,6 @@ async function client(
     onAttempt: (r) => reports.push(r),
   });
   return { c, clock, reports, breaker, ...stack };
-}
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(aa * bb);
 }
 const hello = [{ role: 'user' as const, content: 'hello sentio router' }];
 

@@ -12,7 +12,7 @@ export class EmbeddingError extends Error {
   override name = 'EmbeddingError';
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length)
     throw new EmbeddingError(`vectors of different lengths (${a.length} vs ${b.length}) cannot be compared`);
   let dot = 0;
