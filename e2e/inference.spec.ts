@@ -110,6 +110,11 @@ test('a LibriVox clip is transcribed with word error rate ≤ 0.2', async ({ pag
     .annotations.push({ type: 'transcript', description: `${r.output.text} (WER ${wer.toFixed(3)})` });
   expect(wer).toBeLessThanOrEqual(0.2);
   expect(r.backend).toBe('transformers-wasm');
+  // One probability per emitted token (the router's confidence): a clean read clip is mostly sure.
+  const conf = r.output.tokenConfidences;
+  expect(conf.length).toBeGreaterThanOrEqual(20);
+  expect(conf.every((p) => p > 0 && p <= 1)).toBe(true);
+  expect(conf.reduce((a, b) => a + b, 0) / conf.length).toBeGreaterThan(0.6);
 });
 
 test('a pose is found on the person photo, its nose inside the detected face', async ({ page }) => {

@@ -48,7 +48,8 @@ export interface TaskOutputs {
     /** Whole-clip calls (no `stream`) get the segments the default hysteresis finds. */
     segments: SpeechSegment[] | null;
   };
-  'speech-recognition': { text: string; seconds: number };
+  /** `tokenConfidences`: Whisper's probability for each token it emitted, in order. */
+  'speech-recognition': { text: string; seconds: number; tokenConfidences: number[] };
   pose: { poses: PoseLandmark[][]; width: number; height: number };
 }
 

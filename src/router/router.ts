@@ -19,6 +19,8 @@ export interface LocalAnswer<O = unknown> {
   output: O;
   /** The model's own confidence in this answer, 0..1. */
   confidence: number;
+  /** What the local run learned about the input (token confidences, duration…): learned-router features. */
+  features?: Record<string, number>;
 }
 
 /** Local inference as the router sees it (`sentio.infer` from src/inference/, injected). */
@@ -266,7 +268,7 @@ export function createRouter(deps: RouterDeps): Router {
           };
         }
       }
-      const feats = { ...features(inputs, options), speculative: !!speculative };
+      const feats = { ...features(inputs, options), ...localAnswer?.features, speculative: !!speculative };
       if (deps.learned && localAnswer && CONFIDENCE_CODES.has(decision.code)) {
         const p = deps.learned.predict(feats);
         if (p >= deps.learned.threshold) {

@@ -8,8 +8,14 @@ import type { BackendInit } from './registry';
 
 export type TransformersBackendId = 'transformers-wasm' | 'transformers-webgpu';
 
+export interface Transcription {
+  text: string;
+  /** The model's probability for each token it emitted (greedy decoding): its own confidence. */
+  tokenConfidences: number[];
+}
+
 export interface SpeechRecognizer {
-  transcribe(audio: Float32Array, options?: { language?: string }): Promise<string>;
+  transcribe(audio: Float32Array, options?: { language?: string }): Promise<Transcription>;
   dispose(): Promise<void>;
 }
 
@@ -86,11 +92,13 @@ export function transformersBackend(
           });
           const recognizer: SpeechRecognizer = {
             async transcribe(audio, options) {
+              const tokenConfidences: number[] = [];
               const out = (await asr(audio, {
                 language: options?.language ?? 'english',
                 task: 'transcribe',
+                logits_processor: [observeTokenConfidence(tokenConfidences)],
               } as never)) as { text: string } | { text: string }[];
-              return (Array.isArray(out) ? out[0]!.text : out.text).trim();
+              return { text: (Array.isArray(out) ? out[0]!.text : out.text).trim(), tokenConfidences };
             },
             dispose: () => asr.dispose(),
           };
@@ -98,5 +106,24 @@ export function transformersBackend(
         },
       };
     },
+  };
+}
+
+/**
+ * A logits processor that changes nothing and records, at each greedy decoding step, the probability of
+ * the token that will be picked (softmax of the argmax): the router's and the learned router's signal of
+ * how sure Whisper is of its own transcript.
+ */
+function observeTokenConfidence(into: number[]) {
+  return (_ids: unknown, logits: { data: ArrayLike<number>; dims: number[] }) => {
+    const row = logits.data;
+    const n = logits.dims.at(-1)!;
+    const start = row.length - n;
+    let max = -Infinity;
+    for (let i = start; i < row.length; i++) if (row[i]! > max) max = row[i]!;
+    let sum = 0;
+    for (let i = start; i < row.length; i++) sum += Math.exp(row[i]! - max);
+    into.push(1 / sum);
+    return logits;
   };
 }

@@ -113,6 +113,7 @@ describe('speech pipeline', () => {
         return result('speech-recognition', {
           text: 'go forward ten meters',
           seconds: (input as Float32Array).length / 16000,
+          tokenConfidences: [0.9, 0.8, 0.95, 0.9],
         });
       samples += (input as Float32Array).length;
       const frames = Math.floor(samples / 512) - at;

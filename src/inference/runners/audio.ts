@@ -118,10 +118,13 @@ export function createAudioRunners(
       const audio = await toAudio(input, 'speech-recognition');
       if (audio.length === 0) throw new InferenceInputError('speech-recognition', 'the audio is empty');
       const t1 = ctx.now();
-      const text = await l.session.transcribe(audio, { language: opts.language });
+      const { text, tokenConfidences } = await l.session.transcribe(audio, { language: opts.language });
       t.preprocessMs += ms(t0, t1);
       t.modelMs += ms(t1, ctx.now());
-      return { l: l as Loaded<unknown>, output: { text, seconds: audio.length / VAD_SAMPLE_RATE } };
+      return {
+        l: l as Loaded<unknown>,
+        output: { text, seconds: audio.length / VAD_SAMPLE_RATE, tokenConfidences },
+      };
     },
 
     clearStreams: () => vadStreams.clear(),
