@@ -11,6 +11,7 @@ import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
 import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
+import { mountAgents } from './demos/mount';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
@@ -116,6 +117,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createSessionPanel(bus, recorder),
       createSettingsPanel(openDatabase()),
     );
+    mountAgents(grid, { bus, expose: window });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';

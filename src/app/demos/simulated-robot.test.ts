@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshRobot, inject, step } from './simulated-robot';
+import { freshRobot, inject, step, type RobotModel } from './simulated-robot';
 
 describe('simulated robot', () => {
   it('shows an injected overheat in the next reading and keeps heating while it runs', () => {
@@ -11,7 +11,7 @@ describe('simulated robot', () => {
 
   it('cools once stopped and stops vibrating; slowing halves the vibration', () => {
     const hot = { ...inject(freshRobot(), 'overheat'), state: 'stopped' as const };
-    let m = hot;
+    let m: RobotModel = hot;
     for (let i = 0; i < 20; i++) m = step(m);
     expect(m.temperatureC).toBeLessThan(40);
     expect(m.vibrationG).toBe(0);
