@@ -14,6 +14,7 @@ import { createSettingsPanel } from './settings/settings-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
+import { startRouting, type RoutingGlobal } from './runtime/routing';
 import {
   replaySession,
   SessionRecorder,
@@ -67,7 +68,8 @@ declare global {
       bus: ConnectedBus;
       recorder: SessionRecorder;
       replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
-    } & Partial<SentioGlobal>;
+    } & Partial<SentioGlobal> &
+      Partial<RoutingGlobal>;
   }
 }
 
@@ -116,6 +118,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createSessionPanel(bus, recorder),
       createSettingsPanel(openDatabase()),
     );
+    await startRouting({
+      bus,
+      db: openDatabase(),
+      inference: () => window.sentio!.inference!(),
+      global: window,
+    });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';
