@@ -15,6 +15,7 @@ import { mountAgents } from './demos/mount';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
+import { startRouting, type RoutingGlobal } from './runtime/routing';
 import {
   replaySession,
   SessionRecorder,
@@ -68,7 +69,8 @@ declare global {
       bus: ConnectedBus;
       recorder: SessionRecorder;
       replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
-    } & Partial<SentioGlobal>;
+    } & Partial<SentioGlobal> &
+      Partial<RoutingGlobal>;
   }
 }
 
@@ -117,7 +119,13 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createSessionPanel(bus, recorder),
       createSettingsPanel(openDatabase()),
     );
-    mountAgents(grid, { bus, expose: window });
+    const routing = await startRouting({
+      bus,
+      db: openDatabase(),
+      inference: () => window.sentio!.inference!(),
+      global: window,
+    });
+    mountAgents(grid, { bus, routing, expose: window });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';

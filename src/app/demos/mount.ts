@@ -6,7 +6,9 @@ import { readPublishRequest, PUBLISH_ACTION } from '../../agents/demos/labelled-
 import { NOTES_AGENT, type NotesState } from '../../agents/demos/meeting-notes';
 import { ROBOT_TOOLS, TOOL_ACTION } from '../../agents/demos/tools';
 import type { Actuator } from '../../agents/host';
-import type { InferFn } from '../../agents/types';
+import type { Privacy } from '../../events/event';
+import { declassify } from '../../privacy/labels';
+import type { Routing } from '../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
 import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../runtime/agents';
 import { createEmotionCard } from './emotion-card';
@@ -18,8 +20,8 @@ import { createToolGateway } from './tool-gateway';
 
 export interface MountAgentsOptions {
   bus: Bus;
-  /** The router's infer; without it agents keep every answer local and say so. */
-  infer?: InferFn;
+  /** The router (its infer, consent and audit); without it agents keep every answer local and say so. */
+  routing?: Pick<Routing, 'infer' | 'consent' | 'audit' | 'view'>;
   /** Where `sentio.agents` is exposed. */
   expose?: { sentio?: object };
 }
@@ -34,8 +36,17 @@ function publishActuator(bus: Bus): Actuator {
   };
 }
 
+/** Lowers a label through a declared step for the endpoint in use, if the user consented (audited). */
+function declassifierFor(routing: NonNullable<MountAgentsOptions['routing']>) {
+  return (label: Privacy, step: string): Promise<Privacy> => {
+    const { endpoint, localOnly } = routing.view();
+    if (!endpoint) return Promise.reject(new Error(`the router runs on this device only: ${localOnly}`));
+    return declassify(label, step, endpoint.id, routing);
+  };
+}
+
 export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRuntime {
-  const { bus } = o;
+  const { bus, routing } = o;
   const robot = createSimulatedRobot({ bus });
   const monitor = createMonitorCard(bus, robot);
   const gateway = createToolGateway({
@@ -49,7 +60,7 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
   });
   const runtime = startAgents({
     bus,
-    ...(o.infer ? { infer: o.infer } : {}),
+    ...(routing ? { infer: routing.infer, declassify: declassifierFor(routing) } : {}),
     actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
     ...(o.expose ? { expose: o.expose } : {}),
   });

@@ -2,6 +2,7 @@
 // every other tab learns that they run elsewhere and takes over if that tab closes. The running tab answers
 // `agents.inspect` on the bus, so the agents panel of any tab can show them.
 import type { Bus } from '../../bus/types';
+import type { Privacy } from '../../events/event';
 import { createAgentHost, type Actuator, type AgentHost, type HostSnapshot } from '../../agents/host';
 import type { AgentAction, AgentSnapshot, InferFn } from '../../agents/types';
 
@@ -37,6 +38,11 @@ export interface StartAgentsOptions {
   bus: Bus;
   /** `ctx.infer`: the router's. Without one, agents that ask are told no engine is configured. */
   infer?: InferFn;
+  /**
+   * Applies a declared declassification step (src/privacy/labels.ts) an agent names in its infer options
+   * (`declassify`), with the user's consent, audited; throws when it may not. Without it the label stays.
+   */
+  declassify?: (label: Privacy, step: string) => Promise<Privacy>;
   actuators?: Record<string, Actuator>;
   /** Where `sentio.agents` is exposed (the page's window). */
   expose?: { sentio?: object };
@@ -101,7 +107,10 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
             const id = typeof options?.agentId === 'string' ? options.agentId : '';
             inferring.set(id, (inferring.get(id) ?? 0) + 1);
             try {
-              return await infer(task, input, options);
+              const { declassify: step, ...rest } = options ?? {};
+              if (typeof step === 'string' && o.declassify && typeof rest.privacy === 'string')
+                rest.privacy = await o.declassify(rest.privacy as Privacy, step);
+              return await infer(task, input, rest);
             } finally {
               inferring.set(id, (inferring.get(id) ?? 1) - 1);
             }
