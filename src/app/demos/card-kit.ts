@@ -18,3 +18,18 @@ export function refinementLine(r: Refinement): HTMLElement {
 export function timeOf(at: number): string {
   return new Date(at).toLocaleTimeString();
 }
+
+/** The line that says what a card waits for, or how it is doing. */
+export function hintLine(testId: string, text: string): HTMLParagraphElement {
+  return el('p', { className: 'summary', testId, text });
+}
+
+/** One entry of a card's feed: what the agent said, and where it came from. */
+export function feedItem(testId: string, headline: string, meta: string): HTMLLIElement {
+  return el(
+    'li',
+    { testId },
+    el('p', { className: 'reaction', text: headline }),
+    el('p', { className: 'meta', text: meta }),
+  );
+}

@@ -3,26 +3,21 @@
 import type { Bus } from '../../bus/types';
 import type { DemoEvents } from '../../agents/demos/topics';
 import { el, section } from '../dom';
-import { prependCapped, refinementLine, timeOf } from './card-kit';
+import { feedItem, hintLine, prependCapped, refinementLine, timeOf } from './card-kit';
 
 export function createEmotionCard(bus: Bus): HTMLElement {
-  const hint = el('p', {
-    className: 'summary',
-    testId: 'emotion-hint',
-    text: 'Waiting for a face: start the camera. Reactions are made on this device at once.',
-  });
+  const hint = hintLine(
+    'emotion-hint',
+    'Waiting for a face: start the camera. Reactions are made on this device at once.',
+  );
   const list = el('ul', { className: 'demo-list', testId: 'emotion-reactions' });
   const byId = new Map<string, HTMLElement>();
   bus.subscribe('demo.emotion.reaction', (e) => {
     const r = e.payload as DemoEvents['demo.emotion.reaction'];
-    const item = el(
-      'li',
-      { testId: 'emotion-reaction' },
-      el('p', { className: 'reaction', text: r.text }),
-      el('p', {
-        className: 'meta',
-        text: `${r.expression} ${(r.score * 100).toFixed(0)}% · local · ${timeOf(r.at)}`,
-      }),
+    const item = feedItem(
+      'emotion-reaction',
+      r.text,
+      `${r.expression} ${(r.score * 100).toFixed(0)}% · local · ${timeOf(r.at)}`,
     );
     byId.set(r.id, item);
     for (const id of byId.keys()) if (byId.size > 5) byId.delete(id);

@@ -6,14 +6,13 @@ import type { NotesState } from '../../agents/demos/meeting-notes';
 import { topKeywords } from '../../agents/demos/notes-extraction';
 import type { DemoEvents, Note } from '../../agents/demos/topics';
 import { el, section } from '../dom';
-import { refinementLine } from './card-kit';
+import { hintLine, refinementLine } from './card-kit';
 
 export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | null>): HTMLElement {
-  const hint = el('p', {
-    className: 'summary',
-    testId: 'notes-hint',
-    text: 'Waiting for speech: start the microphone. Notes are taken on this device.',
-  });
+  const hint = hintLine(
+    'notes-hint',
+    'Waiting for speech: start the microphone. Notes are taken on this device.',
+  );
   const list = el('ul', { className: 'notes', testId: 'notes-list' });
   const keywordsLine = el('p', { className: 'meta', testId: 'notes-keywords' });
   const summary = el('div', { className: 'notes-summary', testId: 'notes-summary' });
