@@ -82,3 +82,23 @@ test('a second tab shows that the agents run in the first, and shows them from t
   await expect(second.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
   await expect(second.getByTestId('inject-overheat')).toBeEnabled();
 });
+
+test('the agents panel says in words what each agent does, and fits a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page);
+  await agentsRunHere(page);
+  for (const id of ['emotion-assistant', 'meeting-notes', 'gesture-assistant', 'sensor-monitor']) {
+    const agent = page.getByTestId(`agent-${id}`);
+    await expect(agent).toHaveAttribute('data-activity', /^(idle|working|degraded|learning)$/);
+    await expect(page.getByTestId(`agent-${id}-activity`)).toHaveText(/^(Idle|Working|Degraded|Learning)/);
+    await expect(page.getByTestId(`agent-${id}-mailbox`)).toHaveText(/^\d+ waiting/);
+  }
+  // The simulated robot's readings keep the monitor busy: its figure moves, and the text says so.
+  await expect(page.getByTestId('agent-sensor-monitor')).toHaveAttribute('data-activity', 'working');
+  await expect(page.getByTestId('agent-sensor-monitor').locator('.agent-body')).toHaveCSS(
+    'animation-name',
+    'agent-bounce',
+  );
+  const overflow = await page.getByTestId('agents-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
