@@ -1,6 +1,11 @@
 // The four demos as real agents of the app (`/`), with the agents panel: the agent worker, the agents' bus
 // subscriptions, the tool gateway and the simulated robot all run as users get them.
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { resolve } from 'node:path';
+import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+import { AUTO_GRANT_MEDIA_ARG, BASE_ARGS, chromiumPath } from './fixtures/chromium';
+import { writePhotoCamera } from './fixtures/photo-camera';
+import { GENERATED_DIR, MIC_FILE } from './fixtures/timeline';
 
 async function openApp(page: Page): Promise<string[]> {
   const errors: string[] = [];
@@ -101,4 +106,137 @@ test('the agents panel says in words what each agent does, and fits a phone', as
   );
   const overflow = await page.getByTestId('agents-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+// ── With the fake camera and microphone playing real media (e2e/fixtures/timeline.ts) ──
+
+/** Starts the app's camera and microphone pipelines the way a user does. */
+async function startSensors(page: Page): Promise<void> {
+  await page.getByTestId('start-sensors').click();
+}
+
+test.describe('with the camera and microphone', () => {
+  // Loading the face, expression, pose, voice and speech models on a shared CPU takes a while.
+  test.describe.configure({ timeout: 240_000 });
+
+  test('the smiling astronaut gets a local reaction, speech becomes notes with "go forward", and a pose without a raised hand suggests nothing', async ({
+    page,
+  }) => {
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    // Count the poses the real pipeline publishes, to know the gesture agent had its chance.
+    await page.evaluate(() => {
+      const w = window as unknown as { posesSeen: number };
+      w.posesSeen = 0;
+      window.sentio!.bus.subscribe('vision.pose', () => void w.posesSeen++);
+    });
+    await startSensors(page);
+
+    const reaction = page.getByTestId('emotion-reaction').first();
+    await expect(reaction).toContainText('You look happy', { timeout: 120_000 });
+    await expect(reaction).toContainText('local');
+    // No endpoint is configured in this build: the reaction stays on the device, and the card says why.
+    await expect(reaction.getByTestId('kept-local')).toContainText('Stayed on this device:');
+
+    const notes = page.getByTestId('notes-list');
+    await expect(notes).toContainText(/go forward/i, { timeout: 180_000 });
+    await expect(
+      notes
+        .getByTestId('note')
+        .filter({ hasText: /go forward/i })
+        .first(),
+    ).toContainText(/Action: Go forward/i);
+    await page.getByTestId('notes-summarize').click();
+    await expect(page.getByTestId('notes-summary')).toContainText('Stayed on this device:');
+    await expect(page.getByTestId('agent-meeting-notes-state')).toHaveText(/[1-9]\d* notes?, [1-9]/);
+
+    await page.waitForFunction(() => (window as unknown as { posesSeen: number }).posesSeen >= 3, null, {
+      timeout: 120_000,
+    });
+    // The astronaut's wrists are below her shoulders: no gesture, so no suggestion.
+    await expect(page.getByTestId('gesture-suggestion')).toHaveCount(0);
+    await expect(page.getByTestId('agent-gesture-assistant-state')).toHaveText(
+      '0 gestures seen, 0 suggestions kept',
+    );
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('with the development endpoint and consent', () => {
+  test.describe.configure({ timeout: 240_000 });
+  let dev: DevEndpoint;
+  test.beforeAll(async () => {
+    dev = await createDevEndpoint({ port: 0 });
+  });
+  test.afterAll(() => dev?.close());
+
+  test('the endpoint refines the reaction and the notes, and writes the summary', async ({ page }) => {
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    await page.waitForFunction(() => !!window.sentio?.routing);
+    await page.evaluate(async (url) => {
+      const routing = window.sentio!.routing!;
+      await routing.apply({
+        ...routing.settings(),
+        endpoints: [
+          { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
+        ],
+        active: 'dev',
+      });
+      const { consent } = window.sentio!.router!;
+      await consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
+      await consent.grant({ capability: 'cloud.transcript', endpoint: 'dev' });
+    }, dev.url);
+    await startSensors(page);
+
+    const reaction = page.getByTestId('emotion-reaction').first();
+    await expect(reaction).toContainText('You look happy', { timeout: 120_000 });
+    // The development endpoint is not a model: it answers with what it received, which proves the round trip.
+    await expect(reaction.getByTestId('refined')).toContainText(
+      'Refined by the endpoint: Development endpoint',
+    );
+    await expect(reaction.getByTestId('refined')).toContainText('happy');
+
+    const note = page
+      .getByTestId('note')
+      .filter({ hasText: /go forward/i })
+      .first();
+    await expect(note).toBeVisible({ timeout: 180_000 });
+    await expect(note.getByTestId('refined')).toContainText(/starting "Go forward/i);
+    await page.getByTestId('notes-summarize').click();
+    await expect(page.getByTestId('notes-summary').getByTestId('refined')).toContainText(/Go forward/i);
+    expect(dev.stats().requests).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([]);
+  });
+});
+
+test('gesture: a real photo of a raised hand on the camera → "Ask a question?"', async ({ baseURL }) => {
+  test.setTimeout(240_000);
+  // A browser of its own, whose fake camera plays opencv-doc's photo of a footballer with his arm raised.
+  const camera = resolve(GENERATED_DIR, 'hand-raised.y4m');
+  await writePhotoCamera(resolve('e2e/fixtures/media/hand-raised-548x342.jpg'), camera);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      ...BASE_ARGS,
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${camera}`,
+      `--use-file-for-fake-audio-capture=${resolve(MIC_FILE)}`,
+      AUTO_GRANT_MEDIA_ARG,
+    ],
+  });
+  try {
+    const page = await browser.newPage(baseURL ? { baseURL } : {});
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    await startSensors(page);
+    const suggestion = page.getByTestId('gesture-suggestion').first();
+    await expect(suggestion).toContainText('Ask a question?', { timeout: 180_000 });
+    await expect(suggestion).toContainText('hand-raised, right hand');
+    // Held in every frame, the gesture is suggested once, not per frame.
+    await expect(page.getByTestId('gesture-suggestion')).toHaveCount(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
