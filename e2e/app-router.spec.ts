@@ -278,3 +278,17 @@ test('a model download shows byte progress, then "cached"', async ({ page }) => 
   await expect(page.getByTestId(`model-state-${id}`)).toHaveText('cached');
   expect(errors).toEqual([]);
 });
+
+test('WebXR: with no XR device (headless Chromium) the Enter XR button is hidden and the reason shown', async ({
+  page,
+}) => {
+  const errors = await openApp(page);
+  // Chromium has the WebXR API; with no headset or XR runtime it supports no immersive mode.
+  expect(await page.evaluate(() => 'xr' in navigator)).toBe(true);
+  await expect(page.getByTestId('xr-status')).toHaveText(
+    'XR unavailable: no immersive VR or AR device: the browser supports neither immersive-vr nor immersive-ar here.',
+  );
+  await expect(page.getByTestId('xr-buttons')).toBeHidden();
+  await expect(page.getByRole('button', { name: /Enter (VR|AR)/ })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

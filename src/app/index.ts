@@ -16,6 +16,7 @@ import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
 import { startRouting, type RoutingGlobal } from './runtime/routing';
 import { createRouterPanel } from './router/router-panel';
+import { createXrPanel } from './xr/xr-panel';
 import {
   replaySession,
   SessionRecorder,
@@ -126,6 +127,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createSessionPanel(bus, recorder),
       routing ? createRouterPanel(bus, routing) : '',
       createSettingsPanel(db, routing ?? undefined),
+      createXrPanel(bus),
     );
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
