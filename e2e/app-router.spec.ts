@@ -205,7 +205,15 @@ test('consent granted in Settings: the next decision goes to the cloud and shows
   await expect(newest.getByTestId('decision-estimates')).toContainText('cost 0.0000');
   await expect(page.getByTestId('router-cloud-share')).toHaveText('50% (1 of 2 decisions)');
   await expect(page.getByTestId('router-cost-session')).toHaveText('0.0000 this session (no cap)');
+  await expect(page.getByTestId('router-cloud-calls')).toHaveText('1 answered, 0 retried, 0 failed');
   expect(dev.stats().requests).toBe(1);
+
+  // The endpoint fails once: the client retries, and the panel says so with the reason.
+  dev.setFaults({ script: [{ status: 500 }] });
+  expect(await decide(page, 'once more')).toMatchObject({ route: 'cloud' });
+  await expect(page.getByTestId('router-cloud-calls')).toContainText('2 answered, 1 retried, 0 failed');
+  await expect(page.getByTestId('router-cloud-calls')).toContainText('500');
+  await expect(page.getByTestId('router-cloud-share')).toHaveText('67% (2 of 3 decisions)');
   expect(errors).toEqual([]);
 });
 
@@ -248,6 +256,51 @@ test('revoking consent in Settings aborts the request in flight, blocks the next
     'consent.revoke:consent:dev',
   ]);
   expect(await page.evaluate(() => window.sentio!.router!.audit.verify())).toMatchObject({ ok: true });
+  expect(errors).toEqual([]);
+});
+
+test('cost caps from Settings: a bad cap is named; spend shows against the cap, and a reached cap stops cloud calls', async ({
+  page,
+}) => {
+  const errors = await openApp(page);
+  await fillEndpoint(page, {
+    id: 'dev',
+    baseUrl: dev.url,
+    model: 'sentio-dev-echo',
+    costPer1kTokens: '2',
+    clearance: 'private',
+  });
+  await expect(page.getByTestId('endpoint-message')).toHaveText('Saved "dev" and using it.');
+  await grantChatInSettings(page);
+
+  await page.getByTestId('privacy-perDay').fill('-1');
+  await page.getByTestId('privacy-perSession').fill('lots');
+  await page.getByTestId('privacy-save').click();
+  await expect(page.getByTestId('privacy-error-perDay')).toHaveText('daily cost cap must be ≥ 0');
+  await expect(page.getByTestId('privacy-error-perSession')).toHaveText('session cost cap must be a number');
+
+  await page.getByTestId('privacy-perDay').fill('');
+  await page.getByTestId('privacy-perSession').fill('0.1');
+  await page.getByTestId('privacy-save').click();
+  await expect(page.getByTestId('privacy-message')).toHaveText('Saved and applied.');
+  await expect(page.getByTestId('router-cost-session')).toHaveText('0.0000 of 0.10 this session');
+  await expect(page.getByTestId('router-cost-day')).toHaveText('0.0000 this day (no cap)');
+
+  expect(await decide(page, 'a question that costs something')).toMatchObject({ route: 'cloud' });
+  const spent = await page.evaluate(() => window.sentio!.router!.budget.spent().session);
+  expect(spent).toBeGreaterThan(0);
+  await expect(page.getByTestId('router-cost-session')).toHaveText(
+    `${spent.toFixed(4)} of 0.10 this session`,
+  );
+
+  // Lower the cap below what was spent: the next cloud call is refused by the policy, no request is sent.
+  await page.getByTestId('privacy-perSession').fill(String(spent / 2));
+  await page.getByTestId('privacy-save').click();
+  await expect(page.getByTestId('privacy-message')).toHaveText('Saved and applied.');
+  const before = dev.stats().requests;
+  expect(await decide(page, 'another one')).toEqual({ route: 'drop', code: 'budget-exceeded-unsupported' });
+  expect(dev.stats().requests).toBe(before);
+  await expect(page.getByTestId('router-cost-session')).toHaveClass(/missing/);
   expect(errors).toEqual([]);
 });
 

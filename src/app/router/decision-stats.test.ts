@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ReasonCode, Route } from '../../router/types';
-import { DecisionLog, describeCost, percent, toDecisionRecord, type DecisionRecord } from './decision-stats';
+import {
+  CloudCallStats,
+  DecisionLog,
+  describeCost,
+  percent,
+  toDecisionRecord,
+  type DecisionRecord,
+} from './decision-stats';
 
 let n = 0;
 function decision(route: Route, code: ReasonCode): DecisionRecord {
@@ -109,5 +116,23 @@ describe('describeCost', () => {
   it('flags a reached cap, per session or per day', () => {
     expect(describeCost({ session: 1, day: 1, sessionCap: 1, dayCap: null }).capped).toBe(true);
     expect(describeCost({ session: 0, day: 2, sessionCap: null, dayCap: 1.5 }).capped).toBe(true);
+  });
+});
+
+describe('CloudCallStats', () => {
+  it('counts answered, retried and failed attempts and keeps the last problem', () => {
+    const c = new CloudCallStats();
+    expect(c.describe()).toBe('0 answered, 0 retried, 0 failed');
+    c.record({ attempt: 1, outcome: 'retry', status: 500, delayMs: 250 });
+    c.record({ attempt: 2, outcome: 'ok', status: 200, ms: 40 });
+    c.record({ attempt: 1, outcome: 'retry', error: 'TypeError: Failed to fetch', delayMs: 250 });
+    c.record({ attempt: 2, outcome: 'fail', status: 429, error: 'HTTP 429: slow down' });
+    expect(c.describe()).toBe('1 answered, 2 retried, 1 failed (last problem: HTTP 429: slow down)');
+  });
+
+  it('names a retry by its status when it has no error text', () => {
+    const c = new CloudCallStats();
+    c.record({ attempt: 1, outcome: 'retry', status: 503, delayMs: 100 });
+    expect(c.lastError).toBe('HTTP 503');
   });
 });

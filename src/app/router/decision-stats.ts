@@ -1,5 +1,6 @@
 // What the router panel reports about recent decisions: how often the cloud was used, and how often the cloud
 // was wanted but failed or was out of reach, and where those requests went instead (local, outbox, nowhere).
+import type { AttemptReport } from '../../router/cloud-client';
 import type { Decision, Route } from '../../router/types';
 
 /** A `router.decision` event's payload (src/router/router.ts). */
@@ -103,6 +104,32 @@ export function toDecisionRecord(payload: unknown, ts: number): DecisionRecord {
               : null;
   if (problem) throw new TypeError(`router.decision payload ${problem}`);
   return { ...(p as DecisionRecord), agentId: p!.agentId ?? null, ts };
+}
+
+/** Every attempt the cloud client made (src/router/cloud-client.ts onAttempt): what the endpoint did. */
+export class CloudCallStats {
+  ok = 0;
+  /** Attempts that failed and were tried again (5xx, 429, dropped connection…). */
+  retried = 0;
+  /** Calls that failed for good after their attempts. */
+  failed = 0;
+  lastError: string | null = null;
+
+  record(r: AttemptReport): void {
+    if (r.outcome === 'ok') this.ok++;
+    else if (r.outcome === 'retry') {
+      this.retried++;
+      this.lastError = r.error ?? (r.status ? `HTTP ${r.status}` : 'unknown error');
+    } else {
+      this.failed++;
+      this.lastError = r.error;
+    }
+  }
+
+  describe(): string {
+    const base = `${this.ok} answered, ${this.retried} retried, ${this.failed} failed`;
+    return this.lastError ? `${base} (last problem: ${this.lastError})` : base;
+  }
 }
 
 export interface CostView {

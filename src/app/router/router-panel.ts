@@ -44,6 +44,7 @@ export function createRouterPanel(
   const fallbacks = fact('Cloud wanted, not had', 'router-fallbacks');
   const costSession = fact('Cost (session)', 'router-cost-session');
   const costDay = fact('Cost (today)', 'router-cost-day');
+  const calls = fact('Cloud calls', 'router-cloud-calls');
   const circuit = fact('Circuit breaker', 'router-circuit');
   const outbox = fact('Offline outbox', 'router-outbox');
   const list = el('ol', { className: 'decisions', testId: 'router-decisions' });
@@ -86,6 +87,7 @@ export function createRouterPanel(
     costSession.value.textContent = cost.session;
     costDay.value.textContent = cost.day;
     costSession.value.className = costDay.value.className = cost.capped ? 'missing' : '';
+    calls.value.textContent = routing.cloudCalls.describe();
     const state = view.breaker?.state();
     circuit.value.textContent = state
       ? state === 'closed'
@@ -158,6 +160,7 @@ export function createRouterPanel(
       fallbacks.row,
       costSession.row,
       costDay.row,
+      calls.row,
       circuit.row,
       outbox.row,
     ),

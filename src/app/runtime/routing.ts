@@ -8,6 +8,7 @@ import type { Privacy } from '../../events/event';
 import type { InferenceClient } from '../../inference/client';
 import { createAuditLog, type AuditLog } from '../../privacy/audit-log';
 import { createConsentStore, type ConsentStore } from '../../privacy/consent';
+import { CloudCallStats } from '../router/decision-stats';
 import { createBudget, type Budget, type BudgetCaps } from '../../router/budget';
 import { systemClock } from '../../router/clock';
 import type { EndpointConfig } from '../../router/endpoint';
@@ -52,6 +53,8 @@ export interface Routing {
   budget: Budget;
   /** The configured caps (live: editing them in Settings changes what the router allows at once). */
   caps: Readonly<BudgetCaps>;
+  /** What the endpoints did with the calls of this session (answered, retried, failed). */
+  cloudCalls: CloudCallStats;
 }
 
 export interface RoutingGlobal {
@@ -100,6 +103,7 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
   const caps: BudgetCaps = capsFrom(DEFAULT_BUDGET);
   const budget = createBudget(caps);
   const shared = { audit, consent, budget };
+  const cloudCalls = new CloudCallStats();
   const network = browserNetwork(self);
   const local = createLocalInference({
     infer: (task, input, opts) => o.inference().infer(task, input, opts),
@@ -141,7 +145,15 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
       );
     }
     const endpoint = toEndpointConfig(chosen, s.privacy);
-    const stack = await createRoutingStack({ db: o.db, bus: o.bus, endpoint, network, local, shared });
+    const stack = await createRoutingStack({
+      db: o.db,
+      bus: o.bus,
+      endpoint,
+      network,
+      local,
+      shared,
+      onAttempt: (r) => cloudCalls.record(r),
+    });
     stack.outbox.start();
     return { ...stack, endpoint, localOnly: null };
   }
@@ -185,6 +197,7 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
     audit,
     budget,
     caps,
+    cloudCalls,
   };
   publish();
   return routing;
