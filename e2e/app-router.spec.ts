@@ -182,6 +182,16 @@ test('settings: a saved endpoint is used at once, labelled a development endpoin
   await page.reload();
   await expect(page.getByTestId('router-endpoint')).toContainText('Endpoint "dev"');
   await expect(page.getByTestId('router-dev-label')).toBeVisible();
+
+  // None: local only, and the panel says why.
+  await page.getByTestId('endpoint-use-none').check();
+  await expect(page.getByTestId('router-endpoint')).toHaveText(
+    'Local only: no cloud endpoint is selected (choose one in Settings).',
+  );
+  await expect(page.getByTestId('router-dev-label')).toBeHidden();
+  await page.getByTestId('endpoint-remove-other').click();
+  await expect(page.getByTestId('endpoint-message')).toHaveText('Removed "other".');
+  await expect(page.getByTestId('endpoint-item-other')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
