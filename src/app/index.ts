@@ -16,6 +16,8 @@ import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
 import { startRouting, type RoutingGlobal } from './runtime/routing';
+import { createRouterPanel } from './router/router-panel';
+import { createXrPanel } from './xr/xr-panel';
 import {
   replaySession,
   SessionRecorder,
@@ -113,19 +115,22 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const where = bus.hubConnection.kind === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
+    const db = openDatabase();
+    const routing = await startRouting({
+      bus,
+      db,
+      inference: () => window.sentio!.inference!(),
+      global: window,
+    }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
       createStatsPanel(bus),
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
-      createSettingsPanel(openDatabase()),
+      routing ? createRouterPanel(bus, routing) : '',
+      createSettingsPanel(db, routing ?? undefined),
+      createXrPanel(bus),
     );
-    const routing = await startRouting({
-      bus,
-      db: openDatabase(),
-      inference: () => window.sentio!.inference!(),
-      global: window,
-    });
-    mountAgents(grid, { bus, routing, expose: window });
+    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';

@@ -18,7 +18,8 @@ describe('gesture assistant', () => {
     expect(suggestionFor(event('vision.gesture', { frame: 1, gesture: 'wave', side: 'right' }))?.text).toBe(
       'Say hello',
     );
-    expect(suggestionFor(event('xr.input.right.selectstart', {}))).toMatchObject({
+    expect(suggestionFor(event('xr.input.right.selectstart', {}))).toBeNull();
+    expect(suggestionFor(event('xr.input.right.select', { action: 'select' }))).toMatchObject({
       gesture: 'select',
       side: 'right',
       source: 'xr',
@@ -28,6 +29,11 @@ describe('gesture assistant', () => {
       gesture: 'squeeze',
     });
     expect(suggestionFor(event('xr.input.left.selectend', {}))).toBeNull();
+    expect(suggestionFor(event('xr.input.left.pose', {}))).toBeNull();
+    expect(suggestionFor(event('xr.input.left.pinch', { state: 'start', pinchMm: 8 }))?.text).toBe(
+      'Pinch: pick it up?',
+    );
+    expect(suggestionFor(event('xr.input.left.pinch', { state: 'end', pinchMm: 40 }))).toBeNull();
     expect(
       suggestionFor(event('vision.gesture', { frame: 1, gesture: 'thumbs-up', side: 'left' })),
     ).toBeNull();

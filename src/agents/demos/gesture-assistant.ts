@@ -1,5 +1,6 @@
 // Gesture assistant (AR): a gesture seen by the camera (pose → hand raised / wave) or an input of a WebXR
-// controller or hand (`xr.input.<handedness>.<what>`) → a suggestion of what the user may want to do.
+// controller or hand (src/sensors/xr.ts: `xr.input.<handedness>.select|squeeze|pinch`) → a suggestion of
+// what the user may want to do.
 // The same gesture from the same hand is suggested once per cool-down, however long it is held.
 import { policies } from '../../bus/policy';
 import type { PerceptionEvents } from '../../inference/pipelines/events';
@@ -15,13 +16,15 @@ const CAMERA_LINES: Record<PerceptionEvents['vision.gesture']['gesture'], string
   wave: 'Say hello',
 };
 
-/** WebXR input sources' actions (XRSession events: select, squeeze, their start/end) → what to offer. */
+/** WebXR input (a completed select or squeeze, a tracked hand's pinch beginning) → what to offer. */
 const XR_LINES: Record<string, string> = {
   select: 'Pick the item you are pointing at?',
-  selectstart: 'Pick the item you are pointing at?',
   squeeze: 'Grab it and move it?',
-  squeezestart: 'Grab it and move it?',
+  pinch: 'Pinch: pick it up?',
 };
+
+/** The WebXR inputs worth a suggestion: not poses or hand summaries, which stream every frame. */
+export const XR_PATTERNS = ['xr.input.*.select', 'xr.input.*.squeeze', 'xr.input.*.pinch'] as const;
 
 export interface GestureState {
   /** When each gesture (by source, gesture and side) was last suggested. */
@@ -46,9 +49,11 @@ export function suggestionFor(event: Pick<SentioEvent, 'topic' | 'payload' | 'ts
   const [xr, input, hand, what] = event.topic.split('.');
   if (xr !== 'xr' || input !== 'input' || !hand || !what) return null;
   const text = XR_LINES[what];
-  if (!text) return null;
+  // A pinch is published when it begins and when it ends: only its beginning is a gesture.
+  if (!text || (what === 'pinch' && (event.payload as { state?: unknown } | null)?.state !== 'start'))
+    return null;
   const side = hand === 'left' || hand === 'right' ? hand : 'none';
-  return { gesture: what.replace(/start$/, ''), side, source: 'xr', text, at: event.ts };
+  return { gesture: what, side, source: 'xr', text, at: event.ts };
 }
 
 /** True when `s` is not a repeat within the cool-down; records it then. */
@@ -66,7 +71,7 @@ export function gestureAssistant(cooldownMs = SUGGESTION_COOLDOWN_MS) {
     // Gestures are rare (published when they begin); a few may arrive in one frame, so keep several.
     subscribe: [
       { pattern: 'vision.gesture', qos: 'realtime', policy: policies.latest(8) },
-      { pattern: 'xr.input.>', qos: 'realtime', policy: policies.latest(8) },
+      ...XR_PATTERNS.map((pattern) => ({ pattern, qos: 'realtime' as const, policy: policies.latest(8) })),
     ],
     durable: false,
     initialState: initialGestureState(),

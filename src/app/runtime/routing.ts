@@ -7,7 +7,8 @@ import type { Bus } from '../../bus/types';
 import type { Privacy } from '../../events/event';
 import type { InferenceClient } from '../../inference/client';
 import { createAuditLog, type AuditLog } from '../../privacy/audit-log';
-import { createConsentStore, type ConsentStore } from '../../privacy/consent';
+import { createConsentStore, type ConsentChannel, type ConsentStore } from '../../privacy/consent';
+import { CloudCallStats } from '../router/decision-stats';
 import { createBudget, type Budget, type BudgetCaps } from '../../router/budget';
 import { systemClock } from '../../router/clock';
 import type { EndpointConfig } from '../../router/endpoint';
@@ -52,6 +53,8 @@ export interface Routing {
   budget: Budget;
   /** The configured caps (live: editing them in Settings changes what the router allows at once). */
   caps: Readonly<BudgetCaps>;
+  /** What the endpoints did with the calls of this session (answered, retried, failed). */
+  cloudCalls: CloudCallStats;
 }
 
 export interface RoutingGlobal {
@@ -68,6 +71,10 @@ export interface StartRoutingOptions {
   devEndpointUrl?: string;
   /** Where `router` and `routing` are exposed for tests and scripting. */
   global?: { sentio?: object };
+  /** The browser's network state by default. */
+  network?: ReturnType<typeof browserNetwork>;
+  /** Keeps consent in step across tabs; a BroadcastChannel by default, null for none. */
+  consentChannel?: ConsentChannel | null;
 }
 
 const PRIVACY_LABELS: readonly Privacy[] = ['local', 'private', 'public'];
@@ -89,18 +96,21 @@ function devUrlFromBuild(): string | undefined {
 export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
   const devUrl = 'devEndpointUrl' in o ? o.devEndpointUrl : devUrlFromBuild();
   const audit = createAuditLog({ db: o.db });
-  const consent = createConsentStore({
-    db: o.db,
-    audit,
-    // Other tabs' consent stores hear revocations here, and ours theirs.
-    ...(typeof BroadcastChannel === 'function' ? { channel: new BroadcastChannel('sentio.consent') } : {}),
-  });
+  // Other tabs' consent stores hear revocations here, and ours theirs.
+  const channel =
+    o.consentChannel !== undefined
+      ? o.consentChannel
+      : typeof BroadcastChannel === 'function'
+        ? (new BroadcastChannel('sentio.consent') as ConsentChannel)
+        : null;
+  const consent = createConsentStore({ db: o.db, audit, ...(channel ? { channel } : {}) });
   await consent.load();
   // Mutated in place on apply: the budget reads its caps on every check.
   const caps: BudgetCaps = capsFrom(DEFAULT_BUDGET);
   const budget = createBudget(caps);
   const shared = { audit, consent, budget };
-  const network = browserNetwork(self);
+  const cloudCalls = new CloudCallStats();
+  const network = o.network ?? browserNetwork(self);
   const local = createLocalInference({
     infer: (task, input, opts) => o.inference().infer(task, input, opts),
   });
@@ -141,7 +151,15 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
       );
     }
     const endpoint = toEndpointConfig(chosen, s.privacy);
-    const stack = await createRoutingStack({ db: o.db, bus: o.bus, endpoint, network, local, shared });
+    const stack = await createRoutingStack({
+      db: o.db,
+      bus: o.bus,
+      endpoint,
+      network,
+      local,
+      shared,
+      onAttempt: (r) => cloudCalls.record(r),
+    });
     stack.outbox.start();
     return { ...stack, endpoint, localOnly: null };
   }
@@ -185,6 +203,7 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
     audit,
     budget,
     caps,
+    cloudCalls,
   };
   publish();
   return routing;
