@@ -27,6 +27,9 @@ test('sensor monitor: an injected overheat stops the simulated robot at once; sh
   await agentsRunHere(page);
   const card = page.getByTestId('demo-monitor');
   await expect(card.getByTestId('robot-simulated')).toContainText('not a real device');
+  // Off until the user powers it on: an idle dashboard stays idle.
+  await expect(card.getByTestId('inject-overheat')).toBeDisabled();
+  await card.getByTestId('robot-power').click();
   await expect(card.getByTestId('robot-state')).toHaveText('running');
 
   await card.getByTestId('inject-overheat').click();
@@ -57,7 +60,7 @@ test('sensor monitor: an allowed shutdown is performed after confirmation', asyn
   await openApp(page);
   await agentsRunHere(page);
   const card = page.getByTestId('demo-monitor');
-  await card.getByTestId('robot-reset').click();
+  await card.getByTestId('robot-power').click();
   await card.getByTestId('inject-overheat').click();
   await card.getByRole('alertdialog', { name: 'Allow robot.shutdown?' }).getByTestId('confirm-allow').click();
   await expect(card.getByTestId('robot-state')).toHaveText('shut-down');
@@ -80,12 +83,13 @@ test('a second tab shows that the agents run in the first, and shows them from t
   await expect(second.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4);
   await expect(second.getByTestId('agent-meeting-notes-health')).toContainText('processed');
   // The robot runs next to the agents: its buttons are off here, its readings still arrive.
-  await expect(second.getByTestId('inject-overheat')).toBeDisabled();
-  await expect(second.getByTestId('robot-state')).toHaveText(/running|stopped|slowed|shut-down/);
+  await first.getByTestId('robot-power').click();
+  await expect(second.getByTestId('robot-power')).toBeDisabled();
+  await expect(second.getByTestId('robot-state')).toHaveText('running');
   // Closing the first tab hands the agents to the second.
   await first.close();
   await expect(second.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
-  await expect(second.getByTestId('inject-overheat')).toBeEnabled();
+  await expect(second.getByTestId('robot-power')).toBeEnabled();
 });
 
 test('the agents panel says in words what each agent does, and fits a phone', async ({ page }) => {
@@ -99,6 +103,7 @@ test('the agents panel says in words what each agent does, and fits a phone', as
     await expect(page.getByTestId(`agent-${id}-mailbox`)).toHaveText(/^\d+ waiting/);
   }
   // The simulated robot's readings keep the monitor busy: its figure moves, and the text says so.
+  await page.getByTestId('robot-power').click();
   await expect(page.getByTestId('agent-sensor-monitor')).toHaveAttribute('data-activity', 'working');
   await expect(page.getByTestId('agent-sensor-monitor').locator('.agent-body')).toHaveCSS(
     'animation-name',

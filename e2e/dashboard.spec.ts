@@ -87,10 +87,19 @@ test('bus stats list the subscriptions with backlog and drops, and the topic rat
   await expect(page.getByTestId('bus-summary')).toContainText(/events\/s · latency p50 .* p99/);
 });
 
-/** Pixels of `png` within `tolerance` of an RGB colour: min/max row and how many. */
-async function colourPixels(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 40) {
+/**
+ * Pixels of `png` within `tolerance` of an RGB colour: min/max row and how many. `fromX` (0…1) looks only
+ * at the right-hand part of the image: the chart's most recent samples.
+ */
+async function colourPixels(
+  page: Page,
+  png: Buffer,
+  rgb: [number, number, number],
+  tolerance = 40,
+  fromX = 0,
+) {
   return page.evaluate(
-    async ({ b64, rgb, tolerance }) => {
+    async ({ b64, rgb, tolerance, fromX }) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -103,7 +112,7 @@ async function colourPixels(page: Page, png: Buffer, rgb: [number, number, numbe
       for (let i = 0; i < data.length; i += 4) {
         const d =
           Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]);
-        if (d <= tolerance) {
+        if (d <= tolerance && (i / 4) % width >= fromX * width) {
           count++;
           const y = Math.floor(i / 4 / width);
           minY = Math.min(minY, y);
@@ -112,7 +121,7 @@ async function colourPixels(page: Page, png: Buffer, rgb: [number, number, numbe
       }
       return { count, spread: count ? maxY - minY : 0 };
     },
-    { b64: png.toString('base64'), rgb, tolerance },
+    { b64: png.toString('base64'), rgb, tolerance, fromX },
   );
 }
 
@@ -123,9 +132,18 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   await openApp(page);
   const chart = page.getByTestId('bus-chart');
   await expect(chart.locator('canvas')).toHaveCount(1);
-  // Idle first: the rate line lies flat at zero.
-  await page.waitForTimeout(2500); // lets the once-a-second sampler take idle samples
-  const idle = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
+  // Idle first: once the agents have started (their worker's start is an event), the rate line lies flat
+  // at zero in the most recent samples, on the right of the chart.
+  await expect(page.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
+  await page.waitForTimeout(3500); // lets the once-a-second sampler take idle samples
+  const recent = 0.65;
+  const idle = await colourPixels(
+    page,
+    await chart.locator('canvas').screenshot(),
+    [252, 163, 17],
+    40,
+    recent,
+  );
   // Then a steady flow for ~3 s.
   await page.evaluate(async () => {
     const { bus } = window.sentio!;
@@ -138,7 +156,14 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   const busy = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
   expect(busy.count).toBeGreaterThan(100); // the orange rate line is drawn…
   expect(busy.spread).toBeGreaterThan(40); // …and climbs from the zero line (vertical extent, px)
-  expect(busy.spread).toBeGreaterThan(idle.spread + 20);
+  const busyNow = await colourPixels(
+    page,
+    await chart.locator('canvas').screenshot(),
+    [252, 163, 17],
+    40,
+    recent,
+  );
+  expect(busyNow.spread).toBeGreaterThan(idle.spread + 20);
   // For people reading the report: the dashboard as the test saw it.
   await test
     .info()

@@ -125,9 +125,11 @@ export function createAgentsPanel(
   }
 
   async function poll(): Promise<void> {
+    const where = runtime.status().kind;
+    // Starting: this tab does not know yet whether it or another runs them; it will say.
+    if (where === 'starting' || where === 'failed') return;
     try {
-      const view =
-        runtime.status().kind === 'running' ? await runtime.inspect() : await requestAgentsView(bus);
+      const view = where === 'running' ? await runtime.inspect() : await requestAgentsView(bus);
       if (view) render(view);
     } catch (e) {
       // No tab answered: the runner may be starting or just closed; the next poll tries again.

@@ -28,7 +28,7 @@ export interface MonitorCard {
   /** Asks the user about a risky tool call (the tool gateway's `confirm`). */
   confirm(request: ConfirmRequest): Promise<boolean>;
   alert(message: string): void;
-  /** Turns the fault buttons on where the robot runs (the tab that runs the agents). */
+  /** Turns the robot's buttons on where it may run (the tab that runs the agents). */
   setControls(enabled: boolean, note: string): void;
 }
 
@@ -41,11 +41,25 @@ export function createMonitorCard(bus: Bus, robot: SimulatedRobot): MonitorCard 
     b.addEventListener('click', onClick);
     return b;
   };
-  const buttons = [
+  let allowedHere = false;
+  const faults = [
     button('Inject overheat', 'inject-overheat', () => robot.inject('overheat')),
     button('Inject vibration', 'inject-vibration', () => robot.inject('vibration')),
     button('Reset robot', 'robot-reset', () => robot.reset()),
   ];
+  const power = button('', 'robot-power', () => {
+    if (robot.running()) {
+      robot.stop();
+      state.textContent = 'powered off';
+    } else robot.start();
+    refresh();
+  });
+  const refresh = () => {
+    power.disabled = !allowedHere;
+    power.textContent = robot.running() ? 'Power off the simulated robot' : 'Power on the simulated robot';
+    for (const b of faults) b.disabled = !allowedHere || !robot.running();
+  };
+  refresh();
   const controlsNote = el('p', { className: 'meta', testId: 'robot-controls-note' });
   const confirmations = el('div', { testId: 'tool-confirmations' });
   const alerts = el('ul', { className: 'demo-list', testId: 'monitor-alerts' });
@@ -80,7 +94,7 @@ export function createMonitorCard(bus: Bus, robot: SimulatedRobot): MonitorCard 
       el('div', {}, el('dt', { text: 'Temperature' }), temperature),
       el('div', {}, el('dt', { text: 'Vibration' }), vibration),
     ),
-    el('div', { className: 'robot-controls' }, ...buttons),
+    el('div', { className: 'robot-controls' }, power, ...faults),
     controlsNote,
     confirmations,
     el('h3', { text: 'Tool calls' }),
@@ -122,7 +136,8 @@ export function createMonitorCard(bus: Bus, robot: SimulatedRobot): MonitorCard 
       prependCapped(alerts, el('li', { testId: 'monitor-alert', text: message }), 5);
     },
     setControls(enabled, note) {
-      for (const b of buttons) b.disabled = !enabled;
+      allowedHere = enabled;
+      refresh();
       controlsNote.textContent = note;
     },
   };

@@ -67,11 +67,10 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
 
   // The simulated robot lives where the agents run: one robot, whatever the number of tabs.
   const follow = () => {
-    const s = runtime.status();
-    if (s.kind === 'running') robot.start();
+    const here = runtime.status().kind === 'running';
     monitor.setControls(
-      s.kind === 'running',
-      s.kind === 'running'
+      here,
+      here
         ? 'The robot runs in this tab, next to the agents.'
         : 'The robot runs in the tab that runs the agents; its readings show here.',
     );

@@ -1,6 +1,7 @@
 // A simulated robot arm — ours, not a real device, and labelled so in every reading (`simulated: true`)
-// and in the UI. It publishes telemetry once a second on `sim.robot.telemetry`, lets the user inject
-// faults (overheat, vibration), and is the target of the sensor monitor's tools (stop, slow down, shut down).
+// and in the UI. Once the user powers it on it publishes telemetry once a second on `sim.robot.telemetry`,
+// lets the user inject faults (overheat, vibration), and is the target of the sensor monitor's tools (stop,
+// slow down, shut down). Off by default: an idle dashboard stays idle.
 import type { Bus } from '../../bus/types';
 import { systemTimers, type Timers } from '../../agents/backoff';
 import type { RobotState, RobotTelemetry } from '../../agents/demos/topics';
@@ -95,6 +96,8 @@ export function createSimulatedRobot(o: SimulatedRobotOptions) {
       if (handle !== null) timers.clearTimeout(handle);
       handle = null;
     },
+    /** Whether it is powered on (publishing readings). */
+    running: (): boolean => handle !== null,
     model: (): RobotModel => model,
     onChange(l: (m: RobotModel) => void): () => void {
       listeners.add(l);
