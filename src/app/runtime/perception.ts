@@ -48,8 +48,15 @@ export interface PerceptionOptions {
   bus: Bus;
   /** `window.sentio.infer` or an inference client's `infer`. */
   infer: Infer;
-  /** The inference client's load progress (model downloads), shown while models warm up. */
-  onProgress?: InferenceClient['onProgress'];
+  /**
+   * Tasks to run elsewhere, e.g. `{ 'speech-recognition': otherWorker.infer }`. A worker runs one model call at
+   * a time and Whisper holds it for seconds per segment: measured in the app under load, face results stopped
+   * for the ~45 s the transcripts took, so the boxes went stale. Transcription on its own worker keeps the
+   * realtime models' latency bounded.
+   */
+  inferFor?: Partial<Record<Task, Infer>>;
+  /** Load progress (model downloads) of each inference client used, shown while models warm up. */
+  onProgress?: InferenceClient['onProgress'] | InferenceClient['onProgress'][];
   /** Camera settings, or false for no camera. Default: "front", 640×480 at 15 fps. */
   camera?: Partial<Omit<CameraOptions, 'bus'>> | false;
   /** Microphone settings, or false for no microphone. Default: "main", 512-sample (32 ms) chunks at 16 kHz. */
@@ -242,8 +249,12 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
   };
 
   const bus = tapBus<PerceptionEvents>(o.bus, onPublished);
-  const infer = observeInfer(o.infer, dispatch, now);
-  const unlistenProgress = o.onProgress?.((progress) => dispatch({ type: 'model.progress', progress }));
+  const routed = (async (task: Task, input: unknown, options) =>
+    (o.inferFor?.[task] ?? o.infer)(task, input, options)) as Infer;
+  const infer = observeInfer(routed, dispatch, now);
+  const unlistenProgress = [o.onProgress ?? []]
+    .flat()
+    .map((listen) => listen((progress) => dispatch({ type: 'model.progress', progress })));
   const skipped = { face: 0, pose: 0 };
   const unreadable = { face: 0, pose: 0 };
   const counter = (p: 'face' | 'pose') => ({
@@ -339,7 +350,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       face?.close();
       pose?.close();
       speech?.close();
-      unlistenProgress?.();
+      for (const unlisten of unlistenProgress) unlisten();
       observers.clear();
     },
   };
