@@ -11,6 +11,7 @@ import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
 import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
+import { createLivePanel } from './live/live-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
@@ -111,6 +112,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
     grid.append(
+      createLivePanel(bus, window),
       createStatsPanel(bus),
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
