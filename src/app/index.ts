@@ -11,6 +11,7 @@ import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
 import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
+import { createLivePanel } from './live/live-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
@@ -122,6 +123,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
+      createLivePanel(bus, window),
       createStatsPanel(bus),
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
