@@ -1,6 +1,7 @@
 // The dashboard shell: event inspector (text-only payloads, filter, pause, virtualised list), bus stats
 // with a uPlot chart checked by its pixels, settings, status messages, and a layout that fits a phone.
 import { expect, test, type Page } from '@playwright/test';
+import { findColour } from './fixtures/pixels';
 
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
@@ -87,33 +88,10 @@ test('bus stats list the subscriptions with backlog and drops, and the topic rat
   await expect(page.getByTestId('bus-summary')).toContainText(/events\/s · latency p50 .* p99/);
 });
 
-/** Pixels of `png` within `tolerance` of an RGB colour: min/max row and how many. */
+/** Pixels of `png` within `tolerance` of an RGB colour: how many, and their vertical extent. */
 async function colourPixels(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 40) {
-  return page.evaluate(
-    async ({ b64, rgb, tolerance }) => {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(bitmap, 0, 0);
-      const { data, width } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-      let count = 0;
-      let minY = Infinity;
-      let maxY = -Infinity;
-      for (let i = 0; i < data.length; i += 4) {
-        const d =
-          Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]);
-        if (d <= tolerance) {
-          count++;
-          const y = Math.floor(i / 4 / width);
-          minY = Math.min(minY, y);
-          maxY = Math.max(maxY, y);
-        }
-      }
-      return { count, spread: count ? maxY - minY : 0 };
-    },
-    { b64: png.toString('base64'), rgb, tolerance },
-  );
+  const { count, box } = await findColour(page, png, rgb, tolerance);
+  return { count, spread: box ? box.height - 1 : 0 };
 }
 
 test('screenshot: the chart draws the event rate rising when events flow (checked by pixels)', async ({

@@ -1,6 +1,6 @@
 // Building DOM from data without ever parsing it as HTML: text goes in through textContent only, so an
 // event payload like "<img onerror=…>" is shown as those characters and never becomes markup.
-type Child = Node | string | null | undefined | false;
+export type Child = Node | string | null | undefined | false;
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,

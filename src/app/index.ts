@@ -11,9 +11,13 @@ import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
 import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
+import { createLivePanel } from './live/live-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
+import { startRouting, type RoutingGlobal } from './runtime/routing';
+import { createRouterPanel } from './router/router-panel';
+import { createXrPanel } from './xr/xr-panel';
 import {
   replaySession,
   SessionRecorder,
@@ -67,7 +71,8 @@ declare global {
       bus: ConnectedBus;
       recorder: SessionRecorder;
       replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
-    } & Partial<SentioGlobal>;
+    } & Partial<SentioGlobal> &
+      Partial<RoutingGlobal>;
   }
 }
 
@@ -110,11 +115,21 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const where = bus.hubConnection.kind === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
+    const db = openDatabase();
+    const routing = await startRouting({
+      bus,
+      db,
+      inference: () => window.sentio!.inference!(),
+      global: window,
+    }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
+      createLivePanel(bus, window),
       createStatsPanel(bus),
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
-      createSettingsPanel(openDatabase()),
+      routing ? createRouterPanel(bus, routing) : '',
+      createSettingsPanel(db, routing ?? undefined),
+      createXrPanel(bus),
     );
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;

@@ -5,7 +5,7 @@ import { createAuditLog, type AuditLog } from '../privacy/audit-log';
 import { createConsentStore, type ConsentStore } from '../privacy/consent';
 import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
 import type { SentioDb } from '../storage/db';
-import { createBudget, type BudgetCaps } from './budget';
+import { createBudget, type Budget, type BudgetCaps } from './budget';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker';
 import { createCloudClient, type AttemptReport, type CloudClient, type RetryOptions } from './cloud-client';
 import { systemClock, type Clock } from './clock';
@@ -30,6 +30,8 @@ export interface RoutingStackOptions {
   clock?: Clock;
   policy?: PolicyConfig;
   budget?: BudgetCaps;
+  /** Shared across stacks (the app rebuilds the stack when the user switches endpoints): consent, audit, spend. */
+  shared?: { audit: AuditLog; consent: ConsentStore; budget: Budget };
   breaker?: { failureThreshold: number; cooldownMs: number };
   retry?: Partial<RetryOptions>;
   timeoutMs?: number;
@@ -49,6 +51,7 @@ export interface RoutingStack {
   client: CloudClient;
   outbox: Outbox;
   router: Router;
+  budget: Budget;
 }
 
 export const UNLIMITED_BUDGET: BudgetCaps = {
@@ -60,9 +63,10 @@ export const UNLIMITED_BUDGET: BudgetCaps = {
 
 export async function createRoutingStack(o: RoutingStackOptions): Promise<RoutingStack> {
   const clock = o.clock ?? systemClock();
-  const audit = createAuditLog({ db: o.db, now: clock.now });
-  const consent = createConsentStore({ db: o.db, audit, now: clock.now });
-  await consent.load();
+  const audit = o.shared?.audit ?? createAuditLog({ db: o.db, now: clock.now });
+  const consent = o.shared?.consent ?? createConsentStore({ db: o.db, audit, now: clock.now });
+  if (!o.shared) await consent.load();
+  const budget = o.shared?.budget ?? createBudget(o.budget ?? UNLIMITED_BUDGET, clock.now);
   const gate = createEgressGate({ consent, audit });
   const breaker = createCircuitBreaker({
     failureThreshold: o.breaker?.failureThreshold ?? 5,
@@ -81,6 +85,7 @@ export async function createRoutingStack(o: RoutingStackOptions): Promise<Routin
   const outbox = createOutbox({
     db: o.db,
     clock,
+    endpoint: o.endpoint.id,
     network: o.network,
     ...(o.outboxBackoff ? { backoff: o.outboxBackoff } : {}),
     ...(o.locks ? { locks: o.locks } : {}),
@@ -104,7 +109,7 @@ export async function createRoutingStack(o: RoutingStackOptions): Promise<Routin
     bus: o.bus,
     clock,
     consent,
-    budget: createBudget(o.budget ?? UNLIMITED_BUDGET, clock.now),
+    budget,
     ...(o.local ? { local: o.local } : {}),
     cloud: { client, breaker },
     cloudTasks: o.cloudTasks ?? { chat: chatTask, 'speech.transcribe': transcribeTask },
@@ -114,5 +119,5 @@ export async function createRoutingStack(o: RoutingStackOptions): Promise<Routin
     db: o.db,
     outbox,
   });
-  return { audit, consent, gate, breaker, client, outbox, router };
+  return { audit, consent, gate, breaker, client, outbox, router, budget };
 }

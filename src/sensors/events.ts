@@ -9,7 +9,8 @@ export type StopReason =
   | 'track-ended' // the track ended mid-stream (stopped by the page or the browser)
   | 'permission-revoked'
   | 'device-unplugged'
-  | 'replaced'; // a camera switch or restart replaced the stream
+  | 'replaced' // a camera switch or restart replaced the stream
+  | 'session-ended'; // an XR session ended: the user left immersive mode, or the browser ended it
 
 /** Why a sensor could not start or failed while running. */
 export type ErrorReason =

@@ -1,8 +1,12 @@
-// Settings. Today: where telemetry is exported (an OTLP/HTTP collector URL, validated and kept in the
-// settings table). Endpoints, consent, privacy defaults and models join when the router, privacy and
-// inference parts are merged: their sections say so rather than offering controls that do nothing.
+// Settings: where telemetry is exported (an OTLP/HTTP collector URL, validated and kept in the settings
+// table), the router's cloud endpoints, consent, privacy defaults and cost caps, and the local models.
 import type { SentioDb } from '../../storage/db';
+import type { Routing } from '../runtime/routing';
 import { el, section } from '../dom';
+import { consentSettings } from './consent-settings';
+import { endpointSettings } from './endpoint-settings';
+import { modelSettings } from './model-settings';
+import { privacySettings } from './privacy-settings';
 
 export const OTLP_URL_KEY = 'telemetry.otlpUrl';
 
@@ -20,7 +24,8 @@ export function otlpUrlProblem(value: string): string | null {
   return null;
 }
 
-export function createSettingsPanel(db: SentioDb): HTMLElement {
+/** Without `routing` (the router did not start) the router's sections say so instead of offering controls. */
+export function createSettingsPanel(db: SentioDb, routing?: Routing): HTMLElement {
   const input = el('input', {
     testId: 'otlp-url',
     attrs: {
@@ -60,8 +65,15 @@ export function createSettingsPanel(db: SentioDb): HTMLElement {
       },
     );
   });
-  const later = (title: string, what: string) =>
-    el('div', { className: 'setting-later' }, el('h3', { text: title }), el('p', { text: what }));
+  const router = routing
+    ? [endpointSettings(routing), consentSettings(routing), privacySettings(routing)]
+    : [
+        el('p', {
+          className: 'field-message missing',
+          testId: 'router-settings-missing',
+          text: 'Cloud endpoints, consent and cost caps are unavailable: the router did not start (see the status bar).',
+        }),
+      ];
   return section(
     'Settings',
     'settings',
@@ -69,11 +81,7 @@ export function createSettingsPanel(db: SentioDb): HTMLElement {
     el('label', { text: 'OTLP/HTTP collector (traces)' }),
     el('div', { className: 'toolbar' }, input, save),
     message,
-    later('Cloud endpoints', 'Arrives with the router: OpenAI-compatible endpoints, keys and budgets.'),
-    later(
-      'Consent and privacy defaults',
-      'Arrives with the privacy part: per-capability consent, revocable.',
-    ),
-    later('Models', 'Arrives with inference: local models with download progress and cache size.'),
+    ...router,
+    modelSettings(),
   );
 }
