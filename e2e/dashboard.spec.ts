@@ -1,6 +1,7 @@
 // The dashboard shell: event inspector (text-only payloads, filter, pause, virtualised list), bus stats
 // with a uPlot chart checked by its pixels, settings, status messages, and a layout that fits a phone.
 import { expect, test, type Page } from '@playwright/test';
+import { findColour } from './fixtures/pixels';
 
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
@@ -87,42 +88,10 @@ test('bus stats list the subscriptions with backlog and drops, and the topic rat
   await expect(page.getByTestId('bus-summary')).toContainText(/events\/s · latency p50 .* p99/);
 });
 
-/**
- * Pixels of `png` within `tolerance` of an RGB colour: min/max row and how many. `fromX` (0…1) looks only
- * at the right-hand part of the image: the chart's most recent samples.
- */
-async function colourPixels(
-  page: Page,
-  png: Buffer,
-  rgb: [number, number, number],
-  tolerance = 40,
-  fromX = 0,
-) {
-  return page.evaluate(
-    async ({ b64, rgb, tolerance, fromX }) => {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(bitmap, 0, 0);
-      const { data, width } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-      let count = 0;
-      let minY = Infinity;
-      let maxY = -Infinity;
-      for (let i = 0; i < data.length; i += 4) {
-        const d =
-          Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]);
-        if (d <= tolerance && (i / 4) % width >= fromX * width) {
-          count++;
-          const y = Math.floor(i / 4 / width);
-          minY = Math.min(minY, y);
-          maxY = Math.max(maxY, y);
-        }
-      }
-      return { count, spread: count ? maxY - minY : 0 };
-    },
-    { b64: png.toString('base64'), rgb, tolerance, fromX },
-  );
+/** Pixels of `png` within `tolerance` of an RGB colour: how many, and their vertical extent. */
+async function colourPixels(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 40) {
+  const { count, box } = await findColour(page, png, rgb, tolerance);
+  return { count, spread: box ? box.height - 1 : 0 };
 }
 
 test('screenshot: the chart draws the event rate rising when events flow (checked by pixels)', async ({
@@ -136,14 +105,14 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   // at zero in the most recent samples, on the right of the chart.
   await expect(page.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
   await page.waitForTimeout(3500); // lets the once-a-second sampler take idle samples
-  const recent = 0.65;
-  const idle = await colourPixels(
-    page,
-    await chart.locator('canvas').screenshot(),
-    [252, 163, 17],
-    40,
-    recent,
-  );
+  const canvas = chart.locator('canvas');
+  /** The right-hand third of the chart: its most recent samples. */
+  const recentSamples = async () => {
+    const b = (await canvas.boundingBox())!;
+    const from = b.x + b.width * 0.65;
+    return page.screenshot({ clip: { x: from, y: b.y, width: b.x + b.width - from, height: b.height } });
+  };
+  const idle = await colourPixels(page, await recentSamples(), [252, 163, 17]);
   // Then a steady flow for ~3 s.
   await page.evaluate(async () => {
     const { bus } = window.sentio!;
@@ -156,13 +125,7 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   const busy = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
   expect(busy.count).toBeGreaterThan(100); // the orange rate line is drawn…
   expect(busy.spread).toBeGreaterThan(40); // …and climbs from the zero line (vertical extent, px)
-  const busyNow = await colourPixels(
-    page,
-    await chart.locator('canvas').screenshot(),
-    [252, 163, 17],
-    40,
-    recent,
-  );
+  const busyNow = await colourPixels(page, await recentSamples(), [252, 163, 17]);
   expect(busyNow.spread).toBeGreaterThan(idle.spread + 20);
   // For people reading the report: the dashboard as the test saw it.
   await test

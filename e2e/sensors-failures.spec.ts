@@ -2,7 +2,13 @@
 // mid-stream, no camera at all, audio held by the autoplay policy. After each, the page keeps running and
 // the sensor starts again.
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { AUTO_GRANT_MEDIA_ARG, BASE_ARGS, chromiumPath, FAKE_MEDIA_ARGS } from './fixtures/chromium';
+import {
+  AUTO_GRANT_MEDIA_ARG,
+  BASE_ARGS,
+  chromiumPath,
+  FAKE_MEDIA_ARGS,
+  launchWithoutMediaGrant,
+} from './fixtures/chromium';
 import { eventsOf, openSensorsPage, waitForEvent } from './sensors-helpers';
 
 async function pageIn(browser: Browser, baseURL: string | undefined): Promise<Page> {
@@ -21,11 +27,7 @@ test.describe('sensor failures', () => {
   test('permission denied → sensor.error, the app keeps running, and a later grant lets it start', async ({
     baseURL,
   }) => {
-    // Without the fake-UI flag nobody answers the permission prompt: getUserMedia is refused.
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [...BASE_ARGS, ...FAKE_MEDIA_ARGS],
-    });
+    const browser = await launchWithoutMediaGrant();
     try {
       const page = await pageIn(browser, baseURL);
       expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15 }))).toBe(false);
@@ -58,10 +60,7 @@ test.describe('sensor failures', () => {
   test('permission revoked mid-stream → sensor.stopped(permission-revoked) for camera and microphone', async ({
     baseURL,
   }) => {
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [...BASE_ARGS, ...FAKE_MEDIA_ARGS],
-    });
+    const browser = await launchWithoutMediaGrant();
     try {
       const page = await pageIn(browser, baseURL);
       await page.context().grantPermissions(['camera', 'microphone'], { origin: baseURL! });

@@ -12,6 +12,7 @@ import { createInspectorPanel } from './inspector/inspector-panel';
 import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
 import { mountAgents } from './demos/mount';
+import { createLivePanel } from './live/live-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
@@ -123,6 +124,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
+      createLivePanel(bus, window),
       createStatsPanel(bus),
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),

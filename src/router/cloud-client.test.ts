@@ -138,7 +138,8 @@ describe('cloud client', () => {
     const tokens = Math.round((cost / 0.5) * 1000);
     expect(cost).toBeCloseTo((tokens / 1000) * 0.5, 9);
     expect(tokens).toBeGreaterThanOrEqual(24);
-  });
+    // The endpoint loads the encoder on this first request: seconds on a loaded 2-core machine.
+  }, 60_000);
 
   it('gets a 400 naming the bad field for a bad embeddings request, and does not retry it', async () => {
     // The chat model is not an embedding model: the endpoint names "model" and the client does not retry.

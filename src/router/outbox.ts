@@ -52,6 +52,11 @@ export interface OutboxDeps {
   onOutcome?: (outcome: DeliveryOutcome) => void;
   /** Serialises draining across tabs (Web Locks); omitted in Node. */
   locks?: LockManager;
+  /**
+   * Deliver only the rows queued for this endpoint id. Rows queued for another endpoint wait for an outbox of
+   * theirs (the user switched endpoints while offline): a request consented for A must not go to B.
+   */
+  endpoint?: string;
 }
 
 function validateRequest(r: OutboxRequest): void {
@@ -77,11 +82,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   let unsubscribe: (() => void) | null = null;
   let running = false;
 
+  const ours = (row: { endpoint: string }) => deps.endpoint === undefined || row.endpoint === deps.endpoint;
+
   async function schedule(): Promise<void> {
     if (!running) return;
     if (timer) clearTimeout(timer);
     timer = null;
-    const next = await db.outbox.orderBy('nextAttemptAt').first();
+    const next = await db.outbox.orderBy('nextAttemptAt').filter(ours).first();
     if (!next || !running) return;
     const wait = Math.max(0, next.nextAttemptAt - clock.now());
     timer = setTimeout(() => void drain(), wait);
@@ -91,7 +98,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     let delivered = 0;
     let failed = 0;
     // Oldest first; the table is indexed by nextAttemptAt, and the queue is small enough to sort here.
-    const rows = (await db.outbox.toArray()).sort((a, b) => a.createdAt - b.createdAt);
+    const rows = (await db.outbox.filter(ours).toArray()).sort((a, b) => a.createdAt - b.createdAt);
     for (const row of rows) {
       if (!force && row.nextAttemptAt > clock.now()) continue;
       if (!deps.network.online()) break;
@@ -127,7 +134,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         break;
       }
     }
-    return { delivered, failed, remaining: await db.outbox.count() };
+    return { delivered, failed, remaining: await db.outbox.filter(ours).count() };
   }
 
   function drain(options: { force?: boolean } = {}) {

@@ -213,6 +213,35 @@ describe('router', () => {
     expect(dev.log()[0]!.sample).toContain('later please');
   });
 
+  it('an outbox delivers only what was queued for its own endpoint; the rest waits for theirs', async () => {
+    const stack = privacyStack();
+    const delivered: string[] = [];
+    const outboxFor = (endpoint: string) =>
+      createOutbox({
+        db: stack.db,
+        clock: systemClock(),
+        endpoint,
+        network: { online: () => true, onChange: () => () => undefined },
+        deliver: async (q) => void delivered.push(`${q.endpoint} → ${endpoint}`),
+      });
+    const request = {
+      path: 'v1/echo',
+      what: 'chat',
+      capability: 'cloud.chat',
+      privacy: 'private' as const,
+      body: {},
+    };
+    const a = outboxFor('a');
+    const b = outboxFor('b');
+    await a.enqueue('a', request);
+    await a.enqueue('b', request); // queued while B was the endpoint, before a switch to A
+    expect(await a.drain({ force: true })).toMatchObject({ delivered: 1, remaining: 0 });
+    expect(delivered).toEqual(['a → a']);
+    expect(await a.pending()).toBe(1);
+    expect(await b.drain({ force: true })).toMatchObject({ delivered: 1, remaining: 0 });
+    expect(delivered).toEqual(['a → a', 'b → b']);
+  });
+
   it('a trained learned router keeps the answer local when it predicts local suffices, and says so', async () => {
     // Trained on recorded outcomes where a quiet input (high snr) meant the local answer matched the cloud.
     const model = trainLogistic(

@@ -85,6 +85,7 @@ export async function createRoutingStack(o: RoutingStackOptions): Promise<Routin
   const outbox = createOutbox({
     db: o.db,
     clock,
+    endpoint: o.endpoint.id,
     network: o.network,
     ...(o.outboxBackoff ? { backoff: o.outboxBackoff } : {}),
     ...(o.locks ? { locks: o.locks } : {}),

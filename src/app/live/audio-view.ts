@@ -1,0 +1,104 @@
+// The microphone side of the Live panel: a level meter, a strip of the last seconds with a bar per speech
+// segment (open while the person speaks), and the running transcript. Transcript text is model output:
+// textContent only.
+import type { PerceptionEvents } from '../../inference/pipelines/events';
+import type { AudioLevel } from '../../sensors/level-meter';
+import { el } from '../dom';
+import { levelFraction } from './level-scale';
+import { SpeechTimeline } from './speech-timeline';
+
+const WINDOW_SEC = 20;
+
+export interface AudioView {
+  readonly element: HTMLElement;
+  level(l: AudioLevel): void;
+  speechStart(p: PerceptionEvents['audio.speech.start'], ts: number): void;
+  speechEnd(p: PerceptionEvents['audio.speech.end']): void;
+  transcript(p: PerceptionEvents['audio.transcript']): void;
+  /** Empties everything for a new run (segment numbers and times restart with the stream). */
+  reset(): void;
+  destroy(): void;
+}
+
+export function createAudioView(): AudioView {
+  const meter = el('meter', {
+    testId: 'live-level',
+    attrs: {
+      min: '0',
+      max: '1',
+      low: '0.25',
+      high: '0.85',
+      optimum: '0.5',
+      value: '0',
+      'aria-label': 'Microphone level',
+    },
+  });
+  const levelText = el('span', { className: 'live-level-text', testId: 'live-level-text', text: '—' });
+  const strip = el('div', {
+    className: 'live-speech-strip',
+    testId: 'live-speech',
+    attrs: { role: 'img', 'aria-label': `Speech in the last ${WINDOW_SEC} seconds` },
+  });
+  const transcriptList = el('ol', {
+    className: 'live-transcript',
+    testId: 'live-transcript',
+    attrs: { 'aria-live': 'polite' },
+  });
+  let timeline = new SpeechTimeline();
+
+  const renderStrip = () => {
+    const bars = timeline.layout(Date.now(), WINDOW_SEC).map((s) => {
+      const bar = el('span', {
+        className: s.open ? 'live-speech-bar open' : 'live-speech-bar',
+        testId: 'live-speech-bar',
+      });
+      bar.style.left = `${(s.left * 100).toFixed(2)}%`;
+      bar.style.width = `${Math.max(0.5, s.width * 100).toFixed(2)}%`;
+      bar.title = `segment ${s.segment}`;
+      return bar;
+    });
+    strip.replaceChildren(...bars);
+  };
+  const renderTranscript = () =>
+    transcriptList.replaceChildren(...timeline.transcript().map((text) => el('li', { text })));
+  // The strip slides with time even when nothing is said.
+  const ticker = setInterval(renderStrip, 250);
+
+  const element = el(
+    'div',
+    { className: 'live-audio' },
+    el('div', { className: 'live-level' }, el('span', { text: 'Level' }), meter, levelText),
+    el('h3', { text: 'Speech' }),
+    strip,
+    el('h3', { text: 'Transcript' }),
+    transcriptList,
+  );
+
+  return {
+    element,
+    level(l) {
+      meter.value = levelFraction(l.dbfs);
+      levelText.textContent = Number.isFinite(l.dbfs) ? `${l.dbfs.toFixed(0)} dBFS` : 'silence';
+    },
+    speechStart(p, ts) {
+      timeline.started(p.segment, p.at, ts);
+      renderStrip();
+    },
+    speechEnd(p) {
+      timeline.ended(p.segment, p.start, p.end);
+      renderStrip();
+    },
+    transcript(p) {
+      timeline.transcribed(p.segment, p.text.trim(), p.start, p.end);
+      renderTranscript();
+    },
+    reset() {
+      timeline = new SpeechTimeline();
+      meter.value = 0;
+      levelText.textContent = '—';
+      renderStrip();
+      renderTranscript();
+    },
+    destroy: () => clearInterval(ticker),
+  };
+}

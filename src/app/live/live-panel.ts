@@ -1,0 +1,152 @@
+// The Live panel: Start/Stop for the camera and microphone, the camera preview with face boxes and the pose
+// skeleton drawn over it, the current expression, and the microphone's level, speech segments and transcript.
+// It runs `startPerception` and shows what that perception's own sensors and pipelines publish (see
+// runtime/perception.ts for why not everything on the bus). The running handle is `window.sentio.perception`.
+import type { Bus } from '../../bus/types';
+import type { SentioEvent } from '../../events/event';
+import type { PerceptionEvents } from '../../inference/pipelines/events';
+import { startInferenceWorker, type InferenceClient } from '../../inference/client';
+import { probeCapabilities } from '../../platform/capabilities';
+import type { AudioLevel } from '../../sensors/level-meter';
+import { el, section } from '../dom';
+import { startPerception, type PerceptionHandle, type PerceptionOptions } from '../runtime/perception';
+import type { SentioGlobal } from '../sentio-global';
+import { createAudioView } from './audio-view';
+import { createOverlay } from './overlay';
+import { createStatusView } from './status-view';
+
+declare module '../sentio-global' {
+  interface SentioGlobal {
+    /** The running (or last) live perception, started from the Live panel. */
+    perception: PerceptionHandle;
+  }
+}
+
+/** `event` narrowed to one of the perception topics. */
+function is<T extends keyof PerceptionEvents>(
+  event: SentioEvent,
+  topic: T,
+): event is SentioEvent<PerceptionEvents[T]> {
+  return event.topic === topic;
+}
+
+/** Perception settings (rates, sensors) the panel passes on; the bus and inference are the app's. */
+export type LivePanelOptions = Partial<Omit<PerceptionOptions, 'bus' | 'infer' | 'onProgress'>>;
+
+export function createLivePanel(
+  bus: Bus,
+  host: { sentio?: Partial<SentioGlobal> },
+  options: LivePanelOptions = {},
+): HTMLElement {
+  const button = el('button', {
+    className: 'live-toggle',
+    testId: 'start-sensors',
+    text: 'Start camera and microphone',
+    attrs: { type: 'button', 'aria-pressed': 'false' },
+  });
+  const video = el('video', { testId: 'live-video', attrs: { 'aria-label': 'Camera preview' } });
+  video.muted = true;
+  video.playsInline = true;
+  video.autoplay = true;
+  const canvas = el('canvas', {
+    className: 'live-overlay',
+    testId: 'live-overlay',
+    attrs: { 'aria-hidden': 'true' },
+  });
+  const stage = el('div', { className: 'live-stage' }, video, canvas);
+  const expression = el('p', {
+    className: 'live-expression',
+    testId: 'live-expression',
+    text: 'No face yet.',
+  });
+  const status = createStatusView();
+  const audio = createAudioView();
+  const overlay = createOverlay(video, canvas);
+  const webgpu = probeCapabilities().then(
+    (c) => c.webgpu,
+    () => undefined,
+  );
+
+  /** Whisper's own worker (see PerceptionOptions.inferFor), started with the first run and kept. */
+  let transcriber: InferenceClient | null = null;
+  let handle: PerceptionHandle | null = null;
+  let unobserve: (() => void) | null = null;
+  let gpu: Awaited<typeof webgpu>;
+  void webgpu.then((g) => {
+    gpu = g;
+    if (handle) status.render(handle.state(), gpu);
+  });
+
+  const onEvent = (e: SentioEvent, levelTopic: string) => {
+    if (is(e, 'vision.face')) {
+      overlay.faces(e.payload, e.ts);
+      if (e.payload.faces.length === 0) expression.textContent = 'No face in view.';
+    } else if (is(e, 'vision.face.expression')) {
+      const f = e.payload.faces[0];
+      if (f) expression.textContent = `${f.expression} (${Math.round(f.score * 100)}%)`;
+    } else if (is(e, 'vision.pose')) overlay.poses(e.payload, e.ts);
+    else if (is(e, 'audio.speech.start')) audio.speechStart(e.payload, e.ts);
+    else if (is(e, 'audio.speech.end')) audio.speechEnd(e.payload);
+    else if (is(e, 'audio.transcript')) audio.transcript(e.payload);
+    else if (e.topic === levelTopic) audio.level(e.payload as AudioLevel);
+  };
+
+  const showPreview = (track: MediaStreamTrack | null) => {
+    video.srcObject = track ? new MediaStream([track]) : null;
+    if (track) void video.play().catch(() => {}); // autoplay (muted) normally covers it
+  };
+
+  const stop = () => {
+    unobserve?.();
+    unobserve = null;
+    handle?.stop();
+    if (handle) status.render(handle.state(), gpu);
+    showPreview(null);
+    overlay.clear();
+    button.textContent = 'Start camera and microphone';
+    button.setAttribute('aria-pressed', 'false');
+  };
+
+  const start = () => {
+    const inference = host.sentio?.inference?.();
+    if (!inference) throw new Error('window.sentio.inference is missing: install the Sentio global first');
+    audio.reset();
+    overlay.clear();
+    expression.textContent = 'No face yet.';
+    // Synchronous up to the sensors' start: the microphone's AudioContext must be made inside this click.
+    transcriber ??= startInferenceWorker();
+    const h = startPerception({
+      ...options,
+      bus,
+      infer: inference.infer,
+      inferFor: { 'speech-recognition': transcriber.infer },
+      onProgress: [inference.onProgress, transcriber.onProgress],
+    });
+    handle = h;
+    host.sentio = Object.assign(host.sentio ?? {}, { perception: h });
+    unobserve = h.observe((u) => {
+      if (u.kind === 'state') {
+        status.render(u.state, gpu);
+        if (u.state.camera.status !== 'running') showPreview(null);
+      } else onEvent(u.event, h.levelTopic);
+    });
+    status.render(h.state(), gpu);
+    void h.started.then(({ camera }) => {
+      if (handle === h && camera) showPreview(h.cameraTrack);
+    });
+    button.textContent = 'Stop';
+    button.setAttribute('aria-pressed', 'true');
+  };
+
+  button.addEventListener('click', () => (unobserve ? stop() : start()));
+
+  return section(
+    'Live',
+    'live',
+    el('div', { className: 'toolbar' }, button),
+    status.element,
+    stage,
+    el('div', { className: 'live-expression-row' }, el('span', { text: 'Expression: ' }), expression),
+    audio.element,
+  );
+}
