@@ -209,7 +209,10 @@ test.describe('with the development endpoint and consent', () => {
     await expect(note).toBeVisible({ timeout: 180_000 });
     await expect(note.getByTestId('refined')).toContainText(/starting "Go forward/i);
     await page.getByTestId('notes-summarize').click();
-    await expect(page.getByTestId('notes-summary').getByTestId('refined')).toContainText(/Go forward/i);
+    // The summary is asked of the notes as a bullet list (here, the endpoint's refined lines).
+    await expect(page.getByTestId('notes-summary').getByTestId('refined')).toContainText(
+      /Refined by the endpoint: Development endpoint.* starting "- /,
+    );
     expect(dev.stats().requests).toBeGreaterThanOrEqual(3);
     expect(errors).toEqual([]);
   });
