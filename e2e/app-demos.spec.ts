@@ -175,6 +175,12 @@ test.describe('with the camera and microphone', () => {
       '0 gestures seen, 0 suggestions kept',
     );
     expect(errors).toEqual([]);
+
+    // The notes are the agent's durable state: after a reload, without any sensor, the card shows them again.
+    await page.reload();
+    await agentsRunHere(page);
+    await expect(page.getByTestId('notes-list')).toContainText(/go forward/i);
+    await expect(page.getByTestId('notes-summary')).toContainText('Stayed on this device:');
   });
 });
 
