@@ -53,6 +53,8 @@ export class StageTracer {
   private tracer: Tracer;
   private readonly clock: Clock;
   private readonly traceStarts = new Map<string, number>();
+  /** When recent stages ended, by span id: where the bus hops of what they published start. */
+  private readonly endedAt = new Map<string, number>();
   private readonly maxOpenTraces: number;
 
   constructor(options: StageTracerOptions) {
@@ -100,6 +102,7 @@ export class StageTracer {
         const end = Math.max(start, this.clock.now());
         span.end(end);
         this.metrics.record(stage, end - start);
+        this.remember(this.endedAt, own.spanId, end);
         if (options.final) this.finishTrace(own.traceId, end);
       },
     };
@@ -134,13 +137,17 @@ export class StageTracer {
   busHop(event: SentioEvent, deliveredAt = this.clock.now()): SentioEvent {
     if (!isW3cTraceContext(event.trace)) return event;
     const parent = event.trace;
+    // The hop starts where the publishing stage ended when this tracer saw it end: an event's ts is when its
+    // content happened (a face event carries its frame's capture instant), which would count the capture and
+    // the model as bus time. A stage traced elsewhere (another tab) leaves only ts to go by.
+    const start = Math.min(this.endedAt.get(parent.spanId) ?? event.ts, deliveredAt);
     const span = this.tracer.startSpan(
       `bus ${event.topic}`,
-      { startTime: event.ts, attributes: { 'sentio.stage': 'bus', ...eventAttributes(event) } },
+      { startTime: start, attributes: { 'sentio.stage': 'bus', ...eventAttributes(event) } },
       trace.setSpanContext(ROOT_CONTEXT, toSpanContext(parent)),
     );
     span.end(deliveredAt);
-    this.metrics.record('bus', Math.max(0, deliveredAt - event.ts));
+    this.metrics.record('bus', deliveredAt - start);
     // The consumer continues from the hop, so the chain reads capture → bus → inference → bus → …
     return { ...event, trace: fromSpanContext(span.spanContext(), parent) };
   }
@@ -159,10 +166,15 @@ export class StageTracer {
   }
 
   private rememberStart(traceId: string, start: number): void {
-    this.traceStarts.set(traceId, start);
-    if (this.traceStarts.size > this.maxOpenTraces) {
-      const oldest = this.traceStarts.keys().next().value;
-      if (oldest !== undefined) this.traceStarts.delete(oldest);
+    this.remember(this.traceStarts, traceId, start);
+  }
+
+  /** Bounded: the oldest entry goes first. */
+  private remember(map: Map<string, number>, key: string, value: number): void {
+    map.set(key, value);
+    if (map.size > this.maxOpenTraces) {
+      const oldest = map.keys().next().value;
+      if (oldest !== undefined) map.delete(oldest);
     }
   }
 

@@ -81,6 +81,24 @@ describe('StageTracer.begin', () => {
     expect(tracer.metrics.summary().inference).toMatchObject({ count: 1, max: 0 });
   });
 
+  it('a bus hop starts where the publishing stage ended, not at the event ts (the content time)', () => {
+    const rec = recording();
+    const clock = manualClock();
+    const tracer = new StageTracer({ tracer: rec.tracer, clock });
+    const capturedAt = clock.now();
+    const inference = tracer.begin('inference', 'face', undefined);
+    clock.advance(100);
+    inference.end();
+    clock.advance(3);
+    tracer.busHop(event(inference.trace, capturedAt));
+    // A publisher this tracer never saw end (another tab): the event's ts is all there is.
+    const elsewhere = { traceId: inference.trace.traceId, spanId: '1234567890abcdef' };
+    tracer.busHop(event(elsewhere, capturedAt));
+    const hops = rec.spans().filter((s) => s.name === 'bus vision.face');
+    expect(hops.map((h) => h.startTime[1] / 1e6 + h.startTime[0] * 1000 - capturedAt)).toEqual([100, 0]);
+    expect(tracer.metrics.summary().bus).toMatchObject({ count: 2, max: 103 });
+  });
+
   it('useTracer sends later spans elsewhere while the metrics go on', () => {
     const first = recording();
     const second = recording();
