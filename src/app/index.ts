@@ -18,6 +18,7 @@ import { openDatabase } from '../storage/db';
 import { startRouting, type RoutingGlobal } from './runtime/routing';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
+import { startTelemetry } from './telemetry/app-telemetry';
 import {
   replaySession,
   SessionRecorder,
@@ -116,6 +117,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
     const db = openDatabase();
+    const telemetry = startTelemetry({ db, bus, global: window });
     const routing = await startRouting({
       bus,
       db,
@@ -123,8 +125,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
-      createLivePanel(bus, window),
+      createLivePanel(bus, window, { tracer: telemetry.tracer }),
       createStatsPanel(bus),
+      telemetry.panel,
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
       routing ? createRouterPanel(bus, routing) : '',

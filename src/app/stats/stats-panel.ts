@@ -5,25 +5,13 @@ import 'uplot/dist/uPlot.min.css';
 import type { ConnectedBus } from '../../bus/hub-client';
 import type { HubStats } from '../../bus/protocol';
 import { el, section } from '../dom';
+import { fmtMs, table } from './format';
 import { RollingSeries } from './rolling-series';
 
 export const CHART_COLOURS = { p50: '#2a9d8f', p99: '#e76f51', rate: '#fca311' } as const;
 
 function sum(o: Partial<Record<string, number>>): number {
   return Object.values(o).reduce<number>((a, b) => a + (b ?? 0), 0);
-}
-
-function fmtMs(ms: number): string {
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
-}
-
-function table(headers: string[], rows: string[][], testId: string): HTMLTableElement {
-  return el(
-    'table',
-    { className: 'stats', testId },
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))),
-    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', { text: c }))))),
-  );
 }
 
 export function createStatsPanel(bus: ConnectedBus, options: { intervalMs?: number } = {}): HTMLElement {

@@ -230,7 +230,7 @@ describe('tracing through the pipelines', () => {
     const audio = new Float32Array(probs.length * 512);
     const captures: string[] = [];
     for (let i = 0; i < audio.length; i += 4096) {
-      const c = t.tracer.begin('capture', 'audio.main', undefined);
+      const c = t.tracer.begin('capture', 'microphone.main', undefined);
       c.end();
       captures.push(c.trace.spanId);
       await p.push(audio.subarray(i, i + 4096), { ts: 0, trace: c.trace });
