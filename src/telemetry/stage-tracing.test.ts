@@ -68,6 +68,10 @@ describe('StageTracer.begin', () => {
     expect(m.capture).toMatchObject({ count: 1, max: 12 });
     expect(m.inference).toMatchObject({ count: 1, max: 40 });
     expect(m['end-to-end']).toMatchObject({ count: 1, max: 12 + 30 + 40 + 5 });
+    // A second action caused by the same frame has its own end-to-end latency.
+    clock.advance(10);
+    tracer.begin('action', 'say', inference.trace, { final: true }).end();
+    expect(tracer.metrics.summary()['end-to-end']).toMatchObject({ count: 2, max: 12 + 30 + 40 + 5 + 10 });
   });
 
   it('an error ends the span with its message; a stage that ran into a clock step back lasts 0, not less', () => {
