@@ -117,7 +117,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
     const db = openDatabase();
-    const telemetry = startTelemetry({ db, bus, global: window });
+    const telemetry = startTelemetry({ db, global: window });
     const routing = await startRouting({
       bus,
       db,
@@ -126,7 +126,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
       createLivePanel(bus, window, { tracer: telemetry.tracer }),
-      createStatsPanel(bus),
+      createStatsPanel(bus, { onHubStats: telemetry.onHubStats }),
       telemetry.panel,
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),

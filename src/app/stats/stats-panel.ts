@@ -14,7 +14,16 @@ function sum(o: Partial<Record<string, number>>): number {
   return Object.values(o).reduce<number>((a, b) => a + (b ?? 0), 0);
 }
 
-export function createStatsPanel(bus: ConnectedBus, options: { intervalMs?: number } = {}): HTMLElement {
+export interface StatsPanelOptions {
+  intervalMs?: number;
+  /**
+   * Told every sample of the hub's stats (or why there is none). Others should take the hub's stats from here
+   * rather than ask the hub too: its topic rates are counted from the previous stats request, whoever made it.
+   */
+  onHubStats?: (stats: HubStats | Error) => void;
+}
+
+export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions = {}): HTMLElement {
   const series = new RollingSeries(['p50', 'p99', 'rate'], 120);
   const summary = el('p', { className: 'summary', testId: 'bus-summary', text: 'Collecting…' });
   const chartBox = el('div', { className: 'chart', testId: 'bus-chart' });
@@ -67,7 +76,9 @@ export function createStatsPanel(bus: ConnectedBus, options: { intervalMs?: numb
       hub = await bus.hub.request('stats', {});
     } catch (err) {
       summary.textContent = `Hub stats unavailable: ${(err as Error).message}`;
+      options.onHubStats?.(err instanceof Error ? err : new Error(String(err)));
     }
+    if (hub) options.onHubStats?.(hub);
     // This thread's own publishes may never reach the hub (no one elsewhere listens), and the hub sees
     // other threads': show, per topic, whichever saw more.
     const rates: Record<string, number> = { ...local.topicRates };

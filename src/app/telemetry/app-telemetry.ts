@@ -3,7 +3,7 @@
 // Settings, switched live when that setting changes (Dexie liveQuery sees writes from any tab).
 // `window.sentio.telemetry` gives scripts and tests the numbers.
 import { liveQuery } from 'dexie';
-import type { ConnectedBus } from '../../bus/hub-client';
+import type { HubStats } from '../../bus/protocol';
 import type { SentioDb } from '../../storage/db';
 import type { Percentiles } from '../../telemetry/histogram';
 import { WindowedStageMetrics, type Stage } from '../../telemetry/stage-metrics';
@@ -12,7 +12,7 @@ import type { SentioGlobal } from '../sentio-global';
 import { OTLP_URL_KEY } from '../settings/settings-panel';
 import { createCollectorSwitch, localTracer, type ExportState } from './collector-switch';
 import { createPipelinePanel } from './pipeline-panel';
-import type { PipelineCharts } from './pipeline-series';
+import { busFlow, type BusFlow, type PipelineCharts } from './pipeline-series';
 
 export interface TelemetryGlobal {
   /** Per-stage latency since start. */
@@ -35,12 +35,13 @@ export interface AppTelemetry {
   /** Give it to what should be traced (perception, the agent host). */
   readonly tracer: StageTracer;
   readonly panel: HTMLElement;
+  /** Feed it the hub's stats as sampled elsewhere (the bus panel): the backlog and drops charted. */
+  onHubStats(stats: HubStats | Error): void;
   stop(): Promise<void>;
 }
 
 export interface AppTelemetryOptions {
   db: SentioDb;
-  bus: ConnectedBus;
   /** Where `sentio.telemetry` is installed (the page's window). */
   global: { sentio?: Partial<SentioGlobal> };
   /** How often the panel samples (ms). Default 1000. */
@@ -71,12 +72,13 @@ export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
     const s = collectors.state();
     return settingsProblem && !s.problem ? { ...s, problem: settingsProblem } : s;
   };
+  let flow: BusFlow | Error = new Error('no stats from the hub yet');
   const panel = createPipelinePanel(
     {
       roll: () => metrics.roll(),
       summary: () => metrics.summary(),
       exportState: exportStats,
-      hubStats: () => o.bus.hub.request('stats', {}),
+      busFlow: () => flow,
     },
     o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {},
   );
@@ -90,6 +92,7 @@ export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
   return {
     tracer,
     panel: panel.element,
+    onHubStats: (stats) => (flow = stats instanceof Error ? stats : busFlow(stats)),
     async stop() {
       watch.unsubscribe();
       panel.stop();

@@ -3,13 +3,12 @@
 // start as text, and where spans are exported (with failures counted). Sampled once a second.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { HubStats } from '../../bus/protocol';
 import type { Percentiles } from '../../telemetry/histogram';
 import { STAGES, type Stage } from '../../telemetry/stage-metrics';
 import { el, section } from '../dom';
 import { fmtMs, table } from '../stats/format';
 import type { ExportState } from './collector-switch';
-import { busFlow, FLOW_SERIES, PipelineSeries, type BusFlow } from './pipeline-series';
+import { FLOW_SERIES, PipelineSeries, type BusFlow } from './pipeline-series';
 
 export const STAGE_COLOURS: Readonly<Record<Stage, string>> = Object.freeze({
   capture: '#1d3557',
@@ -27,7 +26,8 @@ export interface PipelineSource {
   /** Since start. */
   summary(): Record<Stage, Percentiles>;
   exportState(): ExportState;
-  hubStats(): Promise<HubStats>;
+  /** The bus's latest backlog and drops, or why they are unknown. */
+  busFlow(): BusFlow | Error;
 }
 
 /** The log scale cannot show 0: a stage that took no measurable time is drawn at 1 µs. */
@@ -147,13 +147,8 @@ export function createPipelinePanel(
 
   const sample = async () => {
     const window = source.roll();
-    let flow: BusFlow | null = null;
-    let hubProblem = '';
-    try {
-      flow = busFlow(await source.hubStats());
-    } catch (err) {
-      hubProblem = (err as Error).message;
-    }
+    const known = source.busFlow();
+    const flow = known instanceof Error ? null : known;
     series.add(Date.now(), window, flow);
     draw();
     const total = source.summary();
@@ -175,7 +170,7 @@ export function createPipelinePanel(
     const drops = last[2]!.at(-1);
     flowLine.textContent = flow
       ? `Backlog ${flow.backlog} events · ${flow.dropped} dropped since the hub started${drops != null ? ` (${drops.toFixed(1)}/s now)` : ''}.`
-      : `Backlog and drops unavailable: ${hubProblem}`;
+      : `Backlog and drops unavailable: ${(known as Error).message}`;
     const exp = exportText(source.exportState());
     exportLine.textContent = exp.text;
     exportLine.className = `summary ${exp.ok === null ? 'info' : exp.ok ? 'ok' : 'missing'}`;
