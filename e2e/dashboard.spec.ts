@@ -101,9 +101,18 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   await openApp(page);
   const chart = page.getByTestId('bus-chart');
   await expect(chart.locator('canvas')).toHaveCount(1);
-  // Idle first: the rate line lies flat at zero.
-  await page.waitForTimeout(2500); // lets the once-a-second sampler take idle samples
-  const idle = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
+  // Idle first: once the agents have started (their worker's start is an event), the rate line lies flat
+  // at zero in the most recent samples, on the right of the chart.
+  await expect(page.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
+  await page.waitForTimeout(3500); // lets the once-a-second sampler take idle samples
+  const canvas = chart.locator('canvas');
+  /** The right-hand third of the chart: its most recent samples. */
+  const recentSamples = async () => {
+    const b = (await canvas.boundingBox())!;
+    const from = b.x + b.width * 0.65;
+    return page.screenshot({ clip: { x: from, y: b.y, width: b.x + b.width - from, height: b.height } });
+  };
+  const idle = await colourPixels(page, await recentSamples(), [252, 163, 17]);
   // Then a steady flow for ~3 s.
   await page.evaluate(async () => {
     const { bus } = window.sentio!;
@@ -116,7 +125,8 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   const busy = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
   expect(busy.count).toBeGreaterThan(100); // the orange rate line is drawn…
   expect(busy.spread).toBeGreaterThan(40); // …and climbs from the zero line (vertical extent, px)
-  expect(busy.spread).toBeGreaterThan(idle.spread + 20);
+  const busyNow = await colourPixels(page, await recentSamples(), [252, 163, 17]);
+  expect(busyNow.spread).toBeGreaterThan(idle.spread + 20);
   // For people reading the report: the dashboard as the test saw it.
   await test
     .info()

@@ -19,7 +19,7 @@ const root = resolve(import.meta.dirname, '..');
 const media = (f: string) => resolve(root, 'e2e/fixtures/media', f);
 
 /** RGBA → I420 with BT.601 limited-range coefficients (what ffmpeg's yuv420p gives). */
-function rgbaToI420(rgba: Uint8Array, w: number, h: number): Uint8Array {
+export function rgbaToI420(rgba: Uint8Array, w: number, h: number): Uint8Array {
   const out = new Uint8Array((w * h * 3) / 2);
   const u0 = w * h;
   const v0 = u0 + (w * h) / 4;

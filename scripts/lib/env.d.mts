@@ -14,3 +14,13 @@ export function chooseChromium(o: {
   | { error: string; use?: undefined; install?: undefined };
 export function ensureChromium(): string;
 export function portIsFree(port: number, host?: string): Promise<boolean>;
+export interface LockPackage {
+  version?: string;
+  optional?: boolean;
+  devOptional?: boolean;
+  link?: boolean;
+}
+export function lockMismatch(
+  lock: { packages?: Record<string, LockPackage> },
+  installed: { packages?: Record<string, { version?: string }> } | null,
+): string | null;

@@ -1,7 +1,7 @@
 // Set-up steps shared by `npm start`, `npm test` and `npm run bench`. Node built-ins only: these run
 // before node_modules exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { existsSync, readFileSync, accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -31,13 +31,34 @@ export function checkNode() {
   }
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * The first package the lockfile pins that node_modules does not have at that version (null: up to date).
+ * Compared by content, not by file times: a git checkout or worktree touches the lockfile's mtime without
+ * changing it, and `npm ci` wipes node_modules (through a symlink, another checkout's). Optional packages
+ * (other platforms' binaries) are never installed, so they do not count.
+ * @param {{ packages?: Record<string, { version?: string, optional?: boolean, devOptional?: boolean, link?: boolean }> }} lock
+ * @param {{ packages?: Record<string, { version?: string }> } | null} installed
+ */
+export function lockMismatch(lock, installed) {
+  if (!installed?.packages) return 'node_modules/.package-lock.json';
+  for (const [path, want] of Object.entries(lock.packages ?? {})) {
+    if (path === '' || want.optional || want.link) continue;
+    const have = installed.packages[path];
+    if (!have && want.devOptional) continue;
+    if (have?.version !== want.version) return `${path}@${want.version ?? '?'}`;
+  }
+  return null;
+}
+
+/** `npm ci` when node_modules is missing or differs from what the lockfile pins. */
 export function ensureDependencies() {
-  const lock = resolve(root, 'package-lock.json');
-  const installed = resolve(root, 'node_modules', '.package-lock.json');
-  const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
-  if (!stale) return;
-  log('installing dependencies (npm ci)…');
+  const read = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null);
+  const missing = lockMismatch(
+    read(resolve(root, 'package-lock.json')),
+    read(resolve(root, 'node_modules', '.package-lock.json')),
+  );
+  if (!missing) return;
+  log(`installing dependencies (npm ci: ${missing} is not installed)…`);
   run('npm', ['ci', '--no-audit', '--no-fund'], { step: 'npm ci' });
 }
 

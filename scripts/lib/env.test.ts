@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { chooseChromium, NO_CHROMIUM_HELP, portIsFree } from './env.mjs';
+import { chooseChromium, lockMismatch, NO_CHROMIUM_HELP, portIsFree } from './env.mjs';
 
 const only =
   (...paths: string[]) =>
@@ -46,6 +46,27 @@ describe('chooseChromium', () => {
     expect(r.error).toBe(NO_CHROMIUM_HELP);
     expect(r.error).toMatch(/sudo apt-get install chromium/);
     expect(r.error).toMatch(/CHROMIUM_PATH=/);
+  });
+});
+
+describe('lockMismatch', () => {
+  const lock = {
+    packages: {
+      '': { version: '0.1.0' },
+      'node_modules/dexie': { version: '4.4.7' },
+      'node_modules/@img/sharp-darwin-arm64': { version: '0.34.0', optional: true },
+      'node_modules/fsevents': { version: '2.3.3', devOptional: true },
+    },
+  };
+  it("is null when every pinned package is installed at its version (other platforms' optional ones aside)", () => {
+    expect(lockMismatch(lock, { packages: { 'node_modules/dexie': { version: '4.4.7' } } })).toBeNull();
+  });
+  it('names the package that is missing or at another version, or the missing install record', () => {
+    expect(lockMismatch(lock, { packages: {} })).toBe('node_modules/dexie@4.4.7');
+    expect(lockMismatch(lock, { packages: { 'node_modules/dexie': { version: '4.0.0' } } })).toBe(
+      'node_modules/dexie@4.4.7',
+    );
+    expect(lockMismatch(lock, null)).toBe('node_modules/.package-lock.json');
   });
 });
 

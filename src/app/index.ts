@@ -11,6 +11,7 @@ import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
 import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
+import { mountAgents } from './demos/mount';
 import { createLivePanel } from './live/live-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
@@ -134,6 +135,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createSettingsPanel(db, routing ?? undefined),
       createXrPanel(bus),
     );
+    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';

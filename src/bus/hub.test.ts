@@ -49,6 +49,20 @@ describe('Hub with connected buses', () => {
     expect(atB.sort()).toEqual(['camera.back.face', 'camera.back.pose', 'camera.front.face']);
   });
 
+  it('keeps per-topic rates across a subscription that arrives between two samples', async () => {
+    const hub = new Hub({ locks: null });
+    const a = client(hub, 'a');
+    const b = client(hub, 'b');
+    const got: unknown[] = [];
+    await b.subscribe('t.>', (e) => void got.push(e.payload)).ready;
+    await hub.stats();
+    for (let i = 0; i < 20; i++) a.publish('t.x', i);
+    await until(() => got.length === 20, 'deliveries');
+    // A late subscriber (an agent starting, say) rebuilds the hub's routing cache.
+    await b.subscribe('u', () => {}).ready;
+    expect((await hub.stats()).topicRates['t.x']).toBeGreaterThan(0);
+  });
+
   it('refuses malformed events from one port with named errors; others see no difference', async () => {
     const hub = new Hub({ locks: null });
     const good = client(hub, 'good');

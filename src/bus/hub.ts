@@ -104,7 +104,10 @@ export class Hub {
   private readonly subs = new Map<string, HubSubscription>();
   private readonly durables = new Map<string, HubSubscription>();
   private readonly trie = new TopicTrie<HubSubscription>();
-  private routes = new Map<string, { subs: readonly HubSubscription[]; count: number }>();
+  private routes = new Map<string, { subs: readonly HubSubscription[]; count: number; generation: number }>();
+  // A subscription change makes every cached match stale; the entries (and their counts, which per-topic
+  // rates are computed from) stay, and each is re-matched when next used.
+  private generation = 0;
   private readonly lanes = new Map<string, Lane>();
   private readonly log: EventLog | undefined;
   private readonly spill: SpillStore | undefined;
@@ -252,9 +255,13 @@ export class Hub {
 
   private route(topic: string) {
     let r = this.routes.get(topic);
+    if (r && r.generation !== this.generation) {
+      r.subs = this.trie.match(topic);
+      r.generation = this.generation;
+    }
     if (!r) {
       if (this.routes.size >= 8192) this.routes = new Map(); // One-off topics must not grow it for ever.
-      r = { subs: this.trie.match(topic), count: 0 };
+      r = { subs: this.trie.match(topic), count: 0, generation: this.generation };
       this.routes.set(topic, r);
     }
     return r;
@@ -363,7 +370,7 @@ export class Hub {
         }
       }
       this.trie.add(w.pattern, sub);
-      this.routes = new Map();
+      this.generation++;
     }
     client.subs.add(sub);
     const version = this.broadcastInterest({ add: [this.entry(sub)], remove: [] });
@@ -400,7 +407,7 @@ export class Hub {
     if (sub.durable) this.durables.delete(sub.durable);
     if (sub.owner) this.clients.get(sub.owner.id)?.subs.delete(sub);
     this.trie.remove(sub.pattern, sub);
-    this.routes = new Map();
+    this.generation++;
     this.closeLanes((l) => l.sub === sub);
     this.broadcastInterest({ add: [], remove: [id] });
   }

@@ -133,6 +133,18 @@ describe('createLocalBus', () => {
     expect(s.topicRates.a).toBe(100);
   });
 
+  it('keeps per-topic rates across a subscription added between two samples', () => {
+    let now = 1_000;
+    const bus = createLocalBus({ name: 't', clock: { now: () => now } });
+    bus.stats();
+    for (let i = 0; i < 50; i++) bus.publish('a', i);
+    // A new subscriber rebuilds the routing cache; what was published before it still counts.
+    bus.subscribe('b', () => {});
+    bus.publish('a', 50);
+    now += 1000;
+    expect(bus.stats().topicRates.a).toBe(51);
+  });
+
   it('refuses to publish after close', () => {
     const bus = createLocalBus({ name: 't' });
     bus.close();

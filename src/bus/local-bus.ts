@@ -64,6 +64,8 @@ const ROUTE_CACHE_LIMIT = 8192;
 interface Route {
   subs: readonly LocalSubscription[];
   count: number;
+  /** The subscription set `subs` was matched against (see `matchesChanged`). */
+  generation: number;
 }
 
 function defaultErrorReporter(err: unknown): void {
@@ -91,6 +93,9 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
   const trie = new TopicTrie<LocalSubscription>();
   const subs = new Map<string, LocalSubscription>();
   let routes = new Map<string, Route>();
+  // A subscription change makes every cached match stale; the entries (and their counts, which per-topic
+  // rates are computed from) stay, and each is re-matched when next used.
+  let generation = 0;
   const latency = new LatencyHistogram();
   const lastErrors: string[] = [];
   let link: BusLink | undefined;
@@ -122,11 +127,15 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
 
   function route(topic: string): Route {
     let r = routes.get(topic);
+    if (r !== undefined && r.generation !== generation) {
+      r.subs = trie.match(topic);
+      r.generation = generation;
+    }
     if (r === undefined) {
       assertTopic(topic);
       // One-off topics (request inboxes) must not grow the cache for ever; rates restart when it is cleared.
       if (routes.size >= ROUTE_CACHE_LIMIT) routes = new Map();
-      r = { subs: trie.match(topic), count: 0 };
+      r = { subs: trie.match(topic), count: 0, generation };
       routes.set(topic, r);
     }
     return r;
@@ -212,7 +221,7 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
       const sub = new LocalSubscription(id, pattern, policy, handler as Handler, host, o.durable);
       subs.set(id, sub);
       trie.add(pattern, sub);
-      routes = new Map();
+      generation++;
       const ready = link
         ? link.subscribed({ id, pattern, policy, credits, durable: o.durable, lane: o.lane ?? false })
         : Promise.resolve();
@@ -227,7 +236,7 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
           if (!subs.delete(id)) return;
           sub.close();
           trie.remove(pattern, sub);
-          routes = new Map();
+          generation++;
           readyBySub.delete(id);
           link?.unsubscribed(id);
         },

@@ -4,7 +4,7 @@
 import type { InferenceClient } from '../inference/client';
 import type { Task } from '../inference/manifest';
 import type { InferResult } from '../inference/types';
-import { confidenceFeatures, textFeatures } from '../../scripts/dev-endpoint/stt-features.mjs';
+import { confidenceFeatures, draftFeatures } from '../../scripts/dev-endpoint/stt-features.mjs';
 import type { LocalAnswer, LocalInference } from './router';
 
 /** How one router task runs on the device. */
@@ -30,7 +30,8 @@ export const speechTranscribeSpec: LocalTaskSpec<'speech-recognition'> = {
     return {
       output: { text: output.text },
       confidence: output.tokenConfidences.length ? conf.draftMeanTokenConf : 0,
-      features: { durationS: output.seconds, ...textFeatures(output.text, output.seconds), ...conf },
+      // The same features, by the same code, as the learned router was trained on (src/router/stt-outcomes.ts).
+      features: { durationS: output.seconds, ...draftFeatures(output, output.seconds) },
     };
   },
   initialLatencyMs: 1500,

@@ -1,0 +1,250 @@
+// The four demos as real agents of the app (`/`), with the agents panel: the agent worker, the agents' bus
+// subscriptions, the tool gateway and the simulated robot all run as users get them.
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { resolve } from 'node:path';
+import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+import { AUTO_GRANT_MEDIA_ARG, BASE_ARGS, chromiumPath } from './fixtures/chromium';
+import { writePhotoCamera } from './fixtures/photo-camera';
+import { GENERATED_DIR, MIC_FILE } from './fixtures/timeline';
+
+async function openApp(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+  return errors;
+}
+
+async function agentsRunHere(page: Page): Promise<void> {
+  await expect(page.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
+  await expect(page.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4);
+}
+
+test('sensor monitor: an injected overheat stops the simulated robot at once; shutdown waits for the user, and a decline is recorded, not performed', async ({
+  page,
+}) => {
+  const errors = await openApp(page);
+  await agentsRunHere(page);
+  const card = page.getByTestId('demo-monitor');
+  await expect(card.getByTestId('robot-simulated')).toContainText('not a real device');
+  // Off until the user powers it on: an idle dashboard stays idle.
+  await expect(card.getByTestId('inject-overheat')).toBeDisabled();
+  await card.getByTestId('robot-power').click();
+  await expect(card.getByTestId('robot-state')).toHaveText('running');
+
+  await card.getByTestId('inject-overheat').click();
+  const history = card.getByTestId('tool-history');
+  await expect(history.locator('[data-tool="robot.stop"][data-status="performed"]')).toHaveCount(1);
+  await expect(card.getByTestId('robot-state')).toHaveText('stopped');
+  const dialog = card.getByRole('alertdialog', { name: 'Allow robot.shutdown?' });
+  await expect(dialog).toContainText('because of overheat');
+  await expect(
+    history.locator('[data-tool="robot.shutdown"][data-status="awaiting-confirmation"]'),
+  ).toHaveCount(1);
+
+  await dialog.getByTestId('confirm-decline').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(history.locator('[data-tool="robot.shutdown"][data-status="declined"]')).toHaveText(
+    /robot\.shutdown \(overheat\): declined by you: not performed/,
+  );
+  // A stopped robot cools; it was never shut down, and the rules did not fire again on a stopped robot.
+  await expect(card.getByTestId('robot-state')).toHaveText('stopped');
+  await expect(history.locator('[data-tool="robot.shutdown"][data-status="performed"]')).toHaveCount(0);
+  await expect(page.getByTestId('agent-sensor-monitor-state')).toHaveText('rules fired: overheat ×1');
+  await expect(page.getByTestId('agent-sensor-monitor-last-action')).toContainText('robot.');
+  await expect(page.getByTestId('agent-sensor-monitor-health')).toContainText('0 failed · 0 dead letters');
+  expect(errors).toEqual([]);
+});
+
+test('sensor monitor: an allowed shutdown is performed after confirmation', async ({ page }) => {
+  await openApp(page);
+  await agentsRunHere(page);
+  const card = page.getByTestId('demo-monitor');
+  await card.getByTestId('robot-power').click();
+  await card.getByTestId('inject-overheat').click();
+  await card.getByRole('alertdialog', { name: 'Allow robot.shutdown?' }).getByTestId('confirm-allow').click();
+  await expect(card.getByTestId('robot-state')).toHaveText('shut-down');
+  await expect(
+    card.getByTestId('tool-history').locator('[data-tool="robot.shutdown"][data-status="performed"]'),
+  ).toContainText('after you confirmed');
+});
+
+test('a second tab shows that the agents run in the first, and shows them from there', async ({
+  context,
+}) => {
+  const first = await context.newPage();
+  await openApp(first);
+  await agentsRunHere(first);
+  const second = await context.newPage();
+  await openApp(second);
+  await expect(second.getByTestId('agents-where')).toHaveText(
+    'Agents run in another tab of this browser; this panel shows them from there.',
+  );
+  await expect(second.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4);
+  await expect(second.getByTestId('agent-meeting-notes-health')).toContainText('processed');
+  // The robot runs next to the agents: its buttons are off here, its readings still arrive.
+  await first.getByTestId('robot-power').click();
+  await expect(second.getByTestId('robot-power')).toBeDisabled();
+  await expect(second.getByTestId('robot-state')).toHaveText('running');
+  // Closing the first tab hands the agents to the second.
+  await first.close();
+  await expect(second.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
+  await expect(second.getByTestId('robot-power')).toBeEnabled();
+});
+
+test('the agents panel says in words what each agent does, and fits a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page);
+  await agentsRunHere(page);
+  for (const id of ['emotion-assistant', 'meeting-notes', 'gesture-assistant', 'sensor-monitor']) {
+    const agent = page.getByTestId(`agent-${id}`);
+    await expect(agent).toHaveAttribute('data-activity', /^(idle|working|degraded|learning)$/);
+    await expect(page.getByTestId(`agent-${id}-activity`)).toHaveText(/^(Idle|Working|Degraded|Learning)/);
+    await expect(page.getByTestId(`agent-${id}-mailbox`)).toHaveText(/^\d+ waiting/);
+  }
+  // The simulated robot's readings keep the monitor busy: its figure moves, and the text says so.
+  await page.getByTestId('robot-power').click();
+  await expect(page.getByTestId('agent-sensor-monitor')).toHaveAttribute('data-activity', 'working');
+  await expect(page.getByTestId('agent-sensor-monitor').locator('.agent-body')).toHaveCSS(
+    'animation-name',
+    'agent-bounce',
+  );
+  const overflow = await page.getByTestId('agents-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+// ── With the fake camera and microphone playing real media (e2e/fixtures/timeline.ts) ──
+
+/** Starts the app's camera and microphone pipelines the way a user does. */
+async function startSensors(page: Page): Promise<void> {
+  await page.getByTestId('start-sensors').click();
+}
+
+test.describe('with the camera and microphone', () => {
+  // Loading the face, expression, pose, voice and speech models on a shared CPU takes a while.
+  test.describe.configure({ timeout: 240_000 });
+
+  test('the smiling astronaut gets a local reaction, speech becomes notes with "go forward", and a pose without a raised hand suggests nothing', async ({
+    page,
+  }) => {
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    // Count the poses the real pipeline publishes, to know the gesture agent had its chance.
+    await page.evaluate(() => {
+      const w = window as unknown as { posesSeen: number };
+      w.posesSeen = 0;
+      window.sentio!.bus.subscribe('vision.pose', () => void w.posesSeen++);
+    });
+    await startSensors(page);
+
+    const reaction = page.getByTestId('emotion-reaction').first();
+    await expect(reaction).toContainText('You look happy', { timeout: 120_000 });
+    await expect(reaction).toContainText('local');
+    // No endpoint is configured in this build: the reaction stays on the device, and the card says why.
+    await expect(reaction.getByTestId('kept-local')).toContainText('Stayed on this device:');
+
+    const notes = page.getByTestId('notes-list');
+    await expect(notes).toContainText(/go forward/i, { timeout: 180_000 });
+    await expect(
+      notes
+        .getByTestId('note')
+        .filter({ hasText: /go forward/i })
+        .first(),
+    ).toContainText(/Action: Go forward/i);
+    await page.getByTestId('notes-summarize').click();
+    await expect(page.getByTestId('notes-summary')).toContainText('Stayed on this device:');
+    await expect(page.getByTestId('agent-meeting-notes-state')).toHaveText(/[1-9]\d* notes?, [1-9]/);
+
+    await page.waitForFunction(() => (window as unknown as { posesSeen: number }).posesSeen >= 3, null, {
+      timeout: 120_000,
+    });
+    // The astronaut's wrists are below her shoulders: no gesture, so no suggestion.
+    await expect(page.getByTestId('gesture-suggestion')).toHaveCount(0);
+    await expect(page.getByTestId('agent-gesture-assistant-state')).toHaveText(
+      '0 gestures seen, 0 suggestions kept',
+    );
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('with the development endpoint and consent', () => {
+  test.describe.configure({ timeout: 240_000 });
+  let dev: DevEndpoint;
+  test.beforeAll(async () => {
+    dev = await createDevEndpoint({ port: 0 });
+  });
+  test.afterAll(() => dev?.close());
+
+  test('the endpoint refines the reaction and the notes, and writes the summary', async ({ page }) => {
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    await page.waitForFunction(() => !!window.sentio?.routing);
+    await page.evaluate(async (url) => {
+      const routing = window.sentio!.routing!;
+      await routing.apply({
+        ...routing.settings(),
+        endpoints: [
+          { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
+        ],
+        active: 'dev',
+      });
+      const { consent } = window.sentio!.router!;
+      await consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
+      await consent.grant({ capability: 'cloud.transcript', endpoint: 'dev' });
+    }, dev.url);
+    await startSensors(page);
+
+    const reaction = page.getByTestId('emotion-reaction').first();
+    await expect(reaction).toContainText('You look happy', { timeout: 120_000 });
+    // The development endpoint is not a model: it answers with what it received, which proves the round trip.
+    await expect(reaction.getByTestId('refined')).toContainText(
+      'Refined by the endpoint: Development endpoint',
+    );
+    await expect(reaction.getByTestId('refined')).toContainText('happy');
+
+    const note = page
+      .getByTestId('note')
+      .filter({ hasText: /go forward/i })
+      .first();
+    await expect(note).toBeVisible({ timeout: 180_000 });
+    await expect(note.getByTestId('refined')).toContainText(/starting "Go forward/i);
+    await page.getByTestId('notes-summarize').click();
+    // The summary is asked of the notes as a bullet list (here, the endpoint's refined lines).
+    await expect(page.getByTestId('notes-summary').getByTestId('refined')).toContainText(
+      /Refined by the endpoint: Development endpoint.* starting "- /,
+    );
+    expect(dev.stats().requests).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([]);
+  });
+});
+
+test('gesture: a real photo of a raised hand on the camera → "Ask a question?"', async ({ baseURL }) => {
+  test.setTimeout(240_000);
+  // A browser of its own, whose fake camera plays opencv-doc's photo of a footballer with his arm raised.
+  const camera = resolve(GENERATED_DIR, 'hand-raised.y4m');
+  await writePhotoCamera(resolve('e2e/fixtures/media/hand-raised-548x342.jpg'), camera);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      ...BASE_ARGS,
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${camera}`,
+      `--use-file-for-fake-audio-capture=${resolve(MIC_FILE)}`,
+      AUTO_GRANT_MEDIA_ARG,
+    ],
+  });
+  try {
+    const page = await browser.newPage(baseURL ? { baseURL } : {});
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    await startSensors(page);
+    const suggestion = page.getByTestId('gesture-suggestion').first();
+    await expect(suggestion).toContainText('Ask a question?', { timeout: 180_000 });
+    await expect(suggestion).toContainText('hand-raised, right hand');
+    // Held in every frame, the gesture is suggested once, not per frame.
+    await expect(page.getByTestId('gesture-suggestion')).toHaveCount(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { readRefinement } from './cloud-refine';
+import { readPublishRequest } from './labelled-publish';
+
+describe('reading what the router answered', () => {
+  it('takes the text of a cloud answer in any of the shapes an infer function gives', () => {
+    expect(readRefinement({ decision: { route: 'cloud' }, output: { text: ' Hi. ' } })).toEqual({
+      status: 'refined',
+      text: 'Hi.',
+    });
+    expect(readRefinement({ output: 'plain' })).toEqual({ status: 'refined', text: 'plain' });
+    expect(readRefinement('bare string')).toEqual({ status: 'refined', text: 'bare string' });
+  });
+
+  it('says why an answer stayed local: the router decision, a deferral, an empty or shapeless answer', () => {
+    expect(
+      readRefinement({
+        decision: { route: 'drop', reason: 'no consent for "cloud.chat" on endpoint "dev"' },
+      }),
+    ).toEqual({ status: 'kept-local', reason: 'no consent for "cloud.chat" on endpoint "dev"' });
+    expect(readRefinement({ decision: { route: 'defer', reason: 'offline' } })).toEqual({
+      status: 'kept-local',
+      reason: 'queued for when the endpoint is reachable: offline',
+    });
+    expect(readRefinement({ decision: { route: 'drop' } })).toEqual({
+      status: 'kept-local',
+      reason: 'the router chose drop',
+    });
+    expect(readRefinement({ output: { text: '   ' } })).toEqual({
+      status: 'kept-local',
+      reason: 'the endpoint answered nothing',
+    });
+    expect(readRefinement(null)).toEqual({ status: 'kept-local', reason: 'the answer carried no text' });
+  });
+});
+
+describe('labelled publish requests', () => {
+  it('accepts a topic, a payload and a label, and names what is wrong otherwise', () => {
+    expect(readPublishRequest({ topic: 'demo.x', payload: 1, privacy: 'local' })).toEqual({
+      topic: 'demo.x',
+      payload: 1,
+      privacy: 'local',
+    });
+    expect(() => readPublishRequest(null)).toThrow('publish action: payload must be an object');
+    expect(() => readPublishRequest({ topic: 'a..b', privacy: 'local' })).toThrow(
+      'publish action: topic "a..b" is not a topic',
+    );
+    expect(() => readPublishRequest({ topic: 'demo.x', privacy: 'secret' })).toThrow(
+      'publish action: privacy must be one of local, private, public (got "secret")',
+    );
+  });
+});

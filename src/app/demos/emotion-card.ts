@@ -1,0 +1,32 @@
+// The emotion assistant's card: each reaction as the agent made it on the device, then — once the endpoint
+// answered, or the router said why it would not — its refinement underneath.
+import type { Bus } from '../../bus/types';
+import type { DemoEvents } from '../../agents/demos/topics';
+import { el, section } from '../dom';
+import { feedItem, hintLine, prependCapped, refinementLine, timeOf } from './card-kit';
+
+export function createEmotionCard(bus: Bus): HTMLElement {
+  const hint = hintLine(
+    'emotion-hint',
+    'Waiting for a face: start the camera. Reactions are made on this device at once.',
+  );
+  const list = el('ul', { className: 'demo-list', testId: 'emotion-reactions' });
+  const byId = new Map<string, HTMLElement>();
+  bus.subscribe('demo.emotion.reaction', (e) => {
+    const r = e.payload as DemoEvents['demo.emotion.reaction'];
+    const item = feedItem(
+      'emotion-reaction',
+      r.text,
+      `${r.expression} ${(r.score * 100).toFixed(0)}% · local · ${timeOf(r.at)}`,
+    );
+    byId.set(r.id, item);
+    for (const id of byId.keys()) if (byId.size > 5) byId.delete(id);
+    prependCapped(list, item, 5);
+    hint.textContent = 'Reacting to your expression.';
+  });
+  bus.subscribe('demo.emotion.refined', (e) => {
+    const { id, refinement } = e.payload as DemoEvents['demo.emotion.refined'];
+    byId.get(id)?.append(refinementLine(refinement));
+  });
+  return section('Emotion assistant', 'demo-emotion', hint, list);
+}

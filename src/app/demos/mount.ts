@@ -1,0 +1,105 @@
+// The agents and their four demos in the dashboard: starts the agent host (src/app/runtime/agents.ts) with
+// the demos' actuators — labelled publishing and the tool gateway — and adds the agents panel and the demo
+// cards to the grid.
+import type { Bus } from '../../bus/types';
+import { readPublishRequest, PUBLISH_ACTION } from '../../agents/demos/labelled-publish';
+import { NOTES_AGENT, type NotesState } from '../../agents/demos/meeting-notes';
+import { ROBOT_TOOLS, TOOL_ACTION } from '../../agents/demos/tools';
+import type { Actuator } from '../../agents/host';
+import type { Privacy } from '../../events/event';
+import { declassify } from '../../privacy/labels';
+import type { Routing } from '../runtime/routing';
+import { createAgentsPanel } from '../agents/agents-panel';
+import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../runtime/agents';
+import { createEmotionCard } from './emotion-card';
+import { createGestureCard } from './gesture-card';
+import { createMonitorCard } from './monitor-card';
+import { createNotesCard } from './notes-card';
+import { createSimulatedRobot } from './simulated-robot';
+import { createToolGateway } from './tool-gateway';
+
+export interface MountAgentsOptions {
+  bus: Bus;
+  /** The router (its infer, consent and audit); without it agents keep every answer local and say so. */
+  routing?: Pick<Routing, 'infer' | 'consent' | 'audit' | 'view'>;
+  /** Where `sentio.agents` is exposed. */
+  expose?: { sentio?: object };
+}
+
+function publishActuator(bus: Bus): Actuator {
+  return (a) => {
+    const r = readPublishRequest(a.payload);
+    bus.publish(r.topic, r.payload, {
+      privacy: r.privacy,
+      meta: { idempotencyKey: a.key, agent: a.agentId },
+    });
+  };
+}
+
+/** Lowers a label through a declared step for the endpoint in use, if the user consented (audited). */
+function declassifierFor(routing: NonNullable<MountAgentsOptions['routing']>) {
+  return (label: Privacy, step: string): Promise<Privacy> => {
+    const { endpoint, localOnly } = routing.view();
+    if (!endpoint) return Promise.reject(new Error(`the router runs on this device only: ${localOnly}`));
+    return declassify(label, step, endpoint.id, routing);
+  };
+}
+
+export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRuntime {
+  const { bus, routing } = o;
+  const robot = createSimulatedRobot({ bus });
+  const monitor = createMonitorCard(bus, robot);
+  const gateway = createToolGateway({
+    allowlist: ROBOT_TOOLS,
+    tools: {
+      ...robot.tools,
+      'alert.notify': (c) => monitor.alert(String(c.args?.message ?? c.reason ?? 'alert')),
+    },
+    confirm: (r) => monitor.confirm(r),
+    report: (r) => void bus.publish('tool.result', r, { privacy: 'private', qos: 'batched' }),
+  });
+  const runtime = startAgents({
+    bus,
+    ...(routing ? { infer: routing.infer, declassify: declassifierFor(routing) } : {}),
+    actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
+    ...(o.expose ? { expose: o.expose } : {}),
+  });
+
+  // The simulated robot lives where the agents run: one robot, whatever the number of tabs.
+  const follow = () => {
+    const here = runtime.status().kind === 'running';
+    monitor.setControls(
+      here,
+      here
+        ? 'The robot runs in this tab, next to the agents.'
+        : 'The robot runs in the tab that runs the agents; its readings show here.',
+    );
+  };
+  follow();
+  runtime.onStatus(follow);
+
+  const settled = () =>
+    new Promise<void>((done) => {
+      if (runtime.status().kind !== 'starting') return done();
+      const off = runtime.onStatus((s) => {
+        if (s.kind === 'starting') return;
+        off();
+        done();
+      });
+    });
+  const view = async (): Promise<AgentsView | null> => {
+    await settled();
+    return runtime.status().kind === 'running' ? runtime.inspect() : requestAgentsView(bus);
+  };
+  const notesState = async () =>
+    ((await view())?.agents.find((a) => a.snapshot.id === NOTES_AGENT)?.snapshot.state as NotesState) ?? null;
+
+  grid.append(
+    createAgentsPanel(bus, runtime),
+    createEmotionCard(bus),
+    createNotesCard(bus, notesState),
+    createGestureCard(bus),
+    monitor.element,
+  );
+  return runtime;
+}
