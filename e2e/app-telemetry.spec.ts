@@ -1,11 +1,14 @@
 // Telemetry of the real app (`/`) with the fake camera and microphone (real media): the collector saved in
-// Settings gets the spans of real camera frames — capture → inference with exact parent links — and of the
+// Settings gets the spans of real camera frames — capture → inference with exact parent links, then on through
+// the bus to the emotion assistant (agent) and its reaction (action), one trace from the frame — and of the
 // microphone's audio (capture → voice activity); the events the pipelines publish carry those spans; the
 // pipeline panel charts per-stage numbers (checked by the chart's data, its pixels and its text); switching
 // the setting to a collector that fails is counted and shown while the pipeline goes on.
 import { expect, test, type Page } from '@playwright/test';
 import { STAGE_COLOURS } from '../src/app/telemetry/pipeline-panel';
 import { LATENCY_SERIES } from '../src/app/telemetry/pipeline-series';
+import { EMOTION_AGENT } from '../src/agents/demos/emotion-assistant';
+import { PUBLISH_ACTION } from '../src/agents/demos/labelled-publish';
 import { findColour, hexToRgb } from './fixtures/pixels';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
 
@@ -36,9 +39,22 @@ declare global {
   }
 }
 
+/** Walks up from `span` by exact parent ids within its trace: the names from it to the root. */
+function ancestry(spans: readonly OtlpSpan[], span: OtlpSpan): string[] {
+  const byId = new Map(spans.filter((s) => s.traceId === span.traceId).map((s) => [s.spanId, s]));
+  const names = [span.name];
+  for (let at = span; at.parentSpanId;) {
+    const parent = byId.get(at.parentSpanId);
+    if (!parent) return [...names, `(missing ${at.parentSpanId})`];
+    names.push(parent.name);
+    at = parent;
+  }
+  return names;
+}
+
 const attr = (s: OtlpSpan, key: string) => s.attributes.find((a) => a.key === key)?.value.stringValue;
 
-test('real frames and audio are traced capture → inference to the saved collector; the panel charts the stages', async ({
+test('real frames are traced capture → inference → agent → action, audio capture → inference, to the saved collector; the panel charts the stages', async ({
   page,
 }) => {
   test.setTimeout(360_000); // models warm up on a shared 2-core machine
@@ -109,6 +125,30 @@ test('real frames and audio are traced capture → inference to the saved collec
       )
       .toBe(true);
 
+    // The smiling astronaut makes the emotion assistant react: its reaction (a publish action) continues the
+    // agent span, which continues the expression event's bus hop, the face inference and the frame's capture.
+    const FROM_ACTION_TO_FRAME = [
+      `action ${PUBLISH_ACTION}`,
+      `agent ${EMOTION_AGENT}`,
+      'bus vision.face.expression',
+      'inference face',
+      'capture camera.front',
+    ].join(' < ');
+    await expect
+      .poll(
+        () =>
+          good.spans
+            .filter((s) => s.name === `action ${PUBLISH_ACTION}`)
+            .some((s) => ancestry(good.spans, s).join(' < ') === FROM_ACTION_TO_FRAME),
+        { timeout: 120_000 },
+      )
+      .toBe(true);
+    const agentSpans = good.spans.filter((s) => s.name === `agent ${EMOTION_AGENT}`);
+    for (const s of agentSpans) {
+      expect(ancestry(good.spans, s)[1]).toBe('bus vision.face.expression');
+      expect(attr(s, 'sentio.agent')).toBe(EMOTION_AGENT);
+    }
+
     // Real microphone audio: each voice-activity run continues its batch's capture span.
     await expect
       .poll(() => linked(good.spans, 'capture microphone.main', 'inference voice-activity').length, {
@@ -127,7 +167,9 @@ test('real frames and audio are traced capture → inference to the saved collec
         async () => {
           const { latency } = await page.evaluate(() => window.sentio!.telemetry!.charts());
           const has = (name: string) => latency[col(name)]!.some((v) => v !== null && v > 0);
-          return has('capture p50') && has('capture p99') && has('inference p50') && has('inference p99');
+          return ['capture', 'inference', 'agent', 'action', 'end-to-end'].every(
+            (stage) => has(`${stage} p50`) && has(`${stage} p99`),
+          );
         },
         { timeout: 30_000 },
       )
@@ -136,9 +178,14 @@ test('real frames and audio are traced capture → inference to the saved collec
     expect(summary.capture.count).toBeGreaterThan(5);
     expect(summary.inference.count).toBeGreaterThan(2);
     expect(summary.inference.p50).toBeGreaterThan(summary.capture.p50);
+    expect(summary.agent.count).toBeGreaterThan(0);
+    expect(summary.action.count).toBeGreaterThan(0);
+    // From the frame's capture to the reaction: at least the face model's time.
+    expect(summary['end-to-end'].max).toBeGreaterThan(summary.inference.p50 / 2);
     const table = page.getByTestId('pipeline-stages-table');
     await expect(table.locator('tr', { hasText: /^capture/ })).toContainText(/\d+(\.\d)? (ms|µs)/);
     await expect(table.locator('tr', { hasText: /^inference/ })).toContainText(/\d+(\.\d)? ms/);
+    await expect(table.locator('tr', { hasText: /^end-to-end/ })).toContainText(/\d+(\.\d)? ms/);
     await expect(page.getByTestId('pipeline-flow')).toHaveText(/Backlog \d+ events · \d+ dropped/);
     const chart = page.getByTestId('pipeline-latency-chart');
     await chart.scrollIntoViewIfNeeded();

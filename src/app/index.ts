@@ -135,7 +135,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createSettingsPanel(db, routing ?? undefined),
       createXrPanel(bus),
     );
-    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window });
+    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window, tracer: telemetry.tracer });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';
