@@ -2,36 +2,11 @@
 // build of the OpenTelemetry exporter to a receiver on loopback (another origin, so CORS is exercised too),
 // which checks the spans and their parent links.
 import { expect, test } from '@playwright/test';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-}
+import { chainOf, startOtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
 
 test('a frame traced capture → action arrives at an OTLP receiver as one linked trace', async ({ page }) => {
-  const spans: OtlpSpan[] = [];
-  const server = createServer((req, res) => {
-    const cors = {
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': 'content-type',
-      'Access-Control-Allow-Methods': 'POST',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-    };
-    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const parsed = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-      for (const rs of parsed.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-      res.writeHead(200, { 'Content-Type': 'application/json', ...cors }).end('{}');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+  const receiver = await startOtlpReceiver();
+  const { url, spans } = receiver;
   try {
     await page.goto('/e2e/pages/telemetry.html');
     await expect(page.locator('#status')).toHaveText('ready');
@@ -42,14 +17,7 @@ test('a frame traced capture → action arrives at an OTLP receiver as one linke
     const traceIds = new Set(spans.map((s) => s.traceId));
     expect(traceIds.size).toBe(2);
     for (const traceId of traceIds) {
-      const inTrace = spans.filter((s) => s.traceId === traceId);
-      const chain: string[] = [];
-      let at = inTrace.find((s) => !s.parentSpanId);
-      while (at) {
-        chain.push(at.name);
-        const parent: OtlpSpan = at;
-        at = inTrace.find((s) => s.parentSpanId === parent.spanId);
-      }
+      const chain = chainOf(spans, traceId);
       expect(chain).toEqual([
         'capture camera.front',
         'bus camera.front.frame',
@@ -61,6 +29,75 @@ test('a frame traced capture → action arrives at an OTLP receiver as one linke
       ]);
     }
   } finally {
-    await new Promise<void>((ok) => server.close(() => ok()));
+    await receiver.close();
+  }
+});
+
+test('the agent host continues each traced event: bus → agent (delivery → commit) → action, and emits carry the trace', async ({
+  page,
+}) => {
+  const receiver = await startOtlpReceiver();
+  const { url, spans } = receiver;
+  try {
+    await page.goto('/e2e/pages/telemetry.html');
+    await expect(page.locator('#status')).toHaveText('ready');
+    const frames = 3;
+    const r = await page.evaluate(({ url, frames }) => window.telemetryTest!.runAgents(url, frames), {
+      url,
+      frames,
+    });
+    expect(r.greetings).toBe(frames + 1);
+    expect(r.shown).toHaveLength(2 * (frames + 1));
+    expect(r.stats.failedExports).toBe(0);
+
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const clean = r.published.filter((p) => p.traceId && p.n < frames);
+    for (const { traceId } of clean) {
+      const inTrace = spans.filter((s) => s.traceId === traceId);
+      const one = (name: string) => {
+        const found = inTrace.filter((s) => s.name === name);
+        expect(found, name).toHaveLength(1);
+        return found[0]!;
+      };
+      const childrenOf = (parent: OtlpSpan) =>
+        inTrace
+          .filter((s) => s.parentSpanId === parent.spanId)
+          .map((s) => s.name)
+          .sort();
+      // One root, and every other span's parent is in the same trace.
+      expect(inTrace.filter((s) => !s.parentSpanId).map((s) => s.name)).toEqual(['capture camera.front']);
+      for (const s of inTrace.filter((s) => s.parentSpanId))
+        expect(byId.get(s.parentSpanId!)?.traceId).toBe(traceId);
+      // capture → bus → agent greeter → { action show, the emit's hop to each greeting subscriber }.
+      expect(childrenOf(one('capture camera.front'))).toEqual(['bus test.trace.face']);
+      expect(childrenOf(one('bus test.trace.face'))).toEqual(['agent greeter']);
+      const greeter = one('agent greeter');
+      expect(greeter.status?.code ?? 0).not.toBe(2);
+      expect(childrenOf(greeter)).toEqual([
+        'action show',
+        'bus test.trace.greeting',
+        'bus test.trace.greeting',
+      ]);
+      const hops = inTrace.filter((s) => s.name === 'bus test.trace.greeting');
+      expect(hops.flatMap(childrenOf).sort()).toEqual(['action greet', 'agent echo']);
+      // … → agent echo (in memory) → action show.
+      expect(childrenOf(one('agent echo'))).toEqual(['action show']);
+    }
+    // The untraced event made no spans; its actions carried no trace.
+    const untraced = r.published.find((p) => p.traceId === null)!;
+    expect(r.shown.filter((s) => s.n === untraced.n).map((s) => s.traced)).toEqual([false, false]);
+    expect(r.shown.filter((s) => s.n < frames).every((s) => s.traced)).toBe(true);
+    // The poison event's greeter span ends as an error: dead-lettered.
+    const poison = r.published.find((p) => p.n === frames + 1)!;
+    const poisoned = spans.find((s) => s.traceId === poison.traceId && s.name === 'agent greeter')!;
+    expect(poisoned.status).toMatchObject({ code: 2, message: 'agent "greeter" dead-lettered the event' });
+    // Latency per stage: an agent stage per traced delivery, end to end for every final action.
+    expect(r.metrics.agent.count).toBe(2 * frames + 1);
+    // (+1: the untraced event's greeting reached tracer.handler, which starts a trace of its own for it.)
+    expect(r.metrics['end-to-end'].count).toBe(3 * frames + 1);
+    // Payloads never leave.
+    expect(JSON.stringify(spans)).not.toContain('poison"');
+  } finally {
+    await receiver.close();
   }
 });

@@ -1,5 +1,6 @@
 // Test page: a camera → inference → agent → action pipeline on the page's bus, traced per stage and exported
 // over OTLP/HTTP by the browser build of the OpenTelemetry exporter.
+import { createAgentHost } from '../../src/agents/host';
 import { openBus } from '../../src/bus/open-bus';
 import { createOtlpTracing } from '../../src/telemetry/otlp';
 import { StageTracer } from '../../src/telemetry/stage-tracer';
@@ -43,10 +44,75 @@ async function run(url: string, frames: number) {
   return { stats, metrics: tracer.metrics.summary() };
 }
 
+/**
+ * The agent host's stages on a real host and agent worker: traced "camera" events (and one untraced, one
+ * poison) → bus → greeter agent → actuator, and its emit → bus → echo agent → actuator and a traced consumer.
+ */
+async function runAgents(url: string, frames: number) {
+  const tracing = createOtlpTracing({ url, serviceName: 'sentio-e2e', delayMs: 100 });
+  const tracer = new StageTracer({ tracer: tracing.tracer });
+  const bus = openBus({ name: 'telemetry-agents' });
+  await bus.connected;
+  const shown: { agentId: string; n: number; traced: boolean }[] = [];
+  let greetings = 0;
+  const host = createAgentHost({
+    dbName: `telemetry-agents-${Date.now()}`,
+    lockName: null,
+    bus,
+    tracer,
+    spawnWorker: (name) =>
+      new Worker(new URL('./telemetry-agents.worker.ts', import.meta.url), { type: 'module', name }),
+    actuators: {
+      show: (a) =>
+        void shown.push({
+          agentId: a.agentId,
+          n: (a.payload as { n: number }).n,
+          traced: a.trace !== undefined,
+        }),
+    },
+  });
+  const greeted = bus.subscribe(
+    'test.trace.greeting',
+    tracer.handler('action', 'greet', () => void greetings++, { final: true }),
+  );
+  await greeted.ready;
+  await host.start();
+  const published: { n: number; traceId: string | null }[] = [];
+  for (let n = 0; n < frames; n++)
+    await tracer.run('capture', 'camera.front', undefined, (r) => {
+      bus.publish('test.trace.face', { n }, { trace: r.trace, privacy: 'local' });
+      published.push({ n, traceId: r.trace.traceId });
+    });
+  bus.publish('test.trace.face', { n: frames }, { privacy: 'local' });
+  published.push({ n: frames, traceId: null });
+  await tracer.run('capture', 'camera.front', undefined, (r) => {
+    bus.publish('test.trace.face', { n: frames + 1, poison: true }, { trace: r.trace, privacy: 'local' });
+    published.push({ n: frames + 1, traceId: r.trace.traceId });
+  });
+  // Every clean event shown by the greeter and its greeting by the echo; every greeting handled.
+  const expected = 2 * (frames + 1);
+  for (let i = 0; i < 400 && (shown.length < expected || greetings < frames + 1); i++)
+    await new Promise((r) => setTimeout(r, 25));
+  await tracing.flush();
+  const result = {
+    published,
+    shown,
+    greetings,
+    stats: tracing.stats(),
+    metrics: tracer.metrics.summary(),
+    snapshot: await host.inspect(),
+  };
+  greeted.unsubscribe();
+  await host.stop();
+  await tracing.shutdown();
+  bus.close();
+  return result;
+}
+
 declare global {
   interface Window {
-    telemetryTest?: { run: typeof run };
+    telemetryTest?: { run: typeof run; runAgents: typeof runAgents };
   }
 }
-window.telemetryTest = { run };
+window.telemetryTest = { run, runAgents };
 document.getElementById('status')!.textContent = 'ready';

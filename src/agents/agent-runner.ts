@@ -9,7 +9,8 @@ import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durab
 import { HandlerTimeoutError, serializeError } from './errors';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import type { EpisodicMemory } from './memory/episodic-memory';
-import { deadLetterTopic, type HostCallbacks } from './protocol';
+import type { TraceContext } from '../events/event';
+import { deadLetterTopic, type HostCallbacks, type SettledEvent } from './protocol';
 import type {
   AgentAction,
   AgentContext,
@@ -25,6 +26,8 @@ export interface RunnerDeps {
   host: HostCallbacks;
   timers: Timers;
   groupCommit: number;
+  /** Call host.settled after each commit (the host traces the agent stage). */
+  reportSettled?: boolean;
 }
 
 type Outcome =
@@ -47,6 +50,18 @@ function withTimeout<T>(p: Promise<T>, ms: number, timers: Timers, onTimeout: ()
   });
 }
 
+interface Staged {
+  seqs: number[];
+  actions: AgentAction[];
+  memories: MemoryRow[];
+  settled: SettledEvent[];
+}
+
+const emptyStaged = (): Staged => ({ seqs: [], actions: [], memories: [], settled: [] });
+
+/** Spread into an action: the causing event's trace, when it has one. */
+const traceOf = (trace: TraceContext | undefined) => (trace ? { trace } : {});
+
 export class AgentRunner {
   private readonly mailbox: Mailbox;
   private state: unknown;
@@ -60,11 +75,7 @@ export class AgentRunner {
   private lastError: SerializedError | null = null;
   private draining: Promise<void> | null = null;
   private stopped = false;
-  private staged: { seqs: number[]; actions: AgentAction[]; memories: MemoryRow[] } = {
-    seqs: [],
-    actions: [],
-    memories: [],
-  };
+  private staged: Staged = emptyStaged();
   private stagedCount = 0;
   // What is settled, as committed in the state row: every seq ≤ settledThrough, plus settledAbove. Events
   // reach a runner in inbox order (load first, then forwards), so the lowest seq still open bounds it.
@@ -166,7 +177,7 @@ export class AgentRunner {
       const scope = { live: true, actions: [] as AgentAction[], memories: [] as MemoryRow[] };
       const holder = { state: structuredClone(this.state) };
       const window = advanceWindow(this.window, event, def.window);
-      const ctx = this.context(event.id, attempt, holder, window, scope);
+      const ctx = this.context(event.id, event.trace, attempt, holder, window, scope);
       try {
         await withTimeout(
           Promise.resolve().then(() => def.on(event, ctx)),
@@ -205,6 +216,7 @@ export class AgentRunner {
 
   private context(
     eventId: string,
+    trace: TraceContext | undefined,
     attempt: number,
     holder: { state: unknown },
     window: WindowEntry[],
@@ -219,7 +231,14 @@ export class AgentRunner {
     };
     const action = (kind: string, payload: unknown): void => {
       guard(kind);
-      scope.actions.push({ key: `${eventId}:${index++}`, agentId: def.id, eventId, kind, payload });
+      scope.actions.push({
+        key: `${eventId}:${index++}`,
+        agentId: def.id,
+        eventId,
+        kind,
+        payload,
+        ...traceOf(trace),
+      });
     };
     return {
       agentId: def.id,
@@ -281,8 +300,10 @@ export class AgentRunner {
           topic: deadLetterTopic(this.def.id),
           payload: { event: entry.event, error: outcome.error },
         },
+        ...traceOf(entry.event.trace),
       });
     }
+    if (this.deps.reportSettled) this.staged.settled.push({ eventId: id, ok: outcome.ok });
     this.open.delete(entry.seq);
     this.staged.seqs.push(entry.seq);
     this.stagedCount++;
@@ -307,8 +328,11 @@ export class AgentRunner {
     };
     if (this.deps.store && this.def.durable) this.commitId = await this.deps.store.commit(batch);
     this.settledAbove = new Set(above);
-    this.staged = { seqs: [], actions: [], memories: [] };
+    const settled = this.staged.settled;
+    this.staged = emptyStaged();
     this.stagedCount = 0;
+    // Settled first: the host ends each event's agent span before the actions it caused begin theirs.
+    if (settled.length) this.deps.host.settled?.(this.def.id, settled);
     if (batch.actions.length) this.deps.host.committed(batch.actions);
     if (batch.memories.length)
       await this.deps.memory().evict(this.def.id, this.deps.timers.now(), this.def.memory);

@@ -8,6 +8,8 @@ import type { Bus, Subscription } from '../bus/types';
 import { defaultPolicy, policies } from '../bus/policy';
 import type { SentioEvent } from '../events/event';
 import { openDatabase, type SentioDb } from '../storage/db';
+import { createAgentStages } from '../telemetry/agent-stages';
+import type { StageTracer } from '../telemetry/stage-tracer';
 import { systemTimers, type BackoffPolicy, type Timers } from './backoff';
 import { createDurableStore, type DurableStore } from './durable-store';
 import { deserializeError } from './errors';
@@ -46,6 +48,11 @@ export interface AgentHostOptions {
   embeddingsUrl?: string;
   timers?: Timers;
   onSupervisorEvent?(e: SupervisorEvent): void;
+  /**
+   * Traces events that carry a trace: the agent stage (delivery → the commit that settled it) and the action
+   * stage (an actuator performing it); actions and emits continue the causing event's trace.
+   */
+  tracer?: StageTracer;
 }
 
 export interface HostSnapshot {
@@ -76,17 +83,21 @@ export function createAgentHost(o: AgentHostOptions) {
   /** Keys handed to an actuator in this page's life: a re-scan of the outbox must not repeat them. */
   const dispatched = new Set<string>();
   let sinceCleanup = 0;
+  const stages = o.tracer ? createAgentStages(o.tracer) : null;
+  const delivered = (agentId: string, event: SentioEvent) => stages?.deliver(agentId, event) ?? event;
 
   async function perform(a: AgentAction): Promise<void> {
     const actuator = o.actuators?.[a.kind];
-    if (actuator) return actuator(a);
+    if (actuator) return stages ? stages.perform(a, () => actuator(a)) : actuator(a);
     if (!o.bus) throw new Error(`no actuator for "${a.kind}" and no bus to publish it on`);
     const meta = { idempotencyKey: a.key, agent: a.agentId };
+    // What the action publishes continues its cause's trace; whoever performs it there runs the action stage.
+    const trace = a.trace ? { trace: a.trace } : {};
     if (a.kind === 'emit') {
       const { topic, payload } = a.payload as { topic: string; payload: unknown };
-      o.bus.publish(topic, payload, { meta });
+      o.bus.publish(topic, payload, { meta, ...trace });
     } else {
-      o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, { meta, type: 'agent.action' });
+      o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, { meta, type: 'agent.action', ...trace });
     }
   }
 
@@ -122,6 +133,7 @@ export function createAgentHost(o: AgentHostOptions) {
 
   const callbacks: HostCallbacks = {
     committed: (actions) => void dispatch(actions),
+    settled: (agentId, events) => stages?.settled(agentId, events),
     failed(report) {
       failures.push(report);
       if (failures.length > FAILURES_KEPT) failures.shift();
@@ -160,6 +172,7 @@ export function createAgentHost(o: AgentHostOptions) {
         lifeLock,
         ...(o.groupCommit !== undefined ? { groupCommit: o.groupCommit } : {}),
         ...(o.embeddingsUrl !== undefined ? { embeddingsUrl: o.embeddingsUrl } : {}),
+        ...(stages ? { reportSettled: true } : {}),
       };
       const result = await remote.start(startOptions, proxiedCallbacks);
       if (!result.ok) throw deserializeError(result.error);
@@ -230,7 +243,9 @@ export function createAgentHost(o: AgentHostOptions) {
               // agents: nothing to wait for, and waiting would serialise delivery for no gain.
               bus.subscribe(
                 s.pattern,
-                a.durable ? (event) => this.ingest(a.id, [event]) : (event) => forwardFresh(a.id, event),
+                a.durable
+                  ? (event) => this.ingest(a.id, [delivered(a.id, event)])
+                  : (event) => forwardFresh(a.id, delivered(a.id, event)),
                 {
                   durable: `agent.${a.id}.${i}`,
                   // Durable agents must never lose an event to backpressure; in-memory ones take the QoS default.

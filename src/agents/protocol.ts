@@ -11,6 +11,8 @@ export interface StartOptions {
   groupCommit?: number;
   /** Where the embedding model is served. */
   embeddingsUrl?: string;
+  /** Tell the host which events each commit settled (HostCallbacks.settled): it traces the agent stage. */
+  reportSettled?: boolean;
 }
 
 export interface AgentInfo {
@@ -28,6 +30,12 @@ export interface Delivery {
   event: SentioEvent;
 }
 
+/** An event whose handling a commit made final: handled (`ok`) or dead-lettered. */
+export interface SettledEvent {
+  eventId: string;
+  ok: boolean;
+}
+
 export interface FailureReport {
   agentId: string;
   eventId: string;
@@ -41,6 +49,8 @@ export interface FailureReport {
 export interface HostCallbacks {
   /** Actions made durable by a commit, to be performed now. */
   committed(actions: AgentAction[]): void;
+  /** Events a commit settled, before that commit's actions; only with StartOptions.reportSettled. */
+  settled?(agentId: string, events: SettledEvent[]): void;
   failed(report: FailureReport): void;
   infer(agentId: string, task: string, input: unknown, options?: InferOptions): Promise<unknown>;
   log(agentId: string, message: string, data?: unknown): void;

@@ -89,6 +89,67 @@ describe('agent runtime (worker side)', () => {
     await rt2.stop();
   });
 
+  it('actions and emits carry the causing event trace; settled events are reported before their actions when asked', async () => {
+    const traced = (n: number): SentioEvent => ({
+      ...ev(n),
+      trace: { traceId: 'a'.repeat(32), spanId: n.toString(16).padStart(16, '0') },
+    });
+    const picky = defineAgent<{ ok: number }>({
+      id: 'picky',
+      subscribe: ['t.>'],
+      initialState: { ok: 0 },
+      maxAttempts: 1,
+      on(event, ctx) {
+        const { n } = event.payload as { n: number };
+        if (n === 2) throw new RangeError('2 is refused');
+        ctx.act('show', n);
+        ctx.emit('t.out', n);
+      },
+    });
+    const seen: string[] = [];
+    const cb = callbacks();
+    cb.host.committed = (a) => {
+      seen.push(...a.map((x) => `committed ${x.kind}`));
+      cb.actions.push(...a);
+    };
+    cb.host.settled = (agentId, events) =>
+      seen.push(...events.map((e) => `settled ${agentId} ${e.eventId === events[0]!.eventId} ${e.ok}`));
+    const rt = createAgentRuntime([picky], { holdLock: noLock });
+    await rt.start({ dbName: `tr-${Math.random()}`, lifeLock: 'tr', reportSettled: true }, cb.host);
+    const [one, two, three] = [traced(1), traced(2), ev(3)];
+    rt.deliver([one, two, three].map((event, i) => ({ agentId: 'picky', seq: i + 1, event })));
+    await until(() => rt.inspect()[0]!.processed === 2 && cb.actions.length === 5);
+    expect(cb.actions.map((a) => [a.kind, a.eventId, a.trace?.spanId ?? null])).toEqual([
+      ['show', one.id, one.trace!.spanId],
+      ['emit', one.id, one.trace!.spanId],
+      // The dead letter continues the trace of the event it gave up on.
+      ['emit', two.id, two.trace!.spanId],
+      // An event without a trace causes untraced actions.
+      ['show', three.id, null],
+      ['emit', three.id, null],
+    ]);
+    expect(cb.actions[2]!.payload).toMatchObject({ topic: 'agent.picky.deadletter' });
+    // Each commit: its settled events first (the second one failed), then its actions.
+    expect(seen.filter((x) => x.startsWith('settled'))).toEqual([
+      'settled picky true true',
+      'settled picky false false',
+      'settled picky false true',
+    ]);
+    expect(seen.indexOf('settled picky true true')).toBeLessThan(seen.indexOf('committed show'));
+    await rt.stop();
+
+    // Not asked: no reports (the host does not trace, so they would be messages for nothing).
+    const quiet = callbacks();
+    let reports = 0;
+    quiet.host.settled = () => void reports++;
+    const rt2 = createAgentRuntime([picky], { holdLock: noLock });
+    await rt2.start({ dbName: `tr2-${Math.random()}`, lifeLock: 'tr2' }, quiet.host);
+    rt2.deliver([{ agentId: 'picky', seq: 1, event: traced(1) }]);
+    await until(() => quiet.actions.length === 2);
+    expect(reports).toBe(0);
+    await rt2.stop();
+  });
+
   it('runs an event forwarded twice only once', async () => {
     const dbName = `twice-${Math.random()}`;
     const store = createDurableStore(openDatabase(dbName));

@@ -117,6 +117,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
               host,
               timers,
               groupCommit: options.groupCommit ?? 64,
+              reportSettled: options.reportSettled === true,
             },
             failure,
           );

@@ -1,5 +1,5 @@
 // The public shape of an agent: what `defineAgent` takes and what its handler sees.
-import type { Qos, SentioEvent } from '../events/event';
+import type { Qos, SentioEvent, TraceContext } from '../events/event';
 import type { BackpressurePolicy } from '../bus/policy';
 
 /** Priority classes of the inference scheduler, most urgent first. */
@@ -64,6 +64,12 @@ export interface AgentAction {
   eventId: string;
   kind: string;
   payload: unknown;
+  /**
+   * The trace of the event that caused it (the host's agent span, when the host traces), so the action and
+   * what an emit publishes continue that event's trace. Not stored in the outbox: a re-dispatched action is
+   * performed untraced.
+   */
+  trace?: TraceContext;
 }
 
 export interface AgentContext<S> {

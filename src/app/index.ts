@@ -19,6 +19,7 @@ import { openDatabase } from '../storage/db';
 import { startRouting, type RoutingGlobal } from './runtime/routing';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
+import { startTelemetry } from './telemetry/app-telemetry';
 import {
   replaySession,
   SessionRecorder,
@@ -117,6 +118,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
     const db = openDatabase();
+    const telemetry = startTelemetry({ db, global: window });
     const routing = await startRouting({
       bus,
       db,
@@ -124,15 +126,16 @@ export async function startApp(root: HTMLElement): Promise<void> {
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
     grid.append(
-      createLivePanel(bus, window),
-      createStatsPanel(bus),
+      createLivePanel(bus, window, { tracer: telemetry.tracer }),
+      createStatsPanel(bus, { onHubStats: telemetry.onHubStats }),
+      telemetry.panel,
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
       routing ? createRouterPanel(bus, routing) : '',
       createSettingsPanel(db, routing ?? undefined),
       createXrPanel(bus),
     );
-    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window });
+    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window, tracer: telemetry.tracer });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';

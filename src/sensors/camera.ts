@@ -4,6 +4,7 @@
 // publishes a small `camera.<id>.frame` metadata event per frame. Failures become `sensor.error` /
 // `sensor.stopped` events with a reason; nothing here throws at the app.
 import type { Bus } from '../bus/types';
+import type { StageTracer } from '../telemetry/stage-tracer';
 import type { LaneEndpoint } from './endpoint';
 import {
   serializeError,
@@ -43,6 +44,11 @@ export interface CameraOptions {
    * released, so a crashed or hung worker does not hold camera buffers. Default 3000 ms.
    */
   consumerTimeoutMs?: number;
+  /**
+   * Traces each frame: its capture (from the capture instant to handed to consumers and the bus) starts a
+   * trace whose context rides on the lane's frame meta and on the `camera.<id>.frame` event.
+   */
+  tracer?: StageTracer;
 }
 
 export type CameraState = 'idle' | 'starting' | 'running' | 'stopped' | 'failed';
@@ -162,15 +168,18 @@ export function createCamera(options: CameraOptions): Camera {
       return;
     }
     const n = seq++;
+    const captured = options.tracer?.begin('capture', sensor, undefined, { startTime: ts });
+    const trace = captured ? { trace: captured.trace } : {};
     senders.forEach((s, i) => {
       // Disconnected while the copies were made.
       if (!consumers.has(s)) return handles[i]!.close();
-      s.offer(handles[i]!, { seq: n, ts, width, height });
+      s.offer(handles[i]!, { seq: n, ts, width, height, ...trace });
       // A consumer already reported as dead gets nothing held for it: the frame is counted and let go.
       if (stalled.has(s)) s.dropPending();
     });
     const info: CameraFrameInfo = { width, height, ts, seq: n, dropped: totalDropped(), capture: capture! };
-    bus.publish(`${sensor}.frame`, info, { privacy: 'local', qos: 'realtime', ts });
+    bus.publish(`${sensor}.frame`, info, { privacy: 'local', qos: 'realtime', ts, ...trace });
+    captured?.end();
   }
 
   const totalDropped = () => {

@@ -4,6 +4,7 @@
 // the newest frame waits in a single pending slot and replaces (and closes) any older waiting frame, so a
 // slow consumer always gets the freshest frame and latency stays bounded. Self-contained so it can later be
 // folded into the bus's lanes.
+import type { TraceContext } from '../events/event';
 import type { LaneEndpoint } from './endpoint';
 import { serializeError, type SerializedError } from './events';
 
@@ -15,6 +16,8 @@ export interface FrameMeta {
   height: number;
   /** Frames this lane has dropped so far (replaced while waiting). */
   dropped: number;
+  /** The frame's trace (its capture span), when the camera is traced. */
+  trace?: TraceContext;
 }
 
 /** Messages towards the consumer, by tag. */

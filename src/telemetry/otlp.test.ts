@@ -1,58 +1,10 @@
 // OTLP export end to end in Node: a camera → inference → agent → action pipeline on a real bus, traced per
 // stage, exported over HTTP to a receiver on loopback that checks the spans and how they link.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver as startReceiver, type OtlpSpan } from '../../e2e/fixtures/otlp-receiver';
 import { createLocalBus } from '../bus/local-bus';
 import { createOtlpTracing, type OtlpTracing } from './otlp';
 import { StageTracer } from './stage-tracer';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: { key: string; value: { stringValue?: string } }[];
-}
-
-interface Receiver {
-  url: string;
-  spans: OtlpSpan[];
-  bodies: string[];
-  contentTypes: string[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(status = 200): Promise<Receiver> {
-  const spans: OtlpSpan[] = [];
-  const bodies: string[] = [];
-  const contentTypes: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      bodies.push(body);
-      contentTypes.push(req.headers['content-type'] ?? '');
-      if (status === 200 && req.url === '/v1/traces') {
-        const parsed = JSON.parse(body) as {
-          resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
-        };
-        for (const rs of parsed.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-      }
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
-    spans,
-    bodies,
-    contentTypes,
-    close: () => new Promise((ok) => server.close(() => ok())),
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -25,3 +25,28 @@ export class StageMetrics {
     for (const h of this.histograms.values()) h.reset();
   }
 }
+
+/**
+ * Stage metrics since start, plus a window that `roll()` closes: the dashboard charts p50/p99 per window (a
+ * percentile since start barely moves after a minute, and would hide a stage getting slow now).
+ */
+export class WindowedStageMetrics extends StageMetrics {
+  private readonly window = new StageMetrics();
+
+  override record(stage: Stage, ms: number): void {
+    super.record(stage, ms);
+    this.window.record(stage, ms);
+  }
+
+  /** The percentiles of what was recorded since the last roll; starts the next window. */
+  roll(): Record<Stage, Percentiles> {
+    const s = this.window.summary();
+    this.window.reset();
+    return s;
+  }
+
+  override reset(): void {
+    super.reset();
+    this.window.reset();
+  }
+}

@@ -23,7 +23,22 @@ export interface StageRun {
   trace: TraceContext;
 }
 
-function eventAttributes(e: SentioEvent): Attributes {
+/** A stage begun and not yet ended: for stages whose end is seen elsewhere (an agent's commit, say). */
+export interface OpenStage extends StageRun {
+  /** Ends the span (with an error status when `error` is given) and records the stage's latency. */
+  end(error?: unknown): void;
+}
+
+export interface BeginOptions {
+  /** When the stage really began (ms, the tracer's clock), e.g. a frame's capture instant. Default: now. */
+  startTime?: number;
+  /** Ends the chain: end-to-end latency is recorded when this stage ends. */
+  final?: boolean;
+  attributes?: Attributes;
+}
+
+/** Names an event in span attributes: which event, never what it carries. */
+export function eventAttributes(e: SentioEvent): Attributes {
   return {
     'sentio.event.id': e.id,
     'sentio.event.topic': e.topic,
@@ -35,9 +50,11 @@ function eventAttributes(e: SentioEvent): Attributes {
 
 export class StageTracer {
   readonly metrics: StageMetrics;
-  private readonly tracer: Tracer;
+  private tracer: Tracer;
   private readonly clock: Clock;
   private readonly traceStarts = new Map<string, number>();
+  /** When recent stages ended, by span id: where the bus hops of what they published start. */
+  private readonly endedAt = new Map<string, number>();
   private readonly maxOpenTraces: number;
 
   constructor(options: StageTracerOptions) {
@@ -45,6 +62,50 @@ export class StageTracer {
     this.metrics = options.metrics ?? new StageMetrics();
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxOpenTraces = options.maxOpenTraces ?? 1024;
+  }
+
+  /** Sends later spans to another tracer (an exporter switched on or off); metrics go on unchanged. */
+  useTracer(tracer: Tracer): void {
+    this.tracer = tracer;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /**
+   * Begins one stage. With a W3C `parent` it continues that trace; without (a sensor capturing) it starts
+   * one. End it exactly once.
+   */
+  begin(stage: Stage, name: string, parent: TraceContext | undefined, options: BeginOptions = {}): OpenStage {
+    const from = isW3cTraceContext(parent) ? parent : undefined;
+    const ctx = from ? trace.setSpanContext(ROOT_CONTEXT, toSpanContext(from)) : ROOT_CONTEXT;
+    const start = options.startTime ?? this.clock.now();
+    const span = this.tracer.startSpan(
+      `${stage} ${name}`,
+      { startTime: start, attributes: { 'sentio.stage': stage, ...options.attributes } },
+      ctx,
+    );
+    const own = span.spanContext();
+    if (!from) this.rememberStart(own.traceId, start);
+    let ended = false;
+    return {
+      trace: fromSpanContext(own, from),
+      end: (error?: unknown) => {
+        if (ended) return;
+        ended = true;
+        if (error !== undefined) {
+          const e = error instanceof Error ? error : new Error(String(error));
+          span.recordException(e);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+        }
+        const end = Math.max(start, this.clock.now());
+        span.end(end);
+        this.metrics.record(stage, end - start);
+        this.remember(this.endedAt, own.spanId, end);
+        if (options.final) this.finishTrace(own.traceId, end);
+      },
+    };
   }
 
   /**
@@ -58,35 +119,17 @@ export class StageTracer {
     fn: (run: StageRun) => T | Promise<T>,
     options: { final?: boolean; attributes?: Attributes } = {},
   ): Promise<T> {
-    const parent = isW3cTraceContext(cause?.trace) ? cause.trace : undefined;
-    const ctx = parent ? trace.setSpanContext(ROOT_CONTEXT, toSpanContext(parent)) : ROOT_CONTEXT;
-    const start = this.clock.now();
-    const span = this.tracer.startSpan(
-      `${stage} ${name}`,
-      {
-        startTime: start,
-        attributes: {
-          'sentio.stage': stage,
-          ...(cause ? eventAttributes(cause) : {}),
-          ...options.attributes,
-        },
-      },
-      ctx,
-    );
-    const own = span.spanContext();
-    if (!parent) this.rememberStart(own.traceId, start);
+    const open = this.begin(stage, name, cause?.trace, {
+      ...(options.final ? { final: true } : {}),
+      attributes: { ...(cause ? eventAttributes(cause) : {}), ...options.attributes },
+    });
     try {
-      return await fn({ trace: fromSpanContext(own, parent) });
+      const result = await fn({ trace: open.trace });
+      open.end();
+      return result;
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      span.recordException(e);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+      open.end(err ?? new Error('stage failed'));
       throw err;
-    } finally {
-      const end = this.clock.now();
-      span.end(end);
-      this.metrics.record(stage, end - start);
-      if (options.final) this.finishTrace(own.traceId, end);
     }
   }
 
@@ -94,13 +137,17 @@ export class StageTracer {
   busHop(event: SentioEvent, deliveredAt = this.clock.now()): SentioEvent {
     if (!isW3cTraceContext(event.trace)) return event;
     const parent = event.trace;
+    // The hop starts where the publishing stage ended when this tracer saw it end: an event's ts is when its
+    // content happened (a face event carries its frame's capture instant), which would count the capture and
+    // the model as bus time. A stage traced elsewhere (another tab) leaves only ts to go by.
+    const start = Math.min(this.endedAt.get(parent.spanId) ?? event.ts, deliveredAt);
     const span = this.tracer.startSpan(
       `bus ${event.topic}`,
-      { startTime: event.ts, attributes: { 'sentio.stage': 'bus', ...eventAttributes(event) } },
+      { startTime: start, attributes: { 'sentio.stage': 'bus', ...eventAttributes(event) } },
       trace.setSpanContext(ROOT_CONTEXT, toSpanContext(parent)),
     );
     span.end(deliveredAt);
-    this.metrics.record('bus', Math.max(0, deliveredAt - event.ts));
+    this.metrics.record('bus', deliveredAt - start);
     // The consumer continues from the hop, so the chain reads capture → bus → inference → bus → …
     return { ...event, trace: fromSpanContext(span.spanContext(), parent) };
   }
@@ -119,17 +166,24 @@ export class StageTracer {
   }
 
   private rememberStart(traceId: string, start: number): void {
-    this.traceStarts.set(traceId, start);
-    if (this.traceStarts.size > this.maxOpenTraces) {
-      const oldest = this.traceStarts.keys().next().value;
-      if (oldest !== undefined) this.traceStarts.delete(oldest);
+    this.remember(this.traceStarts, traceId, start);
+  }
+
+  /** Bounded: the oldest entry goes first. */
+  private remember(map: Map<string, number>, key: string, value: number): void {
+    map.set(key, value);
+    if (map.size > this.maxOpenTraces) {
+      const oldest = map.keys().next().value;
+      if (oldest !== undefined) map.delete(oldest);
     }
   }
 
+  /**
+   * Every final stage of a trace counts: one frame may cause several actions (an agent's, and another agent's
+   * reacting to its emit), each with its own latency from the capture. Starts are forgotten oldest first.
+   */
   private finishTrace(traceId: string, end: number): void {
     const start = this.traceStarts.get(traceId);
-    if (start === undefined) return;
-    this.traceStarts.delete(traceId);
-    this.metrics.record('end-to-end', end - start);
+    if (start !== undefined) this.metrics.record('end-to-end', end - start);
   }
 }

@@ -7,6 +7,7 @@ import { NOTES_AGENT, type NotesState } from '../../agents/demos/meeting-notes';
 import { ROBOT_TOOLS, TOOL_ACTION } from '../../agents/demos/tools';
 import type { Actuator } from '../../agents/host';
 import type { Privacy } from '../../events/event';
+import type { StageTracer } from '../../telemetry/stage-tracer';
 import { declassify } from '../../privacy/labels';
 import type { Routing } from '../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
@@ -24,6 +25,8 @@ export interface MountAgentsOptions {
   routing?: Pick<Routing, 'infer' | 'consent' | 'audit' | 'view'>;
   /** Where `sentio.agents` is exposed. */
   expose?: { sentio?: object };
+  /** Traces the agents' stages (the app's telemetry). */
+  tracer?: StageTracer;
 }
 
 function publishActuator(bus: Bus): Actuator {
@@ -63,6 +66,7 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
     ...(routing ? { infer: routing.infer, declassify: declassifierFor(routing) } : {}),
     actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
     ...(o.expose ? { expose: o.expose } : {}),
+    ...(o.tracer ? { tracer: o.tracer } : {}),
   });
 
   // The simulated robot lives where the agents run: one robot, whatever the number of tabs.

@@ -3,6 +3,7 @@
 // `agents.inspect` on the bus, so the agents panel of any tab can show them.
 import type { Bus } from '../../bus/types';
 import type { Privacy } from '../../events/event';
+import type { StageTracer } from '../../telemetry/stage-tracer';
 import { createAgentHost, type Actuator, type AgentHost, type HostSnapshot } from '../../agents/host';
 import type { AgentAction, AgentSnapshot, InferFn } from '../../agents/types';
 
@@ -36,6 +37,8 @@ export interface AgentsView {
 
 export interface StartAgentsOptions {
   bus: Bus;
+  /** Traces the agent and action stages of traced events (see src/agents/host.ts). */
+  tracer?: StageTracer;
   /** `ctx.infer`: the router's. Without one, agents that ask are told no engine is configured. */
   infer?: InferFn;
   /**
@@ -100,6 +103,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
     spawnWorker: o.spawnWorker ?? spawnAppWorker,
     bus: o.bus,
     actuators,
+    ...(o.tracer ? { tracer: o.tracer } : {}),
     ...(infer
       ? {
           // Counted per agent, for the panel's "learning" state (agents pass agentId in the options).

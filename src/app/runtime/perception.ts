@@ -8,7 +8,7 @@
 // tabs' sensors under the same topics; their microphone chunks must not be mixed into this tab's speech, nor
 // their face boxes drawn over this tab's video.
 import type { Bus, Handler, PublishOptions, SubscribeOptions } from '../../bus/types';
-import type { SentioEvent } from '../../events/event';
+import type { SentioEvent, TraceContext } from '../../events/event';
 import type { InferenceClient } from '../../inference/client';
 import type { Task } from '../../inference/manifest';
 import {
@@ -41,6 +41,7 @@ import {
   type PerceptionState,
   type SensorKind,
 } from './perception-state';
+import type { StageTracer } from '../../telemetry/stage-tracer';
 import { createAudioBatcher, type AudioBatcher, type AudioBatcherStats } from './audio-batcher';
 import { createRateGate, type RateGate } from './rate-gate';
 
@@ -73,6 +74,11 @@ export interface PerceptionOptions {
    * pose keep busy: in the app under load that fell ever further behind real time.
    */
   speechBatchSamples?: number;
+  /**
+   * Traces what the sensors capture through the pipelines (capture → inference spans, events carrying the
+   * trace). Without one nothing is traced.
+   */
+  tracer?: StageTracer;
   now?: () => number;
 }
 
@@ -161,7 +167,7 @@ function feedPipeline(
   gate: RateGate,
   count: { skipped: () => void; unreadable: () => void },
 ): { stop(): void } {
-  const copyAndFeed = async (frame: CameraFrame, ts: number) => {
+  const copyAndFeed = async (frame: CameraFrame, ts: number, trace: TraceContext | undefined) => {
     let copy: ImageBitmap;
     try {
       copy = await createImageBitmap(frame);
@@ -172,14 +178,16 @@ function feedPipeline(
       frame.close();
     }
     // Rejected only once the pipeline is closed: then nobody else will close the copy.
-    pipeline.push(copy, { ts, privacy: 'local', transfer: true }).catch(() => copy.close());
+    pipeline
+      .push(copy, { ts, privacy: 'local', transfer: true, ...(trace ? { trace } : {}) })
+      .catch(() => copy.close());
   };
   const channel = new MessageChannel();
   const link = camera.connect(channel.port1);
   const receiver = createFrameReceiver<CameraFrame>(
     channel.port2,
     (frame, meta) => {
-      if (gate.admit()) return void copyAndFeed(frame, meta.ts);
+      if (gate.admit()) return void copyAndFeed(frame, meta.ts, meta.trace);
       frame.close();
       count.skipped();
     },
@@ -249,6 +257,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
   };
 
   const bus = tapBus<PerceptionEvents>(o.bus, onPublished);
+  const traced = o.tracer ? { tracer: o.tracer } : {};
   const routed = (async (task: Task, input: unknown, options) =>
     (o.inferFor?.[task] ?? o.infer)(task, input, options)) as Infer;
   const infer = observeInfer(routed, dispatch, now);
@@ -270,18 +279,26 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
     if (o.camera === false) return Promise.resolve(false);
     dispatch({ type: 'sensor.starting', sensor: 'camera' });
     try {
-      camera = createCamera({ id: 'front', width: 640, height: 480, frameRate: 15, ...o.camera, bus });
+      camera = createCamera({
+        id: 'front',
+        width: 640,
+        height: 480,
+        frameRate: 15,
+        ...o.camera,
+        bus,
+        ...traced,
+      });
     } catch (err) {
       const message = `could not be set up: ${(err as Error).message}`;
       dispatch({ type: 'sensor.error', sensor: 'camera', reason: 'unsupported', message });
       return Promise.resolve(false);
     }
     const cam = camera;
-    face = createFacePipeline({ bus, infer });
+    face = createFacePipeline({ bus, infer, ...traced });
     const faceGate = createRateGate(o.faceIntervalMs ?? 100, now);
     consumers.push(feedPipeline(cam, face, faceGate, counter('face')));
     if (o.poseIntervalMs !== false) {
-      pose = createPosePipeline({ bus, infer });
+      pose = createPosePipeline({ bus, infer, ...traced });
       const poseGate = createRateGate(o.poseIntervalMs ?? 500, now);
       consumers.push(feedPipeline(cam, pose, poseGate, counter('pose')));
     }
@@ -304,10 +321,15 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       infer,
       stream: `${microphone.sensor}.${Date.now()}`,
       transcribe: o.transcribe ?? true,
+      ...traced,
     }));
-    speechBatches = createAudioBatcher(o.speechBatchSamples ?? 4096, (batch, ts) =>
-      pipeline.push(batch, { ts, privacy: 'local' }),
-    );
+    const mic = microphone.sensor;
+    speechBatches = createAudioBatcher(o.speechBatchSamples ?? 4096, (batch, ts) => {
+      // A batch's capture: from its first sample to its hand-over to voice activity.
+      const captured = o.tracer?.begin('capture', mic, undefined, { startTime: ts });
+      captured?.end();
+      return pipeline.push(batch, { ts, privacy: 'local', ...(captured ? { trace: captured.trace } : {}) });
+    });
     // start() creates its AudioContext before its first await, so this still runs inside the click that
     // called startPerception (browsers let an AudioContext start only there).
     return microphone.start();

@@ -14,6 +14,16 @@ describe('RollingSeries', () => {
     ]);
   });
 
+  it('keeps null as a gap (nothing measured), unlike NaN', () => {
+    const s = new RollingSeries(['p50'], 3);
+    s.add(1, [null]);
+    s.add(2, [NaN]);
+    expect(s.data()).toEqual([
+      [1, 2],
+      [null, 0],
+    ]);
+  });
+
   it('refuses a sample with the wrong number of values', () => {
     expect(() => new RollingSeries(['a']).add(1, [1, 2])).toThrow(/expected 1 values \(a\), got 2/);
   });

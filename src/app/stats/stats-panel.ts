@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { ConnectedBus } from '../../bus/hub-client';
 import type { HubStats } from '../../bus/protocol';
 import { el, section } from '../dom';
+import { fmtMs, table } from './format';
 import { RollingSeries } from './rolling-series';
 
 export const CHART_COLOURS = { p50: '#2a9d8f', p99: '#e76f51', rate: '#fca311' } as const;
@@ -13,20 +14,16 @@ function sum(o: Partial<Record<string, number>>): number {
   return Object.values(o).reduce<number>((a, b) => a + (b ?? 0), 0);
 }
 
-function fmtMs(ms: number): string {
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+export interface StatsPanelOptions {
+  intervalMs?: number;
+  /**
+   * Told every sample of the hub's stats (or why there is none). Others should take the hub's stats from here
+   * rather than ask the hub too: its topic rates are counted from the previous stats request, whoever made it.
+   */
+  onHubStats?: (stats: HubStats | Error) => void;
 }
 
-function table(headers: string[], rows: string[][], testId: string): HTMLTableElement {
-  return el(
-    'table',
-    { className: 'stats', testId },
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))),
-    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', { text: c }))))),
-  );
-}
-
-export function createStatsPanel(bus: ConnectedBus, options: { intervalMs?: number } = {}): HTMLElement {
+export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions = {}): HTMLElement {
   const series = new RollingSeries(['p50', 'p99', 'rate'], 120);
   const summary = el('p', { className: 'summary', testId: 'bus-summary', text: 'Collecting…' });
   const chartBox = el('div', { className: 'chart', testId: 'bus-chart' });
@@ -79,7 +76,9 @@ export function createStatsPanel(bus: ConnectedBus, options: { intervalMs?: numb
       hub = await bus.hub.request('stats', {});
     } catch (err) {
       summary.textContent = `Hub stats unavailable: ${(err as Error).message}`;
+      options.onHubStats?.(err instanceof Error ? err : new Error(String(err)));
     }
+    if (hub) options.onHubStats?.(hub);
     // This thread's own publishes may never reach the hub (no one elsewhere listens), and the hub sees
     // other threads': show, per topic, whichever saw more.
     const rates: Record<string, number> = { ...local.topicRates };

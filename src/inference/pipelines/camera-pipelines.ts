@@ -45,15 +45,23 @@ function latestWins(
     const slot = waiting;
     waiting = null;
     busy = true;
+    const stage = o.tracer?.begin('inference', name, slot.meta.trace);
     try {
       await process(
         slot.frame,
         slot.n,
-        { ts: slot.meta.ts ?? clock.now(), privacy: slot.meta.privacy ?? 'local', qos: 'realtime' },
+        {
+          ts: slot.meta.ts ?? clock.now(),
+          privacy: slot.meta.privacy ?? 'local',
+          qos: 'realtime',
+          ...(stage ? { trace: stage.trace } : {}),
+        },
         slot.meta.transfer === true,
       );
+      stage?.end();
       s.processed++;
     } catch (err) {
+      stage?.end(err);
       s.failed++;
       const e = err instanceof Error ? err : new Error(String(err));
       o.bus.publish(

@@ -1,5 +1,10 @@
 // Pipeline scheduling and bad paths in Node, on the real in-thread bus, with a scripted `infer` standing in
 // for the worker (the real models and media run in e2e/inference-pipelines.spec.ts).
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { createLocalBus } from '../../bus/local-bus';
 import type { SentioEvent } from '../../events/event';
@@ -10,6 +15,7 @@ import { createFacePipeline, createPosePipeline } from './camera-pipelines';
 import type { PerceptionEvents } from './events';
 import { createSpeechPipeline } from './speech-pipeline';
 import type { Infer } from './types';
+import { StageTracer } from '../../telemetry/stage-tracer';
 
 const timings = { queueMs: 0, loadMs: 0, preprocessMs: 0, modelMs: 1, decodeMs: 0, totalMs: 1 };
 function result<T extends Task>(task: T, output: TaskOutputs[T], backend = 'scripted'): InferResult<T> {
@@ -157,5 +163,105 @@ describe('speech pipeline', () => {
     await tick();
     expect(seen.map((e) => e.topic)).toEqual(['inference.error']);
     expect(p.stats()).toMatchObject({ failed: 1, processed: 1 });
+  });
+});
+
+describe('tracing through the pipelines', () => {
+  function traced() {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = new StageTracer({ tracer: provider.getTracer('test') });
+    return { tracer, spans: () => exporter.getFinishedSpans() };
+  }
+
+  it('a frame inference span continues the capture trace; what it publishes carries that span', async () => {
+    const { bus, seen } = setup();
+    const t = traced();
+    let n = 0;
+    const infer = (async () => {
+      if (n++ === 1) throw new RangeError('tensor shape [1,3] is not [1,128,128,3]');
+      return result('facial-expression', {
+        faces: [{ box: face.box, expression: 'happy', score: 0.97, scores: {} as never }],
+        detection: { backend: 'det', model: 'bf', faces: [face], width: 640, height: 480, ms: 1 },
+      });
+    }) as Infer;
+    const p = createFacePipeline({ bus, infer, tracer: t.tracer });
+    const capture = t.tracer.begin('capture', 'camera.front', undefined);
+    capture.end();
+    await p.push({} as ImageBitmap, { ts: 1000, trace: capture.trace });
+    const [inference] = t.spans().filter((s) => s.name === 'inference face');
+    expect(inference!.parentSpanContext?.spanId).toBe(capture.trace.spanId);
+    expect(inference!.spanContext().traceId).toBe(capture.trace.traceId);
+    const own = {
+      traceId: capture.trace.traceId,
+      spanId: inference!.spanContext().spanId,
+      parentId: capture.trace.spanId,
+    };
+    expect(seen.map((e) => [e.topic, e.trace])).toEqual([
+      ['vision.face', own],
+      ['vision.face.expression', own],
+    ]);
+
+    // The failing frame's span says why; the pipeline goes on.
+    const second = t.tracer.begin('capture', 'camera.front', undefined);
+    second.end();
+    await p.push({} as ImageBitmap, { trace: second.trace });
+    const failed = t.spans().filter((s) => s.name === 'inference face')[1]!;
+    expect(failed.status).toEqual({ code: 2, message: 'tensor shape [1,3] is not [1,128,128,3]' });
+    expect(t.tracer.metrics.summary().inference.count).toBe(2);
+  });
+
+  it('speech: voice activity continues the audio capture; the transcript continues the run that ended its segment', async () => {
+    const { bus, seen } = setup();
+    const t = traced();
+    const probs = [...Array(10).fill(0.02), ...Array(20).fill(0.95), ...Array(20).fill(0.02)];
+    let at = 0;
+    let samples = 0;
+    const infer = (async (task: Task, input: unknown) => {
+      if (task === 'speech-recognition')
+        return result('speech-recognition', { text: 'go', seconds: 1, tokenConfidences: [0.9] });
+      samples += (input as Float32Array).length;
+      const frames = Math.floor(samples / 512) - at;
+      const out = probs.slice(at, at + frames);
+      at += frames;
+      return result('voice-activity', { frameMs: 32, probabilities: out, firstSample: 0, segments: null });
+    }) as Infer;
+    const p = createSpeechPipeline({ bus, infer, stream: 'mic', preRollMs: 0, tracer: t.tracer });
+    const audio = new Float32Array(probs.length * 512);
+    const captures: string[] = [];
+    for (let i = 0; i < audio.length; i += 4096) {
+      const c = t.tracer.begin('capture', 'microphone.main', undefined);
+      c.end();
+      captures.push(c.trace.spanId);
+      await p.push(audio.subarray(i, i + 4096), { ts: 0, trace: c.trace });
+    }
+    await p.flush();
+    const spans = t.spans();
+    const vad = spans.filter((s) => s.name === 'inference voice-activity');
+    expect(vad.map((s) => s.parentSpanContext?.spanId)).toEqual(captures);
+    const [start, end, transcript] = seen;
+    expect([start!.topic, end!.topic, transcript!.topic]).toEqual([
+      'audio.speech.start',
+      'audio.speech.end',
+      'audio.transcript',
+    ]);
+    const vadIds = vad.map((s) => s.spanContext().spanId);
+    expect(vadIds).toContain(start!.trace!.spanId);
+    expect(vadIds).toContain(end!.trace!.spanId);
+    const asr = spans.find((s) => s.name === 'inference speech-recognition')!;
+    expect(asr.parentSpanContext?.spanId).toBe(end!.trace!.spanId);
+    expect(transcript!.trace).toEqual({
+      traceId: end!.trace!.traceId,
+      spanId: asr.spanContext().spanId,
+      parentId: end!.trace!.spanId,
+    });
+  });
+
+  it('without a tracer nothing carries a trace', async () => {
+    const { bus, seen } = setup();
+    const infer = (async () => result('face-detection', { faces: [face], width: 1, height: 1 })) as Infer;
+    const p = createFacePipeline({ bus, infer, expression: false });
+    await p.push({} as ImageBitmap, { trace: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) } });
+    expect(seen[0]!.trace).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 // processed in order. The audio of recent segments stays here, in this thread (it is 'local' data), for
 // whoever needs it: `segmentAudio(n)`. Times are seconds from the stream's first sample.
 import { systemClock } from '../../events/id';
-import type { Privacy } from '../../events/event';
+import type { Privacy, TraceContext } from '../../events/event';
 import {
   DEFAULT_HYSTERESIS,
   HysteresisSegmenter,
@@ -72,18 +72,22 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
     return buffer.slice(a, Math.max(a, b));
   };
 
-  function transcribe(n: number, audio: Float32Array, start: number, end: number) {
+  /** `trace`: of the voice-activity run that ended the segment; transcription continues it. */
+  function transcribe(n: number, audio: Float32Array, start: number, end: number, trace?: TraceContext) {
+    const stage = o.tracer?.begin('inference', 'speech-recognition', trace);
     const p = o
       .infer('speech-recognition', audio)
       .then((r) => {
         s.transcripts++;
+        stage?.end();
         o.bus.publish(
           'audio.transcript',
           { stream: o.stream, segment: n, text: r.output.text, start, end, ...produced(r) },
-          { ts: tsAt(start), privacy, qos: 'batched' },
+          { ts: tsAt(start), privacy, qos: 'batched', ...(stage ? { trace: stage.trace } : {}) },
         );
       })
       .catch((err: Error) => {
+        stage?.end(err);
         s.failed++;
         o.bus.publish(
           'inference.error',
@@ -95,14 +99,15 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
     transcripts.add(p);
   }
 
-  function handle(events: ReturnType<HysteresisSegmenter['push']>, backend: string) {
+  function handle(events: ReturnType<HysteresisSegmenter['push']>, backend: string, trace?: TraceContext) {
+    const traced = trace ? { trace } : {};
     for (const e of events) {
       if (e.type === 'start') {
         inSpeech = true;
         o.bus.publish(
           'audio.speech.start',
           { stream: o.stream, segment: ++segmentNo, at: e.at, backend },
-          { ts: tsAt(e.at), privacy, qos: 'realtime' },
+          { ts: tsAt(e.at), privacy, qos: 'realtime', ...traced },
         );
         continue;
       }
@@ -113,12 +118,12 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
       o.bus.publish(
         'audio.speech.end',
         { stream: o.stream, segment: segmentNo, start, end, backend },
-        { ts: tsAt(end), privacy, qos: 'realtime' },
+        { ts: tsAt(end), privacy, qos: 'realtime', ...traced },
       );
       const audio = slice(start, end);
       kept.set(segmentNo, audio);
       for (const k of kept.keys()) if (kept.size > keep) kept.delete(k);
-      if (o.transcribe !== false) transcribe(segmentNo, audio, start, end);
+      if (o.transcribe !== false) transcribe(segmentNo, audio, start, end, trace);
     }
   }
 
@@ -133,12 +138,15 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
       const own = chunk.slice();
       chain = chain.then(async () => {
         append(own);
+        const stage = o.tracer?.begin('inference', 'voice-activity', meta.trace);
         try {
           const r = await o.infer('voice-activity', own, { stream: o.stream });
           vadBackend = r.backend;
-          for (const p of r.output.probabilities) handle(seg.push(p), r.backend);
+          stage?.end();
+          for (const p of r.output.probabilities) handle(seg.push(p), r.backend, stage?.trace);
           s.processed++;
         } catch (err) {
+          stage?.end(err);
           s.failed++;
           const e = err as Error;
           o.bus.publish(

@@ -1,7 +1,8 @@
 // What a pipeline needs to run: something that infers (the worker client, or anything with its shape), a
 // bus to publish on, and a clock.
 import type { Bus } from '../../bus/types';
-import type { Privacy } from '../../events/event';
+import type { Privacy, TraceContext } from '../../events/event';
+import type { StageTracer } from '../../telemetry/stage-tracer';
 import type { Clock } from '../../events/id';
 import type { InferenceClient } from '../client';
 import type { PerceptionEvents } from './events';
@@ -12,6 +13,11 @@ export interface PipelineOptions {
   bus: Bus<PerceptionEvents>;
   infer: Infer;
   clock?: Clock;
+  /**
+   * Runs each model call as an `inference` stage span continuing the input's trace (InputMeta.trace); what
+   * the pipeline publishes carries that span's context.
+   */
+  tracer?: StageTracer;
 }
 
 /** What came with an input: when it was captured and its privacy label (camera and mic data is 'local'). */
@@ -24,6 +30,8 @@ export interface InputMeta {
    * closed by the pipeline.
    */
   transfer?: boolean;
+  /** The input's trace (a camera frame's capture span), continued by the inference stage. */
+  trace?: TraceContext;
 }
 
 export interface PipelineStats {

@@ -1,0 +1,230 @@
+// Telemetry of the real app (`/`) with the fake camera and microphone (real media): the collector saved in
+// Settings gets the spans of real camera frames — capture → inference with exact parent links, then on through
+// the bus to the emotion assistant (agent) and its reaction (action), one trace from the frame — and of the
+// microphone's audio (capture → voice activity); the events the pipelines publish carry those spans; the
+// pipeline panel charts per-stage numbers (checked by the chart's data, its pixels and its text); switching
+// the setting to a collector that fails is counted and shown while the pipeline goes on.
+import { expect, test, type Page } from '@playwright/test';
+import { STAGE_COLOURS } from '../src/app/telemetry/pipeline-panel';
+import { LATENCY_SERIES } from '../src/app/telemetry/pipeline-series';
+import { EMOTION_AGENT } from '../src/agents/demos/emotion-assistant';
+import { PUBLISH_ACTION } from '../src/agents/demos/labelled-publish';
+import { findColour, hexToRgb } from './fixtures/pixels';
+import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
+
+async function saveCollector(page: Page, url: string): Promise<void> {
+  await page.getByTestId('otlp-url').fill(url);
+  await page.getByTestId('otlp-save').click();
+  await expect(page.getByTestId('otlp-message')).toHaveText(/^Saved/);
+}
+
+/** Spans named `child` whose parent (same trace) is a span named `parent`, by exact ids. */
+function linked(spans: readonly OtlpSpan[], parent: string, child: string): [OtlpSpan, OtlpSpan][] {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  return spans
+    .filter((s) => s.name === child && s.parentSpanId)
+    .map((s) => [byId.get(s.parentSpanId!), s] as const)
+    .filter((p): p is [OtlpSpan, OtlpSpan] => p[0]?.name === parent && p[0].traceId === p[1].traceId);
+}
+
+interface TracedEvent {
+  topic: string;
+  trace?: { traceId: string; spanId: string; parentId?: string };
+}
+
+declare global {
+  interface Window {
+    /** Perception events seen on the app's bus, topic and trace only. */
+    tracedEvents?: TracedEvent[];
+  }
+}
+
+/** Walks up from `span` by exact parent ids within its trace: the names from it to the root. */
+function ancestry(spans: readonly OtlpSpan[], span: OtlpSpan): string[] {
+  const byId = new Map(spans.filter((s) => s.traceId === span.traceId).map((s) => [s.spanId, s]));
+  const names = [span.name];
+  for (let at = span; at.parentSpanId;) {
+    const parent = byId.get(at.parentSpanId);
+    if (!parent) return [...names, `(missing ${at.parentSpanId})`];
+    names.push(parent.name);
+    at = parent;
+  }
+  return names;
+}
+
+const attr = (s: OtlpSpan, key: string) => s.attributes.find((a) => a.key === key)?.value.stringValue;
+
+test('real frames are traced capture → inference → agent → action, audio capture → inference, to the saved collector; the panel charts the stages', async ({
+  page,
+}) => {
+  test.setTimeout(360_000); // models warm up on a shared 2-core machine
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const good = await startOtlpReceiver();
+  const down = await startOtlpReceiver(500);
+  const closers: OtlpReceiver[] = [good, down];
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto('/');
+    await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+    await expect(page.getByTestId('otlp-export-status')).toHaveText(/OTLP export is off/);
+    await saveCollector(page, good.url);
+    // Switched live, no reload.
+    await expect(page.getByTestId('otlp-export-status')).toContainText(`OTLP export to ${good.url}`);
+
+    // The events the pipelines publish, with their trace context (payloads stay in the page).
+    await page.evaluate(() => {
+      const seen: TracedEvent[] = [];
+      window.tracedEvents = seen;
+      for (const topic of ['vision.face', 'vision.face.expression', 'audio.speech.start'])
+        window.sentio!.bus.subscribe(
+          topic,
+          (e) => void seen.push({ topic: e.topic, ...(e.trace ? { trace: e.trace } : {}) }),
+        );
+    });
+    await page.getByTestId('start-sensors').click();
+    await expect(page.getByTestId('live-camera-status')).toContainText('Camera: on');
+
+    // Real camera frames: capture spans (roots) and face inference spans whose parent is exactly one of them.
+    await expect
+      .poll(() => linked(good.spans, 'capture camera.front', 'inference face').length, { timeout: 240_000 })
+      .toBeGreaterThan(2);
+    const captures = good.spans.filter((s) => s.name === 'capture camera.front');
+    expect(captures.every((s) => !s.parentSpanId)).toBe(true);
+    expect(captures.every((s) => attr(s, 'sentio.stage') === 'capture')).toBe(true);
+    const faces = good.spans.filter((s) => s.name === 'inference face');
+    const faceLinks = linked(good.spans, 'capture camera.front', 'inference face');
+    // Every face span received whose capture was received links to it exactly (none dangles or crosses traces).
+    const captureIds = new Set(captures.map((s) => s.spanId));
+    expect(faces.filter((s) => captureIds.has(s.parentSpanId ?? '')).length).toBe(faceLinks.length);
+    expect(faces.every((s) => s.parentSpanId)).toBe(true);
+
+    // The face events on the bus carry their inference span: same trace, span id and parent as received.
+    const tracedFaces = async () => {
+      const events = await page.evaluate(() => window.tracedEvents!);
+      return events.filter(
+        (e) => e.topic === 'vision.face' && good.spans.some((s) => s.spanId === e.trace?.spanId),
+      );
+    };
+    await expect.poll(async () => (await tracedFaces()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const faceEvent = (await tracedFaces())[0]!;
+    const faceSpan = good.spans.find((s) => s.spanId === faceEvent.trace!.spanId)!;
+    expect(faceEvent.trace).toEqual({
+      traceId: faceSpan.traceId,
+      spanId: faceSpan.spanId,
+      parentId: faceSpan.parentSpanId,
+    });
+    // The smiling astronaut: an expression event continues its frame's trace too.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() =>
+            window.tracedEvents!.some((e) => e.topic === 'vision.face.expression' && e.trace),
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+
+    // The smiling astronaut makes the emotion assistant react: its reaction (a publish action) continues the
+    // agent span, which continues the expression event's bus hop, the face inference and the frame's capture.
+    const FROM_ACTION_TO_FRAME = [
+      `action ${PUBLISH_ACTION}`,
+      `agent ${EMOTION_AGENT}`,
+      'bus vision.face.expression',
+      'inference face',
+      'capture camera.front',
+    ].join(' < ');
+    await expect
+      .poll(
+        () =>
+          good.spans
+            .filter((s) => s.name === `action ${PUBLISH_ACTION}`)
+            .some((s) => ancestry(good.spans, s).join(' < ') === FROM_ACTION_TO_FRAME),
+        { timeout: 120_000 },
+      )
+      .toBe(true);
+    const agentSpans = good.spans.filter((s) => s.name === `agent ${EMOTION_AGENT}`);
+    for (const s of agentSpans) {
+      expect(ancestry(good.spans, s)[1]).toBe('bus vision.face.expression');
+      expect(attr(s, 'sentio.agent')).toBe(EMOTION_AGENT);
+    }
+
+    // Real microphone audio: each voice-activity run continues its batch's capture span.
+    await expect
+      .poll(() => linked(good.spans, 'capture microphone.main', 'inference voice-activity').length, {
+        timeout: 120_000,
+      })
+      .toBeGreaterThan(2);
+
+    // Span attributes name events and stages, never payloads (no face boxes, no samples, no text).
+    const body = JSON.stringify(good.spans.map((s) => s.attributes));
+    expect(body).not.toMatch(/keypoints|probabilities|"box"|expression"?:/);
+
+    // The pipeline panel: per-stage numbers in its chart data, drawn on the canvas, and as text.
+    const col = (name: string) => 1 + LATENCY_SERIES.indexOf(name);
+    await expect
+      .poll(
+        async () => {
+          const { latency } = await page.evaluate(() => window.sentio!.telemetry!.charts());
+          const has = (name: string) => latency[col(name)]!.some((v) => v !== null && v > 0);
+          return ['capture', 'inference', 'agent', 'action', 'end-to-end'].every(
+            (stage) => has(`${stage} p50`) && has(`${stage} p99`),
+          );
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    const summary = await page.evaluate(() => window.sentio!.telemetry!.summary());
+    expect(summary.capture.count).toBeGreaterThan(5);
+    expect(summary.inference.count).toBeGreaterThan(2);
+    expect(summary.inference.p50).toBeGreaterThan(summary.capture.p50);
+    expect(summary.agent.count).toBeGreaterThan(0);
+    expect(summary.action.count).toBeGreaterThan(0);
+    // From the frame's capture to the reaction: at least the face model's time.
+    expect(summary['end-to-end'].max).toBeGreaterThan(summary.inference.p50 / 2);
+    const table = page.getByTestId('pipeline-stages-table');
+    await expect(table.locator('tr', { hasText: /^capture/ })).toContainText(/\d+(\.\d)? (ms|µs)/);
+    await expect(table.locator('tr', { hasText: /^inference/ })).toContainText(/\d+(\.\d)? ms/);
+    await expect(table.locator('tr', { hasText: /^end-to-end/ })).toContainText(/\d+(\.\d)? ms/);
+    await expect(page.getByTestId('pipeline-flow')).toHaveText(/Backlog \d+ events · \d+ dropped/);
+    const chart = page.getByTestId('pipeline-latency-chart');
+    await chart.scrollIntoViewIfNeeded();
+    const png = await chart.locator('canvas').first().screenshot();
+    for (const stage of ['capture', 'inference'] as const) {
+      const hits = await findColour(page, png, hexToRgb(STAGE_COLOURS[stage]), 30);
+      expect(hits.count, `${stage} line pixels`).toBeGreaterThan(30);
+    }
+    await test.info().attach('pipeline panel', {
+      body: await page.getByTestId('pipeline').screenshot(),
+      contentType: 'image/png',
+    });
+
+    await page.evaluate(() => window.sentio!.telemetry!.flush());
+    const sent = await page.evaluate(() => window.sentio!.telemetry!.exportStats());
+    expect(sent).toMatchObject({ collector: good.url, failedExports: 0 });
+    expect(sent.exportedSpans).toBeGreaterThan(10);
+    await expect(page.getByTestId('otlp-export-status')).toHaveText(/\d+ spans sent\.$/);
+
+    // A collector that fails: counted and shown, never thrown; the pipeline goes on measuring.
+    await saveCollector(page, down.url);
+    const before = (await page.evaluate(() => window.sentio!.telemetry!.summary())).capture.count;
+    await expect
+      .poll(() => page.evaluate(() => window.sentio!.telemetry!.exportStats().failedExports), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    await expect(page.getByTestId('otlp-export-status')).toContainText(`OTLP export to ${down.url}`);
+    await expect(page.getByTestId('otlp-export-status')).toContainText(/exports? failed \(last: .*500/);
+    await expect
+      .poll(() => page.evaluate(() => window.sentio!.telemetry!.summary().capture.count))
+      .toBeGreaterThan(before + 5);
+    expect(down.bodies.length).toBeGreaterThan(0);
+
+    // Cleared: export off, nothing more reaches either collector.
+    await saveCollector(page, '');
+    await expect(page.getByTestId('otlp-export-status')).toHaveText(/OTLP export is off/);
+    expect(errors).toEqual([]);
+  } finally {
+    for (const r of closers) await r.close();
+  }
+});

@@ -1,0 +1,102 @@
+// The app's telemetry: one StageTracer for everything this tab traces (camera → pipelines → agents →
+// actions), its metrics always on for the pipeline panel, and OTLP export to the collector saved in
+// Settings, switched live when that setting changes (Dexie liveQuery sees writes from any tab).
+// `window.sentio.telemetry` gives scripts and tests the numbers.
+import { liveQuery } from 'dexie';
+import type { HubStats } from '../../bus/protocol';
+import type { SentioDb } from '../../storage/db';
+import type { Percentiles } from '../../telemetry/histogram';
+import { WindowedStageMetrics, type Stage } from '../../telemetry/stage-metrics';
+import { StageTracer } from '../../telemetry/stage-tracer';
+import type { SentioGlobal } from '../sentio-global';
+import { OTLP_URL_KEY } from '../settings/settings-panel';
+import { createCollectorSwitch, localTracer, type ExportState } from './collector-switch';
+import { createPipelinePanel } from './pipeline-panel';
+import { busFlow, type BusFlow, type PipelineCharts } from './pipeline-series';
+
+export interface TelemetryGlobal {
+  /** Per-stage latency since start. */
+  summary(): Record<Stage, Percentiles>;
+  /** Where spans go and how that went. */
+  exportStats(): ExportState;
+  /** What the pipeline charts draw. */
+  charts(): PipelineCharts;
+  /** Sends what the collector has not yet received (resolves even when it fails: see exportStats). */
+  flush(): Promise<void>;
+}
+
+declare module '../sentio-global' {
+  interface SentioGlobal {
+    telemetry: TelemetryGlobal;
+  }
+}
+
+export interface AppTelemetry {
+  /** Give it to what should be traced (perception, the agent host). */
+  readonly tracer: StageTracer;
+  readonly panel: HTMLElement;
+  /** Feed it the hub's stats as sampled elsewhere (the bus panel): the backlog and drops charted. */
+  onHubStats(stats: HubStats | Error): void;
+  stop(): Promise<void>;
+}
+
+export interface AppTelemetryOptions {
+  db: SentioDb;
+  /** Where `sentio.telemetry` is installed (the page's window). */
+  global: { sentio?: Partial<SentioGlobal> };
+  /** How often the panel samples (ms). Default 1000. */
+  intervalMs?: number;
+  /** Longest a span waits before it is exported (ms). Default 1000. */
+  exportDelayMs?: number;
+}
+
+export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
+  const metrics = new WindowedStageMetrics();
+  // One clock for every stage and event time stamp of this tab: capture instants are timeOrigin-based, and
+  // Date.now() drifts from that by milliseconds, which is the size of the stages measured.
+  const clock = { now: () => performance.timeOrigin + performance.now() };
+  const tracer = new StageTracer({ tracer: localTracer(), metrics, clock });
+  const collectors = createCollectorSwitch(tracer, {
+    serviceName: 'sentio-app',
+    delayMs: o.exportDelayMs ?? 1000,
+  });
+  let settingsProblem: string | null = null;
+  const watch = liveQuery(() => o.db.settings.get(OTLP_URL_KEY)).subscribe({
+    next: (row) => {
+      settingsProblem = null;
+      void collectors.use(typeof row?.value === 'string' ? row.value : null);
+    },
+    error: (err: Error) => (settingsProblem = `the collector setting could not be read: ${err.message}`),
+  });
+  const exportStats = (): ExportState => {
+    const s = collectors.state();
+    return settingsProblem && !s.problem ? { ...s, problem: settingsProblem } : s;
+  };
+  let flow: BusFlow | Error = new Error('no stats from the hub yet');
+  const panel = createPipelinePanel(
+    {
+      roll: () => metrics.roll(),
+      summary: () => metrics.summary(),
+      exportState: exportStats,
+      busFlow: () => flow,
+    },
+    o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {},
+  );
+  const global: TelemetryGlobal = {
+    summary: () => metrics.summary(),
+    exportStats,
+    charts: () => panel.series.data(),
+    flush: () => collectors.flush(),
+  };
+  o.global.sentio = Object.assign(o.global.sentio ?? {}, { telemetry: global });
+  return {
+    tracer,
+    panel: panel.element,
+    onHubStats: (stats) => (flow = stats instanceof Error ? stats : busFlow(stats)),
+    async stop() {
+      watch.unsubscribe();
+      panel.stop();
+      await collectors.stop();
+    },
+  };
+}
