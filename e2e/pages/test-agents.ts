@@ -17,7 +17,7 @@ export function counterStep(s: CounterState, n: number): CounterState {
 
 /** Keys of the actions the counter agent asks for on event `id` with value `n`. */
 export function counterActionKeys(id: string, n: number): string[] {
-  return n % 7 === 0 ? [`${id}:0`, `${id}:1`] : [`${id}:0`];
+  return n % 7 === 0 ? [`counter:${id}:0`, `counter:${id}:1`] : [`counter:${id}:0`];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -9,7 +9,7 @@ import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durab
 import { HandlerTimeoutError, serializeError } from './errors';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import type { EpisodicMemory } from './memory/episodic-memory';
-import type { TraceContext } from '../events/event';
+import type { SentioEvent, TraceContext } from '../events/event';
 import { deadLetterTopic, type HostCallbacks, type SettledEvent } from './protocol';
 import type {
   AgentAction,
@@ -177,7 +177,7 @@ export class AgentRunner {
       const scope = { live: true, actions: [] as AgentAction[], memories: [] as MemoryRow[] };
       const holder = { state: structuredClone(this.state) };
       const window = advanceWindow(this.window, event, def.window);
-      const ctx = this.context(event.id, event.trace, attempt, holder, window, scope);
+      const ctx = this.context(event, attempt, holder, window, scope);
       try {
         await withTimeout(
           Promise.resolve().then(() => def.on(event, ctx)),
@@ -215,8 +215,7 @@ export class AgentRunner {
   }
 
   private context(
-    eventId: string,
-    trace: TraceContext | undefined,
+    cause: Pick<SentioEvent, 'id' | 'trace' | 'privacy'>,
     attempt: number,
     holder: { state: unknown },
     window: WindowEntry[],
@@ -224,6 +223,7 @@ export class AgentRunner {
   ): AgentContext<unknown> {
     const def = this.def;
     const deps = this.deps;
+    const { id: eventId, trace, privacy } = cause;
     let index = 0;
     const guard = (what: string) => {
       if (!scope.live)
@@ -232,11 +232,12 @@ export class AgentRunner {
     const action = (kind: string, payload: unknown): void => {
       guard(kind);
       scope.actions.push({
-        key: `${eventId}:${index++}`,
+        key: actionKey(def.id, eventId, index++),
         agentId: def.id,
         eventId,
         kind,
         payload,
+        privacy,
         ...traceOf(trace),
       });
     };
@@ -292,10 +293,11 @@ export class AgentRunner {
     } else {
       this.deadLettered++;
       this.staged.actions.push({
-        key: `${id}:dead-letter`,
+        key: actionKey(this.def.id, id, 'dead-letter'),
         agentId: this.def.id,
         eventId: id,
         kind: 'emit',
+        privacy: entry.event.privacy,
         payload: {
           topic: deadLetterTopic(this.def.id),
           payload: { event: entry.event, error: outcome.error },
@@ -337,4 +339,12 @@ export class AgentRunner {
     if (batch.memories.length)
       await this.deps.memory().evict(this.def.id, this.deps.timers.now(), this.def.memory);
   }
+}
+
+/**
+ * Agent, event and position: the same event always yields the same keys in one agent (a replay can never
+ * repeat an action), and two agents acting on one event never share a key (neither's action is lost).
+ */
+export function actionKey(agentId: string, eventId: string, index: number | 'dead-letter'): string {
+  return `${agentId}:${eventId}:${index}`;
 }

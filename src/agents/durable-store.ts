@@ -218,6 +218,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
               ts: now(),
               kind: a.kind,
               payload: a.payload,
+              ...(a.privacy ? { privacy: a.privacy } : {}),
               performed: 0 as const,
             })),
           );
@@ -250,6 +251,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
         eventId: r.eventId ?? '',
         kind: r.kind ?? '',
         payload: r.payload,
+        privacy: r.privacy ?? 'local',
       }));
     },
 

@@ -93,11 +93,18 @@ export function createAgentHost(o: AgentHostOptions) {
     const meta = { idempotencyKey: a.key, agent: a.agentId };
     // What the action publishes continues its cause's trace; whoever performs it there runs the action stage.
     const trace = a.trace ? { trace: a.trace } : {};
+    // What an agent derives keeps its cause's label; a stored action from before labels counts as local.
+    const privacy = a.privacy ?? 'local';
     if (a.kind === 'emit') {
       const { topic, payload } = a.payload as { topic: string; payload: unknown };
-      o.bus.publish(topic, payload, { meta, ...trace });
+      o.bus.publish(topic, payload, { meta, privacy, ...trace });
     } else {
-      o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, { meta, type: 'agent.action', ...trace });
+      o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, {
+        meta,
+        type: 'agent.action',
+        privacy,
+        ...trace,
+      });
     }
   }
 

@@ -56,6 +56,31 @@ const until = async (f: () => boolean) => {
 };
 
 describe('agent runtime (worker side)', () => {
+  it('two agents acting on one event keep both actions, each labelled like the event', async () => {
+    const dbName = `rt-${Math.random()}`;
+    const db = openDatabase(dbName);
+    const store = createDurableStore(db);
+    const event = { ...ev(7), privacy: 'local' as const };
+    const twin = () => ({ ...summer(), id: 'twin' });
+    const fresh = await store.accept(['summer', 'twin'].map((agentId) => ({ agentId, event })));
+    const rt = createAgentRuntime([summer(), twin()], { holdLock: noLock });
+    const cb = callbacks();
+    rt.deliver(fresh);
+    expect((await rt.start({ dbName, lifeLock: 'x', groupCommit: 1 }, cb.host)).ok).toBe(true);
+    await until(() => cb.actions.length === 2);
+    expect(cb.actions.map((a) => [a.key, a.privacy]).sort()).toEqual([
+      [`summer:${event.id}:0`, 'local'],
+      [`twin:${event.id}:0`, 'local'],
+    ]);
+    // The durable outbox keeps both (one key would have let the second overwrite the first), label and all.
+    const pending = await store.pendingActions();
+    expect(pending.map((a) => [a.agentId, a.privacy]).sort()).toEqual([
+      ['summer', 'local'],
+      ['twin', 'local'],
+    ]);
+    await rt.stop();
+  });
+
   it('processes accepted events once, in order, and commits state with the inbox in one go', async () => {
     const dbName = `rt-${Math.random()}`;
     const db = openDatabase(dbName);
@@ -72,7 +97,7 @@ describe('agent runtime (worker side)', () => {
     expect((await rt.start({ dbName, lifeLock: 'x', groupCommit: 2 }, cb.host)).ok).toBe(true);
     await until(() => rt.inspect()[0]!.processed === 5 && cb.actions.length === 5);
     expect(rt.inspect()[0]!.state).toEqual({ sum: 15, seen: [1, 2, 3, 4, 5] });
-    expect(cb.actions.map((a) => a.key)).toEqual(events.map((e) => `${e.id}:0`));
+    expect(cb.actions.map((a) => a.key)).toEqual(events.map((e) => `summer:${e.id}:0`));
     const row = await db.agentState.get('summer');
     expect(row?.processed).toBe(5);
     expect(row?.settledThrough).toBe(fresh[4]!.seq);

@@ -1,5 +1,5 @@
 // The public shape of an agent: what `defineAgent` takes and what its handler sees.
-import type { Qos, SentioEvent, TraceContext } from '../events/event';
+import type { Privacy, Qos, SentioEvent, TraceContext } from '../events/event';
 import type { BackpressurePolicy } from '../bus/policy';
 
 /** Priority classes of the inference scheduler, most urgent first. */
@@ -58,12 +58,19 @@ export interface MemoryView {
 
 /** An effect the agent wants. Performed after the event's commit, once, under its idempotency key. */
 export interface AgentAction {
-  /** `${eventId}:${index}`: the same event always yields the same keys, so a replay can never repeat one. */
+  /** `${agentId}:${eventId}:${index}` (actionKey in agent-runner.ts): stable across replays, unique across agents. */
   key: string;
   agentId: string;
   eventId: string;
   kind: string;
   payload: unknown;
+  /**
+   * The label of the event that caused it: what an agent derives keeps its input's label (DESIGN: labels
+   * propagate), so an emit is published with it and an actuator may not publish below it. Stored with the
+   * action: a re-dispatched action keeps its label. Absent only on rows written before labels were stored,
+   * which are then treated as `local`, the strictest.
+   */
+  privacy?: Privacy;
   /**
    * The trace of the event that caused it (the host's agent span, when the host traces), so the action and
    * what an emit publishes continue that event's trace. Not stored in the outbox: a re-dispatched action is

@@ -1,7 +1,7 @@
 // The one IndexedDB database of Sentio: every table, index and migration is declared here and nowhere else.
 // Opened by a factory (no import-time side effects); each thread opens its own connection.
 import { Dexie, type EntityTable } from 'dexie';
-import type { SentioEvent } from '../events/event';
+import type { Privacy, SentioEvent } from '../events/event';
 
 /** The event log: what the retention policy keeps, in publish order. */
 export interface LoggedEvent {
@@ -63,6 +63,8 @@ export interface ActionRow {
   kind?: string;
   payload?: unknown;
   eventId?: string;
+  /** The causing event's label (AgentAction.privacy). */
+  privacy?: Privacy;
 }
 
 /** Long-term episodic memory: an episode with its embedding. */

@@ -83,7 +83,11 @@ describe('emotion assistant: the agent', () => {
     expect(h.inferCalls[0]!.task).toBe('chat');
     const messages = (h.inferCalls[0]!.input as { messages: { role: string; content: string }[] }).messages;
     expect(messages.at(-1)).toEqual({ role: 'user', content: expect.stringContaining('"happy"') });
-    expect(h.inferCalls[0]!.options).toMatchObject({ agentId: 'emotion-assistant', privacy: 'private' });
+    expect(h.inferCalls[0]!.options).toMatchObject({
+      agentId: 'emotion-assistant',
+      privacy: 'local',
+      declassify: 'expression.share',
+    });
     expect(h.published('demo.emotion.refined')[0]!.payload).toEqual({
       id: reaction.id,
       refinement: { status: 'refined', text: 'Keep smiling!' },

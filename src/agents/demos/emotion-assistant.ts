@@ -110,8 +110,10 @@ export function emotionAssistant(o: EmotionOptions = DEFAULT_EMOTION) {
             'You help a person using an app that reads their facial expression on their own device. You are ' +
             'told only the expression word, never shown an image. Answer with one short, kind sentence.',
           user: `My expression reads as "${r.expression}". What would be a helpful thing to say to me?`,
-          // Only the expression word leaves, never a frame; the router still needs consent for chat.
-          privacy: 'private',
+          // Read from the camera, the word is `local`: only the declared, consented and audited step lets it
+          // leave (as text, never a frame), and the router still needs consent for chat.
+          privacy: 'local',
+          declassify: 'expression.share',
         });
         const kept = ctx.state.reactions.find((x) => x.id === r.id);
         if (kept) kept.refinement = refinement;

@@ -26,7 +26,7 @@ describe('sensor monitor: safety rules', () => {
       [TOOL_ACTION, { tool: 'robot.stop', args: { robot: 'arm-1' }, reason: 'overheat' }],
       [TOOL_ACTION, { tool: 'robot.shutdown', args: { robot: 'arm-1' }, reason: 'overheat' }],
     ]);
-    expect(h.actions.map((a) => a.key)).toEqual([`${hot.id}:0`, `${hot.id}:1`]);
+    expect(h.actions.map((a) => a.key)).toEqual([`sensor-monitor:${hot.id}:0`, `sensor-monitor:${hot.id}:1`]);
     expect(h.state()).toEqual({ fired: { overheat: 1 } });
     await h.stop();
   });

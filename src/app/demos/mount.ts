@@ -8,7 +8,7 @@ import { ROBOT_TOOLS, TOOL_ACTION } from '../../agents/demos/tools';
 import type { Actuator } from '../../agents/host';
 import type { Privacy } from '../../events/event';
 import type { StageTracer } from '../../telemetry/stage-tracer';
-import { declassify } from '../../privacy/labels';
+import { declassify, strictestPrivacy } from '../../privacy/labels';
 import type { Routing } from '../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
 import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../runtime/agents';
@@ -32,8 +32,9 @@ export interface MountAgentsOptions {
 function publishActuator(bus: Bus): Actuator {
   return (a) => {
     const r = readPublishRequest(a.payload);
+    // An agent may label what it publishes more strictly than its cause, never less (lowering is declassify's).
     bus.publish(r.topic, r.payload, {
-      privacy: r.privacy,
+      privacy: strictestPrivacy([r.privacy, a.privacy ?? 'local']),
       meta: { idempotencyKey: a.key, agent: a.agentId },
     });
   };
