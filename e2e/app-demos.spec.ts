@@ -208,6 +208,7 @@ test.describe('with the development endpoint and consent', () => {
       const { consent } = window.sentio!.router!;
       await consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
       await consent.grant({ capability: 'cloud.transcript', endpoint: 'dev' });
+      await consent.grant({ capability: 'cloud.expression', endpoint: 'dev' });
     }, dev.url);
     await startSensors(page);
 

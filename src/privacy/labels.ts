@@ -33,6 +33,13 @@ export const DECLASSIFY_STEPS: readonly DeclassifyStep[] = [
     description: 'a transcript of the user’s speech, shared as text with an endpoint they consented to',
   },
   {
+    id: 'expression.share',
+    from: 'local',
+    to: 'private',
+    capability: 'cloud.expression',
+    description: 'the word naming the facial expression read on this device (never an image), shared as text',
+  },
+  {
     id: 'audio.clip.share',
     from: 'local',
     to: 'private',
