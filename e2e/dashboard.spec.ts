@@ -108,6 +108,7 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   const canvas = chart.locator('canvas');
   /** The right-hand third of the chart: its most recent samples. */
   const recentSamples = async () => {
+    await canvas.scrollIntoViewIfNeeded();
     const b = (await canvas.boundingBox())!;
     const from = b.x + b.width * 0.65;
     return page.screenshot({ clip: { x: from, y: b.y, width: b.x + b.width - from, height: b.height } });

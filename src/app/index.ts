@@ -125,17 +125,20 @@ export async function startApp(root: HTMLElement): Promise<void> {
       inference: () => window.sentio!.inference!(),
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
+    // What a person came for first (the camera, the demos and their agents), then how it is decided and
+    // how the machinery runs, then settings and this device's facts.
+    grid.replaceChildren(createLivePanel(bus, window, { tracer: telemetry.tracer }));
+    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window, tracer: telemetry.tracer });
     grid.append(
-      createLivePanel(bus, window, { tracer: telemetry.tracer }),
+      routing ? createRouterPanel(bus, routing) : '',
       createStatsPanel(bus, { onHubStats: telemetry.onHubStats }),
       telemetry.panel,
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
-      routing ? createRouterPanel(bus, routing) : '',
       createSettingsPanel(db, routing ?? undefined),
       createXrPanel(bus),
+      capsSection,
     );
-    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window, tracer: telemetry.tracer });
   } catch (err) {
     status.textContent = `Bus hub: ${(err as Error).message}`;
     status.className = 'missing';
