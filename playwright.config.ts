@@ -3,6 +3,7 @@ import { chromiumPath, DEFAULT_ARGS } from './e2e/fixtures/chromium';
 
 // SENTIO_E2E_PORT lets several checkouts run their suites side by side without sharing a server.
 const PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173);
+const HEAVY_SPECS = ['**/app-live.spec.ts', '**/app-demos.spec.ts', '**/app-telemetry.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -23,6 +24,12 @@ export default defineConfig({
   },
   // Tests run against a production build (plus the test pages in e2e/pages): what users get, and no
   // dev-server dependency re-optimisation reloading a page mid-test.
+  // The app specs that run the camera, the microphone and every model at once each need the whole machine:
+  // two side by side on 2 cores starve each other's pipelines. They run one at a time, beside lighter tests.
+  projects: [
+    { name: 'chromium', testIgnore: HEAVY_SPECS },
+    { name: 'live-app', testMatch: HEAVY_SPECS, workers: 1 },
+  ],
   webServer: {
     command: `node node_modules/vite/bin/vite.js build --mode e2e --logLevel warn && node node_modules/vite/bin/vite.js preview --mode e2e --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/`,

@@ -18,6 +18,9 @@ const PATTERN = 'demo.>';
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+  // The app's own agents announce their worker's start on the bus: let that happen before recording, so the
+  // session holds just the events this test publishes.
+  await expect(page.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
 }
 
 /** Records 12 events published 15 ms apart on two topics; returns the JSONL. */

@@ -50,17 +50,37 @@ describe('Hub with connected buses', () => {
   });
 
   it('keeps per-topic rates across a subscription that arrives between two samples', async () => {
-    const hub = new Hub({ locks: null });
+    let now = 1_000_000;
+    const hub = new Hub({ locks: null, now: () => now });
     const a = client(hub, 'a');
     const b = client(hub, 'b');
     const got: unknown[] = [];
     await b.subscribe('t.>', (e) => void got.push(e.payload)).ready;
+    now += 1000;
     await hub.stats();
     for (let i = 0; i < 20; i++) a.publish('t.x', i);
     await until(() => got.length === 20, 'deliveries');
     // A late subscriber (an agent starting, say) rebuilds the hub's routing cache.
     await b.subscribe('u', () => {}).ready;
-    expect((await hub.stats()).topicRates['t.x']).toBeGreaterThan(0);
+    now += 2000;
+    expect((await hub.stats()).topicRates['t.x']).toBe(10);
+  });
+
+  it('gives every asker within one window the same topic rates (a second dashboard does not halve them)', async () => {
+    let now = 1_000_000;
+    const hub = new Hub({ locks: null, now: () => now });
+    const a = client(hub, 'a');
+    const got: unknown[] = [];
+    await client(hub, 'b').subscribe('t.>', (e) => void got.push(e.payload)).ready;
+    for (let i = 0; i < 30; i++) a.publish('t.x', i);
+    await until(() => got.length === 30, 'deliveries');
+    now += 1500;
+    const first = (await hub.stats()).topicRates;
+    expect(first['t.x']).toBe(20);
+    now += 100; // another panel asks a moment later, before the window is whole again
+    expect((await hub.stats()).topicRates).toEqual(first);
+    now += 1000;
+    expect((await hub.stats()).topicRates['t.x']).toBeUndefined(); // nothing published in the new window
   });
 
   it('refuses malformed events from one port with named errors; others see no difference', async () => {

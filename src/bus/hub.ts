@@ -24,6 +24,9 @@ import { createSpillStore } from './spill-store';
 import type { SpillStore } from './policy-queue';
 import { toWireError, type WireError } from './wire-error';
 
+/** Topic rates are counted over windows at least this long (see Hub.topicRates). */
+const RATE_WINDOW_MS = 1000;
+
 type Port = Endpoint<ClientMessage, HubMessage>;
 
 export function hubLockName(hubId: string): string {
@@ -117,6 +120,7 @@ export class Hub {
   private routed = 0;
   private rejected = 0;
   private rateWindow = { at: 0, counts: new Map<string, number>() };
+  private lastRates: Record<string, number> = {};
   private replaySeq = 0;
   private interestVersion = 0;
   private interestWaiters: { version: number; done: () => void; timer: ReturnType<typeof setTimeout> }[] = [];
@@ -576,17 +580,29 @@ export class Hub {
     }
   }
 
-  async stats(): Promise<HubStats> {
+  /**
+   * Events per second per topic over the last whole window. The window rolls only once it is RATE_WINDOW_MS
+   * old, and askers within it get the same rates: with several askers (two dashboards, a panel polling
+   * faster) each would otherwise see only the events since the previous ask, whoever made it.
+   */
+  private topicRates(): Record<string, number> {
     const now = this.now();
-    const elapsed = Math.max(1, now - this.rateWindow.at) / 1000;
-    const topicRates: Record<string, number> = {};
+    if (now - this.rateWindow.at < RATE_WINDOW_MS) return this.lastRates;
+    const elapsed = (now - this.rateWindow.at) / 1000;
+    const rates: Record<string, number> = {};
     const counts = new Map<string, number>();
     for (const [topic, r] of this.routes) {
       counts.set(topic, r.count);
       const prev = this.rateWindow.counts.get(topic) ?? 0;
-      if (r.count > prev) topicRates[topic] = (r.count - prev) / elapsed;
+      if (r.count > prev) rates[topic] = (r.count - prev) / elapsed;
     }
     this.rateWindow = { at: now, counts };
+    this.lastRates = rates;
+    return rates;
+  }
+
+  async stats(): Promise<HubStats> {
+    const topicRates = this.topicRates();
     const subs = new Set([...this.subs.values(), ...this.durables.values()]);
     return {
       hubId: this.id,

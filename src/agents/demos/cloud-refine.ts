@@ -14,7 +14,15 @@ export interface CloudAsk {
   privacy: Privacy;
   /** A declared declassification step (src/privacy/labels.ts) the caller may apply with the user's consent. */
   declassify?: string;
+  /**
+   * How long the answer may take, ms. A refinement is not on the interaction path (the local answer is already
+   * shown), so it may wait far longer than the router's interactive default.
+   */
+  latencyBudgetMs?: number;
 }
+
+/** A refinement arriving within half a minute is still worth showing. */
+export const REFINE_LATENCY_BUDGET_MS = 30_000;
 
 /** Reads whatever the infer function answered into a Refinement. */
 export function readRefinement(result: unknown): Refinement {
@@ -61,6 +69,7 @@ export async function askCloud(
       {
         priority: 'normal',
         privacy: ask.privacy,
+        latencyBudgetMs: ask.latencyBudgetMs ?? REFINE_LATENCY_BUDGET_MS,
         agentId: ctx.agentId,
         ...(ask.declassify ? { declassify: ask.declassify } : {}),
       },
