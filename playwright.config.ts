@@ -24,11 +24,11 @@ export default defineConfig({
   },
   // Tests run against a production build (plus the test pages in e2e/pages): what users get, and no
   // dev-server dependency re-optimisation reloading a page mid-test.
-  // The app specs that run the camera, the microphone and every model at once each need the whole machine:
-  // two side by side on 2 cores starve each other's pipelines. They run one at a time, beside lighter tests.
+  // The app specs that run the camera, the microphone and every model at once need the whole machine: on 2
+  // cores anything beside them starves their pipelines. They run last, one at a time, with nothing else.
   projects: [
     { name: 'chromium', testIgnore: HEAVY_SPECS },
-    { name: 'live-app', testMatch: HEAVY_SPECS, workers: 1 },
+    { name: 'live-app', testMatch: HEAVY_SPECS, workers: 1, dependencies: ['chromium'] },
   ],
   webServer: {
     command: `node node_modules/vite/bin/vite.js build --mode e2e --logLevel warn && node node_modules/vite/bin/vite.js preview --mode e2e --port ${PORT} --strictPort`,

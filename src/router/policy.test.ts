@@ -106,6 +106,12 @@ const rows: [string, Partial<PolicyInputs>, Route, ReasonCode][] = [
     'low-confidence-fallback',
   ],
   [
+    'confidence 0.49, slow round trip but a caller that waits longer → cloud',
+    { localConfidence: 0.49, network: { online: true, rttMs: 5000 }, latencyBudgetMs: 30_000 },
+    'cloud',
+    'low-confidence-cloud',
+  ],
+  [
     'confidence 0.49, 2g → local fallback',
     { localConfidence: 0.49, network: { online: true, effectiveType: '2g' } },
     'local',

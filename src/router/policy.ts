@@ -21,8 +21,11 @@ function decision(route: Route, code: ReasonCode, reason: string, inputs: Policy
 export function cloudBlocker(inputs: PolicyInputs, config: PolicyConfig): string | null {
   if (!inputs.network.online) return 'offline';
   if (inputs.circuit === 'open') return 'the endpoint circuit is open after repeated failures';
-  if (inputs.network.rttMs !== undefined && inputs.network.rttMs > config.maxRttMs) {
-    return `endpoint round trip ${Math.round(inputs.network.rttMs)} ms exceeds ${config.maxRttMs} ms`;
+  // A slow link rules the cloud out only for callers who cannot wait that long: one that gives a longer
+  // latency budget (a refinement off the interaction path) accepts the round trip it asked for.
+  const maxRtt = Math.max(config.maxRttMs, inputs.latencyBudgetMs ?? 0);
+  if (inputs.network.rttMs !== undefined && inputs.network.rttMs > maxRtt) {
+    return `endpoint round trip ${Math.round(inputs.network.rttMs)} ms exceeds ${maxRtt} ms`;
   }
   if (inputs.network.effectiveType === 'slow-2g' || inputs.network.effectiveType === '2g') {
     return `connection is ${inputs.network.effectiveType}`;
