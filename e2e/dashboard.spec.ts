@@ -127,7 +127,8 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   expect(busy.count).toBeGreaterThan(100); // the orange rate line is drawn…
   expect(busy.spread).toBeGreaterThan(40); // …and climbs from the zero line (vertical extent, px)
   const busyNow = await colourPixels(page, await recentSamples(), [252, 163, 17]);
-  expect(busyNow.spread).toBeGreaterThan(idle.spread + 20);
+  // A flat line is a few px thick; the recent samples must climb clearly above it.
+  expect(busyNow.spread).toBeGreaterThan(idle.spread + 10);
   // For people reading the report: the dashboard as the test saw it.
   await test
     .info()
