@@ -146,7 +146,13 @@ for (const mode of modes) {
       const publishing = page.evaluate(() =>
         window.busTest.worker('pub').publishAt('work.item', 600, 400, { qos: 'background' }),
       );
-      await page.waitForTimeout(400);
+      // Crash the agent mid-stream: once it has handled some events, while most are still to come.
+      await expect
+        .poll(async () => (await page.evaluate(() => window.busTest.worker('agent').received())).length, {
+          timeout: 30_000,
+          intervals: [20],
+        })
+        .toBeGreaterThan(0);
       await page.evaluate(() => window.busTest.worker('agent').freeze());
       const before = await page.evaluate(async () =>
         (await window.busTest.worker('agent').received()).map((r) => r.payload as number),

@@ -75,17 +75,22 @@ test('the event list is virtualised: 1500 events, a few dozen rows in the DOM', 
 
 test('bus stats list the subscriptions with backlog and drops, and the topic rates', async ({ page }) => {
   await openApp(page);
-  await publish(
-    page,
-    'demo.rate.tick',
-    Array.from({ length: 50 }, (_, i) => i),
-  );
+  // A steady flow, not one burst: the topics table shows the rates of the last whole second, so a burst is on
+  // screen for about one sample, which a poll on a loaded machine can miss.
+  await page.evaluate(() => {
+    const { bus } = window.sentio!;
+    let i = 0;
+    (window as unknown as { __flow?: number }).__flow = window.setInterval(() => {
+      for (let k = 0; k < 5; k++) bus.publish('demo.rate.tick', i++);
+    }, 100);
+  });
   const subs = page.getByTestId('subscriptions-table');
   await expect(subs).toContainText('app');
   await expect(subs.locator('thead')).toHaveText(/pattern.*client.*policy.*delivered.*backlog.*dropped/);
   await expect(subs.locator('tr', { hasText: 'dropOldest' })).toHaveCount(1); // the inspector's own
   await expect(page.getByTestId('topics-table')).toContainText('demo.rate.tick');
   await expect(page.getByTestId('bus-summary')).toContainText(/events\/s · latency p50 .* p99/);
+  await page.evaluate(() => window.clearInterval((window as unknown as { __flow?: number }).__flow));
 });
 
 /** Pixels of `png` within `tolerance` of an RGB colour: how many, and their vertical extent. */

@@ -31,10 +31,30 @@ function innerRuns(xs: boolean[]): number[] {
   return runs.slice(1);
 }
 
-async function recordFrames(page: Page, ms: number) {
-  await page.waitForTimeout(ms);
-  return page.evaluate(() => window.__sensors.probeFrames());
+type Probed = Awaited<ReturnType<typeof window.__sensors.probeFrames>>;
+
+/**
+ * The probe's frames once `enough` holds for them. Waits on the frames themselves, not on a fixed time: on a
+ * loaded machine the camera can take seconds to start, and every rate check below uses capture timestamps.
+ */
+async function recordFrames(page: Page, enough: (frames: ProbedFrame[]) => boolean): Promise<Probed> {
+  let last: Probed | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await page.evaluate(() => window.__sensors.probeFrames());
+        return enough(last.frames);
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  return last!;
 }
+
+const both = (frames: ProbedFrame[]) => {
+  const faces = classify(frames);
+  return faces.includes(true) && faces.includes(false);
+};
 
 test.describe('camera', () => {
   test.beforeEach(async ({ page }) => openSensorsPage(page));
@@ -45,7 +65,7 @@ test.describe('camera', () => {
     expect(
       await page.evaluate(() => window.__sensors.startCamera({ width: 640, height: 480, frameRate: 15 })),
     ).toBe(true);
-    const { frames, busFrameEvents } = await recordFrames(page, 7000);
+    const { frames, busFrameEvents } = await recordFrames(page, (f) => f.length > 80);
     expect(frames.length).toBeGreaterThan(80);
     // The metadata reached the same worker through the bus hub (a SharedWorker), the frames did not.
     expect(busFrameEvents).toBeGreaterThanOrEqual(frames.length - 5);
@@ -91,8 +111,7 @@ test.describe('camera', () => {
         }),
       ),
     ).toBe(true);
-    const { frames } = await recordFrames(page, 5000);
-    expect(frames.length).toBeGreaterThan(55);
+    const { frames } = await recordFrames(page, (f) => f.length > 55 && both(f));
     expect(frames.every((f) => f.kind === 'ImageBitmap' && f.width === 160 && f.height === 120)).toBe(true);
     const faces = classify(frames);
     expect(faces).toContain(true);
@@ -112,12 +131,18 @@ test.describe('camera', () => {
           downscale,
         ),
       ).toBe(true);
-      await page.waitForTimeout(3000);
+      const probe = async (which: number) =>
+        (await page.evaluate((w) => window.__sensors.probeFrames(w), which)).frames;
+      await expect
+        .poll(async () => Math.min((await probe(0)).length, (await probe(1)).length), { timeout: 60_000 })
+        .toBeGreaterThan(30);
       await page.evaluate(() => window.__sensors.stopCamera());
-      await page.waitForTimeout(300);
-      const a = (await page.evaluate(() => window.__sensors.probeFrames(0))).frames;
-      const b = (await page.evaluate(() => window.__sensors.probeFrames(1))).frames;
-      expect(a.length).toBeGreaterThan(30);
+      // Frames already sent when capture stopped may still be landing: wait until both consumers have settled.
+      await expect
+        .poll(async () => Math.abs((await probe(0)).length - (await probe(1)).length), { timeout: 30_000 })
+        .toBeLessThanOrEqual(2);
+      const a = await probe(0);
+      const b = await probe(1);
       // Both saw the same frames (one may have had its newest frame replaced while it was busy).
       expect(Math.abs(a.length - b.length)).toBeLessThanOrEqual(2);
       const common = new Set(a.map((f) => f.seq));
@@ -135,7 +160,7 @@ test.describe('camera', () => {
     expect(
       await page.evaluate(() => window.__sensors.startCamera({ frameRate: 5, width: 320, height: 240 })),
     ).toBe(true);
-    const { frames } = await recordFrames(page, 5000);
+    const { frames } = await recordFrames(page, (f) => f.length >= 20);
     const fps = (frames.length - 1) / ((frames.at(-1)!.ts - frames[0]!.ts) / 1000);
     expect(fps).toBeGreaterThan(4);
     expect(fps).toBeLessThan(6);
@@ -147,16 +172,17 @@ test.describe('camera', () => {
     expect(await page.evaluate(() => window.__sensors.startCamera({ frameRate: 15, busyMs: 250 }))).toBe(
       true,
     );
-    const { frames } = await recordFrames(page, 5000);
+    const { frames } = await recordFrames(page, (f) => f.length > 8 && (f.at(-1)?.dropped ?? 0) > 20);
     // About 4 frames a second get through; the others were replaced while the consumer was busy.
-    expect(frames.length).toBeGreaterThan(8);
-    expect(frames.length).toBeLessThan(40);
     const last = frames.at(-1)!;
-    expect(last.dropped).toBeGreaterThan(20);
+    expect(last.dropped).toBeGreaterThan(frames.length);
     expect(last.seq + 1).toBeGreaterThanOrEqual(frames.length + last.dropped - 2);
     for (let i = 1; i < frames.length; i++) expect(frames[i]!.seq).toBeGreaterThan(frames[i - 1]!.seq);
-    // Newest wins: a frame waits at most one consumer turn, never a queue of them.
-    for (const f of frames.slice(2)) expect(f.arrivedAt - f.ts).toBeLessThan(2 * 250 + 200);
+    // Newest wins: a frame waits at most about one consumer turn, never a queue of them. A turn is measured
+    // (the gap between arrivals), since a loaded machine stretches the probe's 250 ms of busy work.
+    const turns = frames.slice(1).map((f, i) => f.arrivedAt - frames[i]!.arrivedAt);
+    const turn = Math.max(250, ...turns);
+    for (const f of frames.slice(2)) expect(f.arrivedAt - f.ts).toBeLessThan(2 * turn + 200);
     const stats = await page.evaluate(() => window.__sensors.cameraStats());
     expect(stats!.consumers[0]!.dropped).toBeGreaterThan(20);
     const meta = await eventsOf(page, 'camera.front.frame');
@@ -232,12 +258,18 @@ test.describe('camera', () => {
       /returned no frame for \d+ ms \(crashed or hung\)/,
     );
     const before = (await eventsOf(page, 'camera.front.frame')).length;
-    await page.waitForTimeout(1500);
+    // Capture goes on without the dead consumer: new frames are let go (dropped), metadata keeps flowing.
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.cameraStats()!)).consumers[0]!.dropped, {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(15);
+    await expect
+      .poll(async () => (await eventsOf(page, 'camera.front.frame')).length, { timeout: 60_000 })
+      .toBeGreaterThan(before + 15);
     const stats = await page.evaluate(() => window.__sensors.cameraStats()!);
     expect(stats.state).toBe('running');
     expect(stats.consumers[0]!.pending).toBe(false);
-    expect(stats.consumers[0]!.dropped).toBeGreaterThan(15);
-    expect((await eventsOf(page, 'camera.front.frame')).length).toBeGreaterThan(before + 15);
     expect(await eventsOf(page, 'sensor.error')).toHaveLength(1);
   });
 });
