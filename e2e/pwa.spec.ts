@@ -19,7 +19,8 @@ const isolation = {
 const basePort = Number(process.env.SENTIO_E2E_PORT ?? 4173);
 
 async function waitForServiceWorker(page: Page): Promise<void> {
-  await expect(page.getByTestId('offline-status')).toHaveText('Ready to work offline.');
+  // Installing precaches the whole shell: on a loaded machine that can take well over expect's default 15 s.
+  await expect(page.getByTestId('offline-status')).toHaveText('Ready to work offline.', { timeout: 90_000 });
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
