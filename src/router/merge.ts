@@ -1,6 +1,6 @@
 // Hybrid merge policy (seed 000 §5): prefer the cloud for facts, keep what only the local answer has, and
 // blend the confidences — two answers that agree are surer than either; two that disagree are not.
-import { wordErrorRate } from './wer';
+import { wordErrorRate } from '../inference/wer';
 
 export interface Answer<O = unknown> {
   output: O;
@@ -26,7 +26,7 @@ function textOf(o: unknown): string | null {
 export function agreementOf(local: unknown, cloud: unknown): number {
   const a = textOf(local);
   const b = textOf(cloud);
-  if (a !== null && b !== null) return Math.max(0, 1 - wordErrorRate(b, a));
+  if (a !== null && b !== null) return Math.max(0, 1 - wordErrorRate({ reference: b, hypothesis: a }));
   return JSON.stringify(local) === JSON.stringify(cloud) ? 1 : 0;
 }
 

@@ -12,7 +12,7 @@ import { createRouter, type LocalInference, type LocalSufficiency } from './rout
 import { learnedSufficiency, trainLogistic } from './learned';
 import { chatTask } from './tasks';
 import { privacyStack } from './test-support';
-import { wordErrorRate } from './wer';
+import { wordErrorRate } from '../inference/wer';
 import { createDevEndpoint, type DevEndpoint } from '../../scripts/dev-endpoint/server.mjs';
 
 let dev: DevEndpoint;
@@ -276,9 +276,11 @@ describe('router', () => {
 
 describe('merge and WER', () => {
   it('normalises numbers and punctuation', () => {
-    expect(wordErrorRate('go forward ten meters', 'Go forward 10 meters.')).toBe(0);
-    expect(wordErrorRate('a b c d', 'a x c')).toBe(0.5);
-    expect(wordErrorRate('', '')).toBe(0);
+    expect(wordErrorRate({ reference: 'go forward ten meters', hypothesis: 'Go forward 10 meters.' })).toBe(
+      0,
+    );
+    expect(wordErrorRate({ reference: 'a b c d', hypothesis: 'a x c' })).toBe(0.5);
+    expect(wordErrorRate({ reference: '', hypothesis: '' })).toBe(0);
   });
   it('prefers the cloud for facts and blends confidences', () => {
     const agree = mergeAnswers(

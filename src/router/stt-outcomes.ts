@@ -4,7 +4,7 @@
 // callers use live; only the audio features come from the recording (they need the samples).
 import { draftFeatures, type AudioFeatures } from '../../scripts/dev-endpoint/stt-features.mjs';
 import type { Outcome } from './learned';
-import { wordErrorRate } from './wer';
+import { wordErrorRate } from '../inference/wer';
 
 export interface RecordedClip {
   clip: string;
@@ -72,9 +72,9 @@ export function sttOutcomes(
     return {
       group: c.clip,
       x,
-      y: wordErrorRate(c.baseText, c.tinyText) <= AGREEMENT_WER ? 1 : 0,
-      localQuality: Math.max(0, 1 - wordErrorRate(c.reference, c.tinyText)),
-      cloudQuality: Math.max(0, 1 - wordErrorRate(c.reference, c.baseText)),
+      y: wordErrorRate({ reference: c.baseText, hypothesis: c.tinyText }) <= AGREEMENT_WER ? 1 : 0,
+      localQuality: Math.max(0, 1 - wordErrorRate({ reference: c.reference, hypothesis: c.tinyText })),
+      cloudQuality: Math.max(0, 1 - wordErrorRate({ reference: c.reference, hypothesis: c.baseText })),
     };
   });
 }
