@@ -2,7 +2,7 @@
 // checked with WebCrypto against keys the user trusts. A development key is publicly known (it signs the
 // example plugins), so it verifies only when development keys are explicitly allowed, and says so loudly.
 import { base64ToBytes, bytesToBase64 } from './base64';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../events/canonical-json';
 import { SignatureError } from './errors';
 import type { PluginManifest, PluginSignature } from './manifest';
 
