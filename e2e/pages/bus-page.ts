@@ -31,6 +31,16 @@ async function rawClient(messages: unknown[]): Promise<HubMessage[]> {
   return replies.filter((r) => r.type !== 'interest');
 }
 
+/** A raw port that stays open (a hostile client that lingers), addressed by a name the test picks. */
+const rawPorts = new Map<string, { port: MessagePort; replies: HubMessage[] }>();
+function rawOpen(id: string, messages: unknown[]): void {
+  const port = hub.connect();
+  const entry = { port, replies: [] as HubMessage[] };
+  port.onmessage = (e: MessageEvent<HubMessage>) => void entry.replies.push(e.data);
+  rawPorts.set(id, entry);
+  for (const m of messages) port.postMessage(m);
+}
+
 const testApi = {
   kind: hub.kind,
   bus,
@@ -50,6 +60,13 @@ const testApi = {
     return sub.ready.then(() => sub.id);
   },
   rawClient,
+  rawOpen,
+  rawSend: (id: string, m: unknown) => rawPorts.get(id)!.port.postMessage(m),
+  rawReplies: (id: string) => rawPorts.get(id)!.replies.filter((r) => r.type !== 'interest'),
+  rawClose(id: string) {
+    rawPorts.get(id)?.port.close();
+    rawPorts.delete(id);
+  },
 };
 
 declare global {
