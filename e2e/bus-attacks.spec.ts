@@ -46,7 +46,7 @@ test('a hello with another protocol version is refused and not served', async ({
   await page.evaluate(() => window.busTest.spawnWorker('good'));
   await page.evaluate(() => window.busTest.worker('good').subscribe('data.>'));
   const replies = await page.evaluate(
-    ([h, e]) => window.busTest.rawClient([h, { type: 'publish', lanes: [], events: [e] }]),
+    ([h, e]) => window.busTest.rawExchange(2, [h, { type: 'publish', lanes: [], events: [e] }]),
     [hello('future', { protocol: 99 }), rawEvent(1)] as const,
   );
   expect(replies.some((r) => r.type === 'welcome')).toBe(false);
@@ -56,7 +56,7 @@ test('a hello with another protocol version is refused and not served', async ({
   expect(errors[1]?.message).toMatch(/expected "hello" first/);
   // A client that speaks the protocol gets through, and only its event arrives.
   await page.evaluate(
-    ([h, e]) => window.busTest.rawClient([h, { type: 'publish', lanes: [], events: [e] }]),
+    ([h, e]) => window.busTest.rawExchange(1, [h, { type: 'publish', lanes: [], events: [e] }]),
     [hello('current'), rawEvent(2)] as const,
   );
   await expect.poll(() => received(page, 'good')).toEqual([2]);
@@ -68,7 +68,7 @@ test('a hello with a connected client id is refused; the client it names keeps i
   await openTestPage(page);
   await page.evaluate(() => window.busTest.subscribeInPage('victim.>'));
   const victim = await page.evaluate(() => window.busTest.bus.clientId);
-  const replies = await page.evaluate((h) => window.busTest.rawClient([h]), hello(victim));
+  const replies = await page.evaluate((h) => window.busTest.rawExchange(1, [h]), hello(victim));
   expect(refusals(replies).map((e) => e.name)).toEqual(['ClientIdInUseError']);
   expect(replies.some((r) => r.type === 'welcome')).toBe(false);
   // The victim's port still works both ways: a worker's event reaches its subscription through the hub.
@@ -113,7 +113,7 @@ test('malformed credit messages are refused and the hub keeps serving the port',
   await openTestPage(page);
   const replies = await page.evaluate(
     (h) =>
-      window.busTest.rawClient([
+      window.busTest.rawExchange(5, [
         h,
         { type: 'credit', grants: 'lots' },
         { type: 'credit', grants: [[1, 2], ['sub', Number.NaN], null, ['sub', 1]] },
@@ -224,7 +224,7 @@ test('Map, Set and Error payloads count toward the size limit: a 20 MB one is re
   const replies = await page.evaluate(
     ([h, e1, e2]) => {
       const huge = 'z'.repeat(20 << 20);
-      return window.busTest.rawClient([
+      return window.busTest.rawExchange(2, [
         h,
         {
           type: 'publish',
@@ -331,7 +331,7 @@ test('an event stamped far in the future is refused, at publish() and at the hub
   });
   expect(thrown).toBe('EventValidationError ts');
   const replies = await page.evaluate(
-    ([h, e1, e2]) => window.busTest.rawClient([h, { type: 'publish', lanes: [], events: [e1, e2] }]),
+    ([h, e1, e2]) => window.busTest.rawExchange(2, [h, { type: 'publish', lanes: [], events: [e1, e2] }]),
     [
       hello('timetraveller'),
       rawEvent(1, { topic: 'future.raw', ts: 1e20 }),
@@ -350,7 +350,8 @@ test('UI-trusted topics are refused from clients the publisher rules do not name
   await page.evaluate(() => window.busTest.worker('ui').subscribe('tool.result'));
   await page.evaluate(() => window.busTest.worker('ui').subscribe('router.decision'));
   const forged = await page.evaluate(
-    ([h, e1, e2, e3]) => window.busTest.rawClient([h, { type: 'publish', lanes: [], events: [e1, e2, e3] }]),
+    ([h, e1, e2, e3]) =>
+      window.busTest.rawExchange(2, [h, { type: 'publish', lanes: [], events: [e1, e2, e3] }]),
     [
       hello('rogue'),
       rawEvent(1, { topic: 'tool.result', payload: { ok: true, tool: 'door.unlock' } }),
@@ -371,7 +372,7 @@ test('UI-trusted topics are refused from clients the publisher rules do not name
     .toEqual([expect.stringMatching(/only app may publish on "tool\.result"/)]);
   // The client the rules name (the app's page bus) is served.
   await page.evaluate(
-    ([h, e]) => window.busTest.rawClient([h, { type: 'publish', lanes: [], events: [e] }]),
+    ([h, e]) => window.busTest.rawExchange(1, [h, { type: 'publish', lanes: [], events: [e] }]),
     [{ ...hello('app-page'), name: 'app' }, rawEvent(4, { topic: 'tool.result', source: 'app' })] as const,
   );
   await expect.poll(() => received(page, 'ui')).toEqual([4]);
