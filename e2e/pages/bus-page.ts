@@ -31,6 +31,38 @@ async function rawClient(messages: unknown[]): Promise<HubMessage[]> {
   return replies.filter((r) => r.type !== 'interest');
 }
 
+/**
+ * Like rawClient, but waits for `count` replies (not counting interest updates) instead of a fixed time, up
+ * to a generous deadline: a 40 MB message to the hub takes longer than 300 ms on a loaded machine.
+ */
+async function rawExchange(count: number, messages: unknown[]): Promise<HubMessage[]> {
+  const port = hub.connect();
+  const replies: HubMessage[] = [];
+  await new Promise<void>((done) => {
+    const deadline = setTimeout(done, 30_000);
+    port.onmessage = (e: MessageEvent<HubMessage>) => {
+      if (e.data.type !== 'interest') replies.push(e.data);
+      if (replies.length >= count) {
+        clearTimeout(deadline);
+        done();
+      }
+    };
+    for (const m of messages) port.postMessage(m);
+  });
+  port.close();
+  return replies;
+}
+
+/** A raw port that stays open (a hostile client that lingers), addressed by a name the test picks. */
+const rawPorts = new Map<string, { port: MessagePort; replies: HubMessage[] }>();
+function rawOpen(id: string, messages: unknown[]): void {
+  const port = hub.connect();
+  const entry = { port, replies: [] as HubMessage[] };
+  port.onmessage = (e: MessageEvent<HubMessage>) => void entry.replies.push(e.data);
+  rawPorts.set(id, entry);
+  for (const m of messages) port.postMessage(m);
+}
+
 const testApi = {
   kind: hub.kind,
   bus,
@@ -50,6 +82,14 @@ const testApi = {
     return sub.ready.then(() => sub.id);
   },
   rawClient,
+  rawExchange,
+  rawOpen,
+  rawSend: (id: string, m: unknown) => rawPorts.get(id)!.port.postMessage(m),
+  rawReplies: (id: string) => rawPorts.get(id)!.replies.filter((r) => r.type !== 'interest'),
+  rawClose(id: string) {
+    rawPorts.get(id)?.port.close();
+    rawPorts.delete(id);
+  },
 };
 
 declare global {

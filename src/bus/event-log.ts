@@ -57,6 +57,16 @@ function isQuotaError(err: unknown): boolean {
   );
 }
 
+/**
+ * What a row costs in the log, by the same measure as the hub's size limit (the entries of Map, Set and
+ * Error count too, so size-based retention sees them); null for media, which the log does not keep.
+ */
+function rowBytes(e: SentioEvent): number | null {
+  const size = measurePayload(e.payload, DEFAULT_LIMITS);
+  if ('reason' in size || size.mediaBytes > 0) return null;
+  return size.bytes + ROW_OVERHEAD;
+}
+
 export class EventLog {
   private retention: LogRetention = DEFAULT_RETENTION;
   private keepTrie = new TopicTrie<true>();
@@ -101,9 +111,9 @@ export class EventLog {
   offer(events: readonly SentioEvent[]): void {
     for (const e of events) {
       if (!this.shouldKeep(e)) continue;
-      const size = measurePayload(e.payload, DEFAULT_LIMITS);
-      if ('problem' in size || size.mediaBytes > 0) continue; // Media stays out of the log.
-      this.pending.push({ id: e.id, topic: e.topic, ts: e.ts, bytes: size.bytes + ROW_OVERHEAD, event: e });
+      const bytes = rowBytes(e);
+      if (bytes === null) continue; // Media stays out of the log.
+      this.pending.push({ id: e.id, topic: e.topic, ts: e.ts, bytes, event: e });
     }
     if (this.pending.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
@@ -224,15 +234,10 @@ export class EventLog {
       }
     });
     const before = await this.db.events.count();
-    this.pending.push(
-      ...events.map((e) => ({
-        id: e.id,
-        topic: e.topic,
-        ts: e.ts,
-        bytes: ROW_OVERHEAD + JSON.stringify(e.payload ?? null).length,
-        event: e,
-      })),
-    );
+    for (const e of events) {
+      const bytes = rowBytes(e);
+      if (bytes !== null) this.pending.push({ id: e.id, topic: e.topic, ts: e.ts, bytes, event: e });
+    }
     await this.flush();
     return { imported: (await this.db.events.count()) - before, errors };
   }

@@ -3,7 +3,7 @@
 // routed here by the hub arrive under credits that go back as handlers finish.
 import type { SentioEvent } from '../events/event';
 import { TopicTrie } from '../events/topic-trie';
-import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
+import { DEFAULT_LIMITS, EventValidationError, validateEvent, type EventLimits } from '../events/validate';
 import { createLocalBus, HUB_SOURCE, type BusLink, type LocalBus, type LocalBusOptions } from './local-bus';
 import { CreditReturner, LaneReceiver, LaneSender, MAX_BATCH } from './lane';
 import {
@@ -80,6 +80,7 @@ class HubLink implements BusLink {
     private readonly port: HubPort,
     private readonly onRejected: (err: Error) => void,
     private readonly onWelcome: (w: { hubId: string; connections: number }) => void,
+    private readonly limits: EventLimits = DEFAULT_LIMITS,
   ) {
     port.addEventListener('message', (e) => this.receive(e.data));
     port.start?.();
@@ -105,14 +106,50 @@ class HubLink implements BusLink {
       lockName,
     });
     this.welcomed = true;
-    for (const { message, transfer } of this.preWelcome) this.port.postMessage(message, transfer);
+    for (const { message, transfer } of this.preWelcome) this.send(message, transfer);
     this.preWelcome = [];
   }
 
   private post(message: ClientMessage, transfer?: Transferable[]): void {
     if (this.closed) return;
     if (!this.welcomed) this.preWelcome.push({ message, transfer });
-    else this.port.postMessage(message, transfer);
+    else this.send(message, transfer);
+  }
+
+  /**
+   * Posts to the hub. publish() already refused what validation knows cannot be cloned; should postMessage
+   * still refuse a batch (a Proxy, a host object), the events go one by one so only the culprit is lost,
+   * and it is reported by name — never the whole batch, silently.
+   */
+  private send(message: ClientMessage, transfer?: Transferable[]): void {
+    try {
+      this.port.postMessage(message, transfer);
+      return;
+    } catch (err) {
+      if (message.type !== 'publish' || message.events.length <= 1) {
+        if (message.type === 'publish' && message.events[0]) this.refuseUnclonable(message.events[0], err);
+        else
+          this.reject({
+            name: (err as Error)?.name ?? 'Error',
+            message: String((err as Error)?.message ?? err),
+          });
+        return;
+      }
+    }
+    for (const e of message.events) {
+      try {
+        this.port.postMessage({ type: 'publish', events: [e], lanes: message.lanes });
+      } catch (err) {
+        this.refuseUnclonable(e, err);
+      }
+    }
+  }
+
+  private refuseUnclonable(e: SentioEvent, err: unknown): void {
+    const why = `cannot be sent to another thread (${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)})`;
+    const refusal = new EventValidationError('payload', why, e.id);
+    this.bus.noteRejected(refusal.message);
+    this.onRejected(refusal);
   }
 
   private receive(m: HubMessage): void {
@@ -212,21 +249,41 @@ class HubLink implements BusLink {
     return false;
   }
 
-  outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
-    if (this.closed) return;
+  /** Where this event goes from here: lanes, and whether the hub wants it. */
+  private destinations(event: SentioEvent, transfer: Transferable[] | undefined) {
     let lanes = this.senderRoutes.get(event.topic);
     if (!lanes) {
       if (this.senderRoutes.size >= 8192) this.senderRoutes = new Map();
       this.senderRoutes.set(event.topic, (lanes = this.senderTrie.match(event.topic)));
     }
-    for (let i = 0; i < lanes.length; i++) lanes[i]!.send(event, i === 0 ? transfer : undefined);
     // Media never goes to the hub: a SharedWorker cannot receive it.
-    if (transfer?.length) return;
-    if (this.knowsInterest) {
+    let toHub = !transfer?.length;
+    if (toHub && this.knowsInterest) {
       const w = this.wants(event.topic);
       if (w.subs.length === 0 && !(w.logs && (event.qos !== 'realtime' || this.logRules.keepRealtime)))
-        return;
+        toHub = false;
     }
+    return { lanes, toHub };
+  }
+
+  check(event: SentioEvent, transfer: Transferable[] | undefined): void {
+    if (this.closed) return;
+    const { lanes, toHub } = this.destinations(event, transfer);
+    if (lanes.length === 0 && !toHub) return; // Stays in this thread: nothing is cloned, nothing to check.
+    // Checked here, where it leaves the thread: a payload the structured clone (or the receiver's limits)
+    // would refuse is refused at publish(), and the batch it would have joined is unaffected.
+    const v = validateEvent(event, this.limits);
+    if (!v.ok) {
+      this.bus.noteRejected(v.error.message);
+      throw v.error;
+    }
+  }
+
+  outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
+    if (this.closed) return;
+    const { lanes, toHub } = this.destinations(event, transfer);
+    for (let i = 0; i < lanes.length; i++) lanes[i]!.send(event, i === 0 ? transfer : undefined);
+    if (!toHub) return;
     this.pending.push(event);
     if (this.pending.length >= MAX_BATCH) this.flushNow();
     else this.schedule();
@@ -374,7 +431,13 @@ export function connectBus<M extends EventMap = EventMap>(options: ConnectBusOpt
   const bus = createLocalBus<M>(options);
   let welcome!: (w: { hubId: string; connections: number }) => void;
   const connected = new Promise<{ hubId: string; connections: number }>((r) => (welcome = r));
-  const link = new HubLink(bus as LocalBus, options.port, options.onRejected ?? (() => {}), welcome);
+  const link = new HubLink(
+    bus as LocalBus,
+    options.port,
+    options.onRejected ?? (() => {}),
+    welcome,
+    options.limits ?? DEFAULT_LIMITS,
+  );
   bus.attach(link);
   const locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
   void link.hello(options.name, locks);

@@ -8,13 +8,14 @@ import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
 import type { SentioDb } from '../storage/db';
 import { EventLog } from './event-log';
-import { HubSubscription, type HubSubscriptionOwner } from './hub-subscription';
+import { ackedVersion, creditGrants, helloProblem } from './hub-admission';
+import { HubClient, type Port } from './hub-port';
+import { HubSubscription } from './hub-subscription';
+import { InterestBarrier } from './interest-barrier';
 import { checkPolicy } from './policy';
+import { DEFAULT_PUBLISHER_RULES, PublisherGuard, type PublisherRules } from './publisher-rules';
 import {
-  PROTOCOL_VERSION,
   type ClientMessage,
-  type Endpoint,
-  type HubMessage,
   type HubRequests,
   type HubStats,
   type InterestEntry,
@@ -26,8 +27,6 @@ import { toWireError, type WireError } from './wire-error';
 
 /** Topic rates are counted over windows at least this long (see Hub.topicRates). */
 const RATE_WINDOW_MS = 1000;
-
-type Port = Endpoint<ClientMessage, HubMessage>;
 
 export function hubLockName(hubId: string): string {
   return `sentio.bus.hub.${hubId}`;
@@ -41,6 +40,8 @@ export interface HubOptions {
   now?: () => number;
   /** Web Locks, to learn when a client's thread dies. null = rely on goodbyes only. */
   locks?: LockManager | null;
+  /** Topics the UI trusts and who may publish them (publisher-rules.ts); DEFAULT_PUBLISHER_RULES by default. */
+  publishers?: PublisherRules;
   /**
    * Other hubs of the same origin to exchange events with. Used by the fallback hub (one dedicated worker
    * per tab where SharedWorker is missing) so tabs still share one bus.
@@ -53,46 +54,12 @@ export interface HubPeers {
   onEvents(receive: (events: unknown[]) => void): void;
 }
 
-class HubClient implements HubSubscriptionOwner {
-  private out = new Map<string, SentioEvent[]>();
-  private scheduled = false;
-  readonly subs = new Set<HubSubscription>();
-  readonly connectedAt = Date.now();
-  /** The newest interest version this client has applied. */
-  ackedVersion = 0;
-  constructor(
-    readonly id: string,
-    readonly name: string,
-    readonly port: Port,
-    readonly listener: (e: MessageEvent<ClientMessage>) => void,
-  ) {}
-
-  send(subscriptionId: string, event: SentioEvent): void {
-    let list = this.out.get(subscriptionId);
-    if (!list) this.out.set(subscriptionId, (list = []));
-    list.push(event);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    if (this.out.size === 0) return;
-    const batches = [...this.out];
-    this.out = new Map();
-    this.post({ type: 'deliver', batches });
-  }
-
-  post(message: HubMessage, transfer?: Transferable[]): void {
-    try {
-      this.port.postMessage(message, transfer);
-    } catch (err) {
-      // A port that cannot be posted to belongs to a dead thread; the lock or a goodbye will remove it.
-      console.warn(`[sentio hub] could not post to client ${this.id}: ${(err as Error).message}`);
-    }
-  }
+interface Route {
+  subs: readonly HubSubscription[];
+  count: number;
+  generation: number;
+  /** Publisher rules for the topic (fixed for the hub's life, so never stale). */
+  rules: ReturnType<PublisherGuard['rulesFor']>;
 }
 
 interface Lane {
@@ -107,7 +74,7 @@ export class Hub {
   private readonly subs = new Map<string, HubSubscription>();
   private readonly durables = new Map<string, HubSubscription>();
   private readonly trie = new TopicTrie<HubSubscription>();
-  private routes = new Map<string, { subs: readonly HubSubscription[]; count: number; generation: number }>();
+  private routes = new Map<string, Route>();
   // A subscription change makes every cached match stale; the entries (and their counts, which per-topic
   // rates are computed from) stay, and each is re-matched when next used.
   private generation = 0;
@@ -123,7 +90,8 @@ export class Hub {
   private lastRates: Record<string, number> = {};
   private replaySeq = 0;
   private interestVersion = 0;
-  private interestWaiters: { version: number; done: () => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private readonly interestBarrier = new InterestBarrier(() => this.clients.values());
+  private readonly publishers: PublisherGuard;
 
   constructor(options: HubOptions = {}) {
     this.id = options.hubId ?? crypto.randomUUID();
@@ -134,6 +102,7 @@ export class Hub {
       this.log = new EventLog(options.db, this.now);
       this.spill = createSpillStore(options.db);
     }
+    this.publishers = new PublisherGuard(options.publishers ?? DEFAULT_PUBLISHER_RULES);
     this.rateWindow.at = this.now();
     this.peers = options.peers;
     this.peers?.onEvents((events) => this.publish(null, events, null));
@@ -173,7 +142,15 @@ export class Hub {
         client = this.welcome(port, m, listener);
         return;
       }
-      this.handle(client, m);
+      try {
+        this.handle(client, m);
+      } catch (err) {
+        // A message shaped in a way no check foresaw is refused, never a crash of the hub's listener.
+        this.refuse(port, {
+          name: 'ProtocolError',
+          message: `a ${JSON.stringify((m as { type?: unknown })?.type)} message could not be handled: ${(err as Error)?.message ?? String(err)}`,
+        });
+      }
     };
     port.addEventListener('message', listener);
     port.addEventListener('messageerror', listener);
@@ -189,15 +166,13 @@ export class Hub {
     port: Port,
     m: Extract<ClientMessage, { type: 'hello' }>,
     listener: (e: MessageEvent<ClientMessage>) => void,
-  ): HubClient {
-    if (m.protocol !== PROTOCOL_VERSION) {
-      this.refuse(port, {
-        name: 'ProtocolError',
-        message: `client speaks protocol ${m.protocol}, hub speaks ${PROTOCOL_VERSION}`,
-      });
+  ): HubClient | undefined {
+    // Refused: the port stays unadmitted (everything but a valid hello gets "expected hello first").
+    const problem = helloProblem(m, (id) => this.clients.has(id));
+    if (problem) {
+      this.refuse(port, problem);
+      return undefined;
     }
-    const old = this.clients.get(m.clientId);
-    if (old) this.disconnect(old);
     const client = new HubClient(m.clientId, m.name, port, listener);
     this.clients.set(client.id, client);
     client.post({ type: 'welcome', hubId: this.id, clientId: client.id, connections: this.clients.size });
@@ -231,19 +206,28 @@ export class Hub {
       case 'unsubscribe':
         this.unsubscribe(m.id, client);
         return;
-      case 'credit':
-        for (const [id, n] of m.grants) {
+      case 'credit': {
+        const { grants, error } = creditGrants(m);
+        for (const [id, n] of grants) {
           const sub = this.subs.get(id);
           if (sub && sub.owner === client) sub.grant(n);
         }
+        if (error) this.refuse(client.port, error);
         return;
+      }
       case 'request':
         void this.answer(client, m.reqId, m.name, m.params);
         return;
-      case 'interest.ack':
-        client.ackedVersion = Math.max(client.ackedVersion, m.version);
-        this.releaseInterestWaiters();
+      case 'interest.ack': {
+        const v = ackedVersion(m, this.interestVersion);
+        if (typeof v !== 'number') {
+          this.refuse(client.port, v);
+          return;
+        }
+        client.ackedVersion = Math.max(client.ackedVersion, v);
+        this.interestBarrier.release();
         return;
+      }
       case 'bye':
         this.disconnect(client);
         return;
@@ -265,7 +249,12 @@ export class Hub {
     }
     if (!r) {
       if (this.routes.size >= 8192) this.routes = new Map(); // One-off topics must not grow it for ever.
-      r = { subs: this.trie.match(topic), count: 0, generation: this.generation };
+      r = {
+        subs: this.trie.match(topic),
+        count: 0,
+        generation: this.generation,
+        rules: this.publishers.rulesFor(topic),
+      };
       this.routes.set(topic, r);
     }
     return r;
@@ -280,15 +269,23 @@ export class Hub {
     const skip = Array.isArray(lanes) && lanes.length ? new Set<string>(lanes as string[]) : null;
     const errors: WireError[] = [];
     const accepted: SentioEvent[] = [];
+    const now = this.now();
     for (const raw of events) {
-      const v = validateEvent(raw, this.limits);
+      const v = validateEvent(raw, this.limits, now);
       if (!v.ok) {
         errors.push(toWireError(v.error));
         continue;
       }
       const e = v.event;
-      accepted.push(e);
       const r = this.route(e.topic);
+      if (r.rules.length) {
+        const refused = this.publishers.check(e, r.rules, origin ? origin.name : null);
+        if (refused) {
+          errors.push(refused);
+          continue;
+        }
+      }
+      accepted.push(e);
       r.count++;
       const subs = r.subs;
       for (let i = 0; i < subs.length; i++) {
@@ -380,28 +377,7 @@ export class Hub {
     const version = this.broadcastInterest({ add: [this.entry(sub)], remove: [] });
     if (sub.lane) for (const c of this.clients.values()) if (c !== client) this.openLane(sub, c);
     // `ready` means active everywhere: wait until every thread's publishes follow the new interest.
-    this.afterInterest(version, () => client.post({ type: 'subscribed', id: w.id }));
-  }
-
-  /** Runs `done` once every connected client applied `version` (a dead one is waited for at most 2 s). */
-  private afterInterest(version: number, done: () => void): void {
-    const waiter = { version, done, timer: setTimeout(() => this.finishWaiter(waiter), 2000) };
-    this.interestWaiters.push(waiter);
-    this.releaseInterestWaiters();
-  }
-
-  private finishWaiter(w: { done: () => void; timer: ReturnType<typeof setTimeout> }): void {
-    const i = this.interestWaiters.indexOf(w as never);
-    if (i < 0) return;
-    this.interestWaiters.splice(i, 1);
-    clearTimeout(w.timer);
-    w.done();
-  }
-
-  private releaseInterestWaiters(): void {
-    let oldest = Infinity;
-    for (const c of this.clients.values()) oldest = Math.min(oldest, c.ackedVersion);
-    for (const w of [...this.interestWaiters]) if (w.version <= oldest) this.finishWaiter(w);
+    this.interestBarrier.after(version, () => client.post({ type: 'subscribed', id: w.id }));
   }
 
   private unsubscribe(id: string, client: HubClient | null): void {
@@ -433,7 +409,7 @@ export class Hub {
       }
     }
     this.closeLanes((l) => l.publisher === client);
-    this.releaseInterestWaiters();
+    this.interestBarrier.release();
   }
 
   private entry(sub: HubSubscription): InterestEntry {
@@ -573,6 +549,8 @@ export class Hub {
 
   private publishReplayed(e: SentioEvent): void {
     const r = this.route(e.topic);
+    // An imported log may hold events no client was allowed to publish: they are judged by their source.
+    if (r.rules.length && this.publishers.check(e, r.rules, null)) return;
     r.count++;
     for (const s of r.subs) {
       s.offer(e);
@@ -614,6 +592,7 @@ export class Hub {
       subscriptions: [...subs].map((s) => s.stats()),
       routed: this.routed,
       rejected: this.rejected,
+      interestTimeouts: this.interestBarrier.timeouts,
       topicRates,
       log: this.log
         ? await this.log.stats()

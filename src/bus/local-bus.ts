@@ -26,6 +26,8 @@ import {
 
 /** How a bus reaches other threads. Attached by the hub client; absent for a purely in-thread bus. */
 export interface BusLink {
+  /** Throws a named error, before anyone gets it, for an event that would be refused where it leaves the thread. */
+  check(event: SentioEvent, transfer: Transferable[] | undefined): void;
   outbound(event: SentioEvent, transfer: Transferable[] | undefined): void;
   subscribed(sub: WireSubscription): Promise<void>;
   unsubscribed(id: string): void;
@@ -143,6 +145,8 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
 
   function dispatch(event: SentioEvent, transfer: Transferable[] | undefined): void {
     const r = route(event.topic);
+    // First: the link throws for an event that cannot leave the thread, and then nobody gets it.
+    if (link) link.check(event, transfer);
     r.count++;
     published++;
     const list = r.subs;

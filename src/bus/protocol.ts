@@ -36,6 +36,8 @@ export interface HubStats {
   subscriptions: HubSubscriptionStats[];
   routed: number;
   rejected: number;
+  /** Subscribes answered by the deadline because a client did not acknowledge interest (interest-barrier.ts). */
+  interestTimeouts: number;
   topicRates: Record<string, number>;
   log: LogStats;
 }

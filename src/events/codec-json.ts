@@ -1,5 +1,10 @@
-// JSON form of events: the debug and export format (JSONL files). Binary payload parts (ArrayBuffer, typed
-// arrays) are written as {"$bytes": base64, "$view": "Float32Array"} so a round trip gives them back.
+// JSON form of events: the debug and export format (JSONL files). What plain JSON would lose or refuse is
+// written as a tagged object so that export → import (and the protobuf form, which carries payloads as this
+// JSON) gives back what a structured clone would have: binary parts as {"$bytes": base64, "$view":
+// "Float32Array"}; a bigint as {"$bigint": "123"}; NaN and ±Infinity as {"$number": "NaN"}; {"$map": [[k, v]]},
+// {"$set": [v]}, {"$date": ms}, {"$regexp": [source, flags]}, {"$error": {name, message, stack, cause}}.
+// A payload's own object that has a key of these names is written as {"$object": [[key, value], …]}, so no
+// payload is ever mistaken for a tag.
 import type { SentioEvent } from './event';
 import { validateEvent, type EventLimits, DEFAULT_LIMITS, EventValidationError } from './validate';
 
@@ -38,25 +43,133 @@ function fromBase64(b64: string): ArrayBuffer {
   return out.buffer;
 }
 
-function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof ArrayBuffer) return { $bytes: toBase64(new Uint8Array(value)), $view: 'ArrayBuffer' };
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    return { $bytes: toBase64(bytes), $view: value.constructor.name };
+const TAGS = [
+  '$bytes',
+  '$view',
+  '$bigint',
+  '$number',
+  '$map',
+  '$set',
+  '$date',
+  '$regexp',
+  '$error',
+  '$object',
+];
+
+const ERRORS: Record<string, new (message: string) => Error> = {
+  Error,
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+};
+
+function looksTagged(o: object): boolean {
+  for (const t of TAGS) if (Object.hasOwn(o, t)) return true;
+  return false;
+}
+
+// A Date's toJSON runs before the replacer (an ISO string, or null when invalid): look at the holder.
+function isDate(holder: unknown, key: string): boolean {
+  return (holder as Record<string, unknown>)[key] instanceof Date;
+}
+
+function dateTag(d: Date): { $date: number | 'NaN' } {
+  const t = d.getTime();
+  return { $date: Number.isFinite(t) ? t : 'NaN' };
+}
+
+// A function, not an arrow: `this[key]` is the value before toJSON (a Date's toJSON makes it a string).
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'bigint':
+      return { $bigint: value.toString() };
+    case 'number':
+      return Number.isFinite(value) ? value : { $number: String(value) };
+    case 'string':
+      return isDate(this, key) ? dateTag((this as Record<string, Date>)[key]!) : value;
+    case 'object': {
+      if (value === null) return isDate(this, key) ? dateTag((this as Record<string, Date>)[key]!) : value;
+      if (value instanceof ArrayBuffer)
+        return { $bytes: toBase64(new Uint8Array(value)), $view: 'ArrayBuffer' };
+      if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+        const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+        return { $bytes: toBase64(bytes), $view: value.constructor.name };
+      }
+      if (value instanceof Map) return { $map: [...value] };
+      if (value instanceof Set) return { $set: [...value] };
+      if (value instanceof Date) return dateTag(value);
+      if (value instanceof RegExp) return { $regexp: [value.source, value.flags] };
+      if (value instanceof Error) {
+        const e = value as Error & { cause?: unknown };
+        const out: Record<string, unknown> = { name: e.name, message: e.message };
+        if (e.stack !== undefined) out.stack = e.stack;
+        if ('cause' in e) out.cause = e.cause;
+        return { $error: out };
+      }
+      if (!Array.isArray(value) && looksTagged(value)) return { $object: Object.entries(value) };
+      return value;
+    }
+    default:
+      return value;
   }
-  return value;
+}
+
+function reviveError(x: { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown }): Error {
+  const name = typeof x.name === 'string' ? x.name : 'Error';
+  // As a structured clone does: a name that is not one of the standard errors comes back as Error.
+  const E = Object.hasOwn(ERRORS, name) ? ERRORS[name]! : Error;
+  const err = new E(typeof x.message === 'string' ? x.message : '');
+  if (typeof x.stack === 'string') err.stack = x.stack;
+  if ('cause' in x) (err as { cause?: unknown }).cause = x.cause;
+  return err;
 }
 
 function reviver(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && '$bytes' in value && '$view' in value) {
-    const { $bytes, $view } = value as { $bytes: string; $view: ViewName };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const o = value as Record<string, unknown>;
+  if ('$bytes' in o && '$view' in o) {
+    const { $bytes, $view } = o as { $bytes: string; $view: ViewName };
     const buf = fromBase64($bytes);
     if ($view === 'ArrayBuffer') return buf;
     const View = VIEWS[$view];
     if (!View) throw new TypeError(`unknown binary view "${$view}"`);
     return new View(buf);
   }
-  return value;
+  const keys = Object.keys(o);
+  if (keys.length !== 1) return value;
+  const v = o[keys[0]!];
+  switch (keys[0]) {
+    case '$bigint':
+      if (typeof v !== 'string') throw new TypeError('$bigint must be a string of digits');
+      return BigInt(v);
+    case '$number':
+      if (v === 'NaN') return NaN;
+      if (v === 'Infinity') return Infinity;
+      if (v === '-Infinity') return -Infinity;
+      throw new TypeError(`$number must be NaN, Infinity or -Infinity (got ${JSON.stringify(v)})`);
+    case '$map':
+      if (!Array.isArray(v)) throw new TypeError('$map must be an array of [key, value] pairs');
+      return new Map(v as [unknown, unknown][]);
+    case '$set':
+      if (!Array.isArray(v)) throw new TypeError('$set must be an array');
+      return new Set(v);
+    case '$date':
+      return new Date(typeof v === 'number' ? v : NaN);
+    case '$regexp':
+      if (!Array.isArray(v)) throw new TypeError('$regexp must be [source, flags]');
+      return new RegExp(String(v[0]), String(v[1] ?? ''));
+    case '$error':
+      if (!v || typeof v !== 'object') throw new TypeError('$error must be an object');
+      return reviveError(v);
+    case '$object':
+      if (!Array.isArray(v)) throw new TypeError('$object must be an array of [key, value] pairs');
+      return Object.fromEntries(v as [string, unknown][]);
+    default:
+      return value;
+  }
 }
 
 /** A payload alone in the JSON form (binary parts encoded); used by the protobuf codec too. */

@@ -5,7 +5,10 @@
 import * as v from 'valibot';
 import type { EventId, SentioEvent } from './event';
 import { UUID_V7 } from './id';
+import { measurePayload, payloadField } from './payload-measure';
 import { isTopic, topicProblem } from './topic';
+
+export { measurePayload } from './payload-measure';
 
 export interface EventLimits {
   /** Upper bound on the JSON-like size of the payload, not counting binary media buffers. */
@@ -14,12 +17,22 @@ export interface EventLimits {
   maxMediaBytes: number;
   /** Nesting depth of the payload; also what stops a cyclic object. */
   maxDepth: number;
+  /**
+   * How far past the receiver's clock an event's `ts` may be. `ts` is when the thing happened, so only clock
+   * skew between threads or devices puts it in the future; without a bound, `ts: 1e20` never ages out of the
+   * log (retention deletes by age).
+   */
+  maxFutureMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<EventLimits> = Object.freeze({
   maxPayloadBytes: 256 * 1024,
   maxMediaBytes: 16 * 1024 * 1024,
   maxDepth: 32,
+  // An hour: far beyond the skew of clocks kept by network time (devices bridged over NATS drift seconds,
+  // a phone without network time minutes), and it lets a forged future ts outlive the log's 24 h age limit
+  // by at most an hour.
+  maxFutureMs: 3600_000,
 });
 
 export class EventValidationError extends Error {
@@ -141,86 +154,6 @@ export function fastAccept(x: unknown): boolean {
   return true;
 }
 
-function isMedia(x: object): number | null {
-  if (x instanceof ArrayBuffer) return x.byteLength;
-  if (ArrayBuffer.isView(x)) return x.byteLength;
-  if (typeof Blob !== 'undefined' && x instanceof Blob) return x.size;
-  // Frames and bitmaps are handles to media; their pixels never pass through the structured clone of the
-  // event, and they are only allowed on direct lanes (see bus/lanes).
-  const name = x.constructor?.name;
-  if (name === 'VideoFrame' || name === 'AudioData' || name === 'ImageBitmap' || name === 'ImageData')
-    return 0;
-  return null;
-}
-
-/** JSON-like size of the payload and its binary size, or the reason it is not acceptable. */
-export function measurePayload(
-  payload: unknown,
-  limits: EventLimits,
-): { bytes: number; mediaBytes: number } | { problem: string } {
-  // Recursive (depth is bounded by maxDepth) so that the common small payload allocates nothing.
-  const acc = { bytes: 0, mediaBytes: 0 };
-  const problem = measure(payload, 0, limits, acc);
-  return problem === null ? acc : { problem };
-}
-
-function measure(
-  x: unknown,
-  depth: number,
-  limits: EventLimits,
-  acc: { bytes: number; mediaBytes: number },
-): string | null {
-  if (depth > limits.maxDepth) return `nested deeper than ${limits.maxDepth} levels (or cyclic)`;
-  switch (typeof x) {
-    case 'string':
-      acc.bytes += x.length + 2;
-      break;
-    case 'number':
-    case 'boolean':
-      acc.bytes += 8;
-      break;
-    case 'undefined':
-      acc.bytes += 4;
-      break;
-    case 'bigint':
-      acc.bytes += 16;
-      break;
-    case 'function':
-    case 'symbol':
-      return `contains a ${typeof x}, which cannot be sent between threads`;
-    case 'object': {
-      if (x === null) {
-        acc.bytes += 4;
-        break;
-      }
-      if (Array.isArray(x)) {
-        acc.bytes += 2 + x.length;
-        for (let i = 0; i < x.length; i++) {
-          const p = measure(x[i], depth + 1, limits, acc);
-          if (p !== null) return p;
-        }
-        break;
-      }
-      const media = isMedia(x);
-      if (media !== null) {
-        acc.mediaBytes += media;
-        if (acc.mediaBytes > limits.maxMediaBytes)
-          return `carries more than ${limits.maxMediaBytes} bytes of media`;
-        break;
-      }
-      for (const k in x) {
-        acc.bytes += k.length + 4;
-        const p = measure((x as Record<string, unknown>)[k], depth + 1, limits, acc);
-        if (p !== null) return p;
-      }
-      break;
-    }
-  }
-  if (acc.bytes > limits.maxPayloadBytes)
-    return `larger than the ${limits.maxPayloadBytes}-byte limit for non-media payloads`;
-  return null;
-}
-
 export type Validation = { ok: true; event: SentioEvent } | { ok: false; error: EventValidationError };
 
 function idOf(x: unknown): string | undefined {
@@ -228,7 +161,12 @@ function idOf(x: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 64) : undefined;
 }
 
-export function validateEvent(x: unknown, limits: EventLimits = DEFAULT_LIMITS): Validation {
+/** `now`: the receiver's clock (ms since the epoch), for the bound on `ts` (limits.maxFutureMs). */
+export function validateEvent(
+  x: unknown,
+  limits: EventLimits = DEFAULT_LIMITS,
+  now: number = Date.now(),
+): Validation {
   if (!fastAccept(x)) {
     if (typeof x !== 'object' || x === null || Array.isArray(x)) {
       return { ok: false, error: new EventValidationError('(event)', 'an event must be an object') };
@@ -244,8 +182,13 @@ export function validateEvent(x: unknown, limits: EventLimits = DEFAULT_LIMITS):
     }
   }
   const e = x as SentioEvent;
+  if (e.ts > now + limits.maxFutureMs) {
+    const reason = `ts ${e.ts} is ${Math.round(e.ts - now)} ms ahead of the receiver's clock (at most ${limits.maxFutureMs} ms of clock skew is allowed)`;
+    return { ok: false, error: new EventValidationError('ts', reason, e.id) };
+  }
   const size = measurePayload(e.payload, limits);
-  if ('problem' in size) return { ok: false, error: new EventValidationError('payload', size.problem, e.id) };
+  if ('reason' in size)
+    return { ok: false, error: new EventValidationError(payloadField(size.path), size.reason, e.id) };
   return { ok: true, event: e };
 }
 
