@@ -177,6 +177,75 @@ for (const mode of modes) {
       expect(after.length + before.length - 600).toBeLessThanOrEqual(8);
     });
 
+    test('persist: events queued for a detached durable subscriber survive every tab closing', async ({
+      context,
+    }) => {
+      test.skip(mode.kind !== 'shared', 'the fallback hub lives and dies with its tab anyway');
+      test.setTimeout(120_000);
+      const durable = `agent.across-hubs.${Math.random().toString(36).slice(2, 8)}`;
+      const opts = { durable, policy: { kind: 'persist', memory: 1024 } as const, credits: 8 };
+      const agents = await context.newPage();
+      await openTestPage(agents, mode.init);
+      await agents.evaluate(() => window.busTest.spawnWorker('agent'));
+      await agents.evaluate((o) => window.busTest.worker('agent').subscribe('work.>', o), opts);
+      const publisher = await context.newPage();
+      await openTestPage(publisher, mode.init);
+      const firstHub = await publisher.evaluate(async () => (await window.busTest.bus.connected).hubId);
+      await agents.close();
+      const stats = () => publisher.evaluate(() => window.busTest.bus.hub.request('stats', {}));
+      await expect
+        .poll(async () => (await stats()).subscriptions.find((s) => s.durable === durable)?.connected)
+        .toBe(false);
+      await publisher.evaluate(async () => {
+        for (let i = 0; i < 20; i++) window.busTest.bus.publish('work.item', i, { qos: 'background' });
+        await window.busTest.bus.flush();
+      });
+      // Well under the memory budget, and yet on disk: nobody is there to take them.
+      const stored = () =>
+        publisher.evaluate(
+          (queue) =>
+            new Promise<number>((resolve, reject) => {
+              const open = indexedDB.open('sentio');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const q = open.result
+                  .transaction('spill')
+                  .objectStore('spill')
+                  .index('[queue+key]')
+                  .count(IDBKeyRange.bound([queue, -Infinity], [queue, Infinity]));
+                q.onsuccess = () => (open.result.close(), resolve(q.result));
+                q.onerror = () => reject(q.error);
+              };
+            }),
+          `hub:${durable}`,
+        );
+      await expect.poll(stored, { timeout: 20_000 }).toBe(20);
+      await publisher.close();
+      // The last tab is gone, so is the hub: the next tab starts a new one.
+      let page = await context.newPage();
+      await openTestPage(page, mode.init);
+      await expect
+        .poll(
+          async () => {
+            const hubId = await page.evaluate(async () => (await window.busTest.bus.connected).hubId);
+            if (hubId !== firstHub) return true;
+            await page.close();
+            page = await context.newPage();
+            await openTestPage(page, mode.init);
+            return false;
+          },
+          { timeout: 60_000, intervals: [500] },
+        )
+        .toBe(true);
+      await page.evaluate(() => window.busTest.spawnWorker('agent2'));
+      await page.evaluate((o) => window.busTest.worker('agent2').subscribe('work.>', o), opts);
+      await expect
+        .poll(async () =>
+          (await page.evaluate(() => window.busTest.worker('agent2').received())).map((r) => r.payload),
+        )
+        .toEqual([...Array(20).keys()]);
+    });
+
     test('a closed tab and a crashed worker are detected and their subscriptions removed', async ({
       context,
     }) => {

@@ -14,8 +14,10 @@ function meanLuma(file: string): number {
   return sum / (img.width * img.height) / 255;
 }
 
-const GRANTED_PORT = 4675;
-const FORBIDDEN_PORT = 4676;
+// Derived from this checkout's e2e port, so parallel checkouts never collide on them.
+const BASE_PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173);
+const GRANTED_PORT = BASE_PORT + 9;
+const FORBIDDEN_PORT = BASE_PORT + 10;
 let granted: Origin;
 let forbidden: Origin;
 
@@ -219,11 +221,20 @@ test('with a network grant, only the granted origin is reachable', async ({ page
 test('the http-get example tool answers through its one allowlisted origin', async ({ page }) => {
   await open(page);
   await page.evaluate(() => window.h.collect('tool.http-get.result'));
+  // As shipped it is signed with the development key and allowlists a fixed example origin; started so, it
+  // runs, loudly. The requests go to a copy re-signed here for this run's granted origin.
   expect(await page.evaluate(() => window.h.startExample('http-get'))).toEqual({ ok: true });
-  await page.evaluate(() => {
+  expect(await page.evaluate(() => window.h.warnings)).toContainEqual(
+    expect.stringMatching(/DEVELOPMENT KEY/),
+  );
+  const example = await page.evaluate(() => window.h.example('http-get'));
+  const { signature: _signature, ...shipped } = example.manifest as ManifestInput & { signature: unknown };
+  const m = { ...shipped, capabilities: { ...shipped.capabilities, network: [granted.url] } };
+  expect(await start(page, m, example.entry)).toEqual({ ok: true });
+  await page.evaluate((forbiddenUrl) => {
     window.h.publish('tool.http-get.request', { requestId: 1, path: '/weather?city=Lyon' });
-    window.h.publish('tool.http-get.request', { requestId: 2, path: 'http://127.0.0.1:4676/x' });
-  });
+    window.h.publish('tool.http-get.request', { requestId: 2, path: `${forbiddenUrl}/x` });
+  }, forbidden.url);
   await expect.poll(() => page.evaluate(() => window.h.collected('tool.http-get.result').length)).toBe(2);
   const results = await page.evaluate(() => window.h.collected('tool.http-get.result').map((e) => e.payload));
   expect(results).toContainEqual({
@@ -233,9 +244,7 @@ test('the http-get example tool answers through its one allowlisted origin', asy
   });
   expect(results).toContainEqual({ requestId: 2, error: 'path must start with "/"' });
   expect(granted.hits).toEqual(['GET /weather?city=Lyon']);
-  expect(await page.evaluate(() => window.h.warnings)).toContainEqual(
-    expect.stringMatching(/DEVELOPMENT KEY/),
-  );
+  expect(forbidden.hits).toEqual([]);
 });
 
 test("a plugin cannot read the app's IndexedDB, cookies or DOM; ungranted subscriptions and publishes are refused and counted", async ({
@@ -701,4 +710,118 @@ sentio.definePlugin({
   expect(await page.evaluate(() => window.h.collected('plugin.nosy.>')[0]!.payload)).toBe(
     'storage was not granted',
   );
+});
+
+test("a plugin's status keeps its privacy floor: a local secret it throws never reaches a network-granted plugin", async ({
+  page,
+}) => {
+  await open(page, FAST_LIMITS);
+  await page.evaluate(() => window.h.collect('sentio.plugins.status'));
+  // L has no network: it may see local data. It throws the secret and reports it from health().
+  const leaker = `
+let secret = 'none';
+sentio.definePlugin({
+  async init(ctx) { await ctx.subscribe('sensor.secret'); },
+  onEvent(e) { secret = e.payload.s; throw new Error('failed on ' + secret); },
+  health() { return { ok: secret === 'none', detail: 'saw ' + secret }; },
+});`;
+  const m = manifest('leaker', { subscribe: ['sensor.secret'] });
+  expect(await start(page, m, leaker)).toEqual({ ok: true });
+  // C has the network: it relays every status it is given to its granted origin.
+  const courier = `
+sentio.definePlugin({
+  async init(ctx) { await ctx.subscribe('sentio.plugins.status'); },
+  async onEvent(e) {
+    await fetch(${JSON.stringify(granted.url)} + '/leak?' + encodeURIComponent(e.payload.id + ':' + (e.payload.lastError ?? '')));
+  },
+});`;
+  const c = manifest('courier', { subscribe: ['sentio.plugins.status'], network: [granted.url] });
+  expect(await start(page, c, courier)).toEqual({ ok: true });
+  await page.evaluate(() => window.h.publish('sensor.secret', { s: 'SECRET-4242' }, 'local'));
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        window.h
+          .collected('sentio.plugins.status')
+          .filter((e) => JSON.stringify(e.payload).includes('SECRET-4242'))
+          .map((e) => e.privacy),
+      ),
+    )
+    .toContain('local');
+  const labels = await page.evaluate(() =>
+    window.h
+      .collected('sentio.plugins.status')
+      .filter((e) => JSON.stringify(e.payload).includes('SECRET-4242'))
+      .map((e) => e.privacy),
+  );
+  expect(new Set(labels)).toEqual(new Set(['local']));
+  // A third plugin's status still reaches the courier (so it was listening), and nothing carried the secret.
+  expect(await start(page, manifest('bystander'), 'sentio.definePlugin({});')).toEqual({ ok: true });
+  await expect.poll(() => granted.hits.some((h) => h.includes('bystander'))).toBe(true);
+  expect(granted.hits.filter((h) => h.includes('SECRET'))).toEqual([]);
+  expect(await page.evaluate(() => window.h.stats('courier')!.withheldLocal)).toBeGreaterThan(0);
+});
+
+test('a plugin sending huge messages under the rate limit is refused and isolated; the others keep working', async ({
+  page,
+}) => {
+  await open(page, FAST_LIMITS);
+  await startEcho(page);
+  // Paced well under its rate limit, each message a 4 MiB event posted straight on the port.
+  const huge = `
+const realPost = MessagePort.prototype.postMessage;
+let port;
+MessagePort.prototype.postMessage = function (m, t) { port = this; return realPost.call(this, m, t); };
+sentio.definePlugin({
+  init() {
+    const payload = 'x'.repeat(2 << 20);
+    setInterval(() => port.postMessage({ type: 'publish', events: [{ id: '0190f5e4-7c3a-7000-8000-000000000000', type: 't', topic: 'plugin.huge.x', ts: 1, source: 'plugin.huge', privacy: 'private', qos: 'batched', payload }] }), 200);
+  },
+});`;
+  expect(await start(page, manifest('huge', { messagesPerSecond: 50 }), huge)).toEqual({ ok: true });
+  const published = await workUntilDisabled(page, 'huge');
+  const stats = await page.evaluate(() => window.h.stats('huge')!);
+  expect(stats.state).toMatchObject({ status: 'disabled', after: 'flood' });
+  expect(stats.refused.size).toBeGreaterThanOrEqual(9); // 3 in the window, three times
+  expect(stats.refused.rate).toBe(0);
+  expect(stats.published).toBe(0);
+  expect(stats.lastError).toMatch(/over 1048576 bytes/);
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.echo.>').length)).toBe(published);
+});
+
+test('repeated and overlapping subscriptions deliver an event once; distinct subscriptions are capped', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => window.h.collect('plugin.dup.>'));
+  const dup = `
+sentio.definePlugin({
+  async init(ctx) {
+    for (let i = 0; i < 300; i++) await ctx.subscribe('work.a');
+    await ctx.subscribe('work.*');
+    await ctx.subscribe('work.>');
+    const refused = [];
+    for (let i = 0; i < 40; i++) {
+      try { await ctx.subscribe('work.p' + i); } catch (e) { refused.push(e.name + ': ' + e.message); }
+    }
+    ctx.publish('plugin.dup.refused', refused);
+  },
+  onEvent(e, ctx) { ctx.publish('plugin.dup.seen', e.topic); },
+});`;
+  const m = manifest('dup', { subscribe: ['work.>'], messagesPerSecond: 10_000 });
+  expect(await start(page, m, dup)).toEqual({ ok: true });
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.dup.>').length)).toBe(1);
+  const refused = await page.evaluate(() => window.h.collected('plugin.dup.>')[0]!.payload as string[]);
+  // work.a, work.*, work.> and 29 of the 40 distinct ones make the 32 allowed.
+  expect(refused).toHaveLength(11);
+  expect(refused[0]).toMatch(/^CapabilityError: at most 32 subscriptions per plugin/);
+  await page.evaluate(() => window.h.publish('work.a', 1));
+  await page.evaluate(() => window.h.publish('work.b', 2));
+  await expect.poll(() => page.evaluate(() => window.h.collected('plugin.dup.>').length)).toBe(3);
+  expect(await page.evaluate(() => window.h.collected('plugin.dup.>').map((e) => e.payload))).toEqual([
+    expect.any(Array),
+    'work.a',
+    'work.b',
+  ]);
+  expect(await page.evaluate(() => window.h.stats('dup')!.handled)).toBe(2);
 });

@@ -135,14 +135,22 @@ test('revoking consent mid-stream aborts the request in flight, blocks later one
   expect(later).toMatchObject({ ok: true, value: { decision: { route: 'drop', code: 'no-consent' } } });
   expect(dev.stats().requests).toBe(requestsBefore);
 
-  const audit = await page.evaluate(() => window.__router.auditEntries());
-  expect(audit.map((e) => `${e.what}:${e.decision}`)).toEqual([
-    'consent.grant:consent',
-    'chat.completions:allowed',
-    'chat.completions:aborted',
-    'consent.revoke:consent',
-  ]);
-  expect(await page.evaluate(() => window.__router.verifyAudit())).toMatchObject({ ok: true, entries: 4 });
+  // The router's own refusal after the revocation is audited too, with its reason.
+  await expect
+    .poll(() =>
+      page.evaluate(async () => (await window.__router.auditEntries()).map((e) => `${e.what}:${e.decision}`)),
+    )
+    .toEqual([
+      'consent.grant:consent',
+      'chat.completions:allowed',
+      'chat.completions:aborted',
+      'consent.revoke:consent',
+      'chat:denied',
+    ]);
+  const denial = (await page.evaluate(() => window.__router.auditEntries())).at(-1)!;
+  expect(denial).toMatchObject({ capability: 'cloud.chat', labels: ['private'], bytes: 0 });
+  expect(denial.reason).toMatch(/^router no-consent: no consent/);
+  expect(await page.evaluate(() => window.__router.verifyAudit())).toMatchObject({ ok: true, entries: 5 });
 });
 
 test('offline for a minute with 20 queued requests: after reconnect each arrives exactly once', async ({
@@ -228,11 +236,54 @@ test('an edited audit entry makes verify fail and name it', async ({ page }) => 
   await page.evaluate(() => window.__router.chat('one', 'private'));
   await page.evaluate(() => window.__router.chat('two', 'public'));
   await page.evaluate(() => window.__router.chat('three', 'local'));
-  expect(await page.evaluate(() => window.__router.verifyAudit())).toEqual({ ok: true, entries: 3 });
+  // No local chat model here: the router refuses to send local data, and audits that refusal.
+  await expect
+    .poll(() => page.evaluate(() => window.__router.verifyAudit()))
+    .toEqual({ ok: true, entries: 4 });
   await page.evaluate(() => window.__router.tamperAudit(2, 'bytes', 1));
   expect(await page.evaluate(() => window.__router.verifyAudit())).toMatchObject({
     ok: false,
     seq: 2,
     problem: 'edited',
+  });
+});
+
+/** Grants chat and makes three audited calls, then checks the clean chain. */
+async function threeAudited(page: Page): Promise<void> {
+  await open(page);
+  await page.evaluate(() => window.__router.grant('cloud.chat'));
+  await page.evaluate(() => window.__router.chat('one', 'private'));
+  await page.evaluate(() => window.__router.chat('two', 'public'));
+  expect(await page.evaluate(() => window.__router.verifyAudit())).toEqual({ ok: true, entries: 3 });
+}
+
+test('an audit chain recomputed with SHA-256 after an edit, head row included, fails verify', async ({
+  page,
+}) => {
+  await threeAudited(page);
+  // The forger rewrites every entry's hash and the head row, with the raw IndexedDB API and WebCrypto.
+  await page.evaluate(() => window.__router.rechainAudit());
+  expect(await page.evaluate(() => window.__router.verifyAudit())).toMatchObject({
+    ok: false,
+    seq: 1,
+    problem: 'edited',
+  });
+});
+
+test('truncating the audit chain with its head row, or wiping both, fails verify against the anchor', async ({
+  page,
+}) => {
+  await threeAudited(page);
+  await page.evaluate(() => window.__router.truncateAudit(1));
+  expect(await page.evaluate(() => window.__router.verifyAudit())).toMatchObject({
+    ok: false,
+    seq: 2,
+    problem: 'truncated',
+  });
+  await page.evaluate(() => window.__router.truncateAudit(0));
+  expect(await page.evaluate(() => window.__router.verifyAudit())).toMatchObject({
+    ok: false,
+    seq: 1,
+    problem: 'truncated',
   });
 });

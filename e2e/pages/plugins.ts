@@ -104,6 +104,11 @@ async function makeHarness(options: { limits?: Partial<HostLimits>; verify?: Ver
       attempt(toPackage(await sign(manifest, source)), grants),
     startPackage: (p: SignedPackage, grants?: GrantRequest) => attempt(toPackage(p), grants),
     startExample: (name: ExampleName, grants?: GrantRequest) => attempt(examplePlugin(name), grants),
+    /** An example's shipped manifest and entry text, to re-sign a variant of it here. */
+    example: (name: ExampleName) => {
+      const p = examplePlugin(name);
+      return { manifest: p.manifest, entry: new TextDecoder().decode(p.entry) };
+    },
     stop: (id: string) => host.stop(id),
     stats: (id: string) => host.get(id)?.stats(),
     hostStats: () => host.stats(),

@@ -3,6 +3,7 @@
 import { createLocalBus } from '../../src/bus/local-bus';
 import type { SentioEvent } from '../../src/events/event';
 import type { AuditEntry } from '../../src/privacy/audit-log';
+import { canonicalJson } from '../../src/privacy/canonical-json';
 import { declassify } from '../../src/privacy/labels';
 import type { AttemptReport } from '../../src/router/cloud-client';
 import { browserNetwork } from '../../src/router/network';
@@ -114,6 +115,31 @@ const api = {
       .modify((row) => {
         (row.entry as Record<string, unknown>)[field] = value;
       });
+  },
+  /** Edits entry 1 and recomputes every entry's SHA-256 and the head row, as a forger without the key would. */
+  async rechainAudit(): Promise<void> {
+    const hex = async (text: string) =>
+      Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))), (b) =>
+        b.toString(16).padStart(2, '0'),
+      ).join('');
+    let prev = '0'.repeat(64);
+    let seq = 0;
+    for (const row of await db.audit.orderBy('seq').toArray()) {
+      const entry = { ...(row.entry as object), bytes: 0 };
+      const hash = await hex(`${prev}\n${row.seq}\n${row.ts}\n${canonicalJson(entry)}`);
+      await db.audit.update(row.seq!, { entry, prevHash: prev, hash });
+      prev = hash;
+      seq = row.seq!;
+    }
+    await db.settings.put({ key: 'audit.head', value: { seq, hash: prev } });
+  },
+  /** Keeps the first `keep` entries and points the head row at the last kept one (0: wipes both). */
+  async truncateAudit(keep: number): Promise<void> {
+    const rows = await db.audit.orderBy('seq').toArray();
+    await db.audit.bulkDelete(rows.slice(keep).map((r) => r.seq!));
+    const last = rows[keep - 1];
+    if (last) await db.settings.put({ key: 'audit.head', value: { seq: last.seq!, hash: last.hash } });
+    else await db.settings.delete('audit.head');
   },
   /**
    * Runs the real camera and microphone into the bus as `local` events, and a small agent that reacts to

@@ -2,11 +2,11 @@
 // state, times it out, retries failures with backoff, dead-letters what keeps failing, and commits results
 // in groups. Nothing the handler asks for (actions, emits, memories) escapes before its commit.
 import type { MemoryRow } from '../storage/db';
-import { backoffDelay, sleep, type Timers } from './backoff';
+import { backoffDelay, sleep, type BackoffPolicy, type Timers } from './backoff';
 import { advanceWindow, windowView } from './context-window';
 import type { ResolvedAgent } from './define';
 import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durable-store';
-import { HandlerTimeoutError, serializeError } from './errors';
+import { HandlerTimeoutError, isQuotaError, serializeError } from './errors';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import type { EpisodicMemory } from './memory/episodic-memory';
 import type { SentioEvent, TraceContext } from '../events/event';
@@ -57,6 +57,9 @@ interface Staged {
   settled: SettledEvent[];
 }
 
+/** Between attempts of a commit refused for lack of space: soon at first, then every 5 s at most. */
+const COMMIT_RETRY: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
+
 const emptyStaged = (): Staged => ({ seqs: [], actions: [], memories: [], settled: [] });
 
 /** Spread into an action: the causing event's trace, when it has one. */
@@ -74,6 +77,8 @@ export class AgentRunner {
   private timedOut = 0;
   private lastError: SerializedError | null = null;
   private draining: Promise<void> | null = null;
+  /** Ends the wait before a commit retry at once (on stop). */
+  private wake: (() => void) | null = null;
   private stopped = false;
   private staged: Staged = emptyStaged();
   private stagedCount = 0;
@@ -143,6 +148,7 @@ export class AgentRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.draining;
     if (!this.loadFailure) this.status = 'stopped';
   }
@@ -154,19 +160,44 @@ export class AgentRunner {
       const outcome = await this.handle(entry);
       this.stage(entry, outcome);
       if (this.stagedCount >= this.deps.groupCommit || this.mailbox.size === 0) {
-        try {
-          await this.flush();
-        } catch (e) {
-          // The inbox still holds these events: a restarted worker replays them from the last commit.
-          this.lastError = serializeError(e);
-          this.status = 'error';
-          this.stopped = true;
-          this.deps.host.log(this.def.id, 'commit failed; agent stopped until restart', this.lastError);
-          return;
-        }
+        if (!(await this.commitStaged())) return;
       }
     }
     if (!this.stopped) this.status = 'idle';
+  }
+
+  /**
+   * Commits what is staged. A full disk is transient (the person frees space, the browser evicts caches), so
+   * a quota error is retried with backoff, the staged results and the mailbox kept, until it goes through or
+   * the runner stops. Any other commit error stops the agent: the inbox still holds its events, and a
+   * restarted worker replays them from the last commit. Resolves false when the runner stopped.
+   */
+  private async commitStaged(): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.flush();
+        if (attempt > 1) this.deps.host.log(this.def.id, `commit went through after ${attempt} attempts`);
+        return true;
+      } catch (e) {
+        this.lastError = serializeError(e);
+        this.status = 'error';
+        if (!isQuotaError(e)) {
+          this.stopped = true;
+          this.deps.host.log(this.def.id, 'commit failed; agent stopped until restart', this.lastError);
+          return false;
+        }
+        const delay = backoffDelay(COMMIT_RETRY, attempt);
+        if (attempt === 1)
+          this.deps.host.log(this.def.id, 'storage is full; retrying the commit', this.lastError);
+        await new Promise<void>((resolve) => {
+          const h = this.deps.timers.setTimeout(() => ((this.wake = null), resolve()), delay);
+          this.wake = () => (this.deps.timers.clearTimeout(h), resolve());
+        });
+        this.wake = null;
+        if (this.stopped) return false;
+        this.status = 'busy';
+      }
+    }
   }
 
   private async handle(entry: MailboxEntry): Promise<Outcome> {
@@ -273,7 +304,10 @@ export class AgentRunner {
       },
       infer: (task, input, options) => {
         guard('infer');
-        return deps.host.infer(def.id, task, input, options);
+        // What the handler derives from its cause keeps the cause's label unless it says otherwise: a call
+        // made while handling a `local` event must not go out under the Settings default.
+        const labelled = options?.privacy === undefined ? { ...options, privacy } : options;
+        return deps.host.infer(def.id, task, input, labelled);
       },
       act: (kind, payload) => action(kind, payload),
       emit: (topic, payload) => action('emit', { topic, payload }),

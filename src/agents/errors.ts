@@ -41,6 +41,19 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   RangeError,
 };
 
+/**
+ * The storage refused a write for lack of space. IndexedDB raises QuotaExceededError; Dexie may wrap it
+ * (its `inner`), and an aborted transaction may carry it as its cause.
+ */
+export function isQuotaError(e: unknown): boolean {
+  for (let x = e, depth = 0; x && depth < 4; depth++) {
+    if ((x as { name?: unknown }).name === 'QuotaExceededError') return true;
+    const o = x as { inner?: unknown; cause?: unknown };
+    x = o.inner ?? o.cause;
+  }
+  return false;
+}
+
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof Error) {
     return err.stack === undefined

@@ -71,13 +71,17 @@ export class HubSubscription {
     }
   }
 
-  /** The owner's thread is gone. A durable subscription keeps its backlog (and what was in flight). */
+  /**
+   * The owner's thread is gone. A durable subscription keeps its backlog (and what was in flight); with
+   * `persist`, on disk, so it survives the hub too (every tab closed) until the owner comes back.
+   */
   detach(): void {
     this.owner = null;
     this.queue.requeueFront(this.inFlight);
     this.inFlight = [];
     this.inFlightCount = 0;
     this.credits = 0;
+    if (this.durable) this.queue.keepOnDisk();
   }
 
   attach(owner: HubSubscriptionOwner, id: string, creditLimit: number): void {
@@ -85,6 +89,7 @@ export class HubSubscription {
     this.id = id;
     this.creditLimit = creditLimit;
     this.credits = creditLimit;
+    this.queue.keepInMemory();
     this.pump();
   }
 

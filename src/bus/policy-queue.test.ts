@@ -103,12 +103,53 @@ describe('PolicyQueue', () => {
     expect(await store.count('agent.a')).toBe(0);
   });
 
+  it('persist with nobody consuming keeps everything on disk, in order, ahead of what was spilled', async () => {
+    const db = openDatabase(`spill-${Math.random()}`);
+    const store = createSpillStore(db);
+    const q = new PolicyQueue(policies.persist(4), { spill: { store, name: 'hub:agent' } });
+    // 4 in memory, 6 spilled behind them.
+    for (let v = 0; v < 10; v++) q.push(ev('x', { v }));
+    await expect.poll(() => store.count('hub:agent')).toBe(6);
+    q.keepOnDisk();
+    for (let v = 10; v < 15; v++) q.push(ev('x', { v }));
+    // Everything is stored, so a second hub (after every tab closed) finds it all, oldest first.
+    await expect.poll(() => store.count('hub:agent')).toBe(15);
+    expect(q.take(10)).toEqual([]);
+    const next = new PolicyQueue(policies.persist(4), { spill: { store, name: 'hub:agent' } });
+    next.adoptSpilled(await store.count('hub:agent'));
+    const got: number[] = [];
+    for (let i = 0; i < 200 && got.length < 15; i++) {
+      got.push(...values(next.take(3)));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(got).toEqual([...Array(15).keys()]);
+  });
+
+  it('persist resumes from memory once a consumer is back', async () => {
+    const store = createSpillStore(openDatabase(`spill-${Math.random()}`));
+    const q = new PolicyQueue(policies.persist(8), { spill: { store, name: 'q' } });
+    for (let v = 0; v < 3; v++) q.push(ev('x', { v }));
+    q.keepOnDisk();
+    await expect.poll(() => store.count('q')).toBe(3);
+    q.keepInMemory();
+    await expect.poll(() => store.count('q')).toBe(0);
+    q.push(ev('x', { v: 3 }));
+    await expect.poll(() => q.size).toBe(4);
+    const got: number[] = [];
+    for (let i = 0; i < 200 && got.length < 4; i++) {
+      got.push(...values(q.take(8)));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(got).toEqual([0, 1, 2, 3]);
+  });
+
   it('persist keeps events in memory when the store fails (quota), and reports it', async () => {
     const errors: unknown[] = [];
     const failing: SpillStore = {
       append: () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')),
       takeOldest: () => Promise.resolve([]),
       count: () => Promise.resolve(0),
+      prepend: () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')),
     };
     const q = new PolicyQueue(policies.persist(2), {
       spill: { store: failing, name: 'q' },

@@ -14,6 +14,8 @@ export interface SpillStore {
   /** The oldest `limit` spilled events of `queue`, removed from the store. */
   takeOldest(queue: string, limit: number): Promise<SentioEvent[]>;
   count(queue: string): Promise<number>;
+  /** Stores `events` ahead of what `queue` already holds (they are older), in one transaction. */
+  prepend(queue: string, events: readonly SentioEvent[]): Promise<void>;
 }
 
 interface AggregateEntry {
@@ -65,6 +67,11 @@ export class PolicyQueue {
   private spillBusy = false;
   /** Events handed to the store whose write has not finished yet. */
   private spillWriting = 0;
+  /**
+   * Set while nobody consumes this queue (a durable subscription whose thread is gone): everything waits on
+   * disk, so it outlives the hub, and nothing is read back until a consumer returns.
+   */
+  private diskOnly = false;
   readonly drops: DropCounts = {};
   private readonly now: () => number;
 
@@ -172,7 +179,12 @@ export class PolicyQueue {
           this.items.push(event);
           return;
         }
-        if (this.spilled > 0 || this.spillPending.length > 0 || this.items.length >= p.memory) {
+        if (
+          this.diskOnly ||
+          this.spilled > 0 ||
+          this.spillPending.length > 0 ||
+          this.items.length >= p.memory
+        ) {
           // Once anything is spilled, newer events queue behind it so that order is kept.
           this.spillPending.push(event);
           this.flushSpill();
@@ -263,6 +275,42 @@ export class PolicyQueue {
     if (this.items.length === 0) this.refill();
   }
 
+  /**
+   * `persist` with a store: moves what waits in memory to the store, ahead of what is already there, and keeps
+   * new events there too until `keepInMemory()`. "Never drop" then holds even if this thread dies.
+   */
+  keepOnDisk(): void {
+    if (this.policy.kind !== 'persist' || !this.options.spill) return;
+    this.diskOnly = true;
+    // A read from the store in progress brings back the oldest rows: they are moved once it lands.
+    if (this.refilling) return;
+    const events = this.items.toArray();
+    if (events.length === 0) return;
+    this.items.clear();
+    const spill = this.options.spill;
+    this.spillWriting += events.length;
+    spill.store.prepend(spill.name, events).then(
+      () => {
+        this.spillWriting -= events.length;
+        this.spilled += events.length;
+        if (!this.diskOnly) this.refill();
+      },
+      (err: unknown) => {
+        // Not stored: they stay in memory, first in line, as before.
+        this.spillWriting -= events.length;
+        this.items.unshiftAll(events);
+        this.options.onSpillError?.(err);
+      },
+    );
+  }
+
+  /** A consumer is back: events come from the store into memory again. */
+  keepInMemory(): void {
+    if (!this.diskOnly) return;
+    this.diskOnly = false;
+    this.refill();
+  }
+
   /** Ids of the events waiting in memory (not spilled), oldest first. */
   peekIds(): string[] {
     const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items.toArray();
@@ -309,7 +357,7 @@ export class PolicyQueue {
 
   private refill(): void {
     const spill = this.options.spill;
-    if (!spill || this.policy.kind !== 'persist' || this.refilling) return;
+    if (!spill || this.policy.kind !== 'persist' || this.refilling || this.diskOnly) return;
     if (this.items.length > this.policy.memory / 2) return;
     if (this.spilled === 0) {
       // Nothing on disk: whatever waits to be written can come straight back into memory.
@@ -327,6 +375,7 @@ export class PolicyQueue {
         this.spilled -= events.length;
         for (const e of events) this.items.push(e);
         this.refilling = false;
+        if (this.diskOnly) return this.keepOnDisk();
         if (events.length) this.options.onRefill?.();
       },
       (err: unknown) => {

@@ -12,7 +12,7 @@ export type FailureKind =
   | 'runtime'
   /** It did not answer a health check in time: a loop, a deadlock, or a crashed worker. */
   | 'unresponsive'
-  /** It kept sending faster than its rate limit. */
+  /** It kept sending faster than its rate limit, or messages over the size limit. */
   | 'flood'
   /** Its health() reported not ok. */
   | 'unhealthy';
@@ -57,6 +57,7 @@ export function emptyRefusals(): Refusals {
     actuator: 0,
     storage: 0,
     message: 0,
+    size: 0,
   };
 }
 

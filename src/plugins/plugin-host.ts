@@ -2,6 +2,7 @@
 // against the user's trusted keys, resolves grants, and runs each plugin in its own sandbox through a
 // PluginRunner. It publishes every plugin's state change on `sentio.plugins.status`.
 import type { Bus } from '../bus/types';
+import { isStricterThan, type Privacy } from '../events/event';
 import { systemClock, type Clock } from '../events/id';
 import { resolveGrants, DEFAULT_SENSITIVE_TOPICS, type GrantRequest, type SensitiveTopics } from './grants';
 import { failureRate, type FailureKind, type PluginStats } from './lifecycle';
@@ -74,9 +75,12 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
   const clock = options.clock ?? systemClock;
   const running = new Map<string, { runner: PluginRunner; handle: RunningPlugin }>();
 
-  const onChange = (stats: PluginStats) => {
+  const onChange = (stats: PluginStats, floor: Privacy) => {
     try {
-      options.bus.publish(PLUGIN_STATUS_TOPIC, stats, { qos: 'background' });
+      // The stats carry plugin-chosen text (lastError, health detail): they keep the strictest label the
+      // plugin has seen, so a `local` secret thrown by one plugin never reaches a network-granted one.
+      const privacy = isStricterThan(floor, 'private') ? floor : undefined;
+      options.bus.publish(PLUGIN_STATUS_TOPIC, stats, { qos: 'background', ...(privacy ? { privacy } : {}) });
     } catch {
       // A closed bus must not break the plugin's isolation path.
     }

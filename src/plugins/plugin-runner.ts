@@ -25,6 +25,7 @@ import {
   type RefusalKind,
 } from './protocol';
 import type { PluginStorage } from './plugin-storage';
+import { messageBytes } from './message-size';
 import { createTokenBucket, type TokenBucket } from './rate-limit';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
 
@@ -41,6 +42,14 @@ export interface HostLimits {
   errorWindowMs: number;
   /** Rate-limit refusals within `errorWindowMs` that count as a flood. */
   floodRefusalsInWindow: number;
+  /**
+   * A message from the plugin larger than this (as the host had to copy it) is refused. Each copy is paid on
+   * the host's main thread, so `oversizeInWindow` of them within `errorWindowMs` isolate the plugin.
+   */
+  maxMessageBytes: number;
+  oversizeInWindow: number;
+  /** Distinct topic patterns one plugin may subscribe to; a repeated pattern is not a new subscription. */
+  maxSubscriptions: number;
   /** Restarts in a row (without `healthyAfterMs` of calm between) before the plugin is disabled. */
   maxRestarts: number;
   backoffMs: number;
@@ -56,6 +65,9 @@ export const DEFAULT_HOST_LIMITS: Readonly<HostLimits> = Object.freeze({
   maxErrorsInWindow: 5,
   errorWindowMs: 10_000,
   floodRefusalsInWindow: 500,
+  maxMessageBytes: 1 << 20,
+  oversizeInWindow: 3,
+  maxSubscriptions: 32,
   maxRestarts: 3,
   backoffMs: 250,
   maxBackoffMs: 10_000,
@@ -78,13 +90,19 @@ export interface RunnerDeps {
   actuators: Partial<Record<ActuatorName, Actuator>>;
   /** Where granted plugins keep data; without it every storage request is refused. */
   storage: PluginStorage | undefined;
-  onChange: (stats: PluginStats) => void;
+  /**
+   * A state change. `privacy` is the plugin's privacy floor: the stats carry text the plugin chose (its
+   * errors, its health detail), which may be derived from anything it was given.
+   */
+  onChange: (stats: PluginStats, privacy: Privacy) => void;
 }
 
 export class PluginRunner {
   private state: PluginState = { status: 'stopped' };
   private sandbox: Sandbox | undefined;
-  private subs: Subscription[] = [];
+  private subs = new Map<string, Subscription>();
+  /** Ids of events recently handed over: overlapping subscriptions deliver an event once. */
+  private recentIds = new Set<string>();
   private outbox: SentioEvent[] = [];
   private flushQueued = false;
   private inFlight = 0;
@@ -98,6 +116,7 @@ export class PluginRunner {
   private readonly failures: Partial<Record<FailureKind, number>> = {};
   private errorTimes: number[] = [];
   private floodTimes: number[] = [];
+  private oversizeTimes: number[] = [];
   private lastError: string | undefined;
   private timers: unknown[] = [];
   private pingSeq = 0;
@@ -161,7 +180,7 @@ export class PluginRunner {
 
   private setState(s: PluginState): void {
     this.state = s;
-    this.deps.onChange(this.stats());
+    this.deps.onChange(this.stats(), this.privacyFloor);
   }
 
   private later(fn: () => void, ms: number): void {
@@ -226,7 +245,22 @@ export class PluginRunner {
     }
   }
 
+  private refuseOversize(limit: number): void {
+    this.refuse('size', `a message over ${limit} bytes (or nested too deep)`);
+    const now = this.deps.clock.now();
+    this.oversizeTimes = this.oversizeTimes.filter((t) => now - t < this.deps.limits.errorWindowMs);
+    this.oversizeTimes.push(now);
+    if (this.oversizeTimes.length >= this.deps.limits.oversizeInWindow) {
+      this.fail(
+        'flood',
+        `${this.oversizeTimes.length} messages over ${limit} bytes within ${this.deps.limits.errorWindowMs} ms`,
+      );
+    }
+  }
+
   private receive(data: unknown): void {
+    const { maxMessageBytes } = this.deps.limits;
+    if (messageBytes(data, maxMessageBytes) > maxMessageBytes) return this.refuseOversize(maxMessageBytes);
     const parsed = parsePluginMessage(data);
     if (!parsed.ok) return this.refuse('message', parsed.reason);
     const m = parsed.message;
@@ -344,8 +378,15 @@ export class PluginRunner {
     if (!this.grants.subscribe.some((g) => patternCovers(g, pattern))) {
       return this.refuse('subscribe', `"${pattern}" is not within the granted topics`, requestId);
     }
-    const sub = this.deps.bus.subscribe(pattern, (event) => this.deliver(event), { qos: 'realtime' });
-    this.subs.push(sub);
+    if (!this.subs.has(pattern)) {
+      const max = this.deps.limits.maxSubscriptions;
+      if (this.subs.size >= max)
+        return this.refuse('subscribe', `at most ${max} subscriptions per plugin`, requestId);
+      this.subs.set(
+        pattern,
+        this.deps.bus.subscribe(pattern, (event) => this.deliver(event), { qos: 'realtime' }),
+      );
+    }
     this.post({ type: 'subscribed', requestId, pattern });
   }
 
@@ -401,6 +442,9 @@ export class PluginRunner {
 
   /** Called by the bus for each event on a granted subscription; never blocks the bus. */
   private deliver(event: SentioEvent): void {
+    if (this.recentIds.has(event.id)) return;
+    if (this.recentIds.size >= 1024) this.recentIds.clear();
+    this.recentIds.add(event.id);
     if (this.noLocal && event.privacy === 'local') {
       this.withheldLocal++;
       return;
@@ -458,7 +502,7 @@ export class PluginRunner {
         `${this.errorTimes.length} errors within ${this.deps.limits.errorWindowMs} ms; last: ${message}`,
       );
     } else {
-      this.deps.onChange(this.stats());
+      this.deps.onChange(this.stats(), this.privacyFloor);
     }
   }
 
@@ -495,8 +539,9 @@ export class PluginRunner {
     this.generation++;
     for (const t of this.timers) this.deps.timers.clearTimeout(t);
     this.timers = [];
-    for (const s of this.subs) s.unsubscribe();
-    this.subs = [];
+    for (const s of this.subs.values()) s.unsubscribe();
+    this.subs.clear();
+    this.recentIds.clear();
     this.sandbox?.destroy();
     this.sandbox = undefined;
     this.outbox = [];
@@ -504,5 +549,6 @@ export class PluginRunner {
     this.awaitingPing = undefined;
     this.errorTimes = [];
     this.floodTimes = [];
+    this.oversizeTimes = [];
   }
 }

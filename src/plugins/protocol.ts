@@ -15,7 +15,16 @@ export interface GrantedCapabilities {
 }
 
 export type RefusalKind =
-  'subscribe' | 'publish' | 'invalid' | 'source' | 'privacy' | 'rate' | 'actuator' | 'storage' | 'message';
+  | 'subscribe'
+  | 'publish'
+  | 'invalid'
+  | 'source'
+  | 'privacy'
+  | 'rate'
+  | 'actuator'
+  | 'storage'
+  | 'message'
+  | 'size';
 
 export interface HostToPluginMap {
   init: { id: string; version: string; kind: PluginKind; source: string; grants: GrantedCapabilities };

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type SentioDb } from '../storage/db';
+import { memoryAnchor } from './audit-anchor';
 import { createAuditLog, type AuditEntry } from './audit-log';
 import { ConsentRevokedError, createConsentStore, type ConsentChannel } from './consent';
 import { createEgressGate, EgressDeniedError, type EgressTarget } from './egress-gate';
@@ -45,19 +46,62 @@ describe('audit log', () => {
     [
       'an entry re-hashed after editing',
       async (db: SentioDb) => {
-        // A forger who recomputes the edited entry's own hash still breaks the next entry's link.
+        // The MACs are keyed: a forger without the key cannot recompute an edited entry's.
         const { canonicalJson, sha256Hex } = await import('./canonical-json');
         const row = (await db.audit.get(2))!;
         const entry = { ...(row.entry as object), bytes: 0 };
         const hash = await sha256Hex(`${row.prevHash}\n2\n${row.ts}\n${canonicalJson(entry)}`);
         await db.audit.update(2, { entry, hash });
       },
+      2,
+      'edited',
+    ],
+    [
+      'the whole chain recomputed with SHA-256, head row included',
+      async (db: SentioDb) => {
+        const { canonicalJson, sha256Hex } = await import('./canonical-json');
+        let prev = '0'.repeat(64);
+        for (const row of await db.audit.orderBy('seq').toArray()) {
+          const entry = { ...(row.entry as object), bytes: 0 };
+          const hash = await sha256Hex(`${prev}\n${row.seq}\n${row.ts}\n${canonicalJson(entry)}`);
+          await db.audit.update(row.seq!, { entry, prevHash: prev, hash });
+          prev = hash;
+        }
+        await db.settings.put({ key: 'audit.head', value: { seq: 4, hash: prev } });
+      },
+      1,
+      'edited',
+    ],
+    [
+      'the newest entries and the head row cut back together',
+      async (db: SentioDb) => {
+        const row = (await db.audit.get(2))!;
+        await db.audit.bulkDelete([3, 4]);
+        await db.settings.put({ key: 'audit.head', value: { seq: 2, hash: row.hash } });
+      },
       3,
-      'relinked',
+      'truncated',
+    ],
+    [
+      'the chain and its head wiped',
+      async (db: SentioDb) => {
+        await db.audit.clear();
+        await db.settings.delete('audit.head');
+      },
+      1,
+      'truncated',
+    ],
+    [
+      'the key wiped',
+      async (db: SentioDb) => {
+        await db.settings.delete('audit.key');
+      },
+      1,
+      'edited',
     ],
   ] as const)('detects %s and names it', async (_n, tamper, seq, problem) => {
     const db = freshDb();
-    const audit = createAuditLog({ db });
+    const audit = createAuditLog({ db, anchor: memoryAnchor() });
     for (let i = 1; i <= 4; i++) {
       await audit.append({
         what: `w${i}`,

@@ -4,6 +4,7 @@
 import type { Bus } from '../bus/types';
 import type { Privacy } from '../events/event';
 import type { ConsentStore } from '../privacy/consent';
+import type { AuditLog } from '../privacy/audit-log';
 import type { DecisionRow, SentioDb } from '../storage/db';
 import type { Budget } from './budget';
 import type { CircuitBreaker } from './circuit-breaker';
@@ -12,7 +13,7 @@ import type { Clock } from './clock';
 import { mergeAnswers, type Merged } from './merge';
 import type { Outbox, OutboxRequest } from './outbox';
 import { decideRoute } from './policy';
-import type { Decision, NetworkState, PolicyConfig, PolicyInputs } from './types';
+import type { Decision, NetworkState, PolicyConfig, PolicyInputs, ReasonCode } from './types';
 import { DEFAULT_POLICY } from './types';
 
 export interface LocalAnswer<O = unknown> {
@@ -100,7 +101,18 @@ export interface RouterDeps {
   outbox?: Outbox;
   learned?: LocalSufficiency;
   newId?: () => string;
+  /** Where the router's refusals to send (privacy, consent, clearance, budget) are recorded, like the gate's. */
+  audit?: AuditLog;
 }
+
+/** Decisions in which the policy refused the cloud: each is an egress decision, so it is audited. */
+const DENIED_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'privacy-local-unsupported',
+  'no-consent',
+  'clearance',
+  'budget-exceeded',
+  'budget-exceeded-unsupported',
+]);
 
 export interface Router {
   infer(task: string, input: unknown, options: InferOptions): Promise<InferResult>;
@@ -292,6 +304,20 @@ export function createRouter(deps: RouterDeps): Router {
           qos: 'background',
         },
       );
+      if (deps.audit && DENIED_CODES.has(decision.code)) {
+        deps.audit
+          .append({
+            what: task,
+            capability: deps.cloudTasks[task]?.capability ?? `cloud.${task}`,
+            labels: [options.privacy],
+            endpoint: cloud?.client.endpoint.id ?? 'none',
+            bytes: 0,
+            decision: 'denied',
+            reason: `router ${decision.code}: ${decision.reason}`,
+            requestId: decisionId,
+          })
+          .catch(() => undefined); // an unwritable log must not stop the answer; verify() shows the gap
+      }
       // A local answer's outcome is known now: one write instead of two on the hot path.
       record({
         id: decisionId,

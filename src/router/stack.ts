@@ -118,6 +118,7 @@ export async function createRoutingStack(o: RoutingStackOptions): Promise<Routin
     ...(o.learned ? { learned: o.learned } : {}),
     db: o.db,
     outbox,
+    audit,
   });
   return { audit, consent, gate, breaker, client, outbox, router, budget };
 }

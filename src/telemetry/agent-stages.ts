@@ -43,7 +43,7 @@ export function createAgentStages(tracer: StageTracer, maxOpen = 4096): AgentSta
       if (already) return { ...event, trace: already.trace };
       const hop = tracer.busHop(event);
       const stage = tracer.begin('agent', agentId, hop.trace, {
-        attributes: { ...eventAttributes(event), 'sentio.agent': agentId },
+        attributes: { ...eventAttributes(event, tracer.revealLocalEvents), 'sentio.agent': agentId },
       });
       waiting.set(key, stage);
       if (waiting.size > maxOpen) {

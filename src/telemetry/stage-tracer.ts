@@ -16,6 +16,11 @@ export interface StageTracerOptions {
   clock?: Clock;
   /** How many traces to remember the start of, for end-to-end latency. */
   maxOpenTraces?: number;
+  /**
+   * Name `local` events in spans (topic, type, source, id) as other events are. Off by default: spans may
+   * leave the device, and which sensor event happened when is itself local data. Only the person turns it on.
+   */
+  revealLocalEvents?: boolean;
 }
 
 export interface StageRun {
@@ -37,8 +42,12 @@ export interface BeginOptions {
   attributes?: Attributes;
 }
 
-/** Names an event in span attributes: which event, never what it carries. */
-export function eventAttributes(e: SentioEvent): Attributes {
+/**
+ * Names an event in span attributes: which event, never what it carries. A `local` event is only said to be
+ * local (its topic, type, source and id are derived from the sensor data), unless `revealLocal`.
+ */
+export function eventAttributes(e: SentioEvent, revealLocal = false): Attributes {
+  if (e.privacy === 'local' && !revealLocal) return { 'sentio.event.privacy': 'local' };
   return {
     'sentio.event.id': e.id,
     'sentio.event.topic': e.topic,
@@ -56,12 +65,15 @@ export class StageTracer {
   /** When recent stages ended, by span id: where the bus hops of what they published start. */
   private readonly endedAt = new Map<string, number>();
   private readonly maxOpenTraces: number;
+  /** See StageTracerOptions.revealLocalEvents. */
+  revealLocalEvents: boolean;
 
   constructor(options: StageTracerOptions) {
     this.tracer = options.tracer;
     this.metrics = options.metrics ?? new StageMetrics();
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxOpenTraces = options.maxOpenTraces ?? 1024;
+    this.revealLocalEvents = options.revealLocalEvents ?? false;
   }
 
   /** Sends later spans to another tracer (an exporter switched on or off); metrics go on unchanged. */
@@ -121,7 +133,7 @@ export class StageTracer {
   ): Promise<T> {
     const open = this.begin(stage, name, cause?.trace, {
       ...(options.final ? { final: true } : {}),
-      attributes: { ...(cause ? eventAttributes(cause) : {}), ...options.attributes },
+      attributes: { ...(cause ? eventAttributes(cause, this.revealLocalEvents) : {}), ...options.attributes },
     });
     try {
       const result = await fn({ trace: open.trace });
@@ -141,9 +153,13 @@ export class StageTracer {
     // content happened (a face event carries its frame's capture instant), which would count the capture and
     // the model as bus time. A stage traced elsewhere (another tab) leaves only ts to go by.
     const start = Math.min(this.endedAt.get(parent.spanId) ?? event.ts, deliveredAt);
+    const hidden = event.privacy === 'local' && !this.revealLocalEvents;
     const span = this.tracer.startSpan(
-      `bus ${event.topic}`,
-      { startTime: start, attributes: { 'sentio.stage': 'bus', ...eventAttributes(event) } },
+      `bus ${hidden ? '(local event)' : event.topic}`,
+      {
+        startTime: start,
+        attributes: { 'sentio.stage': 'bus', ...eventAttributes(event, this.revealLocalEvents) },
+      },
       trace.setSpanContext(ROOT_CONTEXT, toSpanContext(parent)),
     );
     span.end(deliveredAt);

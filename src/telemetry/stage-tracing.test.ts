@@ -26,14 +26,19 @@ function manualClock(start = 1_000_000) {
 
 const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
 
-const event = (trace: SentioEvent['trace'], ts: number, id = 'e1'): SentioEvent =>
+const event = (
+  trace: SentioEvent['trace'],
+  ts: number,
+  id = 'e1',
+  privacy: SentioEvent['privacy'] = 'private',
+): SentioEvent =>
   ({
     id,
     type: 'vision.face',
     topic: 'vision.face',
     ts,
     source: 'camera.front',
-    privacy: 'local',
+    privacy,
     qos: 'realtime',
     payload: { secret: 'pixels' },
     ...(trace ? { trace } : {}),
@@ -199,6 +204,30 @@ describe('agent stages', () => {
     });
     expect(byName.get('action say')!.status).toEqual({ code: 2, message: 'speaker unplugged' });
     expect(rec.spans()).toHaveLength(4);
+  });
+
+  it('spans of local events say only that they are local, unless the person allows more', () => {
+    const rec = recording();
+    const tracer = new StageTracer({ tracer: rec.tracer });
+    const stages = createAgentStages(tracer);
+    const root = tracer.begin('capture', 'camera.front', undefined);
+    root.end();
+    stages.deliver('coach', event(root.trace, Date.now(), 'secret-id', 'local'));
+    stages.settled('coach', [{ eventId: 'secret-id', ok: true }]);
+    const hidden = rec.spans().filter((s) => s.name !== 'capture camera.front');
+    expect(hidden.map((s) => s.name)).toEqual(['bus (local event)', 'agent coach']);
+    const text = JSON.stringify(hidden.map((s) => [s.name, s.attributes]));
+    for (const leak of ['vision.face', 'secret-id', 'camera.front', 'pixels'])
+      expect(text).not.toContain(leak);
+    expect(hidden[1]!.attributes).toMatchObject({ 'sentio.event.privacy': 'local', 'sentio.agent': 'coach' });
+
+    tracer.revealLocalEvents = true;
+    stages.deliver('coach', event(root.trace, Date.now(), 'shown-id', 'local'));
+    stages.settled('coach', [{ eventId: 'shown-id', ok: true }]);
+    const shown = rec.spans().slice(-2);
+    expect(shown.map((s) => s.name)).toEqual(['bus vision.face', 'agent coach']);
+    expect(shown[1]!.attributes).toMatchObject({ 'sentio.event.id': 'shown-id' });
+    expect(JSON.stringify(shown.map((s) => s.attributes))).not.toContain('pixels');
   });
 
   it('spans whose commit never comes are bounded: the oldest ends as failed', () => {

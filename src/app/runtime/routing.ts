@@ -135,6 +135,7 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
       cloudTasks: { chat: chatTask, 'speech.transcribe': transcribeTask },
       network: () => network.state(),
       db: o.db,
+      audit,
     });
     return { router, consent, audit, budget, endpoint: null, localOnly: reason };
   }
