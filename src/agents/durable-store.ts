@@ -191,11 +191,10 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
     async commit(b: CommitBatch): Promise<number> {
       const commitId = b.expectedCommitId + 1;
       await db.transaction('rw', [db.agentState, db.actions, db.memories], async () => {
-        const current = (await db.agentState.get(b.agentId))?.commitId ?? 0;
-        if (current !== b.expectedCommitId)
-          throw new OwnershipError(
-            `agent "${b.agentId}": state was committed by another writer (commit ${current}, expected ${b.expectedCommitId}); is another tab running agents?`,
-          );
+        // Every request is issued at once, the ownership read first: they run in that order inside the
+        // transaction but cost one round trip, not two. A mismatch throws, which aborts the transaction, so
+        // nothing written here survives it.
+        const current = db.agentState.get(b.agentId);
         const stateRow: AgentStateRow = {
           agentId: b.agentId,
           stateVersion: b.stateVersion,
@@ -208,22 +207,33 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
           settledAbove: b.settledAbove,
           commitId,
         };
-        await db.agentState.put(stateRow);
+        const writes: Promise<unknown>[] = [db.agentState.put(stateRow)];
         if (b.actions.length) {
-          await db.actions.bulkPut(
-            b.actions.map((a) => ({
-              key: a.key,
-              agentId: a.agentId,
-              eventId: a.eventId,
-              ts: now(),
-              kind: a.kind,
-              payload: a.payload,
-              ...(a.privacy ? { privacy: a.privacy } : {}),
-              performed: 0 as const,
-            })),
+          writes.push(
+            db.actions.bulkPut(
+              b.actions.map((a) => ({
+                key: a.key,
+                agentId: a.agentId,
+                eventId: a.eventId,
+                ts: now(),
+                kind: a.kind,
+                payload: a.payload,
+                ...(a.privacy ? { privacy: a.privacy } : {}),
+                performed: 0 as const,
+              })),
+            ),
           );
         }
-        if (b.memories.length) await db.memories.bulkPut(b.memories);
+        if (b.memories.length) writes.push(db.memories.bulkPut(b.memories));
+        const seen = (await current)?.commitId ?? 0;
+        if (seen !== b.expectedCommitId) {
+          // The abort fails the writes too; that is the point, not an unhandled rejection.
+          void Promise.all(writes).catch(() => {});
+          throw new OwnershipError(
+            `agent "${b.agentId}": state was committed by another writer (commit ${seen}, expected ${b.expectedCommitId}); is another tab running agents?`,
+          );
+        }
+        await Promise.all(writes);
       });
       if (++commits % 256 === 0) await this.prune(b.agentId, b.settledThrough);
       return commitId;

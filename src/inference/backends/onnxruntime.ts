@@ -104,13 +104,15 @@ interface GpuDeviceLike {
 /**
  * WASM on one thread, for small recurrent models (Silero VAD) where a thread pool costs more in
  * synchronisation than it saves (measured ~3× slower per 32 ms frame with 2 threads). onnxruntime reads
- * its thread count once per runtime instance, so this backend loads a second instance (the default
- * `onnxruntime-web` entry) next to the multi-threaded one.
+ * its thread count once per runtime instance, so this backend loads a second instance of the same plain
+ * WASM build (the `?single` suffix makes the bundler keep it a separate module). Not the default
+ * `onnxruntime-web` entry: that is the JSEP build, whose asyncify instrumentation made every Silero frame
+ * ≈2.5× slower.
  */
 export function onnxWasmSingleThreadBackend(o: OnnxBackendOptions): BackendInit<OnnxBackend> {
   return {
     async init() {
-      const ort = (await import('onnxruntime-web')) as unknown as Ort;
+      const ort: Ort = await import('onnxruntime-web/wasm?single');
       configure(ort, o, 1);
       return {
         id: 'onnxruntime-wasm-single',
