@@ -1,0 +1,147 @@
+// The README's start command as a new user runs it: a fresh clone of this commit, `npm start`, and the app
+// opened with the fake camera (a real face) and microphone (real speech). Every other spec runs a production
+// build; this one runs what the README tells people to run, dev server and development endpoint included.
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { OVERLAY_COLOURS } from '../src/app/live/overlay';
+import { findColour, hexToRgb } from './fixtures/pixels';
+
+const root = resolve(import.meta.dirname, '..');
+const basePort = Number(process.env.SENTIO_E2E_PORT ?? 4173);
+const APP_PORT = basePort + 8; // the brief's dev-server port for this checkout
+const ENDPOINT_PORT = basePort + 7; // the development endpoint's
+const appUrl = `http://127.0.0.1:${APP_PORT}/`;
+
+/** A clone of the commit under test. node_modules is hard-linked from this checkout (same lockfile, no
+ *  minutes of `npm ci`), but without Vite's dependency cache: the dev server starts cold, as on a first run. */
+function freshClone(dir: string): void {
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  execFileSync('git', ['clone', '--quiet', '--shared', '--no-checkout', root, dir]);
+  execFileSync('git', ['checkout', '--quiet', head], { cwd: dir });
+  execFileSync('cp', ['-al', join(root, 'node_modules'), join(dir, 'node_modules')]);
+  execFileSync('rm', ['-rf', join(dir, 'node_modules', '.vite')]);
+}
+
+/** `npm start` in its own process group, so that stopping it stops Vite and the endpoint too. */
+function npmStart(dir: string, output: string[]): ChildProcess {
+  const child = spawn('npm', ['start'], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(APP_PORT),
+      SENTIO_DEV_ENDPOINT_PORT: String(ENDPOINT_PORT),
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
+    },
+  });
+  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+  return child;
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  process.kill(-child.pid, 'SIGTERM');
+  const killed = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(killed);
+}
+
+async function serves(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Magenta face-box pixels drawn over the preview. */
+async function faceBoxPixels(page: Page): Promise<number> {
+  const box = (await page.getByTestId('live-video').boundingBox())!;
+  const png = await page.screenshot({ clip: box });
+  return (await findColour(page, png, hexToRgb(OVERLAY_COLOURS.face))).count;
+}
+
+test('npm start in a fresh clone: a face box and a transcript, no reload after load, nothing red', async ({
+  page,
+}) => {
+  test.setTimeout(720_000); // clone, model copy, a cold dev server and every model warming up on 2 cores
+  const dir = await mkdtemp(join(tmpdir(), 'sentio-start-'));
+  const output: string[] = [];
+  let app: ChildProcess | null = null;
+  try {
+    freshClone(dir);
+    app = npmStart(dir, output);
+    await expect
+      .poll(
+        async () => {
+          if (app!.exitCode !== null) throw new Error(`npm start exited:\n${output.join('')}`);
+          return serves(appUrl);
+        },
+        { timeout: 240_000, intervals: [500], message: `npm start never served ${appUrl}` },
+      )
+      .toBe(true);
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const loads: string[] = [];
+    const navigations: string[] = [];
+    const errors: string[] = [];
+    page.on('load', () => loads.push(page.url()));
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+    });
+
+    await page.goto(appUrl);
+    await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 60_000 });
+    await page.getByTestId('start-sensors').click();
+    await expect(page.getByTestId('live-camera-status')).toContainText('Camera: on');
+    await expect(page.getByTestId('live-microphone-status')).toContainText('Microphone: on');
+    await page.getByTestId('live').scrollIntoViewIfNeeded();
+
+    // Face detection runs: a face box is drawn over the preview (by pixels) and face events are processed.
+    await expect
+      .poll(() => faceBoxPixels(page), { timeout: 240_000, intervals: [200], message: 'no face box drawn' })
+      .toBeGreaterThan(40);
+    // Voice activity and Whisper run: the recording's first sentence is transcribed.
+    await expect(page.getByTestId('live-transcript')).toContainText(/go\W+forward/i, { timeout: 300_000 });
+
+    const stats = await page.evaluate(() => window.sentio!.perception!.stats());
+    expect(stats.face!.processed).toBeGreaterThan(0);
+    expect(stats.face!.failed).toBe(0);
+    expect(stats.speech!.transcripts).toBeGreaterThanOrEqual(1);
+    // Nothing red: no failed sensor or model, nothing in the status bar, no Vite error overlay, no refused
+    // runtime file.
+    await expect(page.getByTestId('live-status').locator('.missing')).toHaveCount(0);
+    await expect(page.getByTestId('status-bar').locator('.missing')).toHaveCount(0);
+    await expect(page.locator('vite-error-overlay')).toHaveCount(0);
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+    // The page loaded once: the dev server did not re-bundle dependencies and reload it under the user.
+    expect(navigations).toEqual([appUrl]);
+    expect(loads).toEqual([appUrl]);
+    const log = output.join('');
+    expect(log).not.toMatch(/optimized dependencies changed\. reloading/);
+    expect(log).not.toMatch(/npm warn/i);
+  } finally {
+    if (app) await stopGroup(app);
+    await test.info().attach('npm start output', { body: output.join(''), contentType: 'text/plain' });
+    await rm(dir, { recursive: true, force: true });
+  }
+});
