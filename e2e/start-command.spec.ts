@@ -110,6 +110,14 @@ test('npm start in a fresh clone: a face box and a transcript, no reload after l
 
     await page.goto(appUrl);
     await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 60_000 });
+    // A model that fails says so on the bus: the test stops there with the reason, not at a timeout.
+    await page.evaluate(() => {
+      const w = window as unknown as { inferenceErrors: string[] };
+      w.inferenceErrors = [];
+      window.sentio!.bus.subscribe('inference.error', (e) => void w.inferenceErrors.push(JSON.stringify(e)));
+    });
+    const inferenceErrors = () =>
+      page.evaluate(() => (window as unknown as { inferenceErrors: string[] }).inferenceErrors);
     await page.getByTestId('start-sensors').click();
     await expect(page.getByTestId('live-camera-status')).toContainText('Camera: on');
     await expect(page.getByTestId('live-microphone-status')).toContainText('Microphone: on');
@@ -117,7 +125,14 @@ test('npm start in a fresh clone: a face box and a transcript, no reload after l
 
     // Face detection runs: a face box is drawn over the preview (by pixels) and face events are processed.
     await expect
-      .poll(() => faceBoxPixels(page), { timeout: 240_000, intervals: [200], message: 'no face box drawn' })
+      .poll(
+        async () => {
+          const failed = await inferenceErrors();
+          if (failed.length > 0) throw new Error(`inference failed: ${failed.slice(0, 3).join('\n')}`);
+          return faceBoxPixels(page);
+        },
+        { timeout: 240_000, intervals: [200], message: 'no face box drawn' },
+      )
       .toBeGreaterThan(40);
     // Voice activity and Whisper run: the recording's first sentence is transcribed.
     await expect(page.getByTestId('live-transcript')).toContainText(/go\W+forward/i, { timeout: 300_000 });
@@ -132,6 +147,7 @@ test('npm start in a fresh clone: a face box and a transcript, no reload after l
     await expect(page.getByTestId('status-bar').locator('.missing')).toHaveCount(0);
     await expect(page.locator('vite-error-overlay')).toHaveCount(0);
     expect(refused).toEqual([]);
+    expect(await inferenceErrors()).toEqual([]);
     expect(errors).toEqual([]);
     // The page loaded once: the dev server did not re-bundle dependencies and reload it under the user.
     expect(navigations).toEqual([appUrl]);
