@@ -8,6 +8,7 @@ const HEAVY_SPECS = [
   '**/app-demos.spec.ts',
   '**/app-telemetry.spec.ts',
   '**/start-command.spec.ts',
+  '**/offline-live.spec.ts',
 ];
 
 export default defineConfig({
