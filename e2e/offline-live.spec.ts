@@ -4,10 +4,13 @@
 import { expect, test, type Page } from '@playwright/test';
 
 async function watchInferenceErrors(page: Page): Promise<() => Promise<string[]>> {
-  await page.evaluate(() => {
+  await page.evaluate(async () => {
     const w = window as unknown as { inferenceErrors: string[] };
     w.inferenceErrors = [];
-    window.sentio!.bus.subscribe('inference.error', (e) => void w.inferenceErrors.push(JSON.stringify(e)));
+    await window.sentio!.bus.subscribe(
+      'inference.error',
+      (e) => void w.inferenceErrors.push(JSON.stringify(e)),
+    ).ready;
   });
   return () => page.evaluate(() => (window as unknown as { inferenceErrors: string[] }).inferenceErrors);
 }

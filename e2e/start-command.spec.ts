@@ -114,15 +114,18 @@ test('npm start in a fresh clone: a face and a transcript, no reload after load,
     await page.goto(appUrl);
     await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 60_000 });
     // A model that fails says so on the bus: the test stops there with the reason, not at a timeout.
-    await page.evaluate(() => {
+    await page.evaluate(async () => {
       const w = window as unknown as { inferenceErrors: string[]; faceBoxes: unknown[] };
       w.inferenceErrors = [];
       w.faceBoxes = [];
-      window.sentio!.bus.subscribe('inference.error', (e) => void w.inferenceErrors.push(JSON.stringify(e)));
-      window.sentio!.bus.subscribe('vision.face', (e) => {
+      await window.sentio!.bus.subscribe(
+        'inference.error',
+        (e) => void w.inferenceErrors.push(JSON.stringify(e)),
+      ).ready;
+      await window.sentio!.bus.subscribe('vision.face', (e) => {
         const p = e.payload as { width: number; height: number; faces: { box: unknown }[] };
         for (const f of p.faces) w.faceBoxes.push({ ...(f.box as object), of: [p.width, p.height] });
-      });
+      }).ready;
     });
     const inferenceErrors = () =>
       page.evaluate(() => (window as unknown as { inferenceErrors: string[] }).inferenceErrors);
