@@ -83,8 +83,14 @@ export default defineConfig(({ mode }) => ({
     headers: isolationHeaders,
   },
   worker: { format: 'es' },
-  // onnxruntime-web loads its own .wasm/.mjs siblings at run time; pre-bundling breaks those paths.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: {
+    // The dev server pre-bundles what it finds from these entries before the first page load. Workers are
+    // started with `new URL(…)`, which the scan does not follow: without them listed, their dependencies
+    // are found late, re-bundled, and the page reloads under the user (twice on a first visit).
+    entries: ['index.html', 'workers/*.ts'],
+    // onnxruntime-web loads its own .wasm/.mjs siblings at run time; pre-bundling breaks those paths.
+    exclude: ['onnxruntime-web'],
+  },
   build: {
     target: 'es2022',
     outDir: outDirs[mode] ?? 'dist',

@@ -2,6 +2,7 @@
 // a free port): window.sentio.router, the router panel, the endpoint / consent / privacy / model settings.
 import { expect, test, type Page } from '@playwright/test';
 import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+import { DEV_ENDPOINT_LABEL } from '../src/app/router/router-panel';
 
 let dev: DevEndpoint;
 test.beforeAll(async () => {
@@ -154,8 +155,9 @@ test('settings: a saved endpoint is used at once, labelled a development endpoin
     `Endpoint "dev": ${dev.url} (responder sentio-dev-echo, cleared for private data).`,
   );
   await expect(page.getByTestId('router-dev-label')).toBeVisible();
-  await expect(page.getByTestId('router-dev-label')).toHaveText(
-    'development endpoint — deterministic responder, not a model',
+  await expect(page.getByTestId('router-dev-label')).toHaveText(DEV_ENDPOINT_LABEL);
+  await expect(page.getByTestId('router-dev-label')).toContainText(
+    'chat is a deterministic responder, not a model',
   );
   await expect(page.getByTestId('router-circuit')).toHaveText('closed (endpoint healthy)');
   await expect(page.getByTestId('router-outbox')).toHaveText('0 requests waiting');

@@ -9,11 +9,18 @@ import { probeCapabilities } from '../src/platform/capabilities';
 
 // The worker's global scope; the DOM lib we compile against does not declare worker scopes.
 const scope = self as unknown as Endpoint;
+// onnxruntime-web import()s its .mjs runtime from here. A root-relative path would get Vite's dev server
+// `?import` query appended, which it refuses for /public files; an absolute URL is left as it is (and
+// names the same file in a build). A relative base (the embed's './') stays relative to this script.
+const runtimeBase = `${import.meta.env.BASE_URL}runtime/`;
+const runtimeBaseUrl = runtimeBase.startsWith('/')
+  ? new URL(runtimeBase, self.location.origin).href
+  : runtimeBase;
 const engine = probeCapabilities().then((caps) =>
   createInferenceEngine({
     manifest: parseManifest(manifestJson),
     modelBaseUrl: `${import.meta.env.BASE_URL}models/`,
-    runtimeBaseUrl: `${import.meta.env.BASE_URL}runtime/`,
+    runtimeBaseUrl,
     crossOriginIsolated: caps.crossOriginIsolated,
     hardwareConcurrency: caps.hardwareConcurrency,
     webgpu: caps.webgpu.available

@@ -448,8 +448,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   createDevEndpoint({ port }).then(
     (e) =>
       console.log(
-        `Sentio development endpoint at ${e.url}/v1: chat is a deterministic responder (not a model), ` +
-          `transcriptions run Whisper base, embeddings run ${USE_LITE_MODEL_ID} (both load on first use)`,
+        `Sentio development endpoint at ${e.url}/v1 (the router's default cloud, loopback only): ` +
+          `transcriptions run Whisper base (the tab runs Whisper tiny; base refines it), embeddings run ` +
+          `${USE_LITE_MODEL_ID} (both load on first use); chat is a deterministic responder, not a model`,
       ),
     (err) => {
       console.error(err.code === 'EADDRINUSE' ? `port ${port} is in use: pass --port N` : err);

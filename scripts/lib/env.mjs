@@ -59,7 +59,13 @@ export function ensureDependencies() {
   );
   if (!missing) return;
   log(`installing dependencies (npm ci: ${missing} is not installed)…`);
-  run('npm', ['ci', '--no-audit', '--no-fund'], { step: 'npm ci' });
+  // onnxruntime-node (under @huggingface/transformers) would download CUDA binaries from outside the npm
+  // registry in its postinstall. npm 11 skips it (package.json "allowScripts" denies it); for older npm,
+  // this variable tells the script itself to skip.
+  run('npm', ['ci', '--no-audit', '--no-fund'], {
+    step: 'npm ci',
+    env: { ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
 }
 
 function isExecutable(path) {

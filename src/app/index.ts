@@ -6,6 +6,7 @@ import { installSentioGlobal, type SentioGlobal } from './sentio-global';
 import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
+import { watchOfflineReadiness } from './pwa/offline-readiness';
 import { buildId } from './build-info';
 import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
@@ -155,14 +156,29 @@ function startServiceWorker(root: HTMLElement, offline: HTMLElement): void {
   if (!import.meta.env.PROD) return;
   const sw = registerServiceWorker(`${import.meta.env.BASE_URL}sw.js`, {
     onUpdateReady: (activate) => showUpdateBanner(root, activate),
-    onOfflineReady: () => {
-      offline.textContent = 'Ready to work offline.';
-      offline.className = 'ok';
-    },
+    onOfflineReady: () => watchOffline(offline),
     onError: (err) => {
       offline.textContent = `Offline use is unavailable: ${err.message}`;
       offline.className = 'missing';
     },
   });
   if (sw.status === 'unsupported') offline.textContent = `Offline use is unavailable: ${sw.reason}.`;
+  // A later visit: the shell was precached on an earlier one (a worker controls this page).
+  else if (navigator.serviceWorker.controller) watchOffline(offline);
+}
+
+let offlineWatched = false;
+/** The offline line, read from the caches (see pwa/offline-readiness.ts). */
+function watchOffline(offline: HTMLElement): void {
+  if (offlineWatched) return;
+  offlineWatched = true;
+  watchOfflineReadiness(
+    () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state(),
+    async (path) => (await caches.match(path)) !== undefined,
+    ({ text, ok }) => {
+      offline.textContent = text;
+      offline.className = ok ? 'ok' : 'info';
+    },
+    import.meta.env.BASE_URL,
+  );
 }

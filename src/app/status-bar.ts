@@ -47,9 +47,20 @@ export function watchNetwork(bar: StatusBar, target: Window = window): void {
   update();
 }
 
+/**
+ * Browser notices that arrive as error events but report no failure: "ResizeObserver loop completed with
+ * undelivered notifications" only says a resize callback changed layout again, and the rest is delivered
+ * on the next frame (the spec's own words).
+ */
+export function isBenignNotice(message: string): boolean {
+  return /^ResizeObserver loop (completed with undelivered notifications|limit exceeded)/.test(message);
+}
+
 /** Errors nobody handled are shown, not only logged to a console the user never opens. */
 export function watchUncaughtErrors(bar: StatusBar, target: Window = window): void {
-  target.addEventListener('error', (e) => bar.set('uncaught', `Something failed: ${e.message}`, 'error'));
+  target.addEventListener('error', (e) => {
+    if (!isBenignNotice(e.message)) bar.set('uncaught', `Something failed: ${e.message}`, 'error');
+  });
   target.addEventListener('unhandledrejection', (e) => {
     const reason = e.reason as { message?: unknown } | undefined;
     bar.set('uncaught', `Something failed: ${String(reason?.message ?? e.reason)}`, 'error');

@@ -75,3 +75,49 @@ describe('session cache', () => {
     expect(sessions.list()).toEqual([]);
   });
 });
+
+describe('session cache failures', () => {
+  it('answers a failed load with the same error until the memo expires or the task is released', async () => {
+    const registry = createBackendRegistry<string>();
+    registry.register('cpu', { init: async () => 'cpu' }, 10);
+    let t = 0;
+    const sessions = createSessionCache({ now: () => t, modelFor: () => entry, failedLoadMemoMs: 1000 });
+    let loads = 0;
+    let offline = true;
+    const create = async (h: string) => {
+      loads++;
+      if (offline) throw new Error('Failed to fetch /runtime/mediapipe/vision_wasm_internal.wasm');
+      return made(h);
+    };
+    const c = { ids: ['cpu'], ordered: false };
+    const first = await sessions.session('pose', registry, c, create).catch((e: Error) => e);
+    expect(first).toMatchObject({ name: 'BackendUnavailableError' });
+    expect((first as Error).message).toMatch(/vision_wasm_internal\.wasm/);
+    // Frames keep asking: none of them loads again.
+    for (let i = 0; i < 20; i++) {
+      t += 10;
+      await expect(sessions.session('pose', registry, c, create)).rejects.toBe(first);
+    }
+    expect(loads).toBe(1);
+    // After the memo one more try is made (and the network is back).
+    offline = false;
+    t += 1000;
+    await expect(sessions.session('pose', registry, c, create)).resolves.toMatchObject({ session: 'cpu' });
+    expect(loads).toBe(2);
+  });
+
+  it('tries again at once after the task is released', async () => {
+    const registry = createBackendRegistry<string>();
+    registry.register('cpu', { init: async () => 'cpu' }, 10);
+    const sessions = createSessionCache({ now: () => 0, modelFor: () => entry });
+    let loads = 0;
+    const create = async (h: string) => {
+      if (loads++ === 0) throw new Error('missing file');
+      return made(h);
+    };
+    const c = { ids: ['cpu'], ordered: false };
+    await expect(sessions.session('pose', registry, c, create)).rejects.toThrow(/missing file/);
+    await sessions.release('pose');
+    await expect(sessions.session('pose', registry, c, create)).resolves.toMatchObject({ session: 'cpu' });
+  });
+});

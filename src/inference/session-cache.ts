@@ -45,13 +45,22 @@ export interface SessionCache {
 
 const ms = (t0: number, t1: number) => Math.max(0, t1 - t0);
 
+/** How long a failed load answers every caller with its error before one is tried again. */
+export const FAILED_LOAD_MEMO_MS = 60_000;
+
 export function createSessionCache(o: {
   now: () => number;
   modelFor: (task: Task) => ModelEntry;
+  failedLoadMemoMs?: number;
 }): SessionCache {
   const { now, modelFor } = o;
+  const memoMs = o.failedLoadMemoMs ?? FAILED_LOAD_MEMO_MS;
   const loaded = new Map<string, Loaded<unknown>>();
   const loading = new Map<string, Promise<Loaded<unknown>>>();
+  // A load that failed (a runtime file missing offline, a model that will not load) is not tried again on
+  // the next frame: every caller gets the same error until the memo expires or the task is released.
+  // Without this, the camera's pipelines re-requested the missing WASM a few times a second.
+  const failed = new Map<string, { error: unknown; at: number }>();
 
   /** Tries candidates until one starts and takes the model; a model file's own error ends the search. */
   async function loadOn<H, S>(
@@ -104,9 +113,19 @@ export function createSessionCache(o: {
       create: CreateSession<H, S>,
     ) {
       const key = `${task}:${candidates.ordered ? '=' : '~'}${candidates.ids.join(',')}`;
+      const failure = failed.get(key);
+      if (failure && now() - failure.at < memoMs) return Promise.reject(failure.error);
       let p = loading.get(key) as Promise<Loaded<S>> | undefined;
       if (!p) {
-        p = loadOn(task, registry, candidates, create).finally(() => loading.delete(key));
+        p = loadOn(task, registry, candidates, create)
+          .then(
+            (l) => (failed.delete(key), l),
+            (error: unknown) => {
+              failed.set(key, { error, at: now() });
+              throw error;
+            },
+          )
+          .finally(() => loading.delete(key));
         loading.set(key, p as Promise<Loaded<unknown>>);
       }
       return p;
@@ -114,8 +133,10 @@ export function createSessionCache(o: {
     has: (task, backend) => loaded.has(`${task}:${backend}`),
     dropBackend(backend) {
       for (const [key, l] of loaded) if (l.backend === backend) loaded.delete(key);
+      failed.clear(); // the backends changed: what failed may run elsewhere now
     },
     async release(task) {
+      for (const key of [...failed.keys()]) if (!task || key.startsWith(`${task}:`)) failed.delete(key);
       for (const [key, l] of [...loaded]) {
         if (task && !key.startsWith(`${task}:`)) continue;
         loaded.delete(key);

@@ -11,6 +11,7 @@ import {
   type CameraFrameInfo,
   type CameraStarted,
   type SensorError,
+  type SensorRecovered,
   type SensorStopped,
   type StopReason,
 } from './events';
@@ -108,7 +109,16 @@ export function createCamera(options: CameraOptions): Camera {
   function checkConsumers(): void {
     for (const c of consumers) {
       const { stalledForMs, pending } = c.stats();
-      if (stalledForMs === 0) stalled.delete(c);
+      if (stalledForMs === 0 && stalled.delete(c)) {
+        // Said, so that the warning does not stay up after the consumer answered (a model that took
+        // longer than the timeout to load, on a busy machine).
+        const ok: SensorRecovered = {
+          sensor,
+          reason: 'consumer-failed',
+          message: 'the frame consumer answers again',
+        };
+        bus.publish('sensor.recovered', ok, { qos: 'realtime' });
+      }
       if (stalledForMs < consumerTimeoutMs) continue;
       if (pending) c.dropPending();
       if (stalled.has(c)) continue;

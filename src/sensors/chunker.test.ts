@@ -45,7 +45,9 @@ describe('createLevelMeter', () => {
     expect(r!.rms).toBeCloseTo(Math.sqrt((0.25 * 3 + 1) / 4), 6);
     expect(r!.peak).toBe(1);
     expect(r!.samples).toBe(4);
-    expect(m.add(new Float32Array(4))!.dbfs).toBe(-Infinity);
+    expect(m.add(new Float32Array(4))!.dbfs).toBe(-100); // digital silence: the floor, not -Infinity
+    expect(m.add(new Float32Array(4).fill(1e-30))!.dbfs).toBe(-100); // denormal dust (was -600 dBFS)
+    expect(m.add(new Float32Array(4).fill(0.01))!.dbfs).toBeCloseTo(-40, 6);
   });
 
   it('rmsOf a full-scale sine is 1/√2', () => {

@@ -39,6 +39,13 @@ export interface SensorError {
   error?: SerializedError;
 }
 
+/** A problem reported by a `sensor.error` that has gone: e.g. a stalled frame consumer answered again. */
+export interface SensorRecovered {
+  sensor: string;
+  reason: ErrorReason;
+  message: string;
+}
+
 export interface CameraFrameInfo {
   width: number;
   height: number;

@@ -6,7 +6,7 @@ export interface AudioLevel {
   rms: number;
   /** Largest absolute sample in the window. */
   peak: number;
-  /** RMS in dBFS; -Infinity for digital silence. */
+  /** RMS in dBFS, floored at SILENCE_DBFS (digital silence and the denormal dust of a muted input). */
   dbfs: number;
   /** Samples the reading covers. */
   samples: number;
@@ -16,6 +16,12 @@ export interface LevelMeter {
   /** Adds a chunk; returns a reading once `windowSamples` have been seen, else null. */
   add(chunk: Float32Array): AudioLevel | null;
 }
+
+/**
+ * The quietest level reported. Below about −100 dBFS nothing is audible and 16-bit audio has no signal;
+ * without a floor a muted input read −359 … −778 dBFS (denormal samples), numbers that mean nothing.
+ */
+export const SILENCE_DBFS = -100;
 
 export function rmsOf(samples: Float32Array): number {
   let e = 0;
@@ -41,7 +47,7 @@ export function createLevelMeter(windowSamples: number): LevelMeter {
       count += chunk.length;
       if (count < windowSamples) return null;
       const rms = Math.sqrt(energy / count);
-      const reading = { rms, peak, dbfs: rms > 0 ? 20 * Math.log10(rms) : -Infinity, samples: count };
+      const reading = { rms, peak, dbfs: Math.max(SILENCE_DBFS, 20 * Math.log10(rms)), samples: count };
       energy = 0;
       peak = 0;
       count = 0;

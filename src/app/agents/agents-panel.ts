@@ -59,7 +59,9 @@ function createRow(id: string): Row {
         {},
         fact('State', state),
         fact('Mailbox', mailbox),
-        fact('Last action', last),
+        // What the agent asked for, not what happened: a risky tool waits for the user's answer, and its
+        // outcome (performed, declined, failed) is on the demo card that asks.
+        fact('Last action asked', last),
         fact('Health', health),
       ),
     ),

@@ -2,7 +2,7 @@
 // segment (open while the person speaks), and the running transcript. Transcript text is model output:
 // textContent only.
 import type { PerceptionEvents } from '../../inference/pipelines/events';
-import type { AudioLevel } from '../../sensors/level-meter';
+import { SILENCE_DBFS, type AudioLevel } from '../../sensors/level-meter';
 import { el } from '../dom';
 import { levelFraction } from './level-scale';
 import { SpeechTimeline } from './speech-timeline';
@@ -78,7 +78,7 @@ export function createAudioView(): AudioView {
     element,
     level(l) {
       meter.value = levelFraction(l.dbfs);
-      levelText.textContent = Number.isFinite(l.dbfs) ? `${l.dbfs.toFixed(0)} dBFS` : 'silence';
+      levelText.textContent = l.dbfs > SILENCE_DBFS ? `${l.dbfs.toFixed(0)} dBFS` : 'silence';
     },
     speechStart(p, ts) {
       timeline.started(p.segment, p.at, ts);

@@ -3,7 +3,13 @@
 // - answer every navigation with the cached index.html (its COOP/COEP headers are cached with it, so the
 //   page stays cross-origin isolated offline);
 // - cache models under /models/ the first time they are fetched (cache first: they are immutable and
-//   large, and a model that was used once must work offline);
+//   large, and a model that was used once must work offline), in the model store's own cache, so that a
+//   model is stored once whether the store or this worker put it there;
+// - cache the WASM runtimes under /runtime/ (onnxruntime-web's and MediaPipe's .mjs/.js/.wasm) the same
+//   way: without them no model runs offline. They are not precached: all variants are 158 MB, and a
+//   device loads only the ones its backends use;
+// - take control of the page on the first install (clientsClaim), so the first visit's model and runtime
+//   loads already go through this worker and are cached;
 // - wait for the page's consent before replacing a running version (the "new version available" prompt).
 import {
   cleanupOutdatedCaches,
@@ -14,9 +20,12 @@ import {
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
+import { clientsClaim } from 'workbox-core';
+import { MODEL_CACHE } from '../../inference/model-store';
 import { isPageToServiceWorker } from './sw-messages';
 
-export const MODEL_CACHE = 'sentio-models';
+export { MODEL_CACHE };
+export const RUNTIME_CACHE = 'sentio-runtime-v1';
 
 /** The parts of ServiceWorkerGlobalScope we use (the project's TS lib is DOM, not WebWorker). */
 export interface ServiceWorkerScope {
@@ -25,14 +34,25 @@ export interface ServiceWorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
+function isUnder(folder: string, url: URL, scopeUrl: string): boolean {
+  const base = new URL(folder, scopeUrl);
+  return url.origin === base.origin && url.pathname.startsWith(base.pathname);
+}
+
 export function isModelRequest(url: URL, scopeUrl: string): boolean {
-  const models = new URL('models/', scopeUrl);
-  return url.origin === models.origin && url.pathname.startsWith(models.pathname);
+  return isUnder('models/', url, scopeUrl);
+}
+
+export function isRuntimeRequest(url: URL, scopeUrl: string): boolean {
+  return isUnder('runtime/', url, scopeUrl);
 }
 
 export function installServiceWorker(scope: ServiceWorkerScope, precache: (string | PrecacheEntry)[]): void {
   precacheAndRoute(precache);
   cleanupOutdatedCaches();
+  // An update never gets here before the user accepted it (it waits for SKIP_WAITING), so claiming only
+  // takes pages that had no worker, or that are about to reload into the new version anyway.
+  clientsClaim();
   registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
   registerRoute(
     ({ url }) => isModelRequest(url, scope.registration.scope),
@@ -40,6 +60,13 @@ export function installServiceWorker(scope: ServiceWorkerScope, precache: (strin
       cacheName: MODEL_CACHE,
       // A full disk must not break the app: on a quota error Workbox empties this cache instead.
       plugins: [new ExpirationPlugin({ maxEntries: 64, purgeOnQuotaError: true })],
+    }),
+  );
+  registerRoute(
+    ({ url }) => isRuntimeRequest(url, scope.registration.scope),
+    new CacheFirst({
+      cacheName: RUNTIME_CACHE,
+      plugins: [new ExpirationPlugin({ maxEntries: 32, purgeOnQuotaError: true })],
     }),
   );
   scope.addEventListener('message', (event) => {

@@ -6,7 +6,10 @@ import type { Routing, RoutingView } from '../runtime/routing';
 import { el, section } from '../dom';
 import { DecisionLog, describeCost, percent, toDecisionRecord, type DecisionRecord } from './decision-stats';
 
-export const DEV_ENDPOINT_LABEL = 'development endpoint — deterministic responder, not a model';
+export const DEV_ENDPOINT_LABEL =
+  'development endpoint on this machine: transcription is real Whisper base (larger than the Whisper tiny ' +
+  'running in this tab, so refinements are real), embeddings are real (USE lite), chat is a deterministic ' +
+  'responder, not a model. For a real model, set an endpoint in Settings (Ollama, vLLM, llama.cpp server, OpenAI).';
 
 function fact(label: string, testId: string): { row: HTMLElement; value: HTMLElement } {
   const value = el('dd', { testId });

@@ -72,6 +72,12 @@ describe('sensors', () => {
     );
     expect(s.camera).toEqual({ status: 'running', label: 'cam', warning: 'a frame consumer failed' });
     expect(describeSensor('camera', s.camera).level).toBe('error');
+    // The consumer answers again: the warning goes, the camera is plainly on.
+    const ok = reducePerception(s, { type: 'sensor.recovered', sensor: 'camera' });
+    expect(ok.camera).toEqual({ status: 'running', label: 'cam' });
+    expect(describeSensor('camera', ok.camera).level).toBe('ok');
+    // A recovery with nothing to recover from changes nothing.
+    expect(reducePerception(ok, { type: 'sensor.recovered', sensor: 'camera' })).toBe(ok);
   });
 
   it('audio held by the autoplay policy waits for a gesture, then runs', () => {

@@ -49,6 +49,7 @@ export type PerceptionAction =
   | { type: 'sensor.started'; sensor: SensorKind; label: string }
   | { type: 'sensor.error'; sensor: SensorKind; reason: ErrorReason; message: string }
   | { type: 'sensor.stopped'; sensor: SensorKind; reason: StopReason; message: string }
+  | { type: 'sensor.recovered'; sensor: SensorKind }
   | { type: 'task.requested'; task: Task; at: number }
   | { type: 'task.result'; task: Task; backend: string; fellBackFrom: readonly Attempt[]; at: number }
   | { type: 'task.failed'; task: Task; name: string; message: string }
@@ -99,6 +100,11 @@ export function reducePerception(s: PerceptionState, a: PerceptionAction): Perce
       return { ...s, [a.sensor]: sensorError(s[a.sensor], a.reason, a.message) };
     case 'sensor.stopped':
       return { ...s, [a.sensor]: { status: 'stopped', reason: a.reason, message: a.message } };
+    case 'sensor.recovered': {
+      const current = s[a.sensor];
+      if (current.status !== 'running' || !current.warning) return s;
+      return { ...s, [a.sensor]: { status: 'running', label: current.label } };
+    }
     case 'task.requested': {
       // Only the first request of a task (or the first after a failure) starts a warm-up.
       const t = s.tasks[a.task];

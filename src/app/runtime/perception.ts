@@ -26,7 +26,7 @@ import {
   type CameraOptions,
   type CameraStats,
 } from '../../sensors/camera';
-import type { AudioChunk, SensorError, SensorStopped } from '../../sensors/events';
+import type { AudioChunk, SensorError, SensorRecovered, SensorStopped } from '../../sensors/events';
 import { createFrameReceiver } from '../../sensors/frame-lane';
 import {
   createMicrophone,
@@ -238,6 +238,11 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
         const p = e.payload as SensorError;
         const kind = sensorKind(p.sensor);
         if (kind) dispatch({ type: 'sensor.error', sensor: kind, reason: p.reason, message: p.message });
+        break;
+      }
+      case 'sensor.recovered': {
+        const kind = sensorKind((e.payload as SensorRecovered).sensor);
+        if (kind) dispatch({ type: 'sensor.recovered', sensor: kind });
         break;
       }
       case 'sensor.stopped': {

@@ -12,7 +12,7 @@ import {
 import { el } from '../dom';
 import { settingsGroup } from './form';
 
-export type CacheState = 'cached' | 'partial' | 'not cached' | 'unknown';
+export type CacheState = 'cached' | `partly cached (${number} of ${number} files)` | 'not cached' | 'unknown';
 
 export function formatBytes(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
@@ -59,7 +59,12 @@ export function modelSettings(
     if (!storage) return 'unknown';
     const cache = await storage.open(MODEL_CACHE);
     const hits = await Promise.all(entry.files.map(async (f) => !!(await cache.match(urlOf(f)))));
-    return hits.every(Boolean) ? 'cached' : hits.some(Boolean) ? 'partial' : 'not cached';
+    const n = hits.filter(Boolean).length;
+    return n === hits.length
+      ? 'cached'
+      : n > 0
+        ? `partly cached (${n} of ${hits.length} files)`
+        : 'not cached';
   }
 
   function row(entry: ModelEntry): HTMLElement {
@@ -120,6 +125,7 @@ export function modelSettings(
         )
         .finally(() => (button.disabled = false));
     });
+    refreshes.push(refresh);
     void refresh();
     return el(
       'li',
@@ -137,7 +143,14 @@ export function modelSettings(
     );
   }
 
+  // The inference worker fills the same cache while the camera runs: the states are read again each time
+  // the list comes into view, so they are never the ones from before the models loaded.
+  const refreshes: (() => Promise<unknown>)[] = [];
   list.replaceChildren(...models.map(row));
+  if (typeof IntersectionObserver !== 'undefined')
+    new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) for (const r of refreshes) void r();
+    }).observe(list);
   return settingsGroup(
     'Models',
     'model-settings',
