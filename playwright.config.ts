@@ -3,7 +3,12 @@ import { chromiumPath, DEFAULT_ARGS } from './e2e/fixtures/chromium';
 
 // SENTIO_E2E_PORT lets several checkouts run their suites side by side without sharing a server.
 const PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173);
-const HEAVY_SPECS = ['**/app-live.spec.ts', '**/app-demos.spec.ts', '**/app-telemetry.spec.ts'];
+const HEAVY_SPECS = [
+  '**/app-live.spec.ts',
+  '**/app-demos.spec.ts',
+  '**/app-telemetry.spec.ts',
+  '**/app-responsiveness.spec.ts',
+];
 
 export default defineConfig({
   testDir: 'e2e',
