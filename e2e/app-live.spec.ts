@@ -174,6 +174,7 @@ test('denied permission: a clear message per sensor, the other sensor runs on, a
         return page.getByTestId('event-row').filter({ hasText: 'demo.after.denied' }).count();
       })
       .toBe(1);
+    await page.getByTestId('live').scrollIntoViewIfNeeded(); // back to the Live panel: it draws on screen
     // This browser has no WebGPU (no --enable-unsafe-webgpu): the VAD says it runs on the CPU, and why.
     await expect(page.getByTestId('live-task-voice-activity')).toContainText(
       /^Voice activity: running on onnxruntime-wasm\S* \(CPU\): WebGPU is unavailable here \(.+\)/,
