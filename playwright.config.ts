@@ -9,6 +9,7 @@ const HEAVY_SPECS = [
   '**/app-telemetry.spec.ts',
   '**/start-command.spec.ts',
   '**/offline-live.spec.ts',
+  '**/app-responsiveness.spec.ts',
 ];
 
 export default defineConfig({

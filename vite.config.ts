@@ -26,7 +26,7 @@ const app = { index: resolve(root, 'index.html') };
 
 /** Benchmark pages (`--mode bench`) and test pages (`--mode e2e`) never ship in the app's own build. */
 function inputs(mode: string): Record<string, string> {
-  if (mode === 'bench') return pagesIn('bench');
+  if (mode === 'bench') return { ...app, ...pagesIn('bench') }; // the app itself: app-main-thread
   if (mode === 'e2e') return { ...app, ...pagesIn('e2e/pages') };
   return app;
 }

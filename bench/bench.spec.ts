@@ -3,7 +3,8 @@
 import { test } from '@playwright/test';
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BenchState } from './harness';
+import type { BenchResult, BenchState } from './harness';
+import { benchAppMainThread } from './app-main-thread';
 
 const dir = import.meta.dirname;
 const out = resolve(dir, 'results', 'latest.jsonl');
@@ -11,6 +12,21 @@ const pages = readdirSync(dir)
   .filter((f) => f.endsWith('.html'))
   .map((f) => f.replace(/\.html$/, ''));
 const runId = process.env.SENTIO_BENCH_RUN ?? new Date().toISOString();
+
+function record(results: readonly BenchResult[], browserVersion: string): void {
+  mkdirSync(resolve(dir, 'results'), { recursive: true });
+  for (const r of results) {
+    appendFileSync(out, JSON.stringify({ ...r, run: runId, browser: browserVersion }) + '\n');
+  }
+}
+
+// The whole app, measured from outside the page through CDP (see app-main-thread.ts).
+test('app-main-thread', async ({ page, browser }) => {
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`[app-main-thread] ${m.text()}`);
+  });
+  record(await benchAppMainThread(page, (msg) => console.log(`[app-main-thread] ${msg}`)), browser.version());
+});
 
 for (const name of pages) {
   test(name, async ({ page, browser }) => {
@@ -28,9 +44,6 @@ for (const name of pages) {
     );
     const state = (await handle.jsonValue()) as BenchState;
     if (state.status === 'error') throw new Error(`${name} failed: ${state.error}`);
-    mkdirSync(resolve(dir, 'results'), { recursive: true });
-    for (const r of state.results) {
-      appendFileSync(out, JSON.stringify({ ...r, run: runId, browser: browser.version() }) + '\n');
-    }
+    record(state.results, browser.version());
   });
 }

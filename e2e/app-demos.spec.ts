@@ -6,6 +6,7 @@ import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/ser
 import { AUTO_GRANT_MEDIA_ARG, BASE_ARGS, chromiumPath } from './fixtures/chromium';
 import { writePhotoCamera } from './fixtures/photo-camera';
 import { GENERATED_DIR, MIC_FILE } from './fixtures/timeline';
+import { inView } from './fixtures/panels';
 
 async function openApp(page: Page): Promise<string[]> {
   const errors: string[] = [];
@@ -15,9 +16,13 @@ async function openApp(page: Page): Promise<string[]> {
   return errors;
 }
 
+const agentsPanel = (page: Page) => page.getByTestId('agents-panel');
+
 async function agentsRunHere(page: Page): Promise<void> {
   await expect(page.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).');
-  await expect(page.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4);
+  await inView(agentsPanel(page), () =>
+    expect(page.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4, { timeout: 2000 }),
+  );
 }
 
 test('sensor monitor: an injected overheat stops the simulated robot at once; shutdown waits for the user, and a decline is recorded, not performed', async ({
@@ -53,9 +58,17 @@ test('sensor monitor: an injected overheat stops the simulated robot at once; sh
   // A stopped robot cools; it was never shut down, and the rules did not fire again on a stopped robot.
   await expect(card.getByTestId('robot-state')).toHaveText('stopped');
   await expect(history.locator('[data-tool="robot.shutdown"][data-status="performed"]')).toHaveCount(0);
-  await expect(page.getByTestId('agent-sensor-monitor-state')).toHaveText(/^rules fired: overheat ×\d+$/);
-  await expect(page.getByTestId('agent-sensor-monitor-last-action')).toContainText('robot.');
-  await expect(page.getByTestId('agent-sensor-monitor-health')).toContainText('0 failed · 0 dead letters');
+  await inView(agentsPanel(page), async () => {
+    await expect(page.getByTestId('agent-sensor-monitor-state')).toHaveText(/^rules fired: overheat ×\d+$/, {
+      timeout: 2000,
+    });
+    await expect(page.getByTestId('agent-sensor-monitor-last-action')).toContainText('robot.', {
+      timeout: 2000,
+    });
+    await expect(page.getByTestId('agent-sensor-monitor-health')).toContainText('0 failed · 0 dead letters', {
+      timeout: 2000,
+    });
+  });
   // The same, for scripts: window.sentio.agents is the running host.
   const monitor = await page.evaluate(async () => {
     const { agents } = window.sentio as unknown as {
@@ -91,8 +104,12 @@ test('a second tab shows that the agents run in the first, and shows them from t
   await expect(second.getByTestId('agents-where')).toHaveText(
     'Agents run in another tab of this browser; this panel shows them from there.',
   );
-  await expect(second.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4);
-  await expect(second.getByTestId('agent-meeting-notes-health')).toContainText('processed');
+  await inView(agentsPanel(second), async () => {
+    await expect(second.getByTestId('agents-list').getByRole('listitem')).toHaveCount(4, { timeout: 2000 });
+    await expect(second.getByTestId('agent-meeting-notes-health')).toContainText('processed', {
+      timeout: 2000,
+    });
+  });
   // The robot runs next to the agents: its buttons are off here, its readings still arrive.
   await first.getByTestId('robot-power').click();
   await expect(second.getByTestId('robot-power')).toBeDisabled();
@@ -109,13 +126,22 @@ test('the agents panel says in words what each agent does, and fits a phone', as
   await agentsRunHere(page);
   for (const id of ['emotion-assistant', 'meeting-notes', 'gesture-assistant', 'sensor-monitor']) {
     const agent = page.getByTestId(`agent-${id}`);
-    await expect(agent).toHaveAttribute('data-activity', /^(idle|working|degraded|learning)$/);
-    await expect(page.getByTestId(`agent-${id}-activity`)).toHaveText(/^(Idle|Working|Degraded|Learning)/);
-    await expect(page.getByTestId(`agent-${id}-mailbox`)).toHaveText(/^\d+ waiting/);
+    await inView(agent, async () => {
+      await expect(agent).toHaveAttribute('data-activity', /^(idle|working|degraded|learning)$/, {
+        timeout: 2000,
+      });
+      await expect(page.getByTestId(`agent-${id}-activity`)).toHaveText(/^(Idle|Working|Degraded|Learning)/, {
+        timeout: 2000,
+      });
+      await expect(page.getByTestId(`agent-${id}-mailbox`)).toHaveText(/^\d+ waiting/, { timeout: 2000 });
+    });
   }
   // The simulated robot's readings keep the monitor busy: its figure moves, and the text says so.
   await page.getByTestId('robot-power').click();
-  await expect(page.getByTestId('agent-sensor-monitor')).toHaveAttribute('data-activity', 'working');
+  const monitorAgent = page.getByTestId('agent-sensor-monitor');
+  await inView(monitorAgent, () =>
+    expect(monitorAgent).toHaveAttribute('data-activity', 'working', { timeout: 2000 }),
+  );
   await expect(page.getByTestId('agent-sensor-monitor').locator('.agent-body')).toHaveCSS(
     'animation-name',
     'agent-bounce',
@@ -164,15 +190,22 @@ test.describe('with the camera and microphone', () => {
     ).toContainText(/Action: Go forward/i);
     await page.getByTestId('notes-summarize').click();
     await expect(page.getByTestId('notes-summary')).toContainText('Stayed on this device:');
-    await expect(page.getByTestId('agent-meeting-notes-state')).toHaveText(/[1-9]\d* notes?, [1-9]/);
+    await inView(page.getByTestId('agents-panel'), () =>
+      expect(page.getByTestId('agent-meeting-notes-state')).toHaveText(/[1-9]\d* notes?, [1-9]/, {
+        timeout: 2000,
+      }),
+    );
 
     await page.waitForFunction(() => (window as unknown as { posesSeen: number }).posesSeen >= 3, null, {
       timeout: 120_000,
     });
     // The astronaut's wrists are below her shoulders: no gesture, so no suggestion.
     await expect(page.getByTestId('gesture-suggestion')).toHaveCount(0);
-    await expect(page.getByTestId('agent-gesture-assistant-state')).toHaveText(
-      '0 gestures seen, 0 suggestions kept',
+    await inView(page.getByTestId('agents-panel'), () =>
+      expect(page.getByTestId('agent-gesture-assistant-state')).toHaveText(
+        '0 gestures seen, 0 suggestions kept',
+        { timeout: 2000 },
+      ),
     );
     expect(errors).toEqual([]);
 

@@ -161,12 +161,20 @@ test('denied permission: a clear message per sensor, the other sensor runs on, a
     const state = await page.evaluate(() => window.sentio!.perception!.state());
     expect(state.camera).toMatchObject({ status: 'failed', reason: 'permission-denied' });
     expect(state.microphone).toMatchObject({ status: 'running' });
-    // The dashboard goes on: an event published now shows up in the inspector.
+    // The dashboard goes on: an event published now shows up in the inspector (closed until opened).
+    await page.getByTestId('inspector-toggle').click();
     await page.evaluate(async () => {
       window.sentio!.bus.publish('demo.after.denied', { ok: true });
       await window.sentio!.bus.flush();
     });
-    await expect(page.getByTestId('event-row').filter({ hasText: 'demo.after.denied' })).toHaveCount(1);
+    // (Panels draw only while on screen, and a panel above can grow: keep the list in view while waiting.)
+    await expect
+      .poll(async () => {
+        await page.getByTestId('event-list').scrollIntoViewIfNeeded();
+        return page.getByTestId('event-row').filter({ hasText: 'demo.after.denied' }).count();
+      })
+      .toBe(1);
+    await page.getByTestId('live').scrollIntoViewIfNeeded(); // back to the Live panel: it draws on screen
     // This browser has no WebGPU (no --enable-unsafe-webgpu): the VAD says it runs on the CPU, and why.
     await expect(page.getByTestId('live-task-voice-activity')).toContainText(
       /^Voice activity: running on onnxruntime-wasm\S* \(CPU\): WebGPU is unavailable here \(.+\)/,

@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
 import { DEV_ENDPOINT_LABEL } from '../src/app/router/router-panel';
+import { inView } from './fixtures/panels';
 
 let dev: DevEndpoint;
 test.beforeAll(async () => {
@@ -159,8 +160,12 @@ test('settings: a saved endpoint is used at once, labelled a development endpoin
   await expect(page.getByTestId('router-dev-label')).toContainText(
     'chat is a deterministic responder, not a model',
   );
-  await expect(page.getByTestId('router-circuit')).toHaveText('closed (endpoint healthy)');
-  await expect(page.getByTestId('router-outbox')).toHaveText('0 requests waiting');
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-circuit')).toHaveText('closed (endpoint healthy)', { timeout: 2000 }),
+  );
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-outbox')).toHaveText('0 requests waiting', { timeout: 2000 }),
+  );
 
   // A non-development endpoint: no such label, and its model is called a model.
   await fillEndpoint(page, {
@@ -203,29 +208,53 @@ test('consent granted in Settings: the next decision goes to the cloud and shows
   const errors = await openApp(page);
   await saveDevEndpoint(page);
   expect(await decide(page, 'what is the weather like')).toMatchObject({ route: 'drop' });
-  await expect(page.getByTestId('router-decision').first()).toContainText(
-    'no consent to send chat to the cloud and no local model does this task',
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-decision').first()).toContainText(
+      'no consent to send chat to the cloud and no local model does this task',
+      { timeout: 2000 },
+    ),
   );
   expect(dev.stats().requests).toBe(0);
 
   await grantChatInSettings(page);
   expect(await decide(page, 'what is the weather like')).toMatchObject({ route: 'cloud' });
   const newest = page.getByTestId('router-decision').first();
-  await expect(newest.getByTestId('decision-route')).toHaveText('cloud');
-  await expect(newest.getByTestId('decision-reason')).toHaveText('no local model does chat');
-  await expect(newest.getByTestId('decision-endpoint')).toHaveText('→ dev');
-  await expect(newest.getByTestId('decision-estimates')).toContainText('cost 0.0000');
-  await expect(page.getByTestId('router-cloud-share')).toHaveText('50% (1 of 2 decisions)');
-  await expect(page.getByTestId('router-cost-session')).toHaveText('0.0000 this session (no cap)');
-  await expect(page.getByTestId('router-cloud-calls')).toHaveText('1 answered, 0 retried, 0 failed');
+  await inView(page.getByTestId('router-panel'), async () => {
+    const t = { timeout: 2000 };
+    await expect(newest.getByTestId('decision-route')).toHaveText('cloud', t);
+    await expect(newest.getByTestId('decision-reason')).toHaveText('no local model does chat', t);
+    await expect(newest.getByTestId('decision-endpoint')).toHaveText('→ dev', t);
+    await expect(newest.getByTestId('decision-estimates')).toContainText('cost 0.0000', t);
+  });
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cloud-share')).toHaveText('50% (1 of 2 decisions)', { timeout: 2000 }),
+  );
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cost-session')).toHaveText('0.0000 this session (no cap)', {
+      timeout: 2000,
+    }),
+  );
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cloud-calls')).toHaveText('1 answered, 0 retried, 0 failed', {
+      timeout: 2000,
+    }),
+  );
   expect(dev.stats().requests).toBe(1);
 
   // The endpoint fails once: the client retries, and the panel says so with the reason.
   dev.setFaults({ script: [{ status: 500 }] });
   expect(await decide(page, 'once more')).toMatchObject({ route: 'cloud' });
-  await expect(page.getByTestId('router-cloud-calls')).toContainText('2 answered, 1 retried, 0 failed');
-  await expect(page.getByTestId('router-cloud-calls')).toContainText('500');
-  await expect(page.getByTestId('router-cloud-share')).toHaveText('67% (2 of 3 decisions)');
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cloud-calls')).toContainText('2 answered, 1 retried, 0 failed', {
+      timeout: 2000,
+    }),
+  );
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cloud-calls')).toContainText('500', { timeout: 2000 }),
+  );
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cloud-share')).toHaveText('67% (2 of 3 decisions)', { timeout: 2000 }),
+  );
   expect(errors).toEqual([]);
 });
 
@@ -295,14 +324,22 @@ test('cost caps from Settings: a bad cap is named; spend shows against the cap, 
   await page.getByTestId('privacy-perSession').fill('0.1');
   await page.getByTestId('privacy-save').click();
   await expect(page.getByTestId('privacy-message')).toHaveText('Saved and applied.');
-  await expect(page.getByTestId('router-cost-session')).toHaveText('0.0000 of 0.10 this session');
-  await expect(page.getByTestId('router-cost-day')).toHaveText('0.0000 this day (no cap)');
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cost-session')).toHaveText('0.0000 of 0.10 this session', {
+      timeout: 2000,
+    }),
+  );
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cost-day')).toHaveText('0.0000 this day (no cap)', { timeout: 2000 }),
+  );
 
   expect(await decide(page, 'a question that costs something')).toMatchObject({ route: 'cloud' });
   const spent = await page.evaluate(() => window.sentio!.router!.budget.spent().session);
   expect(spent).toBeGreaterThan(0);
-  await expect(page.getByTestId('router-cost-session')).toHaveText(
-    `${spent.toFixed(4)} of 0.10 this session`,
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cost-session')).toHaveText(`${spent.toFixed(4)} of 0.10 this session`, {
+      timeout: 2000,
+    }),
   );
 
   // Lower the cap below what was spent: the next cloud call is refused by the policy, no request is sent.
@@ -312,7 +349,9 @@ test('cost caps from Settings: a bad cap is named; spend shows against the cap, 
   const before = dev.stats().requests;
   expect(await decide(page, 'another one')).toEqual({ route: 'drop', code: 'budget-exceeded-unsupported' });
   expect(dev.stats().requests).toBe(before);
-  await expect(page.getByTestId('router-cost-session')).toHaveClass(/missing/);
+  await inView(page.getByTestId('router-panel'), () =>
+    expect(page.getByTestId('router-cost-session')).toHaveClass(/missing/, { timeout: 2000 }),
+  );
   expect(errors).toEqual([]);
 });
 

@@ -11,6 +11,7 @@ import { EMOTION_AGENT } from '../src/agents/demos/emotion-assistant';
 import { PUBLISH_ACTION } from '../src/agents/demos/labelled-publish';
 import { findColour, hexToRgb } from './fixtures/pixels';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
+import { inView } from './fixtures/panels';
 
 async function saveCollector(page: Page, url: string): Promise<void> {
   await page.getByTestId('otlp-url').fill(url);
@@ -67,10 +68,16 @@ test('real frames are traced capture → inference → agent → action, audio c
   try {
     await page.goto('/');
     await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
-    await expect(page.getByTestId('otlp-export-status')).toHaveText(/OTLP export is off/);
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('otlp-export-status')).toHaveText(/OTLP export is off/, { timeout: 2000 }),
+    );
     await saveCollector(page, good.url);
     // Switched live, no reload.
-    await expect(page.getByTestId('otlp-export-status')).toContainText(`OTLP export to ${good.url}`);
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('otlp-export-status')).toContainText(`OTLP export to ${good.url}`, {
+        timeout: 2000,
+      }),
+    );
 
     // The events the pipelines publish, with their trace context (payloads stay in the page).
     await page.evaluate(() => {
@@ -184,10 +191,17 @@ test('real frames are traced capture → inference → agent → action, audio c
     // From the frame's capture to the reaction: at least the face model's time.
     expect(summary['end-to-end'].max).toBeGreaterThan(summary.inference.p50 / 2);
     const table = page.getByTestId('pipeline-stages-table');
-    await expect(table.locator('tr', { hasText: /^capture/ })).toContainText(/\d+(\.\d)? (ms|µs)/);
-    await expect(table.locator('tr', { hasText: /^inference/ })).toContainText(/\d+(\.\d)? ms/);
-    await expect(table.locator('tr', { hasText: /^end-to-end/ })).toContainText(/\d+(\.\d)? ms/);
-    await expect(page.getByTestId('pipeline-flow')).toHaveText(/Backlog \d+ events · \d+ dropped/);
+    await inView(page.getByTestId('pipeline'), async () => {
+      const t = { timeout: 2000 };
+      await expect(table.locator('tr', { hasText: /^capture/ })).toContainText(/\d+(\.\d)? (ms|µs)/, t);
+      await expect(table.locator('tr', { hasText: /^inference/ })).toContainText(/\d+(\.\d)? ms/, t);
+      await expect(table.locator('tr', { hasText: /^end-to-end/ })).toContainText(/\d+(\.\d)? ms/, t);
+    });
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('pipeline-flow')).toHaveText(/Backlog \d+ events · \d+ dropped/, {
+        timeout: 2000,
+      }),
+    );
     const chart = page.getByTestId('pipeline-latency-chart');
     await chart.scrollIntoViewIfNeeded();
     const png = await chart.locator('canvas').first().screenshot();
@@ -204,7 +218,9 @@ test('real frames are traced capture → inference → agent → action, audio c
     const sent = await page.evaluate(() => window.sentio!.telemetry!.exportStats());
     expect(sent).toMatchObject({ collector: good.url, failedExports: 0 });
     expect(sent.exportedSpans).toBeGreaterThan(10);
-    await expect(page.getByTestId('otlp-export-status')).toHaveText(/\d+ spans sent\.$/);
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('otlp-export-status')).toHaveText(/\d+ spans sent\.$/, { timeout: 2000 }),
+    );
 
     // A collector that fails: counted and shown, never thrown; the pipeline goes on measuring.
     await saveCollector(page, down.url);
@@ -214,8 +230,16 @@ test('real frames are traced capture → inference → agent → action, audio c
         timeout: 30_000,
       })
       .toBeGreaterThan(0);
-    await expect(page.getByTestId('otlp-export-status')).toContainText(`OTLP export to ${down.url}`);
-    await expect(page.getByTestId('otlp-export-status')).toContainText(/exports? failed \(last: .*500/);
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('otlp-export-status')).toContainText(`OTLP export to ${down.url}`, {
+        timeout: 2000,
+      }),
+    );
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('otlp-export-status')).toContainText(/exports? failed \(last: .*500/, {
+        timeout: 2000,
+      }),
+    );
     await expect
       .poll(() => page.evaluate(() => window.sentio!.telemetry!.summary().capture.count))
       .toBeGreaterThan(before + 5);
@@ -223,7 +247,9 @@ test('real frames are traced capture → inference → agent → action, audio c
 
     // Cleared: export off, nothing more reaches either collector.
     await saveCollector(page, '');
-    await expect(page.getByTestId('otlp-export-status')).toHaveText(/OTLP export is off/);
+    await inView(page.getByTestId('pipeline'), () =>
+      expect(page.getByTestId('otlp-export-status')).toHaveText(/OTLP export is off/, { timeout: 2000 }),
+    );
     expect(errors).toEqual([]);
   } finally {
     for (const r of closers) await r.close();

@@ -7,6 +7,24 @@ async function openApp(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
   await expect(page.getByTestId('inspector')).toBeVisible();
+  await openInspector(page);
+}
+
+/** The inspector is closed by default; a person opens it to look (and it draws only while on screen). */
+async function openInspector(page: Page): Promise<void> {
+  await page.getByTestId('inspector-toggle').click();
+  await expect(page.getByTestId('inspector-body')).toBeVisible();
+}
+
+/**
+ * Panels draw only while on screen, and a panel above can grow and push this one away: reads `read` with
+ * `testId` scrolled into view, for expect.poll.
+ */
+function inView<T>(page: Page, testId: string, read: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    await page.getByTestId(testId).scrollIntoViewIfNeeded();
+    return read();
+  };
 }
 
 async function publish(page: Page, topic: string, payloads: unknown[]): Promise<void> {
@@ -25,7 +43,7 @@ test('the inspector shows payloads as text, never as HTML', async ({ page }) => 
   const evil = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
   await publish(page, 'demo.chat.message', [{ text: evil }]);
   const row = page.getByTestId('event-row').filter({ hasText: 'demo.chat.message' });
-  await expect(row).toHaveCount(1);
+  await expect.poll(inView(page, 'event-list', () => row.count())).toBe(1);
   await expect(row.locator('.payload')).toHaveText(JSON.stringify({ text: evil }));
   expect(await page.getByTestId('inspector').locator('img, b').count()).toBe(0);
   await row.click();
@@ -38,23 +56,25 @@ test('topic filter, a bad pattern explained, and pause that freezes the view', a
   await publish(page, 'demo.a.x', [1, 2]);
   await publish(page, 'demo.b.y', [3]);
   const rows = page.getByTestId('event-row');
-  await expect(rows.filter({ hasText: 'demo.' })).toHaveCount(3);
+  await expect.poll(inView(page, 'event-list', () => rows.filter({ hasText: 'demo.' }).count())).toBe(3);
 
   await page.getByTestId('event-filter').fill('demo.b.*');
-  await expect(rows).toHaveCount(1);
+  await expect.poll(inView(page, 'event-list', () => rows.count())).toBe(1);
   await expect(rows).toContainText('demo.b.y');
   await page.getByTestId('event-filter').fill('demo.>.x');
   await expect(page.getByTestId('event-filter-error')).toContainText('">" may only be the last token');
-  await expect(rows).toHaveCount(1); // the last good filter stays
+  await expect.poll(inView(page, 'event-list', () => rows.count())).toBe(1); // the last good filter stays
   await page.getByTestId('event-filter').fill('demo.>');
   await expect(page.getByTestId('event-filter-error')).toHaveText('');
 
   await page.getByTestId('event-pause').click();
   await publish(page, 'demo.c.z', [4, 5]);
-  await expect(page.getByTestId('event-counts')).toHaveText('paused — 2 new since');
-  await expect(rows.filter({ hasText: 'demo.c.z' })).toHaveCount(0);
+  await expect
+    .poll(inView(page, 'event-list', () => page.getByTestId('event-counts').textContent()))
+    .toBe('paused — 2 new since');
+  await expect.poll(inView(page, 'event-list', () => rows.filter({ hasText: 'demo.c.z' }).count())).toBe(0);
   await page.getByTestId('event-pause').click();
-  await expect(rows.filter({ hasText: 'demo.c.z' })).toHaveCount(2);
+  await expect.poll(inView(page, 'event-list', () => rows.filter({ hasText: 'demo.c.z' }).count())).toBe(2);
 });
 
 test('the event list is virtualised: 1500 events, a few dozen rows in the DOM', async ({ page }) => {
@@ -64,17 +84,28 @@ test('the event list is virtualised: 1500 events, a few dozen rows in the DOM', 
     'demo.bulk.item',
     Array.from({ length: 1500 }, (_, i) => ({ i })),
   );
-  await expect(page.getByTestId('event-counts')).toContainText(/1[5-9]\d\d seen/);
+  await expect
+    .poll(
+      inView(page, 'event-list', async () =>
+        /1[5-9]\d\d seen/.test((await page.getByTestId('event-counts').textContent()) ?? ''),
+      ),
+    )
+    .toBe(true);
   const inDom = await page.getByTestId('event-row').count();
   expect(inDom).toBeGreaterThan(5);
   expect(inDom).toBeLessThan(80);
   // Scrolling to the bottom renders the oldest rows.
   await page.getByTestId('event-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await expect(page.getByTestId('event-row').filter({ hasText: '{"i":0}' })).toHaveCount(1);
+  await expect
+    .poll(
+      inView(page, 'event-list', () => page.getByTestId('event-row').filter({ hasText: '{"i":0}' }).count()),
+    )
+    .toBe(1);
 });
 
 test('bus stats list the subscriptions with backlog and drops, and the topic rates', async ({ page }) => {
   await openApp(page);
+  await page.getByTestId('bus-stats').scrollIntoViewIfNeeded(); // panels draw only while on screen
   // A steady flow, not one burst: the topics table shows the rates of the last whole second, so a burst is on
   // screen for about one sample, which a poll on a loaded machine can miss.
   await page.evaluate(() => {
@@ -93,6 +124,51 @@ test('bus stats list the subscriptions with backlog and drops, and the topic rat
   await page.evaluate(() => window.clearInterval((window as unknown as { __flow?: number }).__flow));
 });
 
+test('the inspector: closed by default; raw media hidden, summarised as rates, listed on request; typed arrays by type and length', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+  await expect(page.getByTestId('inspector-toggle')).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByTestId('inspector-body')).toBeHidden();
+  await openInspector(page);
+  await expect(page.getByTestId('inspector-toggle')).toHaveAttribute('aria-expanded', 'true');
+  // A microphone-like stream of 512-sample chunks (40 a second) for as long as the test runs, and one
+  // ordinary event among them.
+  await page.evaluate(() => {
+    const { bus } = window.sentio!;
+    let n = 0;
+    setInterval(() => {
+      const samples = Float32Array.from({ length: 512 }, (_, i) => Math.sin((n + i) / 10) / 2);
+      bus.publish('audio.test-mic.chunk', { n: n++, samples });
+    }, 25);
+    bus.publish('demo.among.media', { ok: true });
+  });
+  const rows = page.getByTestId('event-row');
+  const rates = page.getByTestId('event-media-rates');
+  const ratesText = inView(page, 'event-list', async () => (await rates.textContent()) ?? '');
+  await expect.poll(ratesText).toMatch(/Raw media \(hidden\): audio\.test-mic\.chunk \d+\.\d\/s/);
+  await expect.poll(async () => Number(/chunk (\d+\.\d)\/s/.exec(await ratesText())?.[1])).toBeGreaterThan(5);
+  await expect
+    .poll(inView(page, 'event-list', () => rows.filter({ hasText: 'demo.among.media' }).count()))
+    .toBe(1);
+  await expect
+    .poll(inView(page, 'event-list', () => rows.filter({ hasText: 'audio.test-mic.chunk' }).count()))
+    .toBe(0);
+
+  await page.getByTestId('event-show-media').check();
+  await expect.poll(ratesText).toContain('Raw media (listed)');
+  const chunk = rows.filter({ hasText: 'audio.test-mic.chunk' }).first();
+  await expect.poll(inView(page, 'event-list', () => chunk.count())).toBe(1);
+  await expect(chunk.locator('.payload')).toHaveText(/^\{"n":\d+,"samples":Float32Array\(512\) \[-?[\d.]+, /);
+  await chunk.click();
+  await expect(page.getByTestId('event-detail')).toContainText('"samples": "Float32Array(512) [');
+  await page.getByTestId('event-show-media').uncheck();
+  await expect
+    .poll(inView(page, 'event-list', () => rows.filter({ hasText: 'audio.test-mic.chunk' }).count()))
+    .toBe(0);
+});
+
 /** Pixels of `png` within `tolerance` of an RGB colour: how many, and their vertical extent. */
 async function colourPixels(page: Page, png: Buffer, rgb: [number, number, number], tolerance = 40) {
   const { count, box } = await findColour(page, png, rgb, tolerance);
@@ -105,6 +181,7 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
   await page.setViewportSize({ width: 1280, height: 900 });
   await openApp(page);
   const chart = page.getByTestId('bus-chart');
+  await chart.scrollIntoViewIfNeeded(); // panels draw only while on screen
   await expect(chart.locator('canvas')).toHaveCount(1);
   // Idle first: once the agents have started (their worker's start is an event), the rate line lies flat
   // at zero in the most recent samples, on the right of the chart.

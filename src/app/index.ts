@@ -20,6 +20,7 @@ import { openDatabase } from '../storage/db';
 import { startRouting, type RoutingGlobal } from './runtime/routing';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
+import { sharedRenderScheduler } from './render-scheduler';
 import { startTelemetry } from './telemetry/app-telemetry';
 import {
   replaySession,
@@ -74,6 +75,8 @@ declare global {
       bus: ConnectedBus;
       recorder: SessionRecorder;
       replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
+      /** How often each panel has rendered (see render-scheduler.ts): panels off screen stay still. */
+      renders(): Record<string, number>;
     } & Partial<SentioGlobal> &
       Partial<RoutingGlobal>;
   }
@@ -110,6 +113,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       bus,
       recorder,
       replay: (jsonl, options) => replaySession(bus, jsonl, options),
+      renders: () => sharedRenderScheduler().counts(),
     };
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),

@@ -6,6 +6,7 @@ import { el, section } from '../dom';
 import { requestAgentsView, type AgentsRuntime, type AgentsStatus, type AgentsView } from '../runtime/agents';
 import { activityOf, ACTIVITY_TEXT, headline, type Activity } from './agent-activity';
 import { stateSummary } from './state-summary';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 
 const WHERE: Record<AgentsStatus['kind'], string> = {
   starting: 'Agents are starting…',
@@ -72,7 +73,7 @@ function createRow(id: string): Row {
 export function createAgentsPanel(
   bus: Bus,
   runtime: AgentsRuntime,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; scheduler?: RenderScheduler } = {},
 ): HTMLElement {
   const where = el('p', { className: 'summary', testId: 'agents-where' });
   const glance = el('p', {
@@ -126,13 +127,25 @@ export function createAgentsPanel(
     previous = view;
   }
 
+  // Drawn through the render scheduler: only while on screen; polled only then too (nobody sees the answer).
+  let latest: AgentsView | null = null;
+  const renderer = (options.scheduler ?? sharedRenderScheduler()).register(
+    panel,
+    () => latest && render(latest),
+    { name: 'agents-panel' },
+  );
+
   async function poll(): Promise<void> {
+    if (!renderer.shown) return;
     const where = runtime.status().kind;
     // Starting: this tab does not know yet whether it or another runs them; it will say.
     if (where === 'starting' || where === 'failed') return;
     try {
       const view = where === 'running' ? await runtime.inspect() : await requestAgentsView(bus);
-      if (view) render(view);
+      if (view) {
+        latest = view;
+        renderer.invalidate();
+      }
     } catch (e) {
       // No tab answered: the runner may be starting or just closed; the next poll tries again.
       glance.textContent = `No agents host answered: ${(e as Error).message}`;

@@ -1,21 +1,39 @@
 // The event inspector: every event on the bus, newest first, filtered by topic pattern, pausable; click a
-// row for the whole event. Payloads are shown as text only (see dom.ts).
+// row for the whole event. Closed by default (a person opens it to look). Raw media (audio chunks, camera
+// frames) are summarised as rates and listed only on request. Drawn through the render scheduler: only the
+// rows in view, only while open and on screen, at most a few times a second however fast events arrive.
+// Payloads are shown as text only (see dom.ts).
 import type { Bus } from '../../bus/types';
 import { policies } from '../../bus/policy';
 import type { SentioEvent } from '../../events/event';
 import { el, section } from '../dom';
-import { EventBuffer, payloadPreview } from './event-buffer';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
+import { EventBuffer } from './event-buffer';
+import { eventDetail, payloadPreview } from './payload-preview';
 import { createVirtualList } from './virtual-list';
 
 const ROW_HEIGHT = 28;
+/** Rows and counts a person can follow: faster than this is only flicker. */
+const RENDER_INTERVAL_MS = 200;
 
 function time(ts: number): string {
   const d = new Date(ts);
   return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
-export function createInspectorPanel(bus: Bus, capacity = 2000): HTMLElement {
-  const buffer = new EventBuffer(capacity);
+function describeRates(rates: [string, number][], listed: boolean): string {
+  if (rates.length === 0) return 'No raw media (audio chunks, camera frames) right now.';
+  const what = rates.map(([t, r]) => `${t} ${r.toFixed(1)}/s`).join(' · ');
+  return `Raw media ${listed ? '(listed)' : '(hidden)'}: ${what}`;
+}
+
+export interface InspectorOptions {
+  capacity?: number;
+  scheduler?: RenderScheduler;
+}
+
+export function createInspectorPanel(bus: Bus, options: InspectorOptions = {}): HTMLElement {
+  const buffer = new EventBuffer(options.capacity ?? 2000);
   const detail = el('pre', {
     className: 'event-detail',
     testId: 'event-detail',
@@ -23,6 +41,7 @@ export function createInspectorPanel(bus: Bus, capacity = 2000): HTMLElement {
   });
   const list = createVirtualList<SentioEvent>(
     ROW_HEIGHT,
+    { length: () => buffer.length, slice: (first, count) => buffer.slice(first, count) },
     (e) => {
       const row = el(
         'div',
@@ -32,7 +51,7 @@ export function createInspectorPanel(bus: Bus, capacity = 2000): HTMLElement {
         el('span', { className: 'payload', text: payloadPreview(e.payload) }),
       );
       row.tabIndex = 0;
-      row.addEventListener('click', () => (detail.textContent = JSON.stringify(e, null, 2)));
+      row.addEventListener('click', () => (detail.textContent = eventDetail(e)));
       return row;
     },
     { testId: 'event-list' },
@@ -52,16 +71,58 @@ export function createInspectorPanel(bus: Bus, capacity = 2000): HTMLElement {
     attrs: { role: 'status' },
   });
   const pause = el('button', { testId: 'event-pause', text: 'Pause', attrs: { type: 'button' } });
+  const showMedia = el('input', { testId: 'event-show-media', attrs: { type: 'checkbox' } });
   const counts = el('span', { className: 'counts', testId: 'event-counts' });
+  const rates = el('p', { className: 'summary', testId: 'event-media-rates' });
+  const body = el(
+    'div',
+    { className: 'inspector-body', testId: 'inspector-body' },
+    el(
+      'div',
+      { className: 'toolbar' },
+      filter,
+      pause,
+      el('label', { className: 'inline-check' }, showMedia, ' raw media'),
+      counts,
+    ),
+    rates,
+    filterError,
+    list.element,
+    detail,
+  );
+  body.id = 'inspector-body';
+  body.hidden = true;
+  const toggle = el('button', {
+    className: 'panel-toggle',
+    testId: 'inspector-toggle',
+    text: 'Show events',
+    attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': body.id, 'data-panel-toggle': '' },
+  });
 
-  const refresh = () => {
-    const c = buffer.counts();
-    counts.textContent = buffer.paused
-      ? `paused — ${c.arrivedWhilePaused} new since`
-      : `${c.total} seen, ${c.held} held, ${buffer.visible().length} shown`;
-    list.setItems(buffer.visible());
+  const view = (options.scheduler ?? sharedRenderScheduler()).register(
+    body,
+    () => {
+      const c = buffer.counts();
+      counts.textContent = buffer.paused
+        ? `paused — ${c.arrivedWhilePaused} new since`
+        : `${c.total} seen, ${c.held} held, ${c.shown} shown`;
+      rates.textContent = describeRates(buffer.mediaRates(), buffer.showMedia);
+      list.render();
+    },
+    { name: 'inspector', minIntervalMs: RENDER_INTERVAL_MS },
+  );
+  /** A person's own action: answer it in this frame, not at the next tick. */
+  const answer = () => {
+    view.invalidate();
+    view.flush();
   };
 
+  toggle.addEventListener('click', () => {
+    body.hidden = !body.hidden;
+    toggle.textContent = body.hidden ? 'Show events' : 'Hide events';
+    toggle.setAttribute('aria-expanded', String(!body.hidden));
+    view.invalidate(); // drawn once the observer sees it on screen
+  });
   filter.addEventListener('input', () => {
     try {
       buffer.setFilter(filter.value);
@@ -71,39 +132,29 @@ export function createInspectorPanel(bus: Bus, capacity = 2000): HTMLElement {
       filterError.textContent = (err as Error).message;
       filter.setAttribute('aria-invalid', 'true');
     }
-    refresh();
+    answer();
   });
   pause.addEventListener('click', () => {
     if (buffer.paused) buffer.resume();
     else buffer.pause();
     pause.textContent = buffer.paused ? 'Resume' : 'Pause';
     pause.setAttribute('aria-pressed', String(buffer.paused));
-    refresh();
+    answer();
+  });
+  showMedia.addEventListener('change', () => {
+    buffer.setShowMedia(showMedia.checked);
+    answer();
   });
 
-  let pending = false;
   // Background QoS with a bounded drop-oldest queue: the inspector must never slow publishers down.
   bus.subscribe(
     '>',
     (e) => {
       buffer.push(e);
-      if (!pending) {
-        pending = true;
-        requestAnimationFrame(() => {
-          pending = false;
-          refresh();
-        });
-      }
+      view.invalidate();
     },
     { qos: 'background', policy: policies.dropOldest(1000) },
   );
-  refresh();
-  return section(
-    'Events',
-    'inspector',
-    el('div', { className: 'toolbar' }, filter, pause, counts),
-    filterError,
-    list.element,
-    detail,
-  );
+  const panel = section('Events', 'inspector', toggle, body);
+  return panel;
 }

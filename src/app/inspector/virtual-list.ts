@@ -1,15 +1,24 @@
 // A list that renders only the rows in view (plus a few), so thousands of events cost a few dozen nodes.
-// Rows have a fixed height; a spacer gives the scroll range.
-export interface VirtualList<T> {
-  readonly element: HTMLElement;
-  setItems(items: readonly T[]): void;
+// Rows have a fixed height; a spacer gives the scroll range. Items are asked for by range (the source never
+// builds the whole list), and a row already on screen for the same item is moved, not rebuilt.
+export interface ListSource<T> {
+  length(): number;
+  /** Items `first` … `first + count - 1`. */
+  slice(first: number, count: number): readonly T[];
 }
 
-export function createVirtualList<T>(
+export interface VirtualList {
+  readonly element: HTMLElement;
+  /** Draws the rows in view now (the caller decides when: see render-scheduler.ts). */
+  render(): void;
+}
+
+export function createVirtualList<T extends object>(
   rowHeight: number,
-  renderRow: (item: T, index: number) => HTMLElement,
+  source: ListSource<T>,
+  renderRow: (item: T) => HTMLElement,
   options: { testId?: string; overscan?: number } = {},
-): VirtualList<T> {
+): VirtualList {
   const overscan = options.overscan ?? 6;
   const viewport = document.createElement('div');
   viewport.className = 'vlist';
@@ -18,36 +27,48 @@ export function createVirtualList<T>(
   const spacer = document.createElement('div');
   spacer.className = 'vlist-spacer';
   viewport.append(spacer);
-  let items: readonly T[] = [];
-  let scheduled = false;
+  let shown = new Map<T, HTMLElement>();
+  let scrollFrame = 0;
 
   const render = () => {
-    scheduled = false;
-    spacer.style.height = `${items.length * rowHeight}px`;
+    const length = source.length();
+    spacer.style.height = `${length * rowHeight}px`;
     const first = Math.max(0, Math.floor(viewport.scrollTop / rowHeight) - overscan);
     const count = Math.ceil((viewport.clientHeight || 400) / rowHeight) + 2 * overscan;
+    const items = source.slice(first, count);
+    const next = new Map<T, HTMLElement>();
     const rows: HTMLElement[] = [];
-    for (let i = first; i < Math.min(items.length, first + count); i++) {
-      const row = renderRow(items[i]!, i);
-      row.setAttribute('role', 'listitem');
-      row.style.position = 'absolute';
-      row.style.top = `${i * rowHeight}px`;
-      row.style.height = `${rowHeight}px`;
+    items.forEach((item, k) => {
+      let row = shown.get(item);
+      if (!row) {
+        row = renderRow(item);
+        row.setAttribute('role', 'listitem');
+        row.style.position = 'absolute';
+        row.style.height = `${rowHeight}px`;
+      }
+      row.style.top = `${(first + k) * rowHeight}px`;
+      next.set(item, row);
       rows.push(row);
+    });
+    for (const [item, row] of shown) if (!next.has(item)) row.remove();
+    shown = next;
+    // In list order (what a screen reader reads), moving only the rows that are out of place.
+    let cursor = spacer.firstChild;
+    for (const row of rows) {
+      if (row === cursor) cursor = cursor.nextSibling;
+      else spacer.insertBefore(row, cursor);
     }
-    spacer.replaceChildren(...rows);
   };
-  const schedule = () => {
-    if (scheduled) return;
-    scheduled = true;
-    requestAnimationFrame(render);
-  };
-  viewport.addEventListener('scroll', schedule, { passive: true });
-  return {
-    element: viewport,
-    setItems(next) {
-      items = next;
-      schedule();
+  // Scrolling is the user's own doing: follow it within the frame.
+  viewport.addEventListener(
+    'scroll',
+    () => {
+      scrollFrame ||= requestAnimationFrame(() => {
+        scrollFrame = 0;
+        render();
+      });
     },
-  };
+    { passive: true },
+  );
+  return { element: viewport, render };
 }

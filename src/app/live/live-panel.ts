@@ -14,6 +14,8 @@ import type { SentioGlobal } from '../sentio-global';
 import { createAudioView } from './audio-view';
 import { createOverlay } from './overlay';
 import { createStatusView } from './status-view';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
+import type { PerceptionState } from '../runtime/perception-state';
 
 declare module '../sentio-global' {
   interface SentioGlobal {
@@ -31,12 +33,14 @@ function is<T extends keyof PerceptionEvents>(
 }
 
 /** Perception settings (rates, sensors) the panel passes on; the bus and inference are the app's. */
-export type LivePanelOptions = Partial<Omit<PerceptionOptions, 'bus' | 'infer' | 'onProgress'>>;
+export type LivePanelOptions = Partial<Omit<PerceptionOptions, 'bus' | 'infer' | 'onProgress'>> & {
+  scheduler?: RenderScheduler;
+};
 
 export function createLivePanel(
   bus: Bus,
   host: { sentio?: Partial<SentioGlobal> },
-  options: LivePanelOptions = {},
+  { scheduler, ...options }: LivePanelOptions = {},
 ): HTMLElement {
   const button = el('button', {
     className: 'live-toggle',
@@ -77,18 +81,26 @@ export function createLivePanel(
     if (handle) status.render(handle.state(), gpu);
   });
 
+  // What changes per event (the level, the expression, the state lines) is kept as the latest value and drawn
+  // through the render scheduler: once per frame at most, only while the panel is on screen. The overlay
+  // draws in its own animation frame from the latest detection (overlay.ts).
+  let latest: { level?: AudioLevel; expression?: string; state?: PerceptionState } = {};
+  const show = (next: typeof latest) => {
+    latest = { ...latest, ...next };
+    view.invalidate();
+  };
   const onEvent = (e: SentioEvent, levelTopic: string) => {
     if (is(e, 'vision.face')) {
       overlay.faces(e.payload, e.ts);
-      if (e.payload.faces.length === 0) expression.textContent = 'No face in view.';
+      if (e.payload.faces.length === 0) show({ expression: 'No face in view.' });
     } else if (is(e, 'vision.face.expression')) {
       const f = e.payload.faces[0];
-      if (f) expression.textContent = `${f.expression} (${Math.round(f.score * 100)}%)`;
+      if (f) show({ expression: `${f.expression} (${Math.round(f.score * 100)}%)` });
     } else if (is(e, 'vision.pose')) overlay.poses(e.payload, e.ts);
     else if (is(e, 'audio.speech.start')) audio.speechStart(e.payload, e.ts);
     else if (is(e, 'audio.speech.end')) audio.speechEnd(e.payload);
     else if (is(e, 'audio.transcript')) audio.transcript(e.payload);
-    else if (e.topic === levelTopic) audio.level(e.payload as AudioLevel);
+    else if (e.topic === levelTopic) show({ level: e.payload as AudioLevel });
   };
 
   const showPreview = (track: MediaStreamTrack | null) => {
@@ -112,6 +124,7 @@ export function createLivePanel(
     if (!inference) throw new Error('window.sentio.inference is missing: install the Sentio global first');
     audio.reset();
     overlay.clear();
+    latest = {};
     expression.textContent = 'No face yet.';
     // Synchronous up to the sensors' start: the microphone's AudioContext must be made inside this click.
     transcriber ??= startInferenceWorker();
@@ -126,7 +139,7 @@ export function createLivePanel(
     host.sentio = Object.assign(host.sentio ?? {}, { perception: h });
     unobserve = h.observe((u) => {
       if (u.kind === 'state') {
-        status.render(u.state, gpu);
+        show({ state: u.state });
         if (u.state.camera.status !== 'running') showPreview(null);
       } else onEvent(u.event, h.levelTopic);
     });
@@ -140,7 +153,7 @@ export function createLivePanel(
 
   button.addEventListener('click', () => (unobserve ? stop() : start()));
 
-  return section(
+  const panel = section(
     'Live',
     'live',
     el('div', { className: 'toolbar' }, button),
@@ -149,4 +162,12 @@ export function createLivePanel(
     el('div', { className: 'live-expression-row' }, el('span', { text: 'Expression: ' }), expression),
     audio.element,
   );
+  const view = (scheduler ?? sharedRenderScheduler()).register(panel, () => {
+    const { level, expression: said, state } = latest;
+    latest = {};
+    if (level) audio.level(level);
+    if (said !== undefined) expression.textContent = said;
+    if (state) status.render(state, gpu);
+  });
+  return panel;
 }

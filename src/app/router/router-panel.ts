@@ -4,6 +4,7 @@
 import type { Bus } from '../../bus/types';
 import type { Routing, RoutingView } from '../runtime/routing';
 import { el, section } from '../dom';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import { DecisionLog, describeCost, percent, toDecisionRecord, type DecisionRecord } from './decision-stats';
 
 export const DEV_ENDPOINT_LABEL =
@@ -38,7 +39,7 @@ function decisionItem(d: DecisionRecord): HTMLLIElement {
 export function createRouterPanel(
   bus: Bus,
   routing: Routing,
-  options: { refreshMs?: number } = {},
+  options: { refreshMs?: number; scheduler?: RenderScheduler } = {},
 ): HTMLElement {
   const log = new DecisionLog(50);
   const endpointLine = el('p', { testId: 'router-endpoint' });
@@ -116,16 +117,13 @@ export function createRouterPanel(
     );
   }
 
-  let pending = false;
-  const redraw = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      showDecisions();
-      showHealth();
-    });
-  };
+  // Decisions and health are drawn through the render scheduler: once per frame at most, only on screen.
+  const panel = section('Router', 'router-panel');
+  const renderer = (options.scheduler ?? sharedRenderScheduler()).register(panel, () => {
+    showDecisions();
+    showHealth();
+  });
+  const redraw = () => renderer.invalidate();
   bus.subscribe(
     'router.decision',
     (e) => {
@@ -148,12 +146,10 @@ export function createRouterPanel(
     showEndpoint(view);
     redraw();
   });
-  setInterval(showHealth, options.refreshMs ?? 1000);
+  setInterval(redraw, options.refreshMs ?? 1000); // spend and the breaker change with time, not events
   showDecisions();
 
-  return section(
-    'Router',
-    'router-panel',
+  panel.append(
     endpointLine,
     devLabel,
     el(
@@ -171,4 +167,5 @@ export function createRouterPanel(
     empty,
     list,
   );
+  return panel;
 }

@@ -7,6 +7,7 @@ import type { HubStats } from '../../bus/protocol';
 import { el, section } from '../dom';
 import { fmtMs, table } from './format';
 import { RollingSeries } from './rolling-series';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 
 export const CHART_COLOURS = { p50: '#2a9d8f', p99: '#e76f51', rate: '#fca311' } as const;
 
@@ -21,6 +22,7 @@ export interface StatsPanelOptions {
    * rather than ask the hub too: its topic rates are counted from the previous stats request, whoever made it.
    */
   onHubStats?: (stats: HubStats | Error) => void;
+  scheduler?: RenderScheduler;
 }
 
 export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions = {}): HTMLElement {
@@ -69,27 +71,46 @@ export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions =
     new ResizeObserver(() => chart?.setSize(chartSize())).observe(chartBox);
   };
 
+  // Sampling goes on whether or not the panel is seen (others take the hub's stats from here); drawing
+  // happens through the render scheduler, only while the panel is on screen.
+  let latest: {
+    local: ReturnType<ConnectedBus['stats']>;
+    hub?: HubStats;
+    error?: Error;
+    rates: Record<string, number>;
+  } | null = null;
   const sample = async () => {
     const local = bus.stats();
     let hub: HubStats | undefined;
+    let error: Error | undefined;
     try {
       hub = await bus.hub.request('stats', {});
     } catch (err) {
-      summary.textContent = `Hub stats unavailable: ${(err as Error).message}`;
-      options.onHubStats?.(err instanceof Error ? err : new Error(String(err)));
+      error = err instanceof Error ? err : new Error(String(err));
+      options.onHubStats?.(error);
     }
     if (hub) options.onHubStats?.(hub);
     // This thread's own publishes may never reach the hub (no one elsewhere listens), and the hub sees
     // other threads': show, per topic, whichever saw more.
     const rates: Record<string, number> = { ...local.topicRates };
     for (const [t, r] of Object.entries(hub?.topicRates ?? {})) rates[t] = Math.max(rates[t] ?? 0, r);
+    series.add(Date.now() / 1000, [local.latency.p50, local.latency.p99, sum(rates)]);
+    latest = { local, rates, ...(hub ? { hub } : {}), ...(error ? { error } : {}) };
+    view.invalidate();
+  };
+
+  const render = () => {
+    if (!latest) return;
+    const { local, hub, error, rates } = latest;
+    if (error) summary.textContent = `Hub stats unavailable: ${error.message}`;
     const rate = sum(rates);
-    series.add(Date.now() / 1000, [local.latency.p50, local.latency.p99, rate]);
     ensureChart();
     chart?.setData(series.data() as uPlot.AlignedData);
-    summary.textContent =
-      `${rate.toFixed(1)} events/s · latency p50 ${fmtMs(local.latency.p50)}, p99 ${fmtMs(local.latency.p99)} ` +
-      `(${local.latency.count} delivered here) · ${local.rejected} rejected`;
+    if (!error) {
+      summary.textContent =
+        `${rate.toFixed(1)} events/s · latency p50 ${fmtMs(local.latency.p50)}, p99 ${fmtMs(local.latency.p99)} ` +
+        `(${local.latency.count} delivered here) · ${local.rejected} rejected`;
+    }
     if (!hub) return;
     subs.replaceChildren(
       table(
@@ -117,6 +138,8 @@ export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions =
     );
     logLine.textContent = `Event log: ${hub.log.events} events, ${(hub.log.bytes / 1024).toFixed(0)} KiB, ${hub.log.compactions} compactions, ${hub.log.notLogged} not logged.`;
   };
+
+  const view = (options.scheduler ?? sharedRenderScheduler()).register(panel, render, { name: 'bus-stats' });
 
   let busy = false;
   setInterval(() => {

@@ -8,6 +8,7 @@ import { STAGES, type Stage } from '../../telemetry/stage-metrics';
 import { el, section } from '../dom';
 import { fmtMs, table } from '../stats/format';
 import type { ExportState } from './collector-switch';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import { FLOW_SERIES, PipelineSeries, type BusFlow } from './pipeline-series';
 
 export const STAGE_COLOURS: Readonly<Record<Stage, string>> = Object.freeze({
@@ -99,7 +100,7 @@ export interface PipelinePanel {
 
 export function createPipelinePanel(
   source: PipelineSource,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; scheduler?: RenderScheduler } = {},
 ): PipelinePanel {
   const series = new PipelineSeries();
   const latencyBox = el('div', { className: 'chart', testId: 'pipeline-latency-chart' });
@@ -145,11 +146,20 @@ export function createPipelinePanel(
     charts.flow.setData(flow as uPlot.AlignedData);
   };
 
+  // Sampled every interval whether seen or not (the series is the record); drawn through the render
+  // scheduler, only while the panel is on screen.
+  let latest: { window: Record<Stage, Percentiles>; known: BusFlow | Error } | null = null;
   const sample = async () => {
     const window = source.roll();
     const known = source.busFlow();
+    series.add(Date.now(), window, known instanceof Error ? null : known);
+    latest = { window, known };
+    view.invalidate();
+  };
+  const render = () => {
+    if (!latest) return;
+    const { window, known } = latest;
     const flow = known instanceof Error ? null : known;
-    series.add(Date.now(), window, flow);
     draw();
     const total = source.summary();
     stages.replaceChildren(
@@ -176,6 +186,7 @@ export function createPipelinePanel(
     exportLine.className = `summary ${exp.ok === null ? 'info' : exp.ok ? 'ok' : 'missing'}`;
   };
 
+  const view = (options.scheduler ?? sharedRenderScheduler()).register(element, render, { name: 'pipeline' });
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
