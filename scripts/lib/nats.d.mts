@@ -23,5 +23,6 @@ export function startNatsServer(o?: {
   auth?: { token: string } | { user: string; password: string };
   binary?: string | null;
   quiet?: boolean;
+  ports?: { port: number; wsPort: number };
 }): Promise<NatsServer>;
 export function natsServerVersion(binary: string): string;

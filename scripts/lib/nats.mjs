@@ -110,15 +110,15 @@ function canConnect(port, host) {
 const claimed = new Set();
 
 /**
- * Starts nats-server on free loopback ports. Returns { url, wsUrl, port, wsPort, stop(), start() };
+ * Starts nats-server on free loopback ports (or the given `ports`). Returns { url, wsUrl, port, wsPort, stop(), start() };
  * `stop()` kills it (the store survives, so `start()` brings it back on the same ports with its streams).
  */
-export async function startNatsServer({ auth, binary = findNatsServer(), quiet = true } = {}) {
+export async function startNatsServer({ auth, binary = findNatsServer(), quiet = true, ports } = {}) {
   if (!binary) throw new Error(NO_NATS_HELP);
   const host = '127.0.0.1';
-  const port = await freePort(host, claimed);
+  const port = ports?.port ?? (await freePort(host, claimed));
   claimed.add(port);
-  const wsPort = await freePort(host, claimed);
+  const wsPort = ports?.wsPort ?? (await freePort(host, claimed));
   claimed.add(wsPort);
   const dir = mkdtempSync(join(tmpdir(), 'sentio-nats-'));
   const conf = join(dir, 'nats.conf');
