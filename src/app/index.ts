@@ -2,6 +2,7 @@
 // inspector, session record/replay and settings — in a grid that folds to one column on phones.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import { openBus } from '../bus/open-bus';
+import { createDevicesPanel } from './devices/devices-panel';
 import { installBridgeGlobal, installSentioGlobal, type SentioGlobal } from './sentio-global';
 import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
@@ -110,7 +111,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       recorder,
       replay: (jsonl, options) => replaySession(bus, jsonl, options),
     };
-    installBridgeGlobal(window, bus.hubConnection);
+    const bridge = installBridgeGlobal(window, bus.hubConnection);
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),
     );
@@ -137,6 +138,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
       createSettingsPanel(db, routing ?? undefined),
+      createDevicesPanel(bridge, db),
       createXrPanel(bus),
       capsSection,
     );

@@ -26,6 +26,12 @@ interface Peer extends Omit<PeerStats, 'rate'> {
 }
 
 const RATE_WINDOW_MS = 5000;
+/** Exported events waiting in this worker to be handled; beyond it the oldest go, counted as local-backlog. */
+const LOCAL_BACKLOG = 20_000;
+
+class JetStreamNotReadyError extends Error {
+  override name = 'JetStreamNotReadyError';
+}
 
 export async function runBridge(
   o: Required<Omit<BridgeOptions, 'credentials'>> &
@@ -97,7 +103,7 @@ export async function runBridge(
 
   async function send(subject: string, bytes: Uint8Array, isDurable: boolean, id: string): Promise<void> {
     if (isDurable) {
-      if (!durable) throw new Error('JetStream is not ready');
+      if (!durable) throw new JetStreamNotReadyError('JetStream is not ready yet: kept in the outbox');
       await durable.publish(subject, bytes, id);
     } else live!.publish(subject, bytes);
   }
@@ -130,6 +136,8 @@ export async function runBridge(
   function queue(subject: string, event: SentioEvent, isDurable: boolean): void {
     void outbox.put(subject, event, isDurable).then((drop) => {
       if (drop) count(withheld, drop);
+      // Queued while connected (JetStream not ready, or a publish that failed): send when it can go.
+      if (live && durable) void drain();
     });
   }
 
@@ -145,7 +153,9 @@ export async function runBridge(
       return;
     }
     const subject = subjectFor(o.space, isDurable ? 'd' : 'r', o.device, e.topic);
-    if (!live || draining || outbox.depth() > 0) return queue(subject, out, isDurable);
+    // Realtime events are not worth ordering behind a backlog: straight out when connected, else dropped.
+    const behind = draining || outbox.depth() > 0;
+    if (!live || (behind && !(e.qos === 'realtime' && !isDurable))) return queue(subject, out, isDurable);
     send(subject, bytes, isDurable, e.id).then(
       () => exported++,
       (err: Error) => {
@@ -165,7 +175,7 @@ export async function runBridge(
 
   await outbox.load();
   const localSubs: Subscription[] = o.export.map((p) =>
-    bus.subscribe(p, onLocal, { qos: 'batched', policy: { kind: 'dropOldest', n: 4096 } }),
+    bus.subscribe(p, onLocal, { qos: 'batched', policy: { kind: 'dropOldest', n: LOCAL_BACKLOG } }),
   );
 
   const conn = keepConnected(
@@ -179,13 +189,14 @@ export async function runBridge(
             }),
           );
         }
+        // Core NATS is usable at once; durable publishes wait in the outbox until JetStream is ready.
+        live = nc;
         void (async () => {
           try {
             durable ??= await openDurable(nc, o, (subject, data) => onMessage(subject, data));
           } catch (err) {
             noteError(`JetStream: ${(err as Error).name}: ${(err as Error).message}`);
           }
-          live = nc;
           await drain();
         })();
       },
@@ -196,12 +207,20 @@ export async function runBridge(
     },
   );
 
+  function withheldWithBacklog(): Record<string, number> {
+    const out = { ...withheld };
+    let backlog = 0;
+    for (const sub of localSubs) for (const n of Object.values(sub.stats().dropped)) backlog += n ?? 0;
+    if (backlog) out['local-backlog'] = backlog;
+    return out;
+  }
+
   return {
     state: () => conn.state(),
     stats: () => ({
       exported,
       imported,
-      withheld: { ...withheld },
+      withheld: withheldWithBacklog(),
       rejected: { ...rejected },
       duplicates,
       outboxDepth: outbox.depth(),
