@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { checkNode, ensureDependencies, fail, log, portIsFree, root, run } from './lib/env.mjs';
+import { findNatsServer, NO_NATS_HELP, startNatsServer } from './lib/nats.mjs';
 
 const port = Number(process.env.PORT ?? 5173);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -34,18 +35,41 @@ if (process.env.SENTIO_DEV_ENDPOINT !== 'off') {
   } else log(`port ${endpointPort} is in use: using the development endpoint already at ${endpointUrl}`);
 }
 
+// A local NATS server so that several tabs, browsers or devices on this machine can share the bus
+// (Devices panel). SENTIO_NATS=off skips it; ports in use are taken to be a nats-server already running.
+const natsPort = Number(process.env.SENTIO_NATS_PORT ?? 4222);
+const natsWsPort = Number(process.env.SENTIO_NATS_WS_PORT ?? 9222);
+const natsWsUrl = `ws://127.0.0.1:${natsWsPort}`;
+let nats = null;
+if (process.env.SENTIO_NATS !== 'off') {
+  if (!findNatsServer())
+    log(`${NO_NATS_HELP}\n  (as root on Debian: apt-get install -y nats-server). The app runs without it.`);
+  else if (!(await portIsFree(natsPort)) || !(await portIsFree(natsWsPort)))
+    log(`ports ${natsPort}/${natsWsPort} are in use: using the NATS server already there (${natsWsUrl})`);
+  else {
+    nats = await startNatsServer({ ports: { port: natsPort, wsPort: natsWsPort } });
+    log(`NATS for the bridge: ${natsWsUrl} (WebSocket), nats://127.0.0.1:${natsPort} (TCP), JetStream on`);
+  }
+}
+
 log(`starting the app on http://${host}:${port}/  (Ctrl-C stops it)`);
 const vite = spawn(
   process.execPath,
   [resolve(root, 'node_modules/vite/bin/vite.js'), '--host', host, '--port', String(port), '--strictPort'],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, VITE_SENTIO_DEV_ENDPOINT: endpointUrl } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, VITE_SENTIO_DEV_ENDPOINT: endpointUrl, VITE_SENTIO_NATS_URL: natsWsUrl },
+  },
 );
 for (const sig of ['SIGINT', 'SIGTERM'])
   process.on(sig, () => {
     vite.kill(sig);
     endpoint?.kill(sig);
+    void nats?.dispose();
   });
-vite.on('exit', (code) => {
+vite.on('exit', async (code) => {
   endpoint?.kill();
+  await nats?.dispose();
   process.exit(code ?? 0);
 });

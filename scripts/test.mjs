@@ -1,15 +1,20 @@
-// `npm test`: the whole suite on a fresh machine. Installs dependencies and (as root on Debian) Chromium,
+// `npm test`: the whole suite on a fresh machine. Installs dependencies and (as root on Debian) Chromium and
+// nats-server,
 // prepares models and fixtures, then runs typecheck, lint, unit tests in Node and e2e tests in Chromium.
 import { checkNode, ensureChromium, ensureDependencies, log, run } from './lib/env.mjs';
+import { ensureNatsServer, natsServerVersion } from './lib/nats.mjs';
 import { printTotals } from './lib/totals.mjs';
 
 checkNode();
 ensureDependencies();
 const chromium = ensureChromium();
 log(`browser tests use ${chromium}`);
+// The bridge tests start their own nats-servers on free ports (e2e/fixtures/nats.ts) and stop them.
+const natsServer = ensureNatsServer();
+log(`bridge tests use ${natsServer} (${natsServerVersion(natsServer)})`);
 run(process.execPath, ['scripts/prepare-models.mjs'], { step: 'preparing models' });
 
-const env = { CHROMIUM_PATH: chromium };
+const env = { CHROMIUM_PATH: chromium, NATS_SERVER_PATH: natsServer };
 run('npm', ['run', '--silent', 'typecheck'], { step: 'typecheck', env });
 run('npm', ['run', '--silent', 'lint'], { step: 'lint', env });
 const unit = run(

@@ -2,7 +2,8 @@
 // inspector, session record/replay and settings — in a grid that folds to one column on phones.
 import { probeCapabilities, type Capabilities } from '../platform/capabilities';
 import { openBus } from '../bus/open-bus';
-import { installSentioGlobal, type SentioGlobal } from './sentio-global';
+import { createDevicesPanel } from './devices/devices-panel';
+import { installBridgeGlobal, installSentioGlobal, type SentioGlobal } from './sentio-global';
 import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
@@ -115,6 +116,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       replay: (jsonl, options) => replaySession(bus, jsonl, options),
       renders: () => sharedRenderScheduler().counts(),
     };
+    const bridge = installBridgeGlobal(window, bus.hubConnection);
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),
     );
@@ -141,6 +143,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
       createSettingsPanel(db, routing ?? undefined),
+      createDevicesPanel(bridge, db),
       createXrPanel(bus),
       capsSection,
     );

@@ -67,6 +67,37 @@ export interface EgressGateDeps {
 
 const encoder = new TextEncoder();
 
+export type EgressVerdict =
+  | { allowed: true; signal: AbortSignal }
+  | { allowed: false; code: 'local-data' | 'clearance' | 'no-consent'; reason: string };
+
+/**
+ * The label, clearance and consent check every egress passes, request or stream (the NATS bridge checks each
+ * event with it): synchronous, so a revocation stops the very next event. The signal aborts on revocation.
+ */
+export function egressVerdict(
+  consent: ConsentStore,
+  req: Pick<EgressRequest, 'capability' | 'privacy'> & { target: Pick<EgressTarget, 'id' | 'clearance'> },
+): EgressVerdict {
+  if (req.privacy === 'local')
+    return { allowed: false, code: 'local-data', reason: 'local data never leaves the device' };
+  if (isStricterThan(req.privacy, req.target.clearance)) {
+    return {
+      allowed: false,
+      code: 'clearance',
+      reason: `${req.privacy} data may not go to "${req.target.id}" (cleared for ${req.target.clearance})`,
+    };
+  }
+  const key: ConsentKey = { capability: req.capability, endpoint: req.target.id };
+  try {
+    return { allowed: true, signal: consent.signal(key) };
+  } catch (err) {
+    if (err instanceof ConsentMissingError)
+      return { allowed: false, code: 'no-consent', reason: err.message };
+    throw err;
+  }
+}
+
 export function createEgressGate(deps: EgressGateDeps): EgressGate {
   const { consent, audit } = deps;
   const doFetch = deps.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -100,24 +131,9 @@ export function createEgressGate(deps: EgressGateDeps): EgressGate {
   return {
     inFlight: () => open,
     async send(req) {
-      const key: ConsentKey = { capability: req.capability, endpoint: req.target.id };
-      if (req.privacy === 'local') {
-        return deny(req, 'local-data', 'local data never leaves the device');
-      }
-      if (isStricterThan(req.privacy, req.target.clearance)) {
-        return deny(
-          req,
-          'clearance',
-          `${req.privacy} data may not go to "${req.target.id}" (cleared for ${req.target.clearance})`,
-        );
-      }
-      let consentSignal: AbortSignal;
-      try {
-        consentSignal = consent.signal(key);
-      } catch (err) {
-        if (err instanceof ConsentMissingError) return deny(req, 'no-consent', err.message);
-        throw err;
-      }
+      const verdict = egressVerdict(consent, req);
+      if (!verdict.allowed) return deny(req, verdict.code, verdict.reason);
+      const consentSignal = verdict.signal;
       let url: URL;
       try {
         url = new URL(

@@ -127,6 +127,16 @@ export interface PluginRow {
   active: 0 | 1;
 }
 
+/** Events the NATS bridge could not send yet (server unreachable), oldest first, per bridge. */
+export interface BridgeOutboxRow {
+  seq?: number;
+  /** Which bridge: `${space}:${device}`. */
+  bridge: string;
+  subject: string;
+  durable: 0 | 1;
+  event: SentioEvent;
+}
+
 export interface KeyValueRow {
   key: string;
   value: unknown;
@@ -145,6 +155,7 @@ export type SentioDb = Dexie & {
   consent: EntityTable<ConsentRow, 'key'>;
   plugins: EntityTable<PluginRow, 'id'>;
   settings: EntityTable<KeyValueRow, 'key'>;
+  bridgeOutbox: EntityTable<BridgeOutboxRow, 'seq'>;
 };
 
 export const DEFAULT_DB_NAME = 'sentio';
@@ -169,5 +180,7 @@ export function openDatabase(name: string = DEFAULT_DB_NAME): SentioDb {
     inbox: '++seq, &[agentId+eventId], [agentId+seq]',
     actions: 'key, agentId, ts, [performed+ts]',
   });
+  // v3: the NATS bridge's outbox.
+  db.version(3).stores({ bridgeOutbox: '++seq, [bridge+seq]' });
   return db;
 }

@@ -1,0 +1,355 @@
+// The bus shared over NATS: two or three browser contexts are two or three devices on one real
+// nats-server; a raw NATS client in Node watches every message on `>` (or attacks the subjects).
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import type { BridgeOptions, BridgeState, BridgeStats } from '../src/bridge/types';
+import { expect, openDevice, test, type Device } from './fixtures/nats';
+
+type BT = {
+  bridgeTest: {
+    bridge: { connect(o: BridgeOptions): Promise<unknown> };
+    handles: Record<
+      string,
+      { state(): Promise<BridgeState>; stats(): Promise<BridgeStats> } & Record<string, () => Promise<void>>
+    >;
+    seen: { id: string; topic: string; payload: unknown; device?: string; privacy: string }[];
+    record(p: string): Promise<void>;
+    publish(topic: string, payload: unknown, o?: object): string;
+  };
+};
+
+async function bridgeUp(d: Device, options: BridgeOptions, key = 'main'): Promise<void> {
+  await d.page.evaluate(
+    async ({ options, key }) => {
+      const t = (window as unknown as BT).bridgeTest;
+      t.handles[key] = (await t.bridge.connect(options)) as BT['bridgeTest']['handles'][string];
+    },
+    { options, key },
+  );
+}
+
+const stateOf = (d: Device, key = 'main') =>
+  d.page.evaluate((key) => (window as unknown as BT).bridgeTest.handles[key]!.state(), key);
+const statsOf = (d: Device, key = 'main') =>
+  d.page.evaluate((key) => (window as unknown as BT).bridgeTest.handles[key]!.stats(), key);
+const seenOn = (d: Device) => d.page.evaluate(() => (window as unknown as BT).bridgeTest.seen);
+const record = (d: Device, p: string) =>
+  d.page.evaluate((p) => (window as unknown as BT).bridgeTest.record(p), p);
+const publish = (d: Device, topic: string, payload: unknown, o: object = {}) =>
+  d.page.evaluate(
+    ({ topic, payload, o }) => (window as unknown as BT).bridgeTest.publish(topic, payload, o),
+    { topic, payload, o },
+  );
+const call = (d: Device, method: string, key = 'main') =>
+  d.page.evaluate(({ method, key }) => (window as unknown as BT).bridgeTest.handles[key]![method]!(), {
+    method,
+    key,
+  });
+
+/** Everything the server carries, as text (protobuf strings are plain UTF-8 inside). */
+function wiretap(raw: NatsConnection) {
+  const msgs: { subject: string; text: string }[] = [];
+  const sub = raw.subscribe('>', {
+    callback: (_e, m: Msg) => {
+      if (!m.subject.startsWith('$JS') && !m.subject.startsWith('_INBOX'))
+        msgs.push({ subject: m.subject, text: Buffer.from(m.data).toString('latin1') });
+    },
+  });
+  return { msgs, stop: () => sub.unsubscribe() };
+}
+
+let space = 0;
+const nextSpace = () => `t${Date.now().toString(36)}${space++}`;
+
+test('A\u2019s public events reach B exactly once, marked from A; local never reaches the server; private only with consent', async ({
+  browser,
+  nats,
+  raw,
+}) => {
+  const s = nextSpace();
+  const tap = wiretap(raw);
+  const a = await openDevice(browser, 'A');
+  const b = await openDevice(browser, 'B');
+  try {
+    const base = { servers: nats.wsUrl, space: s, export: ['demo.>'], import: ['demo.>'] };
+    await record(b, 'demo.>');
+    await bridgeUp(a, { ...base, device: 'devA' });
+    await bridgeUp(b, { ...base, device: 'devB' });
+    await expect.poll(async () => (await stateOf(a)).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await stateOf(b)).state, { timeout: 30_000 }).toBe('connected');
+
+    for (let i = 0; i < 3; i++)
+      await publish(a, 'demo.pub', { n: i, mark: 'PUBLIC-MARK' }, { privacy: 'public' });
+    await publish(a, 'demo.loc', { mark: 'LOCAL-SECRET-MARK' }, { privacy: 'local' });
+    await publish(a, 'demo.priv', { mark: 'PRIVATE-BEFORE-CONSENT' }, { privacy: 'private' });
+    await publish(a, 'demo.pub', { n: 3, mark: 'PUBLIC-MARK' }, { privacy: 'public' });
+
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.topic === 'demo.pub').length, { timeout: 30_000 })
+      .toBe(4);
+    await call(a, 'grantPrivate');
+    await publish(a, 'demo.priv', { mark: 'PRIVATE-AFTER-CONSENT' }, { privacy: 'private' });
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.topic === 'demo.priv').length, { timeout: 30_000 })
+      .toBe(1);
+    await call(a, 'revokePrivate');
+    await publish(a, 'demo.priv', { mark: 'PRIVATE-AFTER-REVOKE' }, { privacy: 'private' });
+    await publish(a, 'demo.pub', { n: 4, mark: 'SENTINEL' }, { privacy: 'public' });
+    await expect
+      .poll(async () => (await seenOn(b)).some((e) => (e.payload as { mark?: string }).mark === 'SENTINEL'), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(() => tap.msgs.some((m) => m.text.includes('SENTINEL')), { timeout: 30_000 })
+      .toBe(true);
+
+    const got = await seenOn(b);
+    const pub = got.filter((e) => e.topic === 'demo.pub');
+    expect(pub.map((e) => (e.payload as { n: number }).n)).toEqual([0, 1, 2, 3, 4]);
+    expect(new Set(pub.map((e) => e.id)).size).toBe(5);
+    expect(got.every((e) => e.device === 'devA')).toBe(true);
+    expect(
+      got.filter((e) => e.topic === 'demo.priv').map((e) => (e.payload as { mark: string }).mark),
+    ).toEqual(['PRIVATE-AFTER-CONSENT']);
+    expect(got.some((e) => e.topic === 'demo.loc')).toBe(false);
+
+    const wire = tap.msgs.filter((m) => m.subject.startsWith(`${s}.`));
+    expect(wire.some((m) => m.text.includes('LOCAL-SECRET-MARK'))).toBe(false);
+    expect(wire.some((m) => m.text.includes('PRIVATE-BEFORE-CONSENT'))).toBe(false);
+    expect(wire.some((m) => m.text.includes('PRIVATE-AFTER-REVOKE'))).toBe(false);
+    expect(wire.filter((m) => m.text.includes('PRIVATE-AFTER-CONSENT'))).toHaveLength(1);
+    expect(wire.every((m) => m.subject.startsWith(`${s}.r.devA.demo.`))).toBe(true);
+
+    const stats = await statsOf(a);
+    expect(stats.withheld).toMatchObject({ local: 1, 'no-consent': 2 });
+    expect(stats.exported).toBe(6);
+  } finally {
+    tap.stop();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('three devices on one space create no loops: each event crosses once, none comes back', async ({
+  browser,
+  nats,
+  raw,
+}) => {
+  const s = nextSpace();
+  const tap = wiretap(raw);
+  const devices = await Promise.all(['A', 'B', 'C'].map((n) => openDevice(browser, n)));
+  const [a, b, c] = devices as [Device, Device, Device];
+  try {
+    for (const d of devices) {
+      await record(d, 'demo.>');
+      await bridgeUp(d, {
+        servers: nats.wsUrl,
+        space: s,
+        device: `dev${d.name}`,
+        export: ['demo.>'],
+        import: ['demo.>'],
+      });
+    }
+    for (const d of devices)
+      await expect.poll(async () => (await stateOf(d)).state, { timeout: 30_000 }).toBe('connected');
+    for (let i = 0; i < 5; i++) await publish(a, 'demo.line', { n: i }, { privacy: 'public' });
+    // C's sentinel goes out after B and C have re-published whatever they would (nothing, if no loop).
+    await expect
+      .poll(async () => (await seenOn(c)).filter((e) => e.device === 'devA').length, { timeout: 30_000 })
+      .toBe(5);
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.device === 'devA').length, { timeout: 30_000 })
+      .toBe(5);
+    await publish(c, 'demo.sentinel', { done: true }, { privacy: 'public' });
+    for (const d of [a, b])
+      await expect
+        .poll(async () => (await seenOn(d)).some((e) => e.topic === 'demo.sentinel'), { timeout: 30_000 })
+        .toBe(true);
+    const wire = tap.msgs.filter((m) => m.subject.startsWith(`${s}.`));
+    expect(wire.filter((m) => m.subject.startsWith(`${s}.r.devA.`))).toHaveLength(5);
+    expect(wire.filter((m) => m.subject.startsWith(`${s}.r.devB.`))).toHaveLength(0);
+    expect(wire.filter((m) => m.subject.startsWith(`${s}.r.devC.`))).toHaveLength(1);
+    // A sees its own 5 locally (never from the wire) and C's sentinel once.
+    const onA = await seenOn(a);
+    expect(onA.filter((e) => e.device === 'devA')).toHaveLength(0);
+    expect(onA.filter((e) => e.topic === 'demo.line')).toHaveLength(5);
+    expect(onA.filter((e) => e.topic === 'demo.sentinel')).toHaveLength(1);
+    expect((await seenOn(b)).filter((e) => e.topic === 'demo.line')).toHaveLength(5);
+    expect((await seenOn(c)).filter((e) => e.topic === 'demo.line')).toHaveLength(5);
+  } finally {
+    tap.stop();
+    for (const d of devices) await d.close();
+  }
+});
+
+test('malformed, oversize, mislabelled and flood messages from a raw client are refused by name and counted; the bridge goes on', async ({
+  browser,
+  nats,
+  raw,
+}) => {
+  const { eventToProto } = await import('../src/events/codec-proto');
+  const { createIdGenerator } = await import('../src/events/id');
+  const ids = createIdGenerator();
+  const s = nextSpace();
+  const a = await openDevice(browser, 'A');
+  const b = await openDevice(browser, 'B');
+  try {
+    const base = {
+      servers: nats.wsUrl,
+      space: s,
+      export: ['demo.>'],
+      import: ['demo.>'],
+      maxInboundRate: 50,
+    };
+    await record(b, 'demo.>');
+    await bridgeUp(a, { ...base, device: 'devA' });
+    await bridgeUp(b, { ...base, device: 'devB' });
+    for (const d of [a, b])
+      await expect.poll(async () => (await stateOf(d)).state, { timeout: 30_000 }).toBe('connected');
+
+    const valid = (topic: string, meta?: Record<string, string>) =>
+      eventToProto({
+        id: ids.next(),
+        type: 'demo',
+        topic,
+        ts: Date.now(),
+        source: 'evil',
+        privacy: 'public',
+        qos: 'batched',
+        payload: { ok: true },
+        ...(meta ? { meta } : {}),
+      });
+    raw.publish(`${s}.r.evil.demo.x`, new TextEncoder().encode('this is not protobuf \u0000\u00ff'));
+    raw.publish(`${s}.r.evil.demo.x`, new Uint8Array(300 * 1024));
+    raw.publish(`${s}.r.evil.demo.x`, valid('demo.other'));
+    raw.publish(`${s}.r.evil.demo.x`, valid('demo.x', { device: 'devA' }));
+    for (let i = 0; i < 400; i++) raw.publish(`${s}.r.flood.demo.flood`, valid('demo.flood'));
+    await raw.flush();
+
+    await publish(a, 'demo.after', { still: 'running' }, { privacy: 'public' });
+    await expect
+      .poll(async () => (await seenOn(b)).some((e) => e.topic === 'demo.after'), { timeout: 30_000 })
+      .toBe(true);
+    await expect
+      .poll(async () => (await statsOf(b)).rejected.RateLimitedError ?? 0, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    const stats = await statsOf(b);
+    expect(stats.rejected).toMatchObject({
+      EventValidationError: 1,
+      OversizeError: 1,
+      SubjectMismatchError: 2,
+    });
+    expect(stats.lastErrors.join('\n')).toMatch(/RateLimitedError: "flood" sends more than 50 events\/s/);
+    const flood = (await seenOn(b)).filter((e) => e.topic === 'demo.flood');
+    expect(flood.length).toBeGreaterThan(0);
+    expect(flood.length + (stats.rejected.RateLimitedError ?? 0)).toBe(400);
+    expect((await seenOn(b)).some((e) => e.topic === 'demo.x' || e.topic === 'demo.other')).toBe(false);
+    expect((await stateOf(b)).state).toBe('connected');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('the server killed while A publishes and restarted: B ends with every durable event exactly once', async ({
+  browser,
+}) => {
+  const { startNatsServer } = await import('../scripts/lib/nats.mjs');
+  const server = await startNatsServer();
+  const s = nextSpace();
+  const a = await openDevice(browser, 'A');
+  const b = await openDevice(browser, 'B');
+  try {
+    const base = {
+      servers: server.wsUrl,
+      space: s,
+      export: ['demo.>'],
+      import: ['demo.>'],
+      durable: ['demo.durable.>'],
+    };
+    await record(b, 'demo.durable.>');
+    await bridgeUp(a, { ...base, device: 'devA' });
+    await bridgeUp(b, { ...base, device: 'devB' });
+    for (const d of [a, b])
+      await expect.poll(async () => (await stateOf(d)).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await statsOf(b)).lastErrors, { timeout: 5_000 }).toEqual([]);
+
+    for (let i = 0; i < 20; i++) await publish(a, 'demo.durable.n', { i }, { privacy: 'public' });
+    await server.stop();
+    for (let i = 20; i < 30; i++) await publish(a, 'demo.durable.n', { i }, { privacy: 'public' });
+    await expect.poll(async () => (await stateOf(a)).state, { timeout: 30_000 }).toBe('reconnecting');
+    for (let i = 30; i < 40; i++) await publish(a, 'demo.durable.n', { i }, { privacy: 'public' });
+    await expect.poll(async () => (await statsOf(a)).outboxDepth, { timeout: 30_000 }).toBeGreaterThan(0);
+    await server.start();
+    await expect.poll(async () => (await stateOf(a)).state, { timeout: 60_000 }).toBe('connected');
+    await expect.poll(async () => (await statsOf(a)).outboxDepth, { timeout: 60_000 }).toBe(0);
+    await expect
+      .poll(async () => new Set((await seenOn(b)).map((e) => (e.payload as { i: number }).i)).size, {
+        timeout: 60_000,
+      })
+      .toBe(40);
+    const got = await seenOn(b);
+    expect(got).toHaveLength(40);
+    expect(new Set(got.map((e) => e.id)).size).toBe(40);
+  } finally {
+    await a.close();
+    await b.close();
+    await server.dispose();
+  }
+});
+
+test('wrong credentials, a server down at start and plain ws:// to another host: clear state, named errors, retries', async ({
+  browser,
+}) => {
+  const { startNatsServer } = await import('../scripts/lib/nats.mjs');
+  const secret = 'sekret-token-4c1f';
+  const server = await startNatsServer({ auth: { token: secret } });
+  const a = await openDevice(browser, 'A');
+  const logs: string[] = [];
+  a.page.on('console', (m) => logs.push(m.text()));
+  try {
+    const base = { servers: server.wsUrl, space: nextSpace(), export: ['demo.>'], import: ['demo.>'] };
+    await bridgeUp(a, { ...base, device: 'devA', credentials: { token: 'wrong-token' } }, 'wrong');
+    await expect
+      .poll(async () => (await stateOf(a, 'wrong')).lastError, { timeout: 30_000 })
+      .toMatch(/Authorization/i);
+    await expect
+      .poll(async () => (await stateOf(a, 'wrong')).attempts, { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    expect((await stateOf(a, 'wrong')).state).not.toBe('connected');
+
+    await bridgeUp(a, { ...base, device: 'devA2', credentials: { token: secret } }, 'right');
+    await expect.poll(async () => (await stateOf(a, 'right')).state, { timeout: 30_000 }).toBe('connected');
+
+    await server.stop();
+    await bridgeUp(a, { ...base, device: 'devA3', credentials: { token: secret } }, 'down');
+    await expect
+      .poll(async () => (await stateOf(a, 'down')).attempts, { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    const down = await stateOf(a, 'down');
+    expect(down.state).toBe('connecting');
+    expect(down.lastError).toBeTruthy();
+    await server.start();
+    await expect.poll(async () => (await stateOf(a, 'down')).state, { timeout: 60_000 }).toBe('connected');
+
+    const refused = await a.page.evaluate(async () => {
+      try {
+        await (window as unknown as BT).bridgeTest.bridge.connect({
+          servers: 'ws://nats.example.com:8080',
+          device: 'devA',
+          export: [],
+          import: [],
+        });
+        return 'connected';
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
+      }
+    });
+    expect(refused).toMatch(/^InsecureServerError: refusing plain ws:\/\/ to nats\.example\.com/);
+    expect(logs.join('\n')).not.toContain(secret);
+    expect(JSON.stringify(await stateOf(a, 'right'))).not.toContain(secret);
+  } finally {
+    await a.close();
+    await server.dispose();
+  }
+});
