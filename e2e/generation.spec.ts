@@ -1,0 +1,249 @@
+// Local text generation in a real Chromium: the real tiny llama model (stories260K, GGUF) downloaded from a
+// second origin through the egress gate, checked, stored in the Cache API, run by llama.cpp in WASM.
+import { expect, test, type Page } from '@playwright/test';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startStaticServer, type StaticServer } from './fixtures/static-server';
+
+const FIXTURE = resolve(import.meta.dirname, 'fixtures/models/stories260K.gguf');
+const SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
+const MODEL_PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173) + 1;
+
+let models: StaticServer;
+let modelUrl: string;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  // The model host: another origin, serving the real model and two broken ones.
+  const dir = mkdtempSync(join(tmpdir(), 'sentio-gguf-'));
+  copyFileSync(FIXTURE, join(dir, 'stories260K.gguf'));
+  const bytes = readFileSync(FIXTURE);
+  writeFileSync(join(dir, 'truncated.gguf'), bytes.subarray(0, 600_000));
+  writeFileSync(join(dir, 'not-a-model.gguf'), '<!doctype html><title>404</title>'.repeat(40));
+  models = await startStaticServer({
+    root: dir,
+    port: MODEL_PORT,
+    headers: { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+  });
+  modelUrl = `${models.origin}/stories260K.gguf`;
+});
+
+test.afterAll(async () => {
+  await models?.close();
+});
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/e2e/pages/generation.html');
+  await page.waitForFunction(() => window.__gen !== undefined);
+});
+
+/** Adds the tiny model from its URL (with consent for its host), loads it, and returns what load said. */
+async function loadTinyModel(page: Page, options: { threads?: number; contextTokens?: number } = {}) {
+  return page.evaluate(
+    async ({ url, sha, options }) => {
+      const g = window.__gen!;
+      await g.allowDownloadsFrom(url);
+      const model = await g.library.addFromUrl(url, sha, { licence: 'MIT' });
+      const { file } = await g.library.open(model.id);
+      return g.client.load(model.id, file, { threads: 2, ...options });
+    },
+    { url: modelUrl, sha: SHA256, options },
+  );
+}
+
+test('a model added by URL with its checksum is stored, listed, and streams tokens that decode to text', async ({
+  page,
+}) => {
+  const r = await page.evaluate(
+    async ({ url, sha }) => {
+      const g = window.__gen!;
+      await g.allowDownloadsFrom(url);
+      const progress: { loaded: number; total: number | null }[] = [];
+      const model = await g.library.addFromUrl(url, sha, {
+        licence: 'MIT',
+        onProgress: (p) => progress.push(p),
+      });
+      const listed = await g.library.list();
+      const { file } = await g.library.open(model.id);
+      const info = await g.client.load(model.id, file, { threads: 2 });
+      const tokens: string[] = [];
+      const result = await g.client.generate(
+        { prompt: 'Once upon a time' },
+        { maxTokens: 30, temperature: 0, onToken: (t) => tokens.push(t) },
+      );
+      // The same through the async iterator.
+      const pieces: string[] = [];
+      const it = g.client.stream({ prompt: 'Once upon a time' }, { maxTokens: 10, temperature: 0 });
+      let next = await it.next();
+      while (!next.done) {
+        pieces.push(next.value);
+        next = await it.next();
+      }
+      const audit = (await g.audit.entries())
+        .map((e) => e.entry as { what: string })
+        .filter((e) => e.what === 'model.download');
+      return {
+        model,
+        listed,
+        info,
+        tokens,
+        result,
+        pieces,
+        streamed: next.value,
+        progress,
+        audit,
+        bytes: file.size,
+      };
+    },
+    { url: modelUrl, sha: SHA256 },
+  );
+  expect(r.model).toMatchObject({
+    id: 'stories260K',
+    sha256: SHA256,
+    bytes: 1_185_376,
+    licence: 'MIT',
+    architecture: 'llama',
+  });
+  expect(r.listed).toEqual([r.model]);
+  expect(r.bytes).toBe(1_185_376);
+  expect(r.progress.at(-1)).toEqual({ loaded: 1_185_376, total: 1_185_376 });
+  // The download went through the egress gate as a consented request to that host.
+  expect(r.audit).toEqual([
+    expect.objectContaining({
+      decision: 'allowed',
+      endpoint: `model-host:127.0.0.1:${MODEL_PORT}`,
+      capability: 'model.download',
+    }),
+  ]);
+  expect(r.info).toMatchObject({ model: 'stories260K', backend: 'wllama-wasm', threads: 2 });
+  // The tokens streamed one by one are the text, and the text is English words from TinyStories.
+  expect(r.tokens.length).toBeGreaterThan(10);
+  expect(r.tokens.join('')).toBe(r.result.text);
+  expect(r.result.text).toMatch(/^[\w ,.'"!?\n-]+$/);
+  expect(r.result.text.split(/\s+/).filter((w) => /^[a-z]+$/i.test(w)).length).toBeGreaterThan(5);
+  expect(r.result).toMatchObject({
+    finish: 'length',
+    tokens: 30,
+    backend: 'wllama-wasm',
+    threads: 2,
+    model: 'stories260K',
+  });
+  expect(r.result.tokensPerSecond).toBeGreaterThan(0);
+  expect(r.result.timeToFirstTokenMs).toBeGreaterThan(0);
+  expect(r.result.meanTokenProbability).toBeGreaterThan(0);
+  expect(r.result.meanTokenProbability).toBeLessThanOrEqual(1);
+  // Greedy decoding: the iterator's ten tokens are the first ten of the same story.
+  expect(r.pieces.join('')).toBe(r.streamed.text);
+  expect(r.result.text.startsWith(r.streamed.text)).toBe(true);
+});
+
+test('chat messages, stop strings and sampling options reach the model', async ({ page }) => {
+  await loadTinyModel(page);
+  const r = await page.evaluate(async () => {
+    const g = window.__gen!;
+    const chat = await g.client.generate(
+      { messages: [{ role: 'user', content: 'Tell me a story about a cat.' }] },
+      { maxTokens: 20, temperature: 0.8, topP: 0.9, seed: 7 },
+    );
+    const stopped = await g.client.generate(
+      { prompt: 'Once upon a time' },
+      { maxTokens: 60, temperature: 0, stop: ['.'] },
+    );
+    const bad = await g.outcome(g.client.generate({ messages: [] }));
+    return { chat, stopped, bad };
+  });
+  expect(r.chat.tokens).toBeGreaterThan(0);
+  expect(r.chat.text.length).toBeGreaterThan(0);
+  expect(r.chat.promptTokens).toBeGreaterThan(5);
+  // Greedy "Once upon a time, there was a little girl named Lily." ends at its first full stop.
+  expect(r.stopped.finish).toBe('stop');
+  expect(r.stopped.text).not.toContain('.');
+  expect(r.stopped.text.length).toBeGreaterThan(5);
+  expect(r.bad).toEqual({
+    ok: false,
+    name: 'GenerationInputError',
+    message: 'bad input for "text-generation": messages must be a non-empty array of { role, content }',
+  });
+});
+
+test('cancel mid-stream stops the worker generating', async ({ page }) => {
+  await loadTinyModel(page);
+  const r = await page.evaluate(async () => {
+    const g = window.__gen!;
+    const ac = new AbortController();
+    let seen = 0;
+    const cancelled = g.outcome(
+      g.client.generate(
+        { prompt: 'Once upon a time' },
+        {
+          maxTokens: 1000,
+          signal: ac.signal,
+          onToken: () => {
+            if (++seen === 3) ac.abort();
+          },
+        },
+      ),
+    );
+    return { cancelled: await cancelled, seen };
+  });
+  expect(r.cancelled).toEqual({
+    ok: false,
+    name: 'GenerationCancelledError',
+    message: 'text-generation request cancelled',
+  });
+  await expect
+    .poll(() => page.evaluate(() => window.__gen!.client.status().then((s) => s.running)))
+    .toBeNull();
+  // Whatever the cancelled request emits from now on would show in the count: a new five-token request
+  // accounts for every token streamed after it.
+  const after = await page.evaluate(async () => {
+    const g = window.__gen!;
+    const before = (await g.client.status()).tokensStreamed;
+    let n = 0;
+    const res = await g.client.generate(
+      { prompt: 'The dog' },
+      { maxTokens: 5, temperature: 0, onToken: () => n++ },
+    );
+    return { grew: (await g.client.status()).tokensStreamed - before, n, tokens: res.tokens };
+  });
+  expect(after.grew).toBe(after.n);
+  expect(after.tokens).toBe(5);
+});
+
+test('a second request waits for the first', async ({ page }) => {
+  await loadTinyModel(page);
+  const r = await page.evaluate(async () => {
+    const g = window.__gen!;
+    const log: string[] = [];
+    const run = (name: string, maxTokens: number) =>
+      g.client
+        .generate(
+          { prompt: 'Once upon a time' },
+          {
+            maxTokens,
+            temperature: 0,
+            onStart: () => log.push(`${name}:start`),
+            onToken: () => log.push(name),
+          },
+        )
+        .then((res) => {
+          log.push(`${name}:done`);
+          return res;
+        });
+    const a = run('a', 20);
+    const b = run('b', 5);
+    const status = await g.client.status();
+    const [ra, rb] = await Promise.all([a, b]);
+    return { log, status, queueA: ra.queueMs, queueB: rb.queueMs };
+  });
+  expect(r.status.queued).toBe(1);
+  // b starts only after a is done, and no token of b is interleaved with a's.
+  const firstB = r.log.indexOf('b:start');
+  expect(firstB).toBe(r.log.indexOf('a:done') + 1);
+  expect(r.log.slice(0, firstB).filter((x) => x.startsWith('b'))).toEqual([]);
+  expect(r.log.filter((x) => x === 'a')).toHaveLength(20);
+  expect(r.log.filter((x) => x === 'b')).toHaveLength(5);
+  expect(r.queueB).toBeGreaterThan(r.queueA);
+});
