@@ -3,7 +3,7 @@
 import { createLocalBus } from '../../src/bus/local-bus';
 import type { SentioEvent } from '../../src/events/event';
 import type { AuditEntry } from '../../src/privacy/audit-log';
-import { canonicalJson } from '../../src/privacy/canonical-json';
+import { canonicalJson } from '../../src/events/canonical-json';
 import { declassify } from '../../src/privacy/labels';
 import type { AttemptReport } from '../../src/router/cloud-client';
 import { browserNetwork } from '../../src/router/network';

@@ -5,7 +5,7 @@
 import type { SentioEvent } from '../events/event';
 import { type Clock, systemClock } from '../events/id';
 import { eventFromProto } from '../events/codec-proto';
-import { EventValidationError } from '../events/validate';
+import { DEFAULT_LIMITS, EventValidationError } from '../events/validate';
 import { createTokenBucket, type TokenBucket } from '../plugins/rate-limit';
 
 export class OversizeError extends Error {
@@ -78,6 +78,7 @@ export function createInbound(o: InboundOptions) {
       let event: SentioEvent;
       try {
         event = eventFromProto(data, {
+          ...DEFAULT_LIMITS,
           maxPayloadBytes: o.maxBytes,
           maxMediaBytes: o.maxBytes,
           maxDepth: 32,

@@ -14,7 +14,7 @@ import type { Privacy } from '../events/event';
 import type { AuditRow, SentioDb } from '../storage/db';
 import { opfsAnchor, type AuditHead, type HeadAnchor } from './audit-anchor';
 import { auditKey, hmacHex } from './audit-key';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../events/canonical-json';
 
 export type AuditDecision = 'allowed' | 'denied' | 'aborted' | 'failed' | 'declassified' | 'consent';
 

@@ -47,7 +47,9 @@ describe('audit log', () => {
       'an entry re-hashed after editing',
       async (db: SentioDb) => {
         // The MACs are keyed: a forger without the key cannot recompute an edited entry's.
-        const { canonicalJson, sha256Hex } = await import('./canonical-json');
+        const { canonicalJson } = await import('../events/canonical-json');
+        const sha256Hex = async (t: string) =>
+          (await import('../inference/model-store')).sha256Hex(new TextEncoder().encode(t).buffer);
         const row = (await db.audit.get(2))!;
         const entry = { ...(row.entry as object), bytes: 0 };
         const hash = await sha256Hex(`${row.prevHash}\n2\n${row.ts}\n${canonicalJson(entry)}`);
@@ -59,7 +61,9 @@ describe('audit log', () => {
     [
       'the whole chain recomputed with SHA-256, head row included',
       async (db: SentioDb) => {
-        const { canonicalJson, sha256Hex } = await import('./canonical-json');
+        const { canonicalJson } = await import('../events/canonical-json');
+        const sha256Hex = async (t: string) =>
+          (await import('../inference/model-store')).sha256Hex(new TextEncoder().encode(t).buffer);
         let prev = '0'.repeat(64);
         for (const row of await db.audit.orderBy('seq').toArray()) {
           const entry = { ...(row.entry as object), bytes: 0 };
