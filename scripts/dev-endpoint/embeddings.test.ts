@@ -202,5 +202,5 @@ describe('dev endpoint /v1/embeddings against the browser path', () => {
     } finally {
       await new Promise((r) => files.close(r));
     }
-  });
+  }, 120_000); // loads the encoder in the browser provider's way too: seconds on a loaded machine, not vitest's 5 s
 });
