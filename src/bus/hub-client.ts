@@ -126,13 +126,10 @@ class HubLink implements BusLink {
       this.port.postMessage(message, transfer);
       return;
     } catch (err) {
-      if (message.type !== 'publish' || message.events.length <= 1) {
-        if (message.type === 'publish' && message.events[0]) this.refuseUnclonable(message.events[0], err);
-        else
-          this.reject({
-            name: (err as Error)?.name ?? 'Error',
-            message: String((err as Error)?.message ?? err),
-          });
+      // Anything else (a request's params) throws to its caller, as before.
+      if (message.type !== 'publish') throw err;
+      if (message.events.length === 1) {
+        this.refuseUnclonable(message.events[0]!, err);
         return;
       }
     }
@@ -249,31 +246,39 @@ class HubLink implements BusLink {
     return false;
   }
 
+  // Where the event last routed goes (set by `destinations`, in fields so that publishing allocates
+  // nothing); `checked` is the event they were computed for, which outbound() then reuses.
+  private toLanes: readonly LaneSender[] = [];
+  private toHub = false;
+  private checked: SentioEvent | undefined;
+
   /** Where this event goes from here: lanes, and whether the hub wants it. */
-  private destinations(event: SentioEvent, transfer: Transferable[] | undefined) {
+  private destinations(event: SentioEvent, transfer: Transferable[] | undefined): void {
     let lanes = this.senderRoutes.get(event.topic);
     if (!lanes) {
       if (this.senderRoutes.size >= 8192) this.senderRoutes = new Map();
       this.senderRoutes.set(event.topic, (lanes = this.senderTrie.match(event.topic)));
     }
+    this.toLanes = lanes;
     // Media never goes to the hub: a SharedWorker cannot receive it.
-    let toHub = !transfer?.length;
-    if (toHub && this.knowsInterest) {
+    this.toHub = !transfer?.length;
+    if (this.toHub && this.knowsInterest) {
       const w = this.wants(event.topic);
       if (w.subs.length === 0 && !(w.logs && (event.qos !== 'realtime' || this.logRules.keepRealtime)))
-        toHub = false;
+        this.toHub = false;
     }
-    return { lanes, toHub };
   }
 
   check(event: SentioEvent, transfer: Transferable[] | undefined): void {
     if (this.closed) return;
-    const { lanes, toHub } = this.destinations(event, transfer);
-    if (lanes.length === 0 && !toHub) return; // Stays in this thread: nothing is cloned, nothing to check.
+    this.destinations(event, transfer);
+    this.checked = event;
+    if (this.toLanes.length === 0 && !this.toHub) return; // Stays in this thread: nothing is cloned.
     // Checked here, where it leaves the thread: a payload the structured clone (or the receiver's limits)
     // would refuse is refused at publish(), and the batch it would have joined is unaffected.
     const v = validateEvent(event, this.limits);
     if (!v.ok) {
+      this.checked = undefined;
       this.bus.noteRejected(v.error.message);
       throw v.error;
     }
@@ -281,7 +286,11 @@ class HubLink implements BusLink {
 
   outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
     if (this.closed) return;
-    const { lanes, toHub } = this.destinations(event, transfer);
+    // A handler that published in between (in-thread delivery is synchronous) routed another event.
+    if (this.checked !== event) this.destinations(event, transfer);
+    this.checked = undefined;
+    const lanes = this.toLanes;
+    const toHub = this.toHub;
     for (let i = 0; i < lanes.length; i++) lanes[i]!.send(event, i === 0 ? transfer : undefined);
     if (!toHub) return;
     this.pending.push(event);
