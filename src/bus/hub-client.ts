@@ -17,6 +17,7 @@ import {
 } from './protocol';
 import type { EventMap } from './types';
 import { fromWireError, type WireError } from './wire-error';
+import { postToHub } from './post-to-hub';
 
 type HubPort = Endpoint<HubMessage, ClientMessage>;
 
@@ -116,30 +117,8 @@ class HubLink implements BusLink {
     else this.send(message, transfer);
   }
 
-  /**
-   * Posts to the hub. publish() already refused what validation knows cannot be cloned; should postMessage
-   * still refuse a batch (a Proxy, a host object), the events go one by one so only the culprit is lost,
-   * and it is reported by name — never the whole batch, silently.
-   */
   private send(message: ClientMessage, transfer?: Transferable[]): void {
-    try {
-      this.port.postMessage(message, transfer);
-      return;
-    } catch (err) {
-      // Anything else (a request's params) throws to its caller, as before.
-      if (message.type !== 'publish') throw err;
-      if (message.events.length === 1) {
-        this.refuseUnclonable(message.events[0]!, err);
-        return;
-      }
-    }
-    for (const e of message.events) {
-      try {
-        this.port.postMessage({ type: 'publish', events: [e], lanes: message.lanes });
-      } catch (err) {
-        this.refuseUnclonable(e, err);
-      }
-    }
+    postToHub(this.port, message, transfer, (e, err) => this.refuseUnclonable(e, err));
   }
 
   private refuseUnclonable(e: SentioEvent, err: unknown): void {
