@@ -12,12 +12,12 @@ import {
   type Endpoint,
   type HubMessage,
   type HubRequests,
-  type InterestEntry,
   type WireSubscription,
 } from './protocol';
 import type { EventMap } from './types';
 import { fromWireError, type WireError } from './wire-error';
 import { postToHub } from './post-to-hub';
+import { HubInterest } from './hub-interest';
 
 type HubPort = Endpoint<HubMessage, ClientMessage>;
 
@@ -55,12 +55,7 @@ class HubLink implements BusLink {
   private pending: SentioEvent[] = [];
   private pendingCredits = new Map<string, number>();
   private scheduled = false;
-  private readonly interest = new TopicTrie<InterestEntry>();
-  private readonly interestById = new Map<string, InterestEntry>();
-  private logRules = { keep: new TopicTrie<true>(), skip: new TopicTrie<true>(), keepRealtime: false };
-  /** Until the hub's first interest snapshot arrives we cannot know who listens: send everything. */
-  private knowsInterest = false;
-  private hubWants = new Map<string, { subs: readonly InterestEntry[]; logs: boolean }>();
+  private readonly interest: HubInterest;
   private readonly senders = new Map<string, LaneSender>();
   private readonly senderTrie = new TopicTrie<LaneSender>();
   private senderRoutes = new Map<string, readonly LaneSender[]>();
@@ -83,6 +78,7 @@ class HubLink implements BusLink {
     private readonly onWelcome: (w: { hubId: string; connections: number }) => void,
     private readonly limits: EventLimits = DEFAULT_LIMITS,
   ) {
+    this.interest = new HubInterest(bus.clientId, (id) => this.hasLaneTo(id));
     port.addEventListener('message', (e) => this.receive(e.data));
     port.start?.();
   }
@@ -177,47 +173,8 @@ class HubLink implements BusLink {
   }
 
   private applyInterest(m: Extract<HubMessage, { type: 'interest' }>): void {
-    if (m.reset) {
-      for (const e of this.interestById.values()) this.interest.remove(e.pattern, e);
-      this.interestById.clear();
-    }
-    for (const id of m.remove) {
-      const e = this.interestById.get(id);
-      if (e) {
-        this.interest.remove(e.pattern, e);
-        this.interestById.delete(id);
-      }
-    }
-    for (const e of m.add) {
-      if (this.interestById.has(e.id)) continue;
-      this.interestById.set(e.id, e);
-      this.interest.add(e.pattern, e);
-    }
-    if (m.reset) this.knowsInterest = true;
-    if (m.log) {
-      const keep = new TopicTrie<true>();
-      const skip = new TopicTrie<true>();
-      m.log.keep.forEach((p) => keep.add(p, true));
-      m.log.skip.forEach((p) => skip.add(p, true));
-      this.logRules = { keep, skip, keepRealtime: m.log.keepRealtime };
-    }
-    this.hubWants = new Map();
+    this.interest.apply(m);
     this.post({ type: 'interest.ack', version: m.version });
-  }
-
-  private wants(topic: string) {
-    let w = this.hubWants.get(topic);
-    if (!w) {
-      if (this.hubWants.size >= 8192) this.hubWants = new Map();
-      const me = this.bus.clientId;
-      w = {
-        // Our own subscriptions get our events in-thread; lanes we hold carry theirs directly.
-        subs: this.interest.match(topic).filter((e) => e.owner !== me && !(e.lane && this.hasLaneTo(e.id))),
-        logs: this.logRules.keep.match(topic).length > 0 && this.logRules.skip.match(topic).length === 0,
-      };
-      this.hubWants.set(topic, w);
-    }
-    return w;
   }
 
   private hasLaneTo(subscriptionId: string): boolean {
@@ -241,11 +198,7 @@ class HubLink implements BusLink {
     this.toLanes = lanes;
     // Media never goes to the hub: a SharedWorker cannot receive it.
     this.toHub = !transfer?.length;
-    if (this.toHub && this.knowsInterest) {
-      const w = this.wants(event.topic);
-      if (w.subs.length === 0 && !(w.logs && (event.qos !== 'realtime' || this.logRules.keepRealtime)))
-        this.toHub = false;
-    }
+    if (this.toHub && !this.interest.hubWants(event)) this.toHub = false;
   }
 
   check(event: SentioEvent, transfer: Transferable[] | undefined): void {
@@ -345,7 +298,7 @@ class HubLink implements BusLink {
       this.senders.set(m.laneId, sender);
       this.senderTrie.add(m.pattern, sender);
       this.senderRoutes = new Map();
-      this.hubWants = new Map();
+      this.interest.invalidate();
     } else {
       const receiver = new LaneReceiver(m.laneId, m.subscriptionId, m.port, m.credits, (e) => {
         // Lanes bypass the hub, so this end validates what it receives.
@@ -367,7 +320,7 @@ class HubLink implements BusLink {
       this.senderTrie.remove(s.pattern, s);
       s.close();
       this.senderRoutes = new Map();
-      this.hubWants = new Map();
+      this.interest.invalidate();
     }
     const r = this.receivers.get(laneId);
     if (r) {
