@@ -12,11 +12,12 @@ import {
   type Endpoint,
   type HubMessage,
   type HubRequests,
-  type InterestEntry,
   type WireSubscription,
 } from './protocol';
 import type { EventMap } from './types';
 import { fromWireError, type WireError } from './wire-error';
+import { postToHub } from './post-to-hub';
+import { HubInterest } from './hub-interest';
 
 type HubPort = Endpoint<HubMessage, ClientMessage>;
 
@@ -54,12 +55,7 @@ class HubLink implements BusLink {
   private pending: SentioEvent[] = [];
   private pendingCredits = new Map<string, number>();
   private scheduled = false;
-  private readonly interest = new TopicTrie<InterestEntry>();
-  private readonly interestById = new Map<string, InterestEntry>();
-  private logRules = { keep: new TopicTrie<true>(), skip: new TopicTrie<true>(), keepRealtime: false };
-  /** Until the hub's first interest snapshot arrives we cannot know who listens: send everything. */
-  private knowsInterest = false;
-  private hubWants = new Map<string, { subs: readonly InterestEntry[]; logs: boolean }>();
+  private readonly interest: HubInterest;
   private readonly senders = new Map<string, LaneSender>();
   private readonly senderTrie = new TopicTrie<LaneSender>();
   private senderRoutes = new Map<string, readonly LaneSender[]>();
@@ -82,6 +78,7 @@ class HubLink implements BusLink {
     private readonly onWelcome: (w: { hubId: string; connections: number }) => void,
     private readonly limits: EventLimits = DEFAULT_LIMITS,
   ) {
+    this.interest = new HubInterest(bus.clientId, (id) => this.hasLaneTo(id));
     port.addEventListener('message', (e) => this.receive(e.data));
     port.start?.();
   }
@@ -116,33 +113,8 @@ class HubLink implements BusLink {
     else this.send(message, transfer);
   }
 
-  /**
-   * Posts to the hub. publish() already refused what validation knows cannot be cloned; should postMessage
-   * still refuse a batch (a Proxy, a host object), the events go one by one so only the culprit is lost,
-   * and it is reported by name — never the whole batch, silently.
-   */
   private send(message: ClientMessage, transfer?: Transferable[]): void {
-    try {
-      this.port.postMessage(message, transfer);
-      return;
-    } catch (err) {
-      if (message.type !== 'publish' || message.events.length <= 1) {
-        if (message.type === 'publish' && message.events[0]) this.refuseUnclonable(message.events[0], err);
-        else
-          this.reject({
-            name: (err as Error)?.name ?? 'Error',
-            message: String((err as Error)?.message ?? err),
-          });
-        return;
-      }
-    }
-    for (const e of message.events) {
-      try {
-        this.port.postMessage({ type: 'publish', events: [e], lanes: message.lanes });
-      } catch (err) {
-        this.refuseUnclonable(e, err);
-      }
-    }
+    postToHub(this.port, message, transfer, (e, err) => this.refuseUnclonable(e, err));
   }
 
   private refuseUnclonable(e: SentioEvent, err: unknown): void {
@@ -201,47 +173,8 @@ class HubLink implements BusLink {
   }
 
   private applyInterest(m: Extract<HubMessage, { type: 'interest' }>): void {
-    if (m.reset) {
-      for (const e of this.interestById.values()) this.interest.remove(e.pattern, e);
-      this.interestById.clear();
-    }
-    for (const id of m.remove) {
-      const e = this.interestById.get(id);
-      if (e) {
-        this.interest.remove(e.pattern, e);
-        this.interestById.delete(id);
-      }
-    }
-    for (const e of m.add) {
-      if (this.interestById.has(e.id)) continue;
-      this.interestById.set(e.id, e);
-      this.interest.add(e.pattern, e);
-    }
-    if (m.reset) this.knowsInterest = true;
-    if (m.log) {
-      const keep = new TopicTrie<true>();
-      const skip = new TopicTrie<true>();
-      m.log.keep.forEach((p) => keep.add(p, true));
-      m.log.skip.forEach((p) => skip.add(p, true));
-      this.logRules = { keep, skip, keepRealtime: m.log.keepRealtime };
-    }
-    this.hubWants = new Map();
+    this.interest.apply(m);
     this.post({ type: 'interest.ack', version: m.version });
-  }
-
-  private wants(topic: string) {
-    let w = this.hubWants.get(topic);
-    if (!w) {
-      if (this.hubWants.size >= 8192) this.hubWants = new Map();
-      const me = this.bus.clientId;
-      w = {
-        // Our own subscriptions get our events in-thread; lanes we hold carry theirs directly.
-        subs: this.interest.match(topic).filter((e) => e.owner !== me && !(e.lane && this.hasLaneTo(e.id))),
-        logs: this.logRules.keep.match(topic).length > 0 && this.logRules.skip.match(topic).length === 0,
-      };
-      this.hubWants.set(topic, w);
-    }
-    return w;
   }
 
   private hasLaneTo(subscriptionId: string): boolean {
@@ -249,31 +182,35 @@ class HubLink implements BusLink {
     return false;
   }
 
+  // Where the event last routed goes (set by `destinations`, in fields so that publishing allocates
+  // nothing); `checked` is the event they were computed for, which outbound() then reuses.
+  private toLanes: readonly LaneSender[] = [];
+  private toHub = false;
+  private checked: SentioEvent | undefined;
+
   /** Where this event goes from here: lanes, and whether the hub wants it. */
-  private destinations(event: SentioEvent, transfer: Transferable[] | undefined) {
+  private destinations(event: SentioEvent, transfer: Transferable[] | undefined): void {
     let lanes = this.senderRoutes.get(event.topic);
     if (!lanes) {
       if (this.senderRoutes.size >= 8192) this.senderRoutes = new Map();
       this.senderRoutes.set(event.topic, (lanes = this.senderTrie.match(event.topic)));
     }
+    this.toLanes = lanes;
     // Media never goes to the hub: a SharedWorker cannot receive it.
-    let toHub = !transfer?.length;
-    if (toHub && this.knowsInterest) {
-      const w = this.wants(event.topic);
-      if (w.subs.length === 0 && !(w.logs && (event.qos !== 'realtime' || this.logRules.keepRealtime)))
-        toHub = false;
-    }
-    return { lanes, toHub };
+    this.toHub = !transfer?.length;
+    if (this.toHub && !this.interest.hubWants(event)) this.toHub = false;
   }
 
   check(event: SentioEvent, transfer: Transferable[] | undefined): void {
     if (this.closed) return;
-    const { lanes, toHub } = this.destinations(event, transfer);
-    if (lanes.length === 0 && !toHub) return; // Stays in this thread: nothing is cloned, nothing to check.
+    this.destinations(event, transfer);
+    this.checked = event;
+    if (this.toLanes.length === 0 && !this.toHub) return; // Stays in this thread: nothing is cloned.
     // Checked here, where it leaves the thread: a payload the structured clone (or the receiver's limits)
     // would refuse is refused at publish(), and the batch it would have joined is unaffected.
     const v = validateEvent(event, this.limits);
     if (!v.ok) {
+      this.checked = undefined;
       this.bus.noteRejected(v.error.message);
       throw v.error;
     }
@@ -281,7 +218,11 @@ class HubLink implements BusLink {
 
   outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
     if (this.closed) return;
-    const { lanes, toHub } = this.destinations(event, transfer);
+    // A handler that published in between (in-thread delivery is synchronous) routed another event.
+    if (this.checked !== event) this.destinations(event, transfer);
+    this.checked = undefined;
+    const lanes = this.toLanes;
+    const toHub = this.toHub;
     for (let i = 0; i < lanes.length; i++) lanes[i]!.send(event, i === 0 ? transfer : undefined);
     if (!toHub) return;
     this.pending.push(event);
@@ -357,7 +298,7 @@ class HubLink implements BusLink {
       this.senders.set(m.laneId, sender);
       this.senderTrie.add(m.pattern, sender);
       this.senderRoutes = new Map();
-      this.hubWants = new Map();
+      this.interest.invalidate();
     } else {
       const receiver = new LaneReceiver(m.laneId, m.subscriptionId, m.port, m.credits, (e) => {
         // Lanes bypass the hub, so this end validates what it receives.
@@ -379,7 +320,7 @@ class HubLink implements BusLink {
       this.senderTrie.remove(s.pattern, s);
       s.close();
       this.senderRoutes = new Map();
-      this.hubWants = new Map();
+      this.interest.invalidate();
     }
     const r = this.receivers.get(laneId);
     if (r) {
