@@ -284,18 +284,23 @@ test('revoking consent in Settings aborts the request in flight, blocks the next
   const before = dev.stats().requests;
   expect(await decide(page, 'and another')).toEqual({ route: 'drop', code: 'no-consent' });
   expect(dev.stats().requests).toBe(before);
-  const audit = await page.evaluate(async () =>
-    (await window.sentio!.router!.audit.entries()).map((r) => {
-      const e = r.entry as { what: string; decision: string; endpoint: string };
-      return `${e.what}:${e.decision}:${e.endpoint}`;
-    }),
-  );
-  expect(audit).toEqual([
-    'consent.grant:consent:dev',
-    'chat.completions:allowed:dev',
-    'chat.completions:aborted:dev',
-    'consent.revoke:consent:dev',
-  ]);
+  const audit = () =>
+    page.evaluate(async () =>
+      (await window.sentio!.router!.audit.entries()).map((r) => {
+        const e = r.entry as { what: string; decision: string; endpoint: string };
+        return `${e.what}:${e.decision}:${e.endpoint}`;
+      }),
+    );
+  // The router's refusal of the next call is audited too (written after the decision is returned).
+  await expect
+    .poll(audit)
+    .toEqual([
+      'consent.grant:consent:dev',
+      'chat.completions:allowed:dev',
+      'chat.completions:aborted:dev',
+      'consent.revoke:consent:dev',
+      'chat:denied:dev',
+    ]);
   expect(await page.evaluate(() => window.sentio!.router!.audit.verify())).toMatchObject({ ok: true });
   expect(errors).toEqual([]);
 });
