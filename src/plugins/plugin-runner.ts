@@ -5,7 +5,8 @@ import type { Bus, Subscription } from '../bus/types';
 import { isStricterThan, type Privacy, type SentioEvent } from '../events/event';
 import type { Clock } from '../events/id';
 import { assertPattern, patternMatches } from '../events/topic';
-import { validateEvent } from '../events/validate';
+import { measurePayload } from '../events/payload-measure';
+import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
 import { coerceSerializedError, deserializeError, PluginFault, serializeError } from './errors';
 import {
   emptyRefusals,
@@ -25,7 +26,6 @@ import {
   type RefusalKind,
 } from './protocol';
 import type { PluginStorage } from './plugin-storage';
-import { messageBytes } from './message-size';
 import { createTokenBucket, type TokenBucket } from './rate-limit';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
 
@@ -260,7 +260,16 @@ export class PluginRunner {
 
   private receive(data: unknown): void {
     const { maxMessageBytes } = this.deps.limits;
-    if (messageBytes(data, maxMessageBytes) > maxMessageBytes) return this.refuseOversize(maxMessageBytes);
+    // The bus's own measure of what a structured clone copied; it stops counting once past the limit, so a
+    // hostile message costs at most that much to judge.
+    const size = measurePayload(data, {
+      ...DEFAULT_LIMITS,
+      maxPayloadBytes: maxMessageBytes,
+      maxMediaBytes: maxMessageBytes,
+      maxDepth: 64,
+    });
+    if ('reason' in size || size.bytes + size.mediaBytes > maxMessageBytes)
+      return this.refuseOversize(maxMessageBytes);
     const parsed = parsePluginMessage(data);
     if (!parsed.ok) return this.refuse('message', parsed.reason);
     const m = parsed.message;
