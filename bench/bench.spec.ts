@@ -4,11 +4,14 @@ import { test } from '@playwright/test';
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BenchState } from './harness';
+import { runBridgeBench } from './bridge-bench';
 
 const dir = import.meta.dirname;
+/** Pages driven by a multi-device bench below, not standalone. */
+const MULTI_DEVICE_PAGES = ['bridge-device.html'];
 const out = resolve(dir, 'results', 'latest.jsonl');
 const pages = readdirSync(dir)
-  .filter((f) => f.endsWith('.html'))
+  .filter((f) => f.endsWith('.html') && !MULTI_DEVICE_PAGES.includes(f))
   .map((f) => f.replace(/\.html$/, ''));
 const runId = process.env.SENTIO_BENCH_RUN ?? new Date().toISOString();
 
@@ -34,3 +37,11 @@ for (const name of pages) {
     }
   });
 }
+
+// Two devices and a nats-server: driven from here, not from one page.
+test('bridge', async ({ browser }) => {
+  const results = await runBridgeBench(browser);
+  mkdirSync(resolve(dir, 'results'), { recursive: true });
+  for (const r of results)
+    appendFileSync(out, JSON.stringify({ ...r, run: runId, browser: browser.version() }) + '\n');
+});

@@ -353,3 +353,35 @@ test('wrong credentials, a server down at start and plain ws:// to another host:
     await server.dispose();
   }
 });
+
+test('the app\u2019s Devices panel connects, shows its state and the other devices it hears from', async ({
+  browser,
+  nats,
+}) => {
+  const s = nextSpace();
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  const b = await openDevice(browser, 'B');
+  try {
+    await app.goto('/');
+    const panel = app.getByTestId('devices');
+    await expect(panel).toBeVisible({ timeout: 60_000 });
+    expect(await app.evaluate(() => typeof window.sentio?.bridge?.connect)).toBe('function');
+    await app.getByTestId('devices-server').fill(nats.wsUrl);
+    await app.getByTestId('devices-device').fill('appdev');
+    await app.getByTestId('devices-exportTopics').fill('demo.>');
+    await app.getByTestId('devices-importTopics').fill('demo.>');
+    // The space is the default; a unique topic keeps this test apart from the others on the server.
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText('connected', { timeout: 30_000 });
+
+    await bridgeUp(b, { servers: nats.wsUrl, device: 'devB', export: ['demo.>'], import: [] });
+    await expect.poll(async () => (await stateOf(b)).state, { timeout: 30_000 }).toBe('connected');
+    await publish(b, `demo.${s}`, { hello: true }, { privacy: 'public' });
+    await expect(app.getByTestId('devices-peers')).toContainText(`devB: 1 events`, { timeout: 30_000 });
+    await expect(app.getByTestId('devices-counts')).toContainText('imported 1');
+  } finally {
+    await context.close();
+    await b.close();
+  }
+});
