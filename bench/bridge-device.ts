@@ -38,9 +38,12 @@ const device = {
       bus.subscribe(
         'bench.ping',
         (e) => void bus.publish('bench.pong', e.payload, { privacy: 'public', qos: 'realtime' }),
-        { qos: 'realtime' },
+        { qos: 'realtime', lane: true },
       );
-      bus.subscribe('bench.tp', () => count('bridge.tp'), { policy: { kind: 'dropOldest', n: 100_000 } });
+      bus.subscribe('bench.tp', () => count('bridge.tp'), {
+        lane: true,
+        policy: { kind: 'dropOldest', n: 100_000 },
+      });
       bus.subscribe('bench.durable.>', () => count('bridge.durable'), {
         policy: { kind: 'dropOldest', n: 100_000 },
       });
@@ -49,6 +52,7 @@ const device = {
     } else {
       bus.subscribe('bench.pong', (e) => pongWaiters.get((e.payload as { i: number }).i)?.(), {
         qos: 'realtime',
+        lane: true,
       });
     }
     const deadline = Date.now() + 30_000;
