@@ -298,7 +298,7 @@ test('the server killed while A publishes and restarted: B ends with every durab
   }
 });
 
-test('wrong credentials, a server down at start and plain ws:// to another host: clear state, named errors, retries', async ({
+test('token and user/password credentials, wrong ones, a server down at start and plain ws:// to another host: clear state, named errors, retries', async ({
   browser,
 }) => {
   const { startNatsServer } = await import('../scripts/lib/nats.mjs');
@@ -346,6 +346,19 @@ test('wrong credentials, a server down at start and plain ws:// to another host:
       }
     });
     expect(refused).toMatch(/^InsecureServerError: refusing plain ws:\/\/ to nats\.example\.com/);
+    const userServer = await startNatsServer({ auth: { user: 'alice', password: secret } });
+    try {
+      const ub = { ...base, servers: userServer.wsUrl };
+      await bridgeUp(a, { ...ub, device: 'devU', credentials: { user: 'alice', password: secret } }, 'user');
+      await bridgeUp(a, { ...ub, device: 'devV', credentials: { user: 'alice', password: 'nope' } }, 'badpw');
+      await expect.poll(async () => (await stateOf(a, 'user')).state, { timeout: 30_000 }).toBe('connected');
+      await expect
+        .poll(async () => (await stateOf(a, 'badpw')).lastError, { timeout: 30_000 })
+        .toMatch(/Authorization/i);
+      expect(JSON.stringify(await stateOf(a, 'badpw'))).not.toContain('nope');
+    } finally {
+      await userServer.dispose();
+    }
     expect(logs.join('\n')).not.toContain(secret);
     expect(JSON.stringify(await stateOf(a, 'right'))).not.toContain(secret);
   } finally {
