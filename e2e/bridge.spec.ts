@@ -361,6 +361,19 @@ test('token and user/password credentials, wrong ones, a server down at start an
     }
     expect(logs.join('\n')).not.toContain(secret);
     expect(JSON.stringify(await stateOf(a, 'right'))).not.toContain(secret);
+    // The owner closes every bridge and the worker at once; the handles are gone after it.
+    const afterClose = await a.page.evaluate(async () => {
+      const t = (window as unknown as BT).bridgeTest as unknown as {
+        bridge: { close(): Promise<void> };
+        handles: Record<string, { state(): Promise<unknown> }>;
+      };
+      await t.bridge.close();
+      return Promise.race([
+        t.handles.right!.state().then(() => 'answered'),
+        new Promise((r) => setTimeout(() => r('worker gone'), 2000)),
+      ]);
+    });
+    expect(afterClose).toBe('worker gone');
   } finally {
     await a.close();
     await server.dispose();
