@@ -5,11 +5,14 @@ import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BenchResult, BenchState } from './harness';
 import { benchAppMainThread } from './app-main-thread';
+import { runBridgeBench } from './bridge-bench';
 
 const dir = import.meta.dirname;
+/** Pages driven by a multi-device bench below, not standalone. */
+const MULTI_DEVICE_PAGES = ['bridge-device.html'];
 const out = resolve(dir, 'results', 'latest.jsonl');
 const pages = readdirSync(dir)
-  .filter((f) => f.endsWith('.html'))
+  .filter((f) => f.endsWith('.html') && !MULTI_DEVICE_PAGES.includes(f))
   .map((f) => f.replace(/\.html$/, ''));
 const runId = process.env.SENTIO_BENCH_RUN ?? new Date().toISOString();
 
@@ -47,3 +50,8 @@ for (const name of pages) {
     record(state.results, browser.version());
   });
 }
+
+// Two devices and a nats-server: driven from here, not from one page.
+test('bridge', async ({ browser }) => {
+  record(await runBridgeBench(browser), browser.version());
+});

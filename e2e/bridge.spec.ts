@@ -298,7 +298,7 @@ test('the server killed while A publishes and restarted: B ends with every durab
   }
 });
 
-test('wrong credentials, a server down at start and plain ws:// to another host: clear state, named errors, retries', async ({
+test('token and user/password credentials, wrong ones, a server down at start and plain ws:// to another host: clear state, named errors, retries', async ({
   browser,
 }) => {
   const { startNatsServer } = await import('../scripts/lib/nats.mjs');
@@ -346,10 +346,68 @@ test('wrong credentials, a server down at start and plain ws:// to another host:
       }
     });
     expect(refused).toMatch(/^InsecureServerError: refusing plain ws:\/\/ to nats\.example\.com/);
+    const userServer = await startNatsServer({ auth: { user: 'alice', password: secret } });
+    try {
+      const ub = { ...base, servers: userServer.wsUrl };
+      await bridgeUp(a, { ...ub, device: 'devU', credentials: { user: 'alice', password: secret } }, 'user');
+      await bridgeUp(a, { ...ub, device: 'devV', credentials: { user: 'alice', password: 'nope' } }, 'badpw');
+      await expect.poll(async () => (await stateOf(a, 'user')).state, { timeout: 30_000 }).toBe('connected');
+      await expect
+        .poll(async () => (await stateOf(a, 'badpw')).lastError, { timeout: 30_000 })
+        .toMatch(/Authorization/i);
+      expect(JSON.stringify(await stateOf(a, 'badpw'))).not.toContain('nope');
+    } finally {
+      await userServer.dispose();
+    }
     expect(logs.join('\n')).not.toContain(secret);
     expect(JSON.stringify(await stateOf(a, 'right'))).not.toContain(secret);
+    // The owner closes every bridge and the worker at once; the handles are gone after it.
+    const afterClose = await a.page.evaluate(async () => {
+      const t = (window as unknown as BT).bridgeTest as unknown as {
+        bridge: { close(): Promise<void> };
+        handles: Record<string, { state(): Promise<unknown> }>;
+      };
+      await t.bridge.close();
+      return Promise.race([
+        t.handles.right!.state().then(() => 'answered'),
+        new Promise((r) => setTimeout(() => r('worker gone'), 2000)),
+      ]);
+    });
+    expect(afterClose).toBe('worker gone');
   } finally {
     await a.close();
     await server.dispose();
+  }
+});
+
+test('the app\u2019s Devices panel connects, shows its state and the other devices it hears from', async ({
+  browser,
+  nats,
+}) => {
+  const s = nextSpace();
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  const b = await openDevice(browser, 'B');
+  try {
+    await app.goto('/');
+    const panel = app.getByTestId('devices');
+    await expect(panel).toBeVisible({ timeout: 60_000 });
+    expect(await app.evaluate(() => typeof window.sentio?.bridge?.connect)).toBe('function');
+    await app.getByTestId('devices-server').fill(nats.wsUrl);
+    await app.getByTestId('devices-device').fill('appdev');
+    await app.getByTestId('devices-exportTopics').fill('demo.>');
+    await app.getByTestId('devices-importTopics').fill('demo.>');
+    // The space is the default; a unique topic keeps this test apart from the others on the server.
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText('connected', { timeout: 30_000 });
+
+    await bridgeUp(b, { servers: nats.wsUrl, device: 'devB', export: ['demo.>'], import: [] });
+    await expect.poll(async () => (await stateOf(b)).state, { timeout: 30_000 }).toBe('connected');
+    await publish(b, `demo.${s}`, { hello: true }, { privacy: 'public' });
+    await expect(app.getByTestId('devices-peers')).toContainText(`devB: 1 events`, { timeout: 30_000 });
+    await expect(app.getByTestId('devices-counts')).toContainText('imported 1');
+  } finally {
+    await context.close();
+    await b.close();
   }
 });

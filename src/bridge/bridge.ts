@@ -115,16 +115,15 @@ export async function runBridge(
       while (live && outbox.depth() > 0) {
         const rows = await outbox.peek(100);
         if (!rows.length) break;
-        const done: number[] = [];
-        try {
-          for (const r of rows) {
-            await send(r.subject, eventToProto(r.event), r.durable === 1, r.event.id);
-            done.push(r.seq!);
-            exported++;
-          }
-        } finally {
-          await outbox.remove(done);
-        }
+        // The batch in flight at once (JetStream acks pipeline); order within a batch is not promised.
+        const sent = await Promise.allSettled(
+          rows.map((r) => send(r.subject, eventToProto(r.event), r.durable === 1, r.event.id)),
+        );
+        const done = rows.filter((_, i) => sent[i]!.status === 'fulfilled').map((r) => r.seq!);
+        exported += done.length;
+        await outbox.remove(done);
+        const failed = sent.find((x) => x.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } catch (err) {
       noteError(`outbox: ${(err as Error).name}: ${(err as Error).message}`);
@@ -175,7 +174,12 @@ export async function runBridge(
 
   await outbox.load();
   const localSubs: Subscription[] = o.export.map((p) =>
-    bus.subscribe(p, onLocal, { qos: 'batched', policy: { kind: 'dropOldest', n: LOCAL_BACKLOG } }),
+    // A lane: publishers send straight to this worker, one hop instead of two through the hub.
+    bus.subscribe(p, onLocal, {
+      qos: 'batched',
+      lane: true,
+      policy: { kind: 'dropOldest', n: LOCAL_BACKLOG },
+    }),
   );
 
   const conn = keepConnected(

@@ -17,30 +17,50 @@ export interface BridgeHandle {
 
 export interface BridgeApi {
   connect(options: BridgeOptions): Promise<BridgeHandle>;
+  /** Closes every bridge and ends the bridge worker (the owner — app or front door — calls it on close). */
+  close(): Promise<void>;
 }
 
 export function createBridgeApi(hub: HubConnection): BridgeApi {
   let service: Comlink.Remote<BridgeService> | null = null;
-  const worker = () =>
-    (service ??= Comlink.wrap<BridgeService>(
-      new Worker(new URL('../../workers/bridge.worker.ts', import.meta.url), {
+  let thread: Worker | null = null;
+  const open = new Set<BridgeHandle>();
+  const worker = () => {
+    if (!service) {
+      thread = new Worker(new URL('../../workers/bridge.worker.ts', import.meta.url), {
         type: 'module',
         name: 'sentio-bridge',
-      }),
-    ));
+      });
+      service = Comlink.wrap<BridgeService>(thread);
+    }
+    return service;
+  };
   return {
+    async close() {
+      // A bridge whose server is gone may wait long on a clean close; the worker ends after 3 s regardless.
+      const grace = new Promise((r) => setTimeout(r, 3000));
+      await Promise.race([Promise.allSettled([...open].map((h) => h.close())), grace]);
+      thread?.terminate();
+      thread = null;
+      service = null;
+    },
     async connect(options) {
       resolveOptions(options);
       const remote = worker();
       const port = hub.connect();
       const id = await remote.connect(Comlink.transfer(port as MessagePort, [port as MessagePort]), options);
-      return {
+      const handle: BridgeHandle = {
         state: () => remote.state(id),
         stats: () => remote.stats(id),
         grantPrivate: () => remote.grantPrivate(id),
         revokePrivate: () => remote.revokePrivate(id),
-        close: () => remote.close(id),
+        close: async () => {
+          open.delete(handle);
+          await remote.close(id);
+        },
       };
+      open.add(handle);
+      return handle;
     },
   };
 }

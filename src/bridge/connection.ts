@@ -133,7 +133,8 @@ export function keepConnected(
     async close() {
       closing = true;
       wake?.();
-      await nc?.close();
+      // Closing a connection that is reconnecting to a vanished server can wait; do not hang the caller.
+      await Promise.race([nc?.close(), new Promise((r) => setTimeout(r, 2000))]);
       set({ state: 'closed' });
     },
   };
