@@ -203,8 +203,18 @@ test('real frames are traced capture → inference → agent → action, audio c
       }),
     );
     const chart = page.getByTestId('pipeline-latency-chart');
-    await chart.scrollIntoViewIfNeeded();
-    const png = await chart.locator('canvas').first().screenshot();
+    // The chart draws once it is on screen (its next frame), so shoot until the newest samples are drawn.
+    let png: Buffer = Buffer.alloc(0);
+    await expect
+      .poll(
+        async () => {
+          await chart.scrollIntoViewIfNeeded();
+          png = await chart.locator('canvas').first().screenshot();
+          return (await findColour(page, png, hexToRgb(STAGE_COLOURS.inference), 30)).count;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(30);
     for (const stage of ['capture', 'inference'] as const) {
       const hits = await findColour(page, png, hexToRgb(STAGE_COLOURS[stage]), 30);
       expect(hits.count, `${stage} line pixels`).toBeGreaterThan(30);
