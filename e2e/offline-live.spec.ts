@@ -40,7 +40,7 @@ test('after one online visit, face detection, voice activity and a transcript ru
   page,
   context,
 }) => {
-  test.setTimeout(1_200_000); // every model warms up twice (online, then offline) on a shared 2-core machine
+  test.setTimeout(1_500_000); // every model warms up twice (online, then offline) on a shared 2-core machine
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/');
   // The shell is precached and the worker controls the page; the models are not cached yet, and it says so.
