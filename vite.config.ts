@@ -54,8 +54,13 @@ function pwa(): PluginOption {
         { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
       ],
     },
-    // Models are cached at run time when first used (see workers/sw.ts), never precached: they are large.
-    injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'], globIgnores: ['models/**'] },
+    // Models and WASM runtimes are cached at run time when first used (src/app/pwa/service-worker.ts), never
+    // precached: they are large. (runtime/ holds MediaPipe's loader .js: precached, it would sit under a
+    // revisioned key beside its .wasm in the runtime cache.)
+    injectManifest: {
+      globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+      globIgnores: ['models/**', 'runtime/**'],
+    },
   });
 }
 

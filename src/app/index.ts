@@ -181,7 +181,8 @@ function watchOffline(offline: HTMLElement): void {
   offlineWatched = true;
   watchOfflineReadiness(
     () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state(),
-    async (path) => (await caches.match(path)) !== undefined,
+    // Looked up as the service worker does (src/app/pwa/service-worker.ts: IMMUTABLE).
+    async (path) => (await caches.match(path, { ignoreVary: true })) !== undefined,
     ({ text, ok }) => {
       offline.textContent = text;
       offline.className = ok ? 'ok' : 'info';

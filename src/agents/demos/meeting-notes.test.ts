@@ -102,6 +102,7 @@ describe('meeting notes: the agent', () => {
     expect(h.published('demo.notes.summary')[0]!.payload).toEqual({
       refinement: { status: 'refined', text: 'Summary: move ahead 10 m.' },
       notes: 1,
+      local: 'Go forward ten meters.\nAction items: Go forward ten meters.',
     });
     await h.stop();
   });
@@ -122,6 +123,8 @@ describe('meeting notes: the agent', () => {
       status: 'kept-local',
       reason: 'no consent for "cloud.transcript" on endpoint "e"',
       notes: 1,
+      // Without consent the summary is still made, on the device.
+      local: 'We should book the room.\nAction items: We should book the room.',
     });
     expect(h.failures).toEqual([]);
     await h.stop();

@@ -6,7 +6,7 @@ import type { PerceptionEvents } from '../../inference/pipelines/events';
 import { defineAgent } from '../define';
 import { askCloud } from './cloud-refine';
 import { publishLabelled } from './labelled-publish';
-import { actionItems, cleanUtterance, keywords } from './notes-extraction';
+import { actionItems, cleanUtterance, extractiveSummary, keywords } from './notes-extraction';
 import type { DemoEvents, Note, Refinement } from './topics';
 
 export const NOTES_AGENT = 'meeting-notes';
@@ -15,7 +15,7 @@ export interface NotesState {
   notes: Note[];
   /** Every keyword seen, with how often. */
   keywordCounts: Record<string, number>;
-  summary: (Refinement & { at: number; notes: number }) | null;
+  summary: (Refinement & { at: number; notes: number; local?: string }) | null;
 }
 
 /** Older notes fall out of the running notes past this many (the summary covers what is kept). */
@@ -85,8 +85,10 @@ export function meetingNotes() {
                 ...SHARE,
               })
             : { status: 'kept-local', reason: 'there are no notes to summarise yet' };
-          ctx.state.summary = { ...refinement, at: event.ts, notes: count };
-          publishLabelled(ctx, 'demo.notes.summary', { refinement, notes: count }, 'local');
+          // Made on the device every time: without consent it is the summary, with it a cross-check.
+          const local = extractiveSummary(ctx.state.notes, ctx.state.keywordCounts);
+          ctx.state.summary = { ...refinement, at: event.ts, notes: count, local };
+          publishLabelled(ctx, 'demo.notes.summary', { refinement, notes: count, local }, 'local');
           return;
         }
       }

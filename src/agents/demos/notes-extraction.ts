@@ -73,3 +73,27 @@ export function topKeywords(counts: Record<string, number>, n: number): string[]
     .slice(0, n)
     .map((x) => x.word);
 }
+
+/**
+ * A summary without a model: the `max` lines that carry the meeting's most frequent keywords (each
+ * line's keyword counts summed over its length, so one long ramble does not win by size), kept in the
+ * order they were said, then every action item. Empty when there are no lines.
+ */
+export function extractiveSummary(
+  lines: readonly { text: string; keywords: readonly string[]; actionItems: readonly string[] }[],
+  counts: Record<string, number>,
+  max = 3,
+): string {
+  if (lines.length === 0) return '';
+  const scored = lines.map((l, i) => ({
+    i,
+    score: l.keywords.reduce((s, k) => s + (counts[k] ?? 0), 0) / Math.sqrt(1 + l.keywords.length),
+  }));
+  const picked = scored
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .slice(0, max)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => lines[x.i]!.text);
+  const actions = [...new Set(lines.flatMap((l) => l.actionItems))];
+  return [picked.join(' '), ...(actions.length ? [`Action items: ${actions.join(' ')}`] : [])].join('\n');
+}

@@ -72,7 +72,8 @@ export type DemoEvents = {
   'demo.notes.refined': { id: string; refinement: Refinement };
   /** Asked by the notes card: summarise everything noted so far. */
   'demo.notes.summarize': { requestedAt: number };
-  'demo.notes.summary': { refinement: Refinement; notes: number };
+  /** `local`: the extractive summary made on the device (always there when there are notes). */
+  'demo.notes.summary': { refinement: Refinement; notes: number; local: string };
   'demo.gesture.suggestion': Suggestion;
   'sim.robot.telemetry': RobotTelemetry;
   'tool.result': ToolResult;

@@ -4,9 +4,22 @@
 import type { Bus } from '../../bus/types';
 import type { NotesState } from '../../agents/demos/meeting-notes';
 import { topKeywords } from '../../agents/demos/notes-extraction';
-import type { DemoEvents, Note } from '../../agents/demos/topics';
+import type { DemoEvents, Note, Refinement } from '../../agents/demos/topics';
 import { el, section } from '../dom';
 import { hintLine, refinementLine } from './card-kit';
+
+/** The summary as shown: the endpoint's when it wrote one, else the one made on this device, and why. */
+function summaryLines(refinement: Refinement, notes: number, local: string): HTMLElement[] {
+  const of = `${notes} note${notes === 1 ? '' : 's'}`;
+  if (refinement.status === 'refined')
+    return [el('p', { className: 'meta', text: `Summary of ${of}` }), refinementLine(refinement)];
+  if (!local) return [refinementLine(refinement)];
+  return [
+    el('p', { className: 'meta', text: `Summary of ${of}, made on this device` }),
+    el('p', { className: 'local-summary', testId: 'notes-local-summary', text: local }),
+    refinementLine(refinement),
+  ];
+}
 
 export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | null>): HTMLElement {
   const hint = hintLine(
@@ -42,11 +55,8 @@ export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | 
     items.get(id)?.append(refinementLine(refinement));
   });
   bus.subscribe('demo.notes.summary', (e) => {
-    const { refinement, notes } = e.payload as DemoEvents['demo.notes.summary'];
-    summary.replaceChildren(
-      el('p', { className: 'meta', text: `Summary of ${notes} note${notes === 1 ? '' : 's'}` }),
-      refinementLine(refinement),
-    );
+    const { refinement, notes, local } = e.payload as DemoEvents['demo.notes.summary'];
+    summary.replaceChildren(...summaryLines(refinement, notes, local));
     button.disabled = false;
   });
   button.addEventListener('click', () => {
@@ -64,7 +74,8 @@ export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | 
   void loadState()
     .then((s) => {
       for (const n of s?.notes ?? []) show(n);
-      if (s?.summary) summary.replaceChildren(refinementLine(s.summary));
+      if (s?.summary)
+        summary.replaceChildren(...summaryLines(s.summary, s.summary.notes, s.summary.local ?? ''));
     })
     .catch(() => {
       // Agents not up yet: new notes arrive as events anyway.

@@ -27,6 +27,13 @@ import { isPageToServiceWorker } from './sw-messages';
 export { MODEL_CACHE };
 export const RUNTIME_CACHE = 'sentio-runtime-v1';
 
+/**
+ * A file under /models/ or /runtime/ is the same bytes whoever asks. Servers send `Vary: Origin` (Vite's
+ * preview does), and the same .mjs is asked for by import() (with an Origin header) and as a worker script
+ * (without): matching on Vary missed the cached copy offline, and onnxruntime failed to start.
+ */
+export const IMMUTABLE = { ignoreVary: true } as const;
+
 /** The parts of ServiceWorkerGlobalScope we use (the project's TS lib is DOM, not WebWorker). */
 export interface ServiceWorkerScope {
   readonly registration: { readonly scope: string };
@@ -58,6 +65,7 @@ export function installServiceWorker(scope: ServiceWorkerScope, precache: (strin
     ({ url }) => isModelRequest(url, scope.registration.scope),
     new CacheFirst({
       cacheName: MODEL_CACHE,
+      matchOptions: IMMUTABLE,
       // A full disk must not break the app: on a quota error Workbox empties this cache instead.
       plugins: [new ExpirationPlugin({ maxEntries: 64, purgeOnQuotaError: true })],
     }),
@@ -66,6 +74,7 @@ export function installServiceWorker(scope: ServiceWorkerScope, precache: (strin
     ({ url }) => isRuntimeRequest(url, scope.registration.scope),
     new CacheFirst({
       cacheName: RUNTIME_CACHE,
+      matchOptions: IMMUTABLE,
       plugins: [new ExpirationPlugin({ maxEntries: 32, purgeOnQuotaError: true })],
     }),
   );
