@@ -1,6 +1,8 @@
 // Local text generation in a real Chromium: the real tiny llama model (stories260K, GGUF) downloaded from a
 // second origin through the egress gate, checked, stored in the Cache API, run by llama.cpp in WASM.
 import { expect, test, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,16 +14,35 @@ const MODEL_PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173) + 1;
 
 let models: StaticServer;
 let modelUrl: string;
+let huge: Server;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+let truncatedSha: string;
+let notModelSha: string;
 
-test.describe.configure({ mode: 'serial' });
+// Loading llama.cpp and the model twice in one test takes tens of seconds on a loaded 2-core machine.
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 test.beforeAll(async () => {
   // The model host: another origin, serving the real model and two broken ones.
   const dir = mkdtempSync(join(tmpdir(), 'sentio-gguf-'));
   copyFileSync(FIXTURE, join(dir, 'stories260K.gguf'));
   const bytes = readFileSync(FIXTURE);
-  writeFileSync(join(dir, 'truncated.gguf'), bytes.subarray(0, 600_000));
-  writeFileSync(join(dir, 'not-a-model.gguf'), '<!doctype html><title>404</title>'.repeat(40));
+  const truncated = bytes.subarray(0, 600_000);
+  const notModel = Buffer.from('<!doctype html><title>404</title>'.repeat(40));
+  writeFileSync(join(dir, 'truncated.gguf'), truncated);
+  writeFileSync(join(dir, 'not-a-model.gguf'), notModel);
+  truncatedSha = sha(truncated);
+  notModelSha = sha(notModel);
+  // A host announcing a model far bigger than any storage quota (a petabyte); it never sends the body.
+  huge = createServer((_req, res) => {
+    res.writeHead(200, {
+      'Content-Length': String(1e15),
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    });
+    res.flushHeaders();
+  });
+  await new Promise<void>((ok) => huge.listen(MODEL_PORT + 1, '127.0.0.1', () => ok()));
   models = await startStaticServer({
     root: dir,
     port: MODEL_PORT,
@@ -32,6 +53,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await models?.close();
+  huge?.closeAllConnections();
+  await new Promise((ok) => huge?.close(ok));
 });
 
 test.beforeEach(async ({ page }) => {
@@ -246,4 +269,166 @@ test('a second request waits for the first', async ({ page }) => {
   expect(r.log.filter((x) => x === 'a')).toHaveLength(20);
   expect(r.log.filter((x) => x === 'b')).toHaveLength(5);
   expect(r.queueB).toBeGreaterThan(r.queueA);
+});
+
+test('a wrong checksum, a missing consent, a truncated or non-GGUF file and a model over quota are refused by name', async ({
+  page,
+}) => {
+  const r = await page.evaluate(
+    async ({ origin, hugeUrl, truncatedSha, notModelSha }) => {
+      const g = window.__gen!;
+      const url = `${origin}/stories260K.gguf`;
+      const noConsent = await g.outcome(g.library.addFromUrl(url, '0'.repeat(64)));
+      await g.allowDownloadsFrom(url);
+      await g.allowDownloadsFrom(hugeUrl);
+      const wrongSha = await g.outcome(g.library.addFromUrl(url, 'ab'.repeat(32)));
+      const badSha = await g.outcome(g.library.addFromUrl(url, 'not-a-sha'));
+      // Their checksums match, so it is the GGUF check that refuses them.
+      const truncated = await g.outcome(g.library.addFromUrl(`${origin}/truncated.gguf`, truncatedSha));
+      const notModel = await g.outcome(g.library.addFromUrl(`${origin}/not-a-model.gguf`, notModelSha));
+      const notModelFile = await g.outcome(
+        g.library.addFromFile(new File(['PK\u0003\u0004 a zip file, really'.repeat(4)], 'photo.gguf')),
+      );
+      const overQuota = await g.outcome(g.library.addFromUrl(hugeUrl, '1'.repeat(64)));
+      const notLoaded = await g.outcome(g.client.generate({ prompt: 'Once' }));
+      const missing = await g.outcome(g.library.open('nothing-here'));
+      return {
+        noConsent,
+        wrongSha,
+        badSha,
+        truncated,
+        notModel,
+        notModelFile,
+        overQuota,
+        notLoaded,
+        missing,
+        listed: await g.library.list(),
+        cached: (await (await caches.open('sentio-local-models-v1')).keys()).map(
+          (k) => new URL(k.url).pathname,
+        ),
+      };
+    },
+    {
+      origin: models.origin,
+      hugeUrl: `http://127.0.0.1:${MODEL_PORT + 1}/huge.gguf`,
+      truncatedSha,
+      notModelSha,
+    },
+  );
+  expect(r.noConsent).toMatchObject({ ok: false, name: 'EgressDeniedError' });
+  expect(r.wrongSha).toEqual({
+    ok: false,
+    name: 'ModelChecksumError',
+    message: `model "stories260K": sha256 ${SHA256} does not match the expected ${'ab'.repeat(32)}; nothing was stored`,
+  });
+  expect(r.badSha).toMatchObject({
+    ok: false,
+    name: 'TypeError',
+    message: expect.stringMatching(/sha256 must be 64 hexadecimal/),
+  });
+  expect(r.truncated).toEqual({
+    ok: false,
+    name: 'ModelFormatError',
+    message:
+      'model "truncated" is not a usable GGUF file: it is truncated: 600000 bytes of the 1185376 its tensors need',
+  });
+  expect(r.notModel).toMatchObject({
+    name: 'ModelFormatError',
+    message: expect.stringMatching(/GGUF magic bytes/),
+  });
+  expect(r.notModelFile).toMatchObject({
+    name: 'ModelFormatError',
+    message: expect.stringMatching(/"photo" .*GGUF magic/),
+  });
+  expect(r.overQuota).toMatchObject({
+    ok: false,
+    name: 'ModelStorageQuotaError',
+    message: expect.stringMatching(
+      /^model "huge" needs 1000000000000000 bytes but only \d+ bytes of storage quota are free/,
+    ),
+  });
+  expect(r.notLoaded).toMatchObject({ ok: false, name: 'NoModelLoadedError' });
+  expect(r.missing).toMatchObject({ ok: false, name: 'ModelNotFoundError' });
+  // Nothing refused was kept, not even in part.
+  expect(r.listed).toEqual([]);
+  expect(r.cached).toEqual([]);
+});
+
+test('a prompt longer than the context is a named error', async ({ page }) => {
+  // llama.cpp rounds a small context up to its minimum (256 tokens): the error names the one it uses.
+  await loadTinyModel(page, { contextTokens: 64 });
+  const r = await page.evaluate(async () => {
+    const g = window.__gen!;
+    return g.outcome(
+      g.client.generate({ prompt: 'Once upon a time there was a cat. '.repeat(30) }, { maxTokens: 8 }),
+    );
+  });
+  expect(r).toMatchObject({
+    ok: false,
+    name: 'ContextOverflowError',
+    message: expect.stringMatching(
+      /^the prompt \(\d+ tokens\) plus maxTokens \(8\) exceed the model's context of 256 tokens; shorten/,
+    ),
+  });
+});
+
+test('after a reload the stored model loads and answers with its host unreachable', async ({ page }) => {
+  await loadTinyModel(page);
+  // The page's llama.cpp threads end with the model, before the page goes.
+  await page.evaluate(() => window.__gen!.client.unload());
+  const fetchedBefore = models.requests.length;
+  // The model host is gone from the browser's point of view.
+  await page.route(`${models.origin}/**`, (route) => route.abort('internetdisconnected'));
+  await page.reload();
+  await page.waitForFunction(() => window.__gen !== undefined);
+  const r = await page.evaluate(
+    async ({ url, sha }) => {
+      const g = window.__gen!;
+      // Adding the same bytes again finds them stored: no download.
+      const again = await g.library.addFromUrl(url, sha);
+      const { model, file } = await g.library.open('stories260K');
+      // Default threads: half of this machine's 2 cores would be 1; the engine still uses 2.
+      await g.client.load(model.id, file);
+      const res = await g.client.generate({ prompt: 'Once upon a time' }, { maxTokens: 8, temperature: 0 });
+      const removed = await g.library.remove('stories260K');
+      return { again, text: res.text, removed, after: await g.library.list() };
+    },
+    { url: modelUrl, sha: SHA256 },
+  );
+  expect(r.again.sha256).toBe(SHA256);
+  expect(r.text.length).toBeGreaterThan(3);
+  expect(models.requests.length).toBe(fetchedBefore);
+  expect(r.removed).toBe(true);
+  expect(r.after).toEqual([]);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
+test('the router answers a private or local chat on the local model without cloud consent, and says when there is none', async ({
+  page,
+}) => {
+  const before = await page.evaluate(async () => {
+    const g = window.__gen!;
+    return g.outcome(g.router.infer('chat', 'Tell me a story.', { privacy: 'private' }));
+  });
+  // Without a local model and without consent the request has nowhere to go, and the decision says so.
+  expect(before).toMatchObject({ ok: true, value: { decision: { route: 'drop', code: 'no-consent' } } });
+  expect((before as { value: { decision: { reason: string } } }).value.decision.reason).toMatch(
+    /no consent to send chat to the cloud and no local model does this task/,
+  );
+  await loadTinyModel(page);
+  const r = await page.evaluate(async () => {
+    const g = window.__gen!;
+    const priv = await g.router.infer('chat', 'Tell me a story.', { privacy: 'private' });
+    const local = await g.router.infer(
+      'chat',
+      { messages: [{ role: 'user', content: 'A cat?' }] },
+      { privacy: 'local' },
+    );
+    return { priv, local };
+  });
+  expect(r.priv.decision).toMatchObject({ route: 'local', code: 'no-consent' });
+  expect(r.priv.decision.reason).toMatch(/no consent to send chat to the cloud; answering locally/);
+  expect((r.priv.output as { text: string }).text.length).toBeGreaterThan(0);
+  expect(r.local.decision).toMatchObject({ route: 'local', code: 'privacy-local' });
+  expect(r.local.decision.estimates.confidence).toBeGreaterThan(0);
 });

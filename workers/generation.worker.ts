@@ -8,5 +8,9 @@ import type { Endpoint } from '../src/inference/protocol';
 const scope = self as unknown as Endpoint;
 serveGeneration(
   scope,
-  createGenerationEngine({ wasmUrl, hardwareConcurrency: navigator.hardwareConcurrency || 1 }),
+  createGenerationEngine({
+    wasmUrl,
+    hardwareConcurrency: navigator.hardwareConcurrency || 1,
+    crossOriginIsolated: self.crossOriginIsolated,
+  }),
 );

@@ -10,6 +10,11 @@ import {
 import { createAuditLog, type AuditLog } from '../../src/privacy/audit-log';
 import { createConsentStore, type ConsentStore } from '../../src/privacy/consent';
 import { createEgressGate } from '../../src/privacy/egress-gate';
+import { createLocalBus } from '../../src/bus/local-bus';
+import { combineLocal, createLocalChat } from '../../src/router/local-chat';
+import { browserNetwork } from '../../src/router/network';
+import type { Router } from '../../src/router/router';
+import { createRoutingStack } from '../../src/router/stack';
 import { openDatabase } from '../../src/storage/db';
 
 export interface GenHarness {
@@ -17,6 +22,8 @@ export interface GenHarness {
   library: ModelLibrary;
   consent: ConsentStore;
   audit: AuditLog;
+  /** The real router with the local model as its local `chat` (no cloud consent is ever granted here). */
+  router: Router;
   /** Grants the download consent for the host of `url`. */
   allowDownloadsFrom(url: string): Promise<void>;
   /** Failures as { name, message } so a test can read them across page.evaluate. */
@@ -35,8 +42,26 @@ async function main() {
   const consent = createConsentStore({ db, audit });
   await consent.load();
   const gate = createEgressGate({ consent, audit });
+  const client = startGenerationWorker();
+  const stack = await createRoutingStack({
+    db,
+    bus: createLocalBus({ name: 'e2e.generation' }),
+    // Never reached: these tests grant no cloud consent.
+    endpoint: {
+      id: 'dev',
+      baseUrl: 'http://127.0.0.1:9/',
+      clearance: 'private',
+      model: 'sentio-dev-echo',
+      costPer1kTokens: 0.1,
+      development: true,
+    },
+    network: browserNetwork(window),
+    local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
+    locks: navigator.locks,
+  });
   window.__gen = {
-    client: startGenerationWorker(),
+    client,
+    router: stack.router,
     library: createModelLibrary({ gate }),
     consent,
     audit,

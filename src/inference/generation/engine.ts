@@ -6,6 +6,7 @@ import {
   ContextOverflowError,
   GenerationCancelledError,
   GenerationInputError,
+  GenerationUnavailableError,
   ModelFormatError,
   NoModelLoadedError,
 } from './errors';
@@ -34,6 +35,7 @@ export interface EngineConfig {
   /** URL of wllama.wasm, served by the app itself (nothing is fetched from a CDN). */
   wasmUrl: string;
   hardwareConcurrency: number;
+  crossOriginIsolated: boolean;
 }
 
 const DEFAULTS = { maxTokens: 128, temperature: 0.7, topP: 0.95 } as const;
@@ -82,7 +84,12 @@ export function createGenerationEngine(config: EngineConfig): GenerationEngine {
       if (wllama) await this.unload();
       const t0 = performance.now();
       const w = new Wllama({ default: config.wasmUrl }, { suppressNativeLog: true });
-      const threads = Math.max(1, options.threads ?? Math.floor(config.hardwareConcurrency / 2));
+      // wllama 3.13 runs llama-server's loop on a pthread: its single-thread mode never completes a request
+      // (measured: generate hangs with n_threads 1), so it needs cross-origin isolation and 2+ threads.
+      if (!config.crossOriginIsolated) {
+        throw new GenerationUnavailableError('the page is not cross-origin isolated (serve COOP/COEP)');
+      }
+      const threads = Math.max(2, options.threads ?? Math.floor(config.hardwareConcurrency / 2));
       try {
         // A File over the Blob costs nothing: the bytes stay where the browser keeps them (the Cache API).
         await w.loadModel([new File([file], `${model}.gguf`)], {

@@ -91,6 +91,13 @@ export class GenerationInputError extends Error {
   }
 }
 
+export class GenerationUnavailableError extends Error {
+  override name = 'GenerationUnavailableError';
+  constructor(readonly reason: string) {
+    super(`local text generation cannot run here: ${reason}`);
+  }
+}
+
 export interface GenerationErrorData {
   name: string;
   message: string;
@@ -127,6 +134,9 @@ export function fromData(data: GenerationErrorData): Error {
       break;
     case 'GenerationCancelledError':
       err = new GenerationCancelledError(f.reason);
+      break;
+    case 'GenerationUnavailableError':
+      err = new GenerationUnavailableError(f.reason);
       break;
     case 'GenerationInputError':
       err = new GenerationInputError(f.reason);
