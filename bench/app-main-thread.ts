@@ -5,6 +5,7 @@
 // phone viewport. The baseline of a busy fraction is the wall time itself (1000 ms per second).
 import { expect, type CDPSession, type Page } from '@playwright/test';
 import { compare, percentile, type BenchResult } from './harness';
+import { startSensorsAndWarmUp } from '../e2e/fixtures/live-warm-up';
 
 const BENCH = 'app-main-thread';
 const WINDOW_MS = 15_000;
@@ -92,20 +93,8 @@ export async function benchAppMainThread(page: Page, log: (msg: string) => void)
   log('idle');
   results.push(await measure(page, cdp, 'idle'));
 
-  await page.getByTestId('start-sensors').click();
-  await expect(page.getByTestId('live-camera-status')).toContainText('Camera: on', { timeout: 60_000 });
-  // Warm-up: every model has answered at least once (face, expression, pose, voice activity, a transcript).
   log('warming up: waiting for every model to answer');
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const s = window.sentio?.perception?.stats();
-          return !!s && (s.face?.processed ?? 0) > 3 && (s.speech?.transcripts ?? 0) >= 1;
-        }),
-      { timeout: 300_000, intervals: [1000] },
-    )
-    .toBe(true);
+  await startSensorsAndWarmUp(page);
   await page.waitForTimeout(5000);
 
   log('live, desktop');

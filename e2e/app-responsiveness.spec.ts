@@ -4,6 +4,7 @@
 // count stays still while others draw), and the inspector summarises the live microphone's raw chunks as a
 // rate instead of listing them.
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { startSensorsAndWarmUp } from './fixtures/live-warm-up';
 
 type Renders = Record<string, number>;
 const renders = (page: Page) => page.evaluate(() => window.sentio!.renders());
@@ -55,19 +56,7 @@ test('everything running: a click is handled within 100 ms, a panel off screen d
   await page.goto('/');
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
   await page.getByTestId('inspector-toggle').click();
-  await page.getByTestId('start-sensors').click();
-  await expect(page.getByTestId('live-camera-status')).toContainText('Camera: on', { timeout: 60_000 });
-  // Warm-up: every model has answered (face, expression, pose, voice activity, a transcript).
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const s = window.sentio?.perception?.stats();
-          return !!s && (s.face?.processed ?? 0) > 3 && (s.speech?.transcripts ?? 0) >= 1;
-        }),
-      { timeout: 300_000, intervals: [1000] },
-    )
-    .toBe(true);
+  await startSensorsAndWarmUp(page);
 
   await test.step('a click on a button is handled within 100 ms', async () => {
     await page.evaluate(() => {

@@ -68,7 +68,8 @@ export function ensureDependencies() {
   });
 }
 
-function isExecutable(path) {
+/** Whether `path` exists and this user may run it. */
+export function isExecutable(path) {
   try {
     accessSync(path, constants.X_OK);
     return true;

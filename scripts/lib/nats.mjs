@@ -2,11 +2,11 @@
 // installed like Chromium), started on free ports with a generated config (TCP for Node clients, a plain
 // WebSocket listener on loopback for browsers, JetStream in a temporary store), and stopped. Node built-ins only.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fail, log, run } from './env.mjs';
+import { fail, isExecutable, log, run } from './env.mjs';
 
 const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
 
@@ -16,15 +16,6 @@ export const NO_NATS_HELP = [
   '  macOS:          brew install nats-server',
   'or point NATS_SERVER_PATH at a nats-server ≥ 2.9 binary.',
 ].join('\n');
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The nats-server binary, or null. NATS_SERVER_PATH wins. */
 export function findNatsServer() {
