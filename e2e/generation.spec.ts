@@ -10,7 +10,9 @@ import { startStaticServer, type StaticServer } from './fixtures/static-server';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/models/stories260K.gguf');
 const SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
-const MODEL_PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173) + 1;
+// This checkout's ports: SENTIO_E2E_PORT + 11 (the model host) and + 12 (a host of a huge file). Other specs
+// own + 1 … + 10 and run beside this one.
+const MODEL_PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173) + 11;
 
 let models: StaticServer;
 let modelUrl: string;
