@@ -389,7 +389,7 @@ test('after a reload the stored model loads and answers with its host unreachabl
       // Adding the same bytes again finds them stored: no download.
       const again = await g.library.addFromUrl(url, sha);
       const { model, file } = await g.library.open('stories260K');
-      // Default threads: half of this machine's 2 cores would be 1; the engine still uses 2.
+      // Default threads: half of this machine's cores.
       await g.client.load(model.id, file);
       const res = await g.client.generate({ prompt: 'Once upon a time' }, { maxTokens: 8, temperature: 0 });
       const removed = await g.library.remove('stories260K');

@@ -84,12 +84,11 @@ export function createGenerationEngine(config: EngineConfig): GenerationEngine {
       if (wllama) await this.unload();
       const t0 = performance.now();
       const w = new Wllama({ default: config.wasmUrl }, { suppressNativeLog: true });
-      // wllama 3.13 runs llama-server's loop on a pthread: its single-thread mode never completes a request
-      // (measured: generate hangs with n_threads 1), so it needs cross-origin isolation and 2+ threads.
+      // wllama 3.13 ships one build, with shared (threaded) WASM memory: it needs cross-origin isolation.
       if (!config.crossOriginIsolated) {
         throw new GenerationUnavailableError('the page is not cross-origin isolated (serve COOP/COEP)');
       }
-      const threads = Math.max(2, options.threads ?? Math.floor(config.hardwareConcurrency / 2));
+      const threads = Math.max(1, options.threads ?? Math.floor(config.hardwareConcurrency / 2));
       try {
         // A File over the Blob costs nothing: the bytes stay where the browser keeps them (the Cache API).
         await w.loadModel([new File([file], `${model}.gguf`)], {
