@@ -91,8 +91,14 @@ async function runAgents(url: string, frames: number) {
   });
   // Every clean event shown by the greeter and its greeting by the echo; every greeting handled.
   const expected = 2 * (frames + 1);
-  for (let i = 0; i < 400 && (shown.length < expected || greetings < frames + 1); i++)
-    await new Promise((r) => setTimeout(r, 25));
+  // …and the agent stages recorded: a stage ends at its commit, which can land after the action it caused
+  // was shown (one traced delivery per clean frame and greeting, plus the untraced greeting's own trace).
+  const agentStages = 2 * frames + 1;
+  const settled = () =>
+    shown.length >= expected &&
+    greetings >= frames + 1 &&
+    (tracer.metrics.summary().agent?.count ?? 0) >= agentStages;
+  for (let i = 0; i < 2400 && !settled(); i++) await new Promise((r) => setTimeout(r, 25));
   await tracing.flush();
   const result = {
     published,
