@@ -6,7 +6,7 @@ import type { Privacy, SentioEvent } from '../events/event';
 import { createIdGenerator } from '../events/id';
 import { openDatabase } from '../storage/db';
 import { AgentRunner } from './agent-runner';
-import { systemTimers } from './backoff';
+import { systemClock } from '../platform/clock';
 import { defineAgent } from './define';
 import { createDurableStore, freshAgent, type DurableStore } from './durable-store';
 import type { EpisodicMemory } from './memory/episodic-memory';
@@ -73,7 +73,7 @@ describe('AgentRunner', () => {
       store,
       memory: noMemory,
       host: h,
-      timers: systemTimers,
+      clock: systemClock,
       groupCommit: 8,
     });
     runner.enqueue(entries, true);
@@ -100,7 +100,7 @@ describe('AgentRunner', () => {
       store,
       memory: noMemory,
       host: h,
-      timers: systemTimers,
+      clock: systemClock,
       groupCommit: 1,
     });
     runner.enqueue(entries, true);
@@ -127,7 +127,7 @@ describe('AgentRunner', () => {
       store: null,
       memory: noMemory,
       host: h,
-      timers: systemTimers,
+      clock: systemClock,
       groupCommit: 1,
     });
     runner.enqueue([

@@ -2,7 +2,8 @@
 // state, times it out, retries failures with backoff, dead-letters what keeps failing, and commits results
 // in groups. Nothing the handler asks for (actions, emits, memories) escapes before its commit.
 import type { MemoryRow } from '../storage/db';
-import { backoffDelay, sleep, type BackoffPolicy, type Timers } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../platform/backoff';
+import { sleep, type Clock } from '../platform/clock';
 import { advanceWindow, windowView } from './context-window';
 import type { ResolvedAgent } from './define';
 import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durable-store';
@@ -24,7 +25,7 @@ export interface RunnerDeps {
   store: DurableStore | null;
   memory: () => EpisodicMemory;
   host: HostCallbacks;
-  timers: Timers;
+  clock: Clock;
   groupCommit: number;
   /** Call host.settled after each commit (the host traces the agent stage). */
   reportSettled?: boolean;
@@ -34,16 +35,16 @@ type Outcome =
   | { ok: true; state: unknown; window: WindowEntry[]; actions: AgentAction[]; memories: MemoryRow[] }
   | { ok: false; error: SerializedError };
 
-function withTimeout<T>(p: Promise<T>, ms: number, timers: Timers, onTimeout: () => Error): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const h = timers.setTimeout(() => reject(onTimeout()), ms);
+    const h = clock.setTimeout(() => reject(onTimeout()), ms);
     p.then(
       (v) => {
-        timers.clearTimeout(h);
+        clock.clearTimeout(h);
         resolve(v);
       },
       (e: unknown) => {
-        timers.clearTimeout(h);
+        clock.clearTimeout(h);
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
@@ -196,12 +197,12 @@ export class AgentRunner {
           this.deps.host.log(this.def.id, 'commit failed; agent stopped until restart', this.lastError);
           return false;
         }
-        const delay = backoffDelay(COMMIT_RETRY, attempt);
+        const delay = backoffDelay(attempt, COMMIT_RETRY);
         if (attempt === 1)
           this.deps.host.log(this.def.id, 'storage is full; retrying the commit', this.lastError);
         await new Promise<void>((resolve) => {
-          const h = this.deps.timers.setTimeout(() => ((this.wake = null), resolve()), delay);
-          this.wake = () => (this.deps.timers.clearTimeout(h), resolve());
+          const h = this.deps.clock.setTimeout(() => ((this.wake = null), resolve()), delay);
+          this.wake = () => (this.deps.clock.clearTimeout(h), resolve());
         });
         this.wake = null;
         if (this.stopped) return false;
@@ -230,7 +231,7 @@ export class AgentRunner {
           await withTimeout(
             Promise.resolve(running),
             def.timeoutMs,
-            this.deps.timers,
+            this.deps.clock,
             () => new HandlerTimeoutError(def.id, event.id, def.timeoutMs),
           );
         scope.live = false;
@@ -254,7 +255,7 @@ export class AgentRunner {
         });
         if (willRetry) {
           this.status = 'backoff';
-          await sleep(this.deps.timers, backoffDelay(def.retry, attempt));
+          await sleep(this.deps.clock, backoffDelay(attempt, def.retry));
           this.status = 'busy';
         }
       }
@@ -307,7 +308,7 @@ export class AgentRunner {
             importance: o.importance ?? 0.5,
             pinned: o.pinned ?? false,
             ttlMs: o.ttlMs ?? def.memory.ttlMs,
-            now: deps.timers.now(),
+            now: deps.clock.now(),
             data: o.data,
           });
           guard('remember');
@@ -317,7 +318,7 @@ export class AgentRunner {
         recall: (query, k = 5) =>
           deps
             .memory()
-            .recall(def.id, query, k, deps.timers.now(), [...this.staged.memories, ...scope.memories]),
+            .recall(def.id, query, k, deps.clock.now(), [...this.staged.memories, ...scope.memories]),
       },
       infer: (task, input, options) => {
         guard('infer');
@@ -412,7 +413,7 @@ export class AgentRunner {
     if (settled.length) this.deps.host.settled?.(this.def.id, settled);
     if (batch.actions.length) this.deps.host.committed(batch.actions);
     if (batch.memories.length)
-      await this.deps.memory().evict(this.def.id, this.deps.timers.now(), this.def.memory);
+      await this.deps.memory().evict(this.def.id, this.deps.clock.now(), this.def.memory);
   }
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { defineAgent } from './define';
 import { AgentDefinitionError } from './errors';
 import { advanceWindow, windowView } from './context-window';
-import { backoffDelay } from './backoff';
 import type { SentioEvent } from '../events/event';
 
 describe('defineAgent', () => {
@@ -57,12 +56,5 @@ describe('context window', () => {
         .onTopic('x.*')
         .map((e) => e.id),
     ).toEqual(['d']);
-  });
-});
-
-describe('backoff', () => {
-  it('doubles from base and caps', () => {
-    const p = { baseMs: 100, maxMs: 500 };
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(p, n))).toEqual([100, 200, 400, 500, 500]);
   });
 });

@@ -10,7 +10,8 @@ import type { SentioEvent } from '../events/event';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { createAgentStages } from '../telemetry/agent-stages';
 import type { StageTracer } from '../telemetry/stage-tracer';
-import { systemTimers, type BackoffPolicy, type Timers } from './backoff';
+import type { BackoffPolicy } from '../platform/backoff';
+import { systemClock, type Clock } from '../platform/clock';
 import { createDurableStore, type DurableStore } from './durable-store';
 import { deserializeError } from './errors';
 import {
@@ -46,7 +47,7 @@ export interface AgentHostOptions {
   /** See SupervisorOptions.startTimeoutMs. */
   workerStartTimeoutMs?: number;
   embeddingsUrl?: string;
-  timers?: Timers;
+  clock?: Clock;
   onSupervisorEvent?(e: SupervisorEvent): void;
   /**
    * Traces events that carry a trace: the agent stage (delivery → the commit that settled it) and the action
@@ -69,7 +70,7 @@ const ACTION_RETENTION_MS = 24 * 3600_000;
 
 export function createAgentHost(o: AgentHostOptions) {
   const dbName = o.dbName ?? 'sentio';
-  const timers = o.timers ?? systemTimers;
+  const clock = o.clock ?? systemClock;
   const scheduler: InferenceScheduler = createInferenceScheduler(o.inferenceLimit ?? 2);
   let db: SentioDb | null = null;
   let store: DurableStore | null = null;
@@ -129,7 +130,7 @@ export function createAgentHost(o: AgentHostOptions) {
       sinceCleanup += done.length;
       if (sinceCleanup >= 1024) {
         sinceCleanup = 0;
-        await store.prunePerformed(timers.now() - ACTION_RETENTION_MS);
+        await store.prunePerformed(clock.now() - ACTION_RETENTION_MS);
       }
     }
   }
@@ -165,7 +166,7 @@ export function createAgentHost(o: AgentHostOptions) {
     lockPrefix: `sentio.agents.${dbName}`,
     backoff: o.restartBackoff ?? { baseMs: 100, maxMs: 10_000 },
     ...(o.workerStartTimeoutMs !== undefined ? { startTimeoutMs: o.workerStartTimeoutMs } : {}),
-    timers,
+    clock,
     onEvent: (e) => {
       if (e.type === 'crashed') api = null;
       // Reported on the bus too, so the dashboard and telemetry see restarts without polling.
@@ -236,7 +237,7 @@ export function createAgentHost(o: AgentHostOptions) {
         });
       }
       db = openDatabase(dbName);
-      store = createDurableStore(db, timers.now);
+      store = createDurableStore(db, clock.now);
       await redispatchPending();
       await supervisor.start();
       if (!api)
@@ -286,7 +287,7 @@ export function createAgentHost(o: AgentHostOptions) {
       const list = api
         ? await Promise.race([
             api.inspect(),
-            new Promise<AgentSnapshot[]>((r) => timers.setTimeout(() => r([]), 1000)),
+            new Promise<AgentSnapshot[]>((r) => clock.setTimeout(() => r([]), 1000)),
           ])
         : [];
       return {
@@ -306,7 +307,7 @@ export function createAgentHost(o: AgentHostOptions) {
       const remote = api;
       api = null;
       if (remote)
-        await Promise.race([remote.stop(), new Promise<void>((r) => timers.setTimeout(() => r(), 2000))]);
+        await Promise.race([remote.stop(), new Promise<void>((r) => clock.setTimeout(() => r(), 2000))]);
       await supervisor.stop();
       db?.close();
       releaseLock?.();

@@ -2,7 +2,7 @@
 // deliveries to their runners and answers inspect(). Exposed over comlink by workers/agent.worker.ts.
 import { openDatabase, type SentioDb } from '../storage/db';
 import { AgentRunner } from './agent-runner';
-import { systemTimers, type Timers } from './backoff';
+import { systemClock, type Clock } from '../platform/clock';
 import type { ResolvedAgent } from './define';
 import { createDurableStore, freshAgent } from './durable-store';
 import { AgentDefinitionError, serializeError, UnknownAgentError } from './errors';
@@ -13,7 +13,7 @@ import type { AgentWorkerApi, Delivery, HostCallbacks, StartOptions, StartResult
 import type { SerializedError } from './types';
 
 export interface RuntimeDeps {
-  timers?: Timers;
+  clock?: Clock;
   openDb?: (name: string) => SentioDb;
   embeddings?: (baseUrl: string | undefined) => EmbeddingProvider;
   /** Holds a Web Lock until the thread dies. */
@@ -47,7 +47,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
     if (ids.has(a.id)) throw new AgentDefinitionError(`two agents have the id "${a.id}"`);
     ids.add(a.id);
   }
-  const timers = deps.timers ?? systemTimers;
+  const clock = deps.clock ?? systemClock;
   const hold = deps.holdLock ?? holdWebLock;
   const lockTaken = deps.lifeLock ? hold(deps.lifeLock) : null;
   // Reported by start(); never an unhandled rejection before that.
@@ -77,7 +77,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
         if (lockTaken && deps.lifeLock === options.lifeLock) await lockTaken;
         else await hold(options.lifeLock);
         db = (deps.openDb ?? openDatabase)(options.dbName);
-        const store = createDurableStore(db, timers.now);
+        const store = createDurableStore(db, clock.now);
         let memory: EpisodicMemory | null = null;
         const memoryOf = (): EpisodicMemory =>
           (memory ??= createEpisodicMemory(
@@ -115,7 +115,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
               store: def.durable ? store : null,
               memory: memoryOf,
               host,
-              timers,
+              clock,
               groupCommit: options.groupCommit ?? 64,
               reportSettled: options.reportSettled === true,
             },

@@ -1,7 +1,8 @@
 // Keeps an agent worker alive: spawns it, learns of its death from the Web Lock it held (released the
 // moment its thread goes, whatever killed it) or from an error event, and restarts it with exponential
 // backoff. Every start and crash is reported.
-import { backoffDelay, sleep, systemTimers, type BackoffPolicy, type Timers } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../platform/backoff';
+import { sleep, systemClock, type Clock } from '../platform/clock';
 import { serializeError } from './errors';
 import type { SerializedError } from './types';
 
@@ -25,7 +26,7 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
   /** A worker that lived this long resets the backoff. */
   stableAfterMs?: number;
-  timers?: Timers;
+  clock?: Clock;
   onEvent?(e: SupervisorEvent): void;
 }
 
@@ -38,7 +39,7 @@ export interface SupervisorStats {
 }
 
 export function createSupervisor(o: SupervisorOptions) {
-  const timers = o.timers ?? systemTimers;
+  const clock = o.clock ?? systemClock;
   const backoff = o.backoff ?? { baseMs: 100, maxMs: 10_000 };
   const stableAfterMs = o.stableAfterMs ?? 30_000;
   const startTimeoutMs = o.startTimeoutMs ?? 10_000;
@@ -61,7 +62,7 @@ export function createSupervisor(o: SupervisorOptions) {
     while (!over) {
       const q = await navigator.locks.query();
       if (q.held?.some((l) => l.name === name)) return true;
-      await sleep(timers, 10);
+      await sleep(clock, 10);
     }
     return false;
   }
@@ -76,14 +77,14 @@ export function createSupervisor(o: SupervisorOptions) {
         resolve(`error event: ${e.message || 'worker failed to load or threw'}`),
       );
       wakeStop = () => resolve('stopped');
-      const startTimer = timers.setTimeout(
+      const startTimer = clock.setTimeout(
         () => resolve(`worker did not start within ${startTimeoutMs} ms`),
         startTimeoutMs,
       );
       started.then(
-        () => timers.clearTimeout(startTimer),
+        () => clock.clearTimeout(startTimer),
         (e: unknown) => {
-          timers.clearTimeout(startTimer);
+          clock.clearTimeout(startTimer);
           stats.lastStartError = serializeError(e);
           resolve(`start failed: ${stats.lastStartError.name}: ${stats.lastStartError.message}`);
         },
@@ -93,7 +94,7 @@ export function createSupervisor(o: SupervisorOptions) {
       void held(lifeLock, gone).then((isHeld) => {
         if (!isHeld) return;
         // From here on, death is seen through the lock; a slow start is just slow.
-        timers.clearTimeout(startTimer);
+        clock.clearTimeout(startTimer);
         void navigator.locks.request(lifeLock, () => {
           resolve('worker thread ended (its life lock was released)');
         });
@@ -110,7 +111,7 @@ export function createSupervisor(o: SupervisorOptions) {
       const lifeLock = `${o.lockPrefix}.life.${generation}.${Math.random().toString(36).slice(2)}`;
       const w = o.spawn(lifeLock);
       worker = w;
-      const bornAt = timers.now();
+      const bornAt = clock.now();
       const started = o.start(w, generation, lifeLock);
       void started.then(
         () => {
@@ -125,13 +126,13 @@ export function createSupervisor(o: SupervisorOptions) {
       w.terminate();
       worker = undefined;
       if (stopping) break;
-      consecutive = timers.now() - bornAt >= stableAfterMs ? 1 : consecutive + 1;
-      const delay = backoffDelay(backoff, consecutive);
+      consecutive = clock.now() - bornAt >= stableAfterMs ? 1 : consecutive + 1;
+      const delay = backoffDelay(consecutive, backoff);
       stats.restarts++;
       stats.status = 'restarting';
-      stats.lastCrash = { at: timers.now(), reason };
+      stats.lastCrash = { at: clock.now(), reason };
       o.onEvent?.({ type: 'crashed', generation, reason, restartInMs: delay });
-      await sleep(timers, delay);
+      await sleep(clock, delay);
     }
     stats.status = 'stopped';
     o.onEvent?.({ type: 'stopped' });

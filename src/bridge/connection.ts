@@ -9,7 +9,7 @@ import {
   type ConnectionOptions,
   type NatsConnection,
 } from '@nats-io/nats-core';
-import { backoffDelay } from '../router/backoff';
+import { backoffDelay } from '../platform/backoff';
 import type { BridgeState, Credentials } from './types';
 
 export interface ConnectionEvents {

@@ -3,7 +3,7 @@
 // redelivers, and an outbox may resend what the server already had). Every refusal has a named error and
 // is counted; none of them disturbs anything else.
 import type { SentioEvent } from '../events/event';
-import { type Clock, systemClock } from '../events/id';
+import { systemClock, type Clock } from '../platform/clock';
 import { eventFromProto } from '../events/codec-proto';
 import { DEFAULT_LIMITS, EventValidationError } from '../events/validate';
 import { createTokenBucket, type TokenBucket } from '../plugins/rate-limit';
@@ -31,7 +31,7 @@ export interface InboundOptions {
   perSecond: number;
   /** How many recent event ids are remembered for dedupe. */
   dedupeWindow?: number;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** Remembers the last `size` ids (insertion order): enough to span an outage's redelivery. */

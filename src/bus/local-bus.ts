@@ -2,7 +2,8 @@
 // (see hub-client.ts) can be attached to carry events to and from other threads through the hub, which makes
 // the same object the cross-thread bus.
 import type { Privacy, Qos, SentioEvent } from '../events/event';
-import { createCoarseClock, createIdGenerator, type Clock, type IdGenerator } from '../events/id';
+import { createCoarseClock, createIdGenerator, type IdGenerator } from '../events/id';
+import type { Clock } from '../platform/clock';
 import { assertPattern, assertTopic } from '../events/topic';
 import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
@@ -40,7 +41,7 @@ export interface BusLink {
 export interface LocalBusOptions {
   /** Becomes `source` of events published here. */
   name: string;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   ids?: IdGenerator;
   limits?: EventLimits;
   /** Needed by `persist` subscriptions in this thread (IndexedDB in browsers: see spill-store.ts). */

@@ -3,20 +3,15 @@
 // per millisecond. Building an id is then one string concatenation: the bus stamps every event with one, so
 // this sits on the hottest path there is.
 
+import { systemClock, type Clock } from '../platform/clock';
 import type { EventId } from './event';
-
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
 
 /**
  * Date.now() read at most once per 64 calls within one synchronous run, and always afresh after a microtask
  * boundary. Date.now() costs ~80 ns in Chromium, as much as the rest of an in-thread publish; within one run
  * of 64 publishes (a few µs) it could not have moved by more than its own 1 ms resolution anyway.
  */
-export function createCoarseClock(source: () => number = Date.now): Clock {
+export function createCoarseClock(source: () => number = Date.now): Pick<Clock, 'now'> {
   let cached = 0;
   let budget = 0;
   let valid = false;
@@ -54,7 +49,10 @@ export interface IdGenerator {
 }
 
 /** Clock and randomness are injected so tests can make ids deterministic. */
-export function createIdGenerator(clock: Clock = systemClock, fill: RandomFill = cryptoFill): IdGenerator {
+export function createIdGenerator(
+  clock: Pick<Clock, 'now'> = systemClock,
+  fill: RandomFill = cryptoFill,
+): IdGenerator {
   const counters = counterTable();
   const rnd = new Uint8Array(8);
   let lastMs = -1;

@@ -6,37 +6,26 @@ import { createLocalBus, type LocalBus } from '../bus/local-bus';
 import type { PluginState } from './lifecycle';
 import { parseManifest, type ManifestInput } from './manifest';
 import { createPluginHost, PLUGIN_STATUS_TOPIC, type PluginHost } from './plugin-host';
-import type { Timers } from './plugin-runner';
+import { createSimulatedClock } from '../platform/clock';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
 import { sandboxRuntimeMain, type PluginDefinition } from './sandbox-runtime';
 import { exportPublicKey, signPlugin, type TrustedKey } from './signature';
 
-/** Timers driven by `advance`, so backoff and health timeouts are checked to the millisecond. */
+/** A simulated clock driven by `advance`, settling message deliveries between timers, so backoff and health
+ * timeouts are checked to the millisecond. */
 function simulatedTime() {
-  let now = 1_000_000;
-  let seq = 0;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  const timers: Timers = {
-    setTimeout: (fn, ms) => {
-      pending.set(++seq, { at: now + ms, fn });
-      return seq;
-    },
-    clearTimeout: (h) => void pending.delete(h as number),
-  };
+  const clock = createSimulatedClock(1_000_000);
   return {
-    clock: { now: () => now },
-    timers,
+    clock,
     async advance(ms: number) {
-      const end = now + ms;
+      const end = clock.now() + ms;
       for (;;) {
         await settle();
-        const next = [...pending.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-        if (!next || next[1].at > end) break;
-        pending.delete(next[0]);
-        now = next[1].at;
-        next[1].fn();
+        const due = clock.nextDue();
+        if (due === undefined || due > end) break;
+        clock.advance(due - clock.now());
       }
-      now = end;
+      clock.advance(end - clock.now());
       await settle();
     },
   };
@@ -114,7 +103,6 @@ function setup(limits = {}) {
     trust,
     sandbox: inThreadSandbox,
     clock: time.clock,
-    timers: time.timers,
     limits: { healthIntervalMs: 1000, healthTimeoutMs: 3000, backoffMs: 250, maxRestarts: 2, ...limits },
   });
   return { time, states };
@@ -247,7 +235,6 @@ test('a sandbox that never comes up counts as a failed start after startTimeoutM
     trust,
     sandbox: () => new Promise<Sandbox>(() => {}),
     clock: time.clock,
-    timers: time.timers,
     limits: { startTimeoutMs: 5000, maxRestarts: 0 },
   });
   const p = host.start(await pkg('never', 'sentio.definePlugin({});'));

@@ -3,17 +3,11 @@
 // PluginRunner. It publishes every plugin's state change on `sentio.plugins.status`.
 import type { Bus } from '../bus/types';
 import { isStricterThan, type Privacy } from '../events/event';
-import { systemClock, type Clock } from '../events/id';
+import { systemClock, type Clock } from '../platform/clock';
 import { resolveGrants, DEFAULT_SENSITIVE_TOPICS, type GrantRequest, type SensitiveTopics } from './grants';
 import { failureRate, type FailureKind, type PluginStats } from './lifecycle';
 import { parseManifest, type ActuatorName, type PluginManifest } from './manifest';
-import {
-  DEFAULT_HOST_LIMITS,
-  PluginRunner,
-  type Actuator,
-  type HostLimits,
-  type Timers,
-} from './plugin-runner';
+import { DEFAULT_HOST_LIMITS, PluginRunner, type Actuator, type HostLimits } from './plugin-runner';
 import type { PluginStorage } from './plugin-storage';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
 import { verifyPlugin, type TrustedKey, type Verification, type VerifyOptions } from './signature';
@@ -39,8 +33,8 @@ export interface PluginHostOptions {
   storage?: PluginStorage;
   limits?: Partial<HostLimits>;
   sensitiveTopics?: SensitiveTopics;
+  /** Time and timers (restart backoff, health timeouts). Default: the system clock. */
   clock?: Clock;
-  timers?: Timers;
 }
 
 export interface RunningPlugin {
@@ -64,11 +58,6 @@ export interface PluginHost {
   stats(): PluginHostStats;
   close(): void;
 }
-
-const browserTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 export function createPluginHost(options: PluginHostOptions): PluginHost {
   const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...options.limits };
@@ -100,7 +89,6 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
         bus: options.bus,
         sandbox: options.sandbox,
         clock,
-        timers: options.timers ?? browserTimers,
         limits,
         actuators: options.actuators ?? {},
         storage: options.storage,

@@ -3,7 +3,8 @@
 // when it throws, hangs or floods: the sandbox is destroyed and restarted with backoff, or disabled.
 import type { Bus, Subscription } from '../bus/types';
 import { isStricterThan, type Privacy, type SentioEvent } from '../events/event';
-import type { Clock } from '../events/id';
+import { backoffDelay } from '../platform/backoff';
+import type { Clock } from '../platform/clock';
 import { assertPattern, patternMatches } from '../events/topic';
 import { measurePayload } from '../events/payload-measure';
 import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
@@ -74,18 +75,12 @@ export const DEFAULT_HOST_LIMITS: Readonly<HostLimits> = Object.freeze({
   healthyAfterMs: 30_000,
 });
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export type Actuator = (args: unknown, plugin: { id: string; version: string }) => void | Promise<void>;
 
 export interface RunnerDeps {
   bus: Bus;
   sandbox: (spec: SandboxSpec) => Promise<Sandbox>;
   clock: Clock;
-  timers: Timers;
   limits: HostLimits;
   actuators: Partial<Record<ActuatorName, Actuator>>;
   /** Where granted plugins keep data; without it every storage request is refused. */
@@ -186,7 +181,7 @@ export class PluginRunner {
   private later(fn: () => void, ms: number): void {
     const gen = this.generation;
     this.timers.push(
-      this.deps.timers.setTimeout(() => {
+      this.deps.clock.setTimeout(() => {
         if (gen === this.generation) fn();
       }, ms),
     );
@@ -538,7 +533,7 @@ export class PluginRunner {
     this.consecutiveRestarts++;
     this.restarts++;
     const { backoffMs, maxBackoffMs } = this.deps.limits;
-    const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (this.consecutiveRestarts - 1));
+    const delay = backoffDelay(this.consecutiveRestarts, { baseMs: backoffMs, maxMs: maxBackoffMs });
     const attempt = this.consecutiveRestarts + 1;
     this.setState({ status: 'restarting', attempt, at: this.deps.clock.now() + delay, after: kind });
     this.later(() => void this.boot(attempt), delay);
@@ -546,7 +541,7 @@ export class PluginRunner {
 
   private teardown(): void {
     this.generation++;
-    for (const t of this.timers) this.deps.timers.clearTimeout(t);
+    for (const t of this.timers) this.deps.clock.clearTimeout(t);
     this.timers = [];
     for (const s of this.subs.values()) s.unsubscribe();
     this.subs.clear();

@@ -7,8 +7,7 @@ import { parseManifest, type PluginManifest } from './manifest';
 import type { PluginPackage } from './plugin-host';
 import { compareSemver } from './semver';
 import { verifyPlugin, type TrustedKey, type VerifyOptions } from './signature';
-import type { Clock } from '../events/id';
-import { systemClock } from '../events/id';
+import { systemClock, type Clock } from '../platform/clock';
 
 export interface InstalledVersion {
   version: string;
@@ -31,7 +30,7 @@ export interface PluginStore {
 export interface PluginStoreOptions {
   trust: readonly TrustedKey[];
   verify?: VerifyOptions;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 export function createPluginStore(db: SentioDb, options: PluginStoreOptions): PluginStore {

@@ -1,12 +1,12 @@
 // A token bucket: `perSecond` sustained, up to `burst` at once. Time comes from the injected clock.
-import type { Clock } from '../events/id';
+import type { Clock } from '../platform/clock';
 
 export interface TokenBucket {
   /** Takes `n` tokens if available; false (and nothing taken) otherwise. */
   take(n?: number): boolean;
 }
 
-export function createTokenBucket(perSecond: number, burst: number, clock: Clock): TokenBucket {
+export function createTokenBucket(perSecond: number, burst: number, clock: Pick<Clock, 'now'>): TokenBucket {
   let tokens = burst;
   let at = clock.now();
   return {

@@ -4,9 +4,10 @@
 import type { Privacy } from '../events/event';
 import { EgressDeniedError, type EgressBody, type EgressGate } from '../privacy/egress-gate';
 import { ConsentRevokedError } from '../privacy/consent';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from './backoff';
+import { backoffDelay } from '../platform/backoff';
+import { isRetryableStatus, parseRetryAfter } from './http-retry';
 import { CircuitOpenError, type CircuitBreaker } from './circuit-breaker';
-import type { Clock } from './clock';
+import { sleep, type Clock } from '../platform/clock';
 import { endpointHeaders, type EndpointConfig } from './endpoint';
 import { readSseJson } from './sse';
 
@@ -232,7 +233,7 @@ export function createCloudClient(deps: CloudClientDeps): CloudClient {
         delayMs,
         ...(retryAfterMs !== null ? { retryAfterMs } : {}),
       });
-      await clock.sleep(delayMs, options.signal);
+      await sleep(clock, delayMs, options.signal);
     }
   }
 

@@ -5,10 +5,10 @@
 import type { Privacy } from '../events/event';
 import { EgressDeniedError } from '../privacy/egress-gate';
 import type { OutboxRow, SentioDb } from '../storage/db';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../platform/backoff';
 import { CircuitOpenError } from './circuit-breaker';
 import { CloudHttpError } from './cloud-client';
-import type { Clock } from './clock';
+import type { Clock } from '../platform/clock';
 
 export interface OutboxRequest {
   what: string;

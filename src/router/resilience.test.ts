@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from './backoff';
+import { isRetryableStatus, parseRetryAfter } from './http-retry';
 import { createBudget } from './budget';
 import { createCircuitBreaker } from './circuit-breaker';
 
-describe('backoff', () => {
-  it('grows exponentially under a cap, with full jitter', () => {
-    const o = { baseMs: 100, maxMs: 1000 };
-    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, { ...o, random: () => 1 }))).toEqual([
-      100, 200, 400, 800, 1000,
-    ]);
-    expect(backoffDelay(3, { ...o, random: () => 0 })).toBe(0);
-    expect(backoffDelay(3, { ...o, random: () => 0.5 })).toBe(200);
-  });
+describe('HTTP retry', () => {
   it('reads Retry-After as seconds or an HTTP date, and ignores garbage', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfter('2', now)).toBe(2000);

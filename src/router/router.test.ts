@@ -5,7 +5,7 @@ import type { SentioEvent } from '../events/event';
 import { createBudget } from './budget';
 import { createCircuitBreaker } from './circuit-breaker';
 import { createCloudClient } from './cloud-client';
-import { systemClock } from './clock';
+import { systemClock } from '../platform/clock';
 import { agreementOf, mergeAnswers } from './merge';
 import { createOutbox } from './outbox';
 import { createRouter, type LocalInference, type LocalSufficiency } from './router';
@@ -40,7 +40,7 @@ async function setup(options: { online?: boolean; withLocal?: boolean; learned?:
   const stack = privacyStack();
   await stack.consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
   const bus = createLocalBus({ name: 'router-test' });
-  const clock = systemClock();
+  const clock = systemClock;
   const breaker = createCircuitBreaker({ failureThreshold: 3, cooldownMs: 1000, now: clock.now });
   const client = createCloudClient({
     gate: stack.gate,
@@ -219,7 +219,7 @@ describe('router', () => {
     const outboxFor = (endpoint: string) =>
       createOutbox({
         db: stack.db,
-        clock: systemClock(),
+        clock: systemClock,
         endpoint,
         network: { online: () => true, onChange: () => () => undefined },
         deliver: async (q) => void delivered.push(`${q.endpoint} → ${endpoint}`),

@@ -9,7 +9,7 @@ import type { DecisionRow, SentioDb } from '../storage/db';
 import type { Budget } from './budget';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { CloudClient } from './cloud-client';
-import type { Clock } from './clock';
+import type { Clock } from '../platform/clock';
 import { mergeAnswers, type Merged } from './merge';
 import type { Outbox, OutboxRequest } from './outbox';
 import { decideRoute } from './policy';

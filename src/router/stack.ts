@@ -8,7 +8,7 @@ import type { SentioDb } from '../storage/db';
 import { createBudget, type Budget, type BudgetCaps } from './budget';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker';
 import { createCloudClient, type AttemptReport, type CloudClient, type RetryOptions } from './cloud-client';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../platform/clock';
 import type { EndpointConfig } from './endpoint';
 import { createOutbox, type DeliveryOutcome, type Outbox, type OutboxDeps } from './outbox';
 import {
@@ -62,7 +62,7 @@ export const UNLIMITED_BUDGET: BudgetCaps = {
 };
 
 export async function createRoutingStack(o: RoutingStackOptions): Promise<RoutingStack> {
-  const clock = o.clock ?? systemClock();
+  const clock = o.clock ?? systemClock;
   const audit = o.shared?.audit ?? createAuditLog({ db: o.db, now: clock.now });
   const consent = o.shared?.consent ?? createConsentStore({ db: o.db, audit, now: clock.now });
   if (!o.shared) await consent.load();

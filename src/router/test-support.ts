@@ -3,7 +3,7 @@ import { createAuditLog } from '../privacy/audit-log';
 import { createConsentStore } from '../privacy/consent';
 import { createEgressGate } from '../privacy/egress-gate';
 import { openDatabase } from '../storage/db';
-import type { Clock } from './clock';
+import type { Clock } from '../platform/clock';
 
 let n = 0;
 
@@ -15,18 +15,16 @@ export function privacyStack() {
   return { db, audit, consent, gate };
 }
 
-/** Real time, but sleeps are recorded and shortened, so backoff schedules can be checked without waiting. */
+/** Real time, but every wait is recorded and shortened, so backoff schedules can be checked without waiting. */
 export function recordingClock(scale = 0): Clock & { sleeps: number[] } {
   const sleeps: number[] = [];
   return {
     sleeps,
     now: () => Date.now(),
-    sleep(ms, signal) {
+    setTimeout(fn, ms) {
       sleeps.push(ms);
-      return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        setTimeout(resolve, ms * scale);
-      });
+      return setTimeout(fn, ms * scale);
     },
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   };
 }

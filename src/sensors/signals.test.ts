@@ -8,7 +8,8 @@ import { createGeolocationSensor } from './geolocation';
 import { createMemorySensor, pressureOf } from './memory';
 import { createMotionSensor } from './motion';
 import { createNetworkSensor } from './network';
-import { createTimers, TimerError, type Scheduler } from './timers';
+import { createSimulatedClock } from '../platform/clock';
+import { createTimers, TimerError } from './timers';
 import { createUiSignals } from './ui-signals';
 import { createVisibilitySensor } from './visibility';
 
@@ -21,39 +22,11 @@ function recordedBus() {
   return { bus, events, settle, topics: () => events.map((e) => e.topic) };
 }
 
-/** A deterministic scheduler: time moves only when the test says so. */
-function manualScheduler(): Scheduler & { advance(ms: number): void } {
-  let now = 1_000_000;
-  let nextId = 0;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn, ms) {
-      pending.set(++nextId, { at: now + ms, fn });
-      return nextId;
-    },
-    clearTimeout: (h) => void pending.delete(h as number),
-    advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        const due = [...pending.entries()]
-          .filter(([, t]) => t.at <= end)
-          .sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        pending.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-      }
-      now = end;
-    },
-  };
-}
-
 describe('timers', () => {
   it('fires interval ticks on schedule and one-shots once, as timer.<name>', async () => {
     const { bus, events, settle } = recordedBus();
-    const clock = manualScheduler();
-    const timers = createTimers({ bus, scheduler: clock });
+    const clock = createSimulatedClock(1_000_000);
+    const timers = createTimers({ bus, clock });
     timers.interval('heartbeat', 100);
     timers.once('reminder', 250);
     clock.advance(350);
@@ -76,8 +49,8 @@ describe('timers', () => {
 
   it('replaces a timer of the same name and stops all', async () => {
     const { bus, events, settle } = recordedBus();
-    const clock = manualScheduler();
-    const timers = createTimers({ bus, scheduler: clock });
+    const clock = createSimulatedClock(1_000_000);
+    const timers = createTimers({ bus, clock });
     timers.interval('t', 100);
     timers.interval('t', 1000);
     clock.advance(500);
@@ -89,7 +62,7 @@ describe('timers', () => {
 
   it('rejects bad names and periods with a message naming them', () => {
     const { bus } = recordedBus();
-    const timers = createTimers({ bus, scheduler: manualScheduler() });
+    const timers = createTimers({ bus, clock: createSimulatedClock(1_000_000) });
     expect(() => timers.interval('a..b', 10)).toThrow(TimerError);
     expect(() => timers.interval('a b', 10)).toThrow(/"a b"/);
     expect(() => timers.interval('ok', 0)).toThrow(/period must be/);

@@ -3,19 +3,8 @@
 // was due so a consumer can see how late it was.
 import type { Bus } from '../bus/types';
 import { assertTopic } from '../events/topic';
+import { systemClock, type Clock } from '../platform/clock';
 import type { TimerTick } from './events';
-
-export interface Scheduler {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemScheduler: Scheduler = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 export interface Timers {
   /** Fires `timer.<name>` every `periodMs` until cancelled. Replaces a timer of the same name. */
@@ -31,9 +20,9 @@ export class TimerError extends Error {
   override name = 'TimerError';
 }
 
-export function createTimers(options: { bus: Bus; scheduler?: Scheduler }): Timers {
+export function createTimers(options: { bus: Bus; clock?: Clock }): Timers {
   const { bus } = options;
-  const s = options.scheduler ?? systemScheduler;
+  const s = options.clock ?? systemClock;
   const active = new Map<string, unknown>();
 
   const check = (name: string, ms: number, what: string) => {

@@ -5,7 +5,7 @@
 // leaves the device, payloads may be `local`.
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import type { SentioEvent, TraceContext } from '../events/event';
-import type { Clock } from '../events/id';
+import type { Clock } from '../platform/clock';
 import type { Handler } from '../bus/types';
 import { fromSpanContext, isW3cTraceContext, toSpanContext } from './trace-context';
 import { StageMetrics, type Stage } from './stage-metrics';
@@ -13,7 +13,7 @@ import { StageMetrics, type Stage } from './stage-metrics';
 export interface StageTracerOptions {
   tracer: Tracer;
   metrics?: StageMetrics;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   /** How many traces to remember the start of, for end-to-end latency. */
   maxOpenTraces?: number;
   /**
@@ -60,7 +60,7 @@ export function eventAttributes(e: SentioEvent, revealLocal = false): Attributes
 export class StageTracer {
   readonly metrics: StageMetrics;
   private tracer: Tracer;
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly traceStarts = new Map<string, number>();
   /** When recent stages ended, by span id: where the bus hops of what they published start. */
   private readonly endedAt = new Map<string, number>();

@@ -3,7 +3,7 @@
 // lets the user inject faults (overheat, vibration), and is the target of the sensor monitor's tools (stop,
 // slow down, shut down). Off by default: an idle dashboard stays idle.
 import type { Bus } from '../../bus/types';
-import { systemTimers, type Timers } from '../../agents/backoff';
+import { systemClock, type Clock } from '../../platform/clock';
 import type { RobotState, RobotTelemetry } from '../../agents/demos/topics';
 
 export type Fault = 'overheat' | 'vibration';
@@ -56,12 +56,12 @@ export interface SimulatedRobotOptions {
   bus: Bus;
   id?: string;
   periodMs?: number;
-  timers?: Timers;
+  clock?: Clock;
 }
 
 export function createSimulatedRobot(o: SimulatedRobotOptions) {
   const id = o.id ?? 'arm-1';
-  const timers = o.timers ?? systemTimers;
+  const clock = o.clock ?? systemClock;
   const periodMs = o.periodMs ?? 1000;
   let model = freshRobot();
   let handle: unknown = null;
@@ -83,7 +83,7 @@ export function createSimulatedRobot(o: SimulatedRobotOptions) {
     publish();
   }
   function tick(): void {
-    handle = timers.setTimeout(tick, periodMs);
+    handle = clock.setTimeout(tick, periodMs);
     if (model.state !== 'shut-down') set(step(model));
   }
 
@@ -93,7 +93,7 @@ export function createSimulatedRobot(o: SimulatedRobotOptions) {
       if (handle === null) tick();
     },
     stop(): void {
-      if (handle !== null) timers.clearTimeout(handle);
+      if (handle !== null) clock.clearTimeout(handle);
       handle = null;
     },
     /** Whether it is powered on (publishing readings). */

@@ -7,7 +7,7 @@
 // audio chunks, which carry media and are not JSON) and request inboxes. Replay therefore starts from
 // derived events (faces, speech segments, transcripts), which is what agents consume.
 import type { ConnectedBus } from '../../bus/hub-client';
-import type { Clock } from '../../events/id';
+import { systemClock, type Clock } from '../../platform/clock';
 import { readSessionFile, type SessionFileSummary } from './session-file';
 
 export type RecorderState = { status: 'idle' } | { status: 'recording'; since: number };
@@ -21,7 +21,7 @@ export class SessionRecorder {
 
   constructor(
     private readonly bus: ConnectedBus,
-    private readonly clock: Clock = { now: () => Date.now() },
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
   ) {}
 
   get status(): RecorderState {

@@ -10,7 +10,7 @@ import { createAuditLog, type AuditLog } from '../../privacy/audit-log';
 import { createConsentStore, type ConsentChannel, type ConsentStore } from '../../privacy/consent';
 import { CloudCallStats } from '../router/decision-stats';
 import { createBudget, type Budget, type BudgetCaps } from '../../router/budget';
-import { systemClock } from '../../router/clock';
+import { systemClock } from '../../platform/clock';
 import type { EndpointConfig } from '../../router/endpoint';
 import { createLocalInference } from '../../router/local-inference';
 import { browserNetwork } from '../../router/network';
@@ -128,7 +128,7 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
   function localOnlyView(reason: string): RoutingView {
     const router: Router = createRouter({
       bus: o.bus,
-      clock: systemClock(),
+      clock: systemClock,
       consent,
       budget,
       local,

@@ -2,7 +2,7 @@
 // while one is being processed only the newest waiting frame is kept (the worker's queue does the same),
 // so latency stays bounded when the model is slower than the camera. Events inherit the frame's privacy.
 import type { PublishOptions } from '../../bus/types';
-import { systemClock } from '../../events/id';
+import { systemClock } from '../../platform/clock';
 import { GestureTracker, type Gesture } from '../tasks/gestures';
 import type { ImageInput } from '../image';
 import { produced } from './events';

@@ -2,7 +2,7 @@
 // `audio.speech.end` → a transcript per segment (`audio.transcript`). Audio is never dropped: chunks are
 // processed in order. The audio of recent segments stays here, in this thread (it is 'local' data), for
 // whoever needs it: `segmentAudio(n)`. Times are seconds from the stream's first sample.
-import { systemClock } from '../../events/id';
+import { systemClock } from '../../platform/clock';
 import type { Privacy, TraceContext } from '../../events/event';
 import {
   DEFAULT_HYSTERESIS,

@@ -3,7 +3,7 @@
 import type { Bus } from '../../bus/types';
 import type { Privacy, TraceContext } from '../../events/event';
 import type { StageTracer } from '../../telemetry/stage-tracer';
-import type { Clock } from '../../events/id';
+import type { Clock } from '../../platform/clock';
 import type { InferenceClient } from '../client';
 import type { PerceptionEvents } from './events';
 
@@ -12,7 +12,7 @@ export type Infer = InferenceClient['infer'];
 export interface PipelineOptions {
   bus: Bus<PerceptionEvents>;
   infer: Infer;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   /**
    * Runs each model call as an `inference` stage span continuing the input's trace (InputMeta.trace); what
    * the pipeline publishes carries that span's context.

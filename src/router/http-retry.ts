@@ -1,17 +1,5 @@
-// Retry timing: full-jitter exponential backoff, overridden by the server's Retry-After when it gives one.
-
-export interface BackoffOptions {
-  baseMs: number;
-  maxMs: number;
-  /** 0..1, injected so tests are deterministic. */
-  random: () => number;
-}
-
-/** Delay before retry number `attempt` (1 = first retry): uniform in [0, min(max, base·2^(attempt-1))]. */
-export function backoffDelay(attempt: number, options: BackoffOptions): number {
-  const cap = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(options.random() * cap);
-}
+// Retry timing of HTTP calls: the server's Retry-After, when it gives one, overrides our backoff
+// (platform/backoff.ts); some statuses are not worth retrying at all.
 
 /** Retry-After as ms: delta-seconds or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
