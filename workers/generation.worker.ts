@@ -3,9 +3,10 @@
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { createGenerationEngine } from '../src/inference/generation/engine';
 import { serveGeneration } from '../src/inference/generation/host';
-import type { Endpoint } from '../src/inference/protocol';
+import type { FromGeneration, ToGeneration } from '../src/inference/generation/protocol';
+import type { Endpoint } from '../src/platform/messages';
 
-const scope = self as unknown as Endpoint;
+const scope = self as unknown as Endpoint<ToGeneration, FromGeneration>;
 serveGeneration(
   scope,
   createGenerationEngine({

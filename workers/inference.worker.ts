@@ -3,12 +3,13 @@
 import manifestJson from '../models/manifest.json';
 import { createInferenceEngine } from '../src/inference/engine';
 import { parseManifest } from '../src/inference/manifest';
-import type { Endpoint } from '../src/inference/protocol';
+import type { FromWorker, ToWorker } from '../src/inference/protocol';
+import type { Endpoint } from '../src/platform/messages';
 import { progressSender, serveInference } from '../src/inference/worker-host';
 import { probeCapabilities } from '../src/platform/capabilities';
 
 // The worker's global scope; the DOM lib we compile against does not declare worker scopes.
-const scope = self as unknown as Endpoint;
+const scope = self as unknown as Endpoint<ToWorker, FromWorker>;
 // onnxruntime-web import()s its .mjs runtime from here. A root-relative path would get Vite's dev server
 // `?import` query appended, which it refuses for /public files; an absolute URL is left as it is (and
 // names the same file in a build). A relative base (the embed's './') stays relative to this script.

@@ -5,7 +5,7 @@ import { handBusTo, openBus, startHub } from '../../src/bus/open-bus';
 import { policies } from '../../src/bus/policy';
 import type { SentioEvent } from '../../src/events/event';
 import { createCamera, type Camera, type CameraOptions } from '../../src/sensors/camera';
-import type { LaneEndpoint } from '../../src/sensors/endpoint';
+import type { Endpoint } from '../../src/platform/messages';
 import type { AudioChunk } from '../../src/sensors/events';
 import { rmsOf } from '../../src/sensors/level-meter';
 import { createMicrophone, type Microphone, type MicrophoneOptions } from '../../src/sensors/microphone';
@@ -53,11 +53,11 @@ let probes: Worker[] = [];
 const detachedAfterSend: boolean[] = [];
 
 /** Wraps a lane port to look at what the camera transferred, right after it was posted. */
-function inspecting(port: MessagePort): LaneEndpoint {
+function inspecting(port: MessagePort): Endpoint {
   return {
     postMessage(message, transfer) {
-      port.postMessage(message, transfer);
-      for (const t of transfer) {
+      port.postMessage(message, transfer ?? []);
+      for (const t of transfer ?? []) {
         if (t instanceof VideoFrame) detachedAfterSend.push(t.format === null && t.codedWidth === 0);
         else if (t instanceof ImageBitmap) detachedAfterSend.push(t.width === 0 && t.height === 0);
       }

@@ -9,7 +9,6 @@ import { CreditReturner, LaneReceiver, LaneSender, MAX_BATCH } from './lane';
 import {
   PROTOCOL_VERSION,
   type ClientMessage,
-  type Endpoint,
   type HubMessage,
   type HubRequests,
   type WireSubscription,
@@ -18,6 +17,7 @@ import type { EventMap } from './types';
 import { fromWireError, type WireError } from './wire-error';
 import { postToHub } from './post-to-hub';
 import { HubInterest } from './hub-interest';
+import type { Endpoint } from '../platform/messages';
 
 type HubPort = Endpoint<HubMessage, ClientMessage>;
 

@@ -3,7 +3,8 @@
 import type { SentioEvent } from '../events/event';
 import type { HubSubscriptionOwner } from './hub-subscription';
 import type { AckingClient } from './interest-barrier';
-import type { ClientMessage, Endpoint, HubMessage } from './protocol';
+import type { Endpoint } from '../platform/messages';
+import type { ClientMessage, HubMessage } from './protocol';
 import type { HubSubscription } from './hub-subscription';
 
 export type Port = Endpoint<ClientMessage, HubMessage>;

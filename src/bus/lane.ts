@@ -5,7 +5,8 @@
 import type { SentioEvent } from '../events/event';
 import type { BackpressurePolicy } from './policy';
 import { PolicyQueue } from './policy-queue';
-import type { Endpoint, LaneMessage } from './protocol';
+import type { Endpoint } from '../platform/messages';
+import type { LaneMessage } from './protocol';
 
 type LanePort = Endpoint<LaneMessage, LaneMessage>;
 

@@ -2,7 +2,8 @@
 // should postMessage still refuse a batch (a Proxy, a host object), its events go one by one so that only
 // the culprit is lost, and it is reported by name — never the whole batch, silently.
 import type { SentioEvent } from '../events/event';
-import type { ClientMessage, Endpoint, HubMessage } from './protocol';
+import type { Endpoint } from '../platform/messages';
+import type { ClientMessage, HubMessage } from './protocol';
 
 export function postToHub(
   port: Endpoint<HubMessage, ClientMessage>,

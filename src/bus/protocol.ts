@@ -4,6 +4,7 @@ import type { SentioEvent } from '../events/event';
 import type { BackpressurePolicy, DropReason } from './policy';
 import type { LogQuery, LogRetention, LogStats } from './event-log';
 import type { WireError } from './wire-error';
+import type { Tagged } from '../platform/messages';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -109,17 +110,6 @@ export interface LaneMessages {
   credit: { n: number };
 }
 
-type Tagged<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
-
 export type ClientMessage = Tagged<ClientMessages>;
 export type HubMessage = Tagged<HubMessages>;
 export type LaneMessage = Tagged<LaneMessages>;
-
-/** What every transport reduces to (a MessagePort, a Worker, a test double), as in comlink. */
-export interface Endpoint<In, Out> {
-  postMessage(message: Out, transfer?: Transferable[]): void;
-  addEventListener(type: 'message' | 'messageerror', listener: (e: MessageEvent<In>) => void): void;
-  removeEventListener(type: 'message' | 'messageerror', listener: (e: MessageEvent<In>) => void): void;
-  start?(): void;
-  close?(): void;
-}

@@ -4,7 +4,8 @@
 import { fromErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';
 import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
-import type { Endpoint, FromWorker, ToWorker } from './protocol';
+import type { Endpoint } from '../platform/messages';
+import type { FromWorker, ToWorker } from './protocol';
 import type { EngineStats, InferOptions, InferResult } from './types';
 
 export interface ClientInferOptions extends InferOptions {
@@ -26,7 +27,7 @@ export interface InferenceClient {
 type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
 
 /** A Worker also reports its own death (a script error at start, a crash). */
-interface WorkerLike extends Endpoint {
+interface WorkerLike extends Endpoint<FromWorker, ToWorker> {
   terminate?: () => void;
   addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
   addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;

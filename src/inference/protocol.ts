@@ -4,6 +4,7 @@ import type { ErrorData } from './errors';
 import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
 import type { EngineStats, InferOptions, InferResult } from './types';
+import type { Tagged } from '../platform/messages';
 
 export interface ToWorkerMap {
   infer: { id: number; task: Task; input: unknown; options: InferOptions };
@@ -24,12 +25,5 @@ export interface FromWorkerMap {
   'device-lost': { backend: string; reason: string; count: number };
 }
 
-export type ToWorker = { [K in keyof ToWorkerMap]: { type: K } & ToWorkerMap[K] }[keyof ToWorkerMap];
-export type FromWorker = { [K in keyof FromWorkerMap]: { type: K } & FromWorkerMap[K] }[keyof FromWorkerMap];
-
-/** What both a Worker and the worker's global scope offer (comlink's Endpoint, trimmed). */
-export interface Endpoint {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
-  removeEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
-}
+export type ToWorker = Tagged<ToWorkerMap>;
+export type FromWorker = Tagged<FromWorkerMap>;

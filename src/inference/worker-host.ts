@@ -2,9 +2,13 @@
 // sends results or errors as data. Load progress and GPU device losses are pushed as they happen.
 import type { InferenceEngine } from './engine';
 import { toErrorData } from './errors';
-import type { Endpoint, FromWorker, ToWorker } from './protocol';
+import type { Endpoint } from '../platform/messages';
+import type { FromWorker, ToWorker } from './protocol';
 
-export function serveInference(endpoint: Endpoint, engine: Promise<InferenceEngine>): () => void {
+export function serveInference(
+  endpoint: Endpoint<ToWorker, FromWorker>,
+  engine: Promise<InferenceEngine>,
+): () => void {
   const send = (m: FromWorker) => endpoint.postMessage(m);
   const fail = (id: number, err: unknown) => send({ type: 'error', id, error: toErrorData(err) });
 
@@ -56,7 +60,7 @@ export function serveInference(endpoint: Endpoint, engine: Promise<InferenceEngi
 }
 
 /** Forwards what the engine reports on its own. */
-export function progressSender(endpoint: Endpoint) {
+export function progressSender(endpoint: Endpoint<unknown, FromWorker>) {
   return {
     onProgress: (progress: Extract<FromWorker, { type: 'progress' }>['progress']) =>
       endpoint.postMessage({ type: 'progress', progress } satisfies FromWorker),

@@ -4,6 +4,7 @@
 import type { SentioEvent } from '../events/event';
 import type { SerializedError } from './errors';
 import type { ActuatorName, PluginKind } from './manifest';
+import type { Tagged } from '../platform/messages';
 
 /** What the sandbox is told it may do (a subset of what its manifest asked for). */
 export interface GrantedCapabilities {
@@ -61,7 +62,6 @@ export interface PluginToHostMap {
   fault: { error: SerializedError };
 }
 
-type Tagged<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
 export type HostToPlugin = Tagged<HostToPluginMap>;
 export type PluginToHost = Tagged<PluginToHostMap>;
 

@@ -1,5 +1,6 @@
 // Messages between the capture AudioWorklet and the page (types only).
 import type { SerializedError } from './events';
+import type { Tagged } from '../platform/messages';
 
 export interface CaptureProcessorOptions {
   /** Rate chunks are delivered at. */
@@ -16,6 +17,5 @@ export interface ToWorklet {
   'capture.stop': Record<never, never>;
 }
 
-type Tagged<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
 export type FromWorkletMessage = Tagged<FromWorklet>;
 export type ToWorkletMessage = Tagged<ToWorklet>;

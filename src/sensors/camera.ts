@@ -5,7 +5,7 @@
 // `sensor.stopped` events with a reason; nothing here throws at the app.
 import type { Bus } from '../bus/types';
 import type { StageTracer } from '../telemetry/stage-tracer';
-import type { LaneEndpoint } from './endpoint';
+import type { Endpoint } from '../platform/messages';
 import {
   serializeError,
   type CameraFrameInfo,
@@ -71,7 +71,7 @@ export interface Camera {
   /** Restarts on another camera (by deviceId); consumers stay connected. */
   switchTo(deviceId: string): Promise<boolean>;
   /** Adds a consumer: frames are transferred over `port` (one end of a MessageChannel given to a worker). */
-  connect(port: LaneEndpoint, options?: { credits?: number }): { disconnect(): void };
+  connect(port: Endpoint, options?: { credits?: number }): { disconnect(): void };
   listDevices(): Promise<MediaDeviceInfo[]>;
   stats(): CameraStats;
   readonly track: MediaStreamTrack | null;

@@ -1,15 +1,15 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LaneEndpoint } from './endpoint';
+import type { Endpoint } from '../platform/messages';
 import { createFrameReceiver, createFrameSender, FrameLaneError, type FrameMeta } from './frame-lane';
 
 // Node's MessagePort implements the same postMessage/transfer semantics as the browser's: a transferred
 // ArrayBuffer is detached on the sending side. Browser frames (VideoFrame) are covered by e2e/sensors-camera.
 const channels: MessageChannel[] = [];
-function lane(): [LaneEndpoint, LaneEndpoint] {
+function lane(): [Endpoint, Endpoint] {
   const ch = new MessageChannel();
   channels.push(ch);
-  return [ch.port1 as unknown as LaneEndpoint, ch.port2 as unknown as LaneEndpoint];
+  return [ch.port1 as unknown as Endpoint, ch.port2 as unknown as Endpoint];
 }
 afterEach(() => {
   for (const ch of channels.splice(0)) {

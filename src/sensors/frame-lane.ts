@@ -5,7 +5,7 @@
 // slow consumer always gets the freshest frame and latency stays bounded. Self-contained so it can later be
 // folded into the bus's lanes.
 import type { TraceContext } from '../events/event';
-import type { LaneEndpoint } from './endpoint';
+import type { Endpoint, Tagged } from '../platform/messages';
 import { serializeError, type SerializedError } from './events';
 
 export interface FrameMeta {
@@ -31,7 +31,6 @@ export interface ToSender {
   'lane.error': { error: SerializedError; seq: number | null };
 }
 
-type Tagged<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
 export type ToConsumerMessage<F> = Tagged<ToConsumer<F>>;
 export type ToSenderMessage = Tagged<ToSender>;
 
@@ -81,7 +80,7 @@ function defaultRelease(frame: unknown): void {
 }
 
 export function createFrameSender<F extends LaneFrame>(
-  port: LaneEndpoint,
+  port: Endpoint,
   options: FrameSenderOptions<F> = {},
 ): FrameSender<F> {
   const maxCredits = options.credits ?? 1;
@@ -210,7 +209,7 @@ export interface FrameReceiver {
  * frame only: the error is reported to the sender as data and the credit is still returned.
  */
 export function createFrameReceiver<F extends LaneFrame>(
-  port: LaneEndpoint,
+  port: Endpoint,
   handler: (frame: F, meta: FrameMeta) => void | Promise<void>,
   options: FrameReceiverOptions & { release?: (frame: F) => void } = {},
 ): FrameReceiver {

@@ -1,7 +1,7 @@
 // Serves the generation engine on the worker's global scope. Generations queue in arrival order (one
 // context, one request at a time); a cancel drops a waiting request or aborts the running one inside
 // llama.cpp. Loading a model waits for the running generation, and requests still waiting are dropped.
-import type { Endpoint } from '../protocol';
+import type { Endpoint } from '../../platform/messages';
 import type { GenerationEngine } from './engine';
 import { GenerationCancelledError, toData } from './errors';
 import type { FromGeneration, ToGeneration } from './protocol';
@@ -13,7 +13,10 @@ interface Job {
   run: (queueMs: number, signal: AbortSignal) => Promise<void>;
 }
 
-export function serveGeneration(endpoint: Endpoint, engine: GenerationEngine): () => void {
+export function serveGeneration(
+  endpoint: Endpoint<ToGeneration, FromGeneration>,
+  engine: GenerationEngine,
+): () => void {
   const send = (m: FromGeneration) => endpoint.postMessage(m);
   const fail = (id: number, err: unknown) => send({ type: 'error', id, error: toData(err) });
   const waiting: Job[] = [];
