@@ -32,7 +32,7 @@ const hello = (clientId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-type Refusal = { name: string; message: string; data?: Record<string, unknown> };
+type Refusal = { name: string; message: string; fields?: Record<string, unknown> };
 function refusals(replies: { type: string; errors?: Refusal[] }[]): Refusal[] {
   return replies.flatMap((r) => (r.type === 'rejected' ? (r.errors ?? []) : []));
 }
@@ -239,7 +239,7 @@ test('Map, Set and Error payloads count toward the size limit: a 20 MB one is re
     [hello('bulky'), rawEvent(1, { topic: 'big.raw' }), rawEvent(2, { topic: 'big.raw' })] as const,
   );
   const errors = refusals(replies);
-  expect(errors.map((e) => e.data?.field)).toEqual(['payload', 'payload']);
+  expect(errors.map((e) => e.fields?.field)).toEqual(['payload', 'payload']);
   expect(errors[0]!.message).toMatch(/262144-byte limit/);
   await page.evaluate(async () => {
     window.busTest.bus.publish('big.done', 'small');
@@ -339,7 +339,7 @@ test('an event stamped far in the future is refused, at publish() and at the hub
     ] as const,
   );
   const errors = refusals(replies);
-  expect(errors.map((e) => e.data?.field)).toEqual(['ts']);
+  expect(errors.map((e) => e.fields?.field)).toEqual(['ts']);
   expect(errors[0]!.message).toMatch(/ahead of the receiver's clock/);
   await expect.poll(() => received(page, 'good')).toEqual([2]);
 });

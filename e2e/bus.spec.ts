@@ -326,7 +326,7 @@ for (const mode of modes) {
       const errors = replies.flatMap((r) =>
         r.type === 'rejected' ? r.errors : r.type === 'subscribed' && r.error ? [r.error] : [],
       );
-      expect(errors.map((e) => (e.data?.field as string | undefined) ?? e.name)).toEqual([
+      expect(errors.map((e) => (e.fields?.field as string | undefined) ?? e.name)).toEqual([
         'qos',
         'topic',
         'id',

@@ -6,7 +6,7 @@ import type {
   FromWorkletMessage,
   ToWorkletMessage,
 } from '../src/sensors/audio-capture-protocol';
-import { serializeError } from '../src/sensors/events';
+import { toErrorData } from '../src/platform/error-data';
 
 // The AudioWorkletGlobalScope is not in TypeScript's DOM lib.
 declare const sampleRate: number;
@@ -50,7 +50,7 @@ class SentioCaptureProcessor extends AudioWorkletProcessor {
     } catch (e) {
       // One report, then silence: an exception every 3 ms would flood the page.
       this.failed = true;
-      const m: FromWorkletMessage = { type: 'capture.error', error: serializeError(e) };
+      const m: FromWorkletMessage = { type: 'capture.error', error: toErrorData(e) };
       this.port.postMessage(m);
     }
     return true;

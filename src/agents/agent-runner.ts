@@ -7,19 +7,13 @@ import { sleep, type Clock } from '../platform/clock';
 import { advanceWindow, windowView } from './context-window';
 import type { ResolvedAgent } from './define';
 import type { CommitBatch, DurableStore, InboxEntry, LoadedAgent } from './durable-store';
-import { HandlerTimeoutError, isQuotaError, serializeError } from './errors';
+import { HandlerTimeoutError, isQuotaError, toAgentErrorData } from './errors';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import type { EpisodicMemory } from './memory/episodic-memory';
 import type { SentioEvent, TraceContext } from '../events/event';
 import { deadLetterTopic, type HostCallbacks, type SettledEvent } from './protocol';
-import type {
-  AgentAction,
-  AgentContext,
-  AgentSnapshot,
-  AgentStatus,
-  SerializedError,
-  WindowEntry,
-} from './types';
+import type { AgentAction, AgentContext, AgentSnapshot, AgentStatus, WindowEntry } from './types';
+import type { ErrorData } from '../platform/error-data';
 
 export interface RunnerDeps {
   store: DurableStore | null;
@@ -33,7 +27,7 @@ export interface RunnerDeps {
 
 type Outcome =
   | { ok: true; state: unknown; window: WindowEntry[]; actions: AgentAction[]; memories: MemoryRow[] }
-  | { ok: false; error: SerializedError };
+  | { ok: false; error: ErrorData };
 
 function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -79,7 +73,7 @@ export class AgentRunner {
   private failed = 0;
   private deadLettered = 0;
   private timedOut = 0;
-  private lastError: SerializedError | null = null;
+  private lastError: ErrorData | null = null;
   private draining: Promise<void> | null = null;
   /** Ends the wait before a commit retry at once (on stop). */
   private wake: (() => void) | null = null;
@@ -105,7 +99,7 @@ export class AgentRunner {
     private readonly watermark: number,
     private readonly deps: RunnerDeps,
     /** Set when the agent's state could not be loaded: the runner stays in error and takes no events. */
-    private readonly loadFailure: SerializedError | null = null,
+    private readonly loadFailure: ErrorData | null = null,
   ) {
     if (loadFailure) {
       this.status = 'error';
@@ -190,7 +184,7 @@ export class AgentRunner {
         if (attempt > 1) this.deps.host.log(this.def.id, `commit went through after ${attempt} attempts`);
         return true;
       } catch (e) {
-        this.lastError = serializeError(e);
+        this.lastError = toAgentErrorData(e);
         this.status = 'error';
         if (!isQuotaError(e)) {
           this.stopped = true;
@@ -214,7 +208,7 @@ export class AgentRunner {
   private async handle(entry: MailboxEntry): Promise<Outcome> {
     const { event } = entry;
     const def = this.def;
-    let lastError: SerializedError = { name: 'Error', message: 'not attempted' };
+    let lastError: ErrorData = { name: 'Error', message: 'not attempted' };
     for (let attempt = 1; attempt <= def.maxAttempts; attempt++) {
       const scope = { live: true, actions: [] as AgentAction[], memories: [] as MemoryRow[] };
       // A primitive state is immutable: only an object needs its private copy.
@@ -242,7 +236,7 @@ export class AgentRunner {
         const timedOut = e instanceof HandlerTimeoutError;
         this.failed++;
         if (timedOut) this.timedOut++;
-        lastError = serializeError(e);
+        lastError = toAgentErrorData(e);
         this.lastError = lastError;
         const willRetry = attempt < def.maxAttempts;
         this.deps.host.failed({

@@ -1,6 +1,6 @@
-// Named errors of the agent runtime. They cross threads as data ({name, message, stack}) and are rebuilt
+// Named errors of the agent runtime. They cross threads as ErrorData and are rebuilt
 // as the same class on the other side, so `instanceof` keeps working for callers.
-import type { SerializedError } from './types';
+import { fromErrorData, toErrorData, type ErrorData, type ErrorReviver } from '../platform/error-data';
 
 export class AgentDefinitionError extends Error {
   override name = 'AgentDefinitionError';
@@ -32,13 +32,18 @@ export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
 }
 
-const CLASSES: Record<string, new (message: string) => Error> = {
-  AgentDefinitionError,
-  StateMigrationError,
-  WorkerCrashedError,
-  Error,
-  TypeError,
-  RangeError,
+const FIELDS = ['agentId', 'eventId', 'timeoutMs'] as const;
+
+const REVIVERS: Record<string, ErrorReviver> = {
+  AgentDefinitionError: (_f, m) => new AgentDefinitionError(m),
+  StateMigrationError: (_f, m) => new StateMigrationError(m),
+  WorkerCrashedError: (_f, m) => new WorkerCrashedError(m),
+  HandlerTimeoutError: (f) =>
+    new HandlerTimeoutError(String(f.agentId), String(f.eventId), Number(f.timeoutMs)),
+  UnknownAgentError: (f) => new UnknownAgentError(String(f.agentId)),
+  Error: (_f, m) => new Error(m),
+  TypeError: (_f, m) => new TypeError(m),
+  RangeError: (_f, m) => new RangeError(m),
 };
 
 /**
@@ -54,20 +59,12 @@ export function isQuotaError(e: unknown): boolean {
   return false;
 }
 
-export function serializeError(err: unknown): SerializedError {
-  if (err instanceof Error) {
-    return err.stack === undefined
-      ? { name: err.name, message: err.message }
-      : { name: err.name, message: err.message, stack: err.stack };
-  }
-  return { name: 'Error', message: String(err) };
+/** An agent runtime error as data, to cross to the page (or from the agent worker). */
+export function toAgentErrorData(err: unknown): ErrorData {
+  return toErrorData(err, FIELDS);
 }
 
-/** Rebuilds an error from data; classes with extra constructor fields come back as their name on an Error. */
-export function deserializeError(data: SerializedError): Error {
-  const Cls = CLASSES[data.name];
-  const err = Cls ? new Cls(data.message) : new Error(data.message);
-  if (!Cls) err.name = data.name;
-  if (data.stack !== undefined) err.stack = data.stack;
-  return err;
+/** Rebuilds an agent runtime error as its class; others come back as an Error with their name. */
+export function fromAgentErrorData(data: ErrorData): Error {
+  return fromErrorData(data, REVIVERS);
 }

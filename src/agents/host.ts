@@ -13,7 +13,7 @@ import type { StageTracer } from '../telemetry/stage-tracer';
 import type { BackoffPolicy } from '../platform/backoff';
 import { systemClock, type Clock } from '../platform/clock';
 import { createDurableStore, type DurableStore } from './durable-store';
-import { deserializeError } from './errors';
+import { fromAgentErrorData } from './errors';
 import {
   errorTopic,
   type AgentInfo,
@@ -183,7 +183,7 @@ export function createAgentHost(o: AgentHostOptions) {
         ...(stages ? { reportSettled: true } : {}),
       };
       const result = await remote.start(startOptions, proxiedCallbacks);
-      if (!result.ok) throw deserializeError(result.error);
+      if (!result.ok) throw fromAgentErrorData(result.error);
       agents = result.agents;
       api = remote;
       // Held while no worker was up; the new worker ignores what its load already covered.

@@ -1,7 +1,8 @@
 // The agent worker's boundary, types only. Control goes over comlink (start, deliver, inspect, stop);
 // the host's callbacks travel as a comlink proxy. Failures cross as data and are rebuilt by the host.
 import type { SentioEvent } from '../events/event';
-import type { AgentAction, AgentSnapshot, AgentSubscription, InferOptions, SerializedError } from './types';
+import type { AgentAction, AgentSnapshot, AgentSubscription, InferOptions } from './types';
+import type { ErrorData } from '../platform/error-data';
 
 export interface StartOptions {
   dbName: string;
@@ -21,7 +22,7 @@ export interface AgentInfo {
   durable: boolean;
 }
 
-export type StartResult = { ok: true; agents: AgentInfo[] } | { ok: false; error: SerializedError };
+export type StartResult = { ok: true; agents: AgentInfo[] } | { ok: false; error: ErrorData };
 
 export interface Delivery {
   agentId: string;
@@ -40,7 +41,7 @@ export interface FailureReport {
   agentId: string;
   eventId: string;
   attempt: number;
-  error: SerializedError;
+  error: ErrorData;
   timedOut: boolean;
   /** false: attempts are used up and the event went to the dead-letter topic. */
   willRetry: boolean;

@@ -5,12 +5,12 @@ import { AgentRunner } from './agent-runner';
 import { systemClock, type Clock } from '../platform/clock';
 import type { ResolvedAgent } from './define';
 import { createDurableStore, freshAgent } from './durable-store';
-import { AgentDefinitionError, serializeError, UnknownAgentError } from './errors';
+import { AgentDefinitionError, toAgentErrorData, UnknownAgentError } from './errors';
 import { createEpisodicMemory, type EpisodicMemory } from './memory/episodic-memory';
 import type { EmbeddingProvider } from './memory/embedding-provider';
 import { createUseLiteProvider } from './memory/use-lite-provider';
 import type { AgentWorkerApi, Delivery, HostCallbacks, StartOptions, StartResult } from './protocol';
-import type { SerializedError } from './types';
+import type { ErrorData } from '../platform/error-data';
 
 export interface RuntimeDeps {
   clock?: Clock;
@@ -93,7 +93,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
           watermark: -1,
         });
         for (const def of agents) {
-          let failure: SerializedError | null = null;
+          let failure: ErrorData | null = null;
           let load: Awaited<ReturnType<typeof store.load>>;
           try {
             load = def.durable
@@ -102,7 +102,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
           } catch (e) {
             // One agent whose state cannot be loaded (a failed migration, say) must not stop the others: it
             // stays in error, its events wait in its inbox for fixed code.
-            failure = serializeError(e);
+            failure = toAgentErrorData(e);
             load = fresh(def);
             host.log(def.id, 'could not load state; agent disabled', failure);
           }
@@ -135,7 +135,7 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
           agents: agents.map((a) => ({ id: a.id, subscriptions: a.subscriptions, durable: a.durable })),
         };
       } catch (e) {
-        return { ok: false, error: serializeError(e) };
+        return { ok: false, error: toAgentErrorData(e) };
       }
     },
 

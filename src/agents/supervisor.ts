@@ -3,8 +3,8 @@
 // backoff. Every start and crash is reported.
 import { backoffDelay, type BackoffPolicy } from '../platform/backoff';
 import { sleep, systemClock, type Clock } from '../platform/clock';
-import { serializeError } from './errors';
-import type { SerializedError } from './types';
+import { toAgentErrorData } from './errors';
+import type { ErrorData } from '../platform/error-data';
 
 export type SupervisorEvent =
   | { type: 'started'; generation: number }
@@ -35,7 +35,7 @@ export interface SupervisorStats {
   generation: number;
   restarts: number;
   lastCrash: { at: number; reason: string } | null;
-  lastStartError: SerializedError | null;
+  lastStartError: ErrorData | null;
 }
 
 export function createSupervisor(o: SupervisorOptions) {
@@ -85,7 +85,7 @@ export function createSupervisor(o: SupervisorOptions) {
         () => clock.clearTimeout(startTimer),
         (e: unknown) => {
           clock.clearTimeout(startTimer);
-          stats.lastStartError = serializeError(e);
+          stats.lastStartError = toAgentErrorData(e);
           resolve(`start failed: ${stats.lastStartError.name}: ${stats.lastStartError.message}`);
         },
       );

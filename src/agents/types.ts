@@ -1,6 +1,7 @@
 // The public shape of an agent: what `defineAgent` takes and what its handler sees.
 import type { Privacy, Qos, SentioEvent, TraceContext } from '../events/event';
 import type { BackpressurePolicy } from '../bus/policy';
+import type { ErrorData } from '../platform/error-data';
 
 /** Priority classes of the inference scheduler, most urgent first. */
 export type InferPriority = 'system' | 'resource' | 'error' | 'normal';
@@ -136,12 +137,6 @@ export interface AgentSnapshot {
   failed: number;
   deadLettered: number;
   timedOut: number;
-  lastError: SerializedError | null;
+  lastError: ErrorData | null;
   lastEventId: string;
-}
-
-export interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
 }

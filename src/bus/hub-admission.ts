@@ -2,7 +2,7 @@
 // acknowledgement of an interest version, credit grants. A malformed message is refused with a named error
 // naming the field; it never throws inside the hub and never touches another client.
 import { PROTOCOL_VERSION, type ClientMessages } from './protocol';
-import type { WireError } from './wire-error';
+import type { ErrorData } from '../platform/error-data';
 
 const CLIENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -11,7 +11,7 @@ export function clientLockName(clientId: string): string {
   return `sentio.bus.client.${clientId}`;
 }
 
-function protocolError(message: string): WireError {
+function protocolError(message: string): ErrorData {
   return { name: 'ProtocolError', message };
 }
 
@@ -23,7 +23,7 @@ function protocolError(message: string): WireError {
 export function helloProblem(
   m: ClientMessages['hello'],
   inUse: (clientId: string) => boolean,
-): WireError | null {
+): ErrorData | null {
   if (m.protocol !== PROTOCOL_VERSION)
     return protocolError(`client speaks protocol ${String(m.protocol)}, hub speaks ${PROTOCOL_VERSION}`);
   if (typeof m.clientId !== 'string' || !CLIENT_ID.test(m.clientId))
@@ -41,7 +41,7 @@ export function helloProblem(
 }
 
 /** The version acknowledged, or the reason it is refused. `current`: the newest version the hub sent. */
-export function ackedVersion(m: { version?: unknown }, current: number): number | WireError {
+export function ackedVersion(m: { version?: unknown }, current: number): number | ErrorData {
   const v = m?.version;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > current)
     return protocolError(
@@ -53,7 +53,7 @@ export function ackedVersion(m: { version?: unknown }, current: number): number 
 /** The well-formed grants of a credit message, and one error for the entries that are not. */
 export function creditGrants(m: { grants?: unknown }): {
   grants: [string, number][];
-  error: WireError | null;
+  error: ErrorData | null;
 } {
   const raw = m?.grants;
   if (!Array.isArray(raw))

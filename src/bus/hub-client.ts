@@ -14,7 +14,8 @@ import {
   type WireSubscription,
 } from './protocol';
 import type { EventMap } from './types';
-import { fromWireError, type WireError } from './wire-error';
+import type { ErrorData } from '../platform/error-data';
+import { fromWireError } from './wire-error';
 import { postToHub } from './post-to-hub';
 import { HubInterest } from './hub-interest';
 import type { Endpoint } from '../platform/messages';
@@ -166,7 +167,7 @@ class HubLink implements BusLink {
     }
   }
 
-  private reject(w: WireError): void {
+  private reject(w: ErrorData): void {
     const err = fromWireError(w);
     this.bus.noteRejected(err.message);
     this.onRejected(err);

@@ -122,7 +122,7 @@ describe('Hub with connected buses', () => {
       'rejections',
     );
     const errors = replies.flatMap((r) => (r.type === 'rejected' ? r.errors : []));
-    expect(errors.map((e) => e.data?.field ?? e.name)).toEqual([
+    expect(errors.map((e) => e.fields?.field ?? e.name)).toEqual([
       'qos',
       'topic',
       'ts',

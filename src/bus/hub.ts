@@ -23,7 +23,8 @@ import {
 } from './protocol';
 import { createSpillStore } from './spill-store';
 import type { SpillStore } from './policy-queue';
-import { toWireError, type WireError } from './wire-error';
+import type { ErrorData } from '../platform/error-data';
+import { toWireError } from './wire-error';
 
 /** Topic rates are counted over windows at least this long (see Hub.topicRates). */
 const RATE_WINDOW_MS = 1000;
@@ -157,7 +158,7 @@ export class Hub {
     port.start?.();
   }
 
-  private refuse(port: Port, error: WireError): void {
+  private refuse(port: Port, error: ErrorData): void {
     this.rejected++;
     port.postMessage({ type: 'rejected', errors: [error] });
   }
@@ -267,7 +268,7 @@ export class Hub {
       return;
     }
     const skip = Array.isArray(lanes) && lanes.length ? new Set<string>(lanes as string[]) : null;
-    const errors: WireError[] = [];
+    const errors: ErrorData[] = [];
     const accepted: SentioEvent[] = [];
     const now = this.now();
     for (const raw of events) {

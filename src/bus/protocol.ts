@@ -3,7 +3,7 @@
 import type { SentioEvent } from '../events/event';
 import type { BackpressurePolicy, DropReason } from './policy';
 import type { LogQuery, LogRetention, LogStats } from './event-log';
-import type { WireError } from './wire-error';
+import type { ErrorData } from '../platform/error-data';
 import type { Tagged } from '../platform/messages';
 
 export const PROTOCOL_VERSION = 1;
@@ -81,8 +81,8 @@ export interface ClientMessages {
 export interface HubMessages {
   welcome: { hubId: string; clientId: string; connections: number };
   deliver: { batches: [subscriptionId: string, events: SentioEvent[]][] };
-  subscribed: { id: string; error?: WireError };
-  rejected: { errors: WireError[] };
+  subscribed: { id: string; error?: ErrorData };
+  rejected: { errors: ErrorData[] };
   /** Topics someone on the hub side listens to (or the log keeps): a client sends only those to the hub. */
   interest: {
     version: number;
@@ -102,7 +102,7 @@ export interface HubMessages {
     port: MessagePort;
   };
   'lane.close': { laneId: string };
-  response: { reqId: number; result?: unknown; error?: WireError };
+  response: { reqId: number; result?: unknown; error?: ErrorData };
 }
 
 export interface LaneMessages {

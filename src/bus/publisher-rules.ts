@@ -8,7 +8,7 @@
 // these rules stop components that only hold the port they were given, not code running as the app itself.
 import type { SentioEvent } from '../events/event';
 import { TopicTrie } from '../events/topic-trie';
-import type { WireError } from './wire-error';
+import type { ErrorData } from '../platform/error-data';
 
 /** Topic pattern → names of the clients that may publish on it. */
 export type PublisherRules = Readonly<Record<string, readonly string[]>>;
@@ -42,14 +42,14 @@ export class PublisherGuard {
     e: SentioEvent,
     rules: readonly { pattern: string; names: readonly string[] }[],
     publisher: string | null,
-  ): WireError | null {
+  ): ErrorData | null {
     const who = publisher ?? e.source;
     for (const r of rules) {
       if (!r.names.includes(who) || e.source !== who)
         return {
           name: 'PublisherError',
           message: `only ${r.names.join(', ')} may publish on "${e.topic}" (rule "${r.pattern}"); refused event ${e.id} from client "${who}" with source "${e.source}"`,
-          data: { topic: e.topic, eventId: e.id },
+          fields: { topic: e.topic, eventId: e.id },
         };
     }
     return null;

@@ -1,7 +1,7 @@
 // The page side of the inference worker: `infer(task, input, options)` returning the typed result, with
 // cancellation by AbortSignal, errors rebuilt as their own classes, and load progress as a callback.
 // The same API is what the app puts on `window.sentio`.
-import { fromErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';
+import { fromInferenceErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';
 import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
 import type { Endpoint } from '../platform/messages';
@@ -52,7 +52,7 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
       case 'error': {
         const p = pending.get(m.id);
         pending.delete(m.id);
-        p?.reject(fromErrorData(m.error));
+        p?.reject(fromInferenceErrorData(m.error));
         return;
       }
       default: {

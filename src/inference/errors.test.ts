@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   BackendUnavailableError,
-  fromErrorData,
+  fromInferenceErrorData,
   InferenceCancelledError,
   InferenceWorkerError,
   ModelLoadError,
   ModelQuotaError,
-  toErrorData,
+  toInferenceErrorData,
 } from './errors';
 
 describe('errors across threads', () => {
@@ -19,7 +19,7 @@ describe('errors across threads', () => {
       new InferenceWorkerError('out of memory'),
     ];
     for (const err of cases) {
-      const back = fromErrorData(structuredClone(toErrorData(err)));
+      const back = fromInferenceErrorData(structuredClone(toInferenceErrorData(err)));
       expect(back).toBeInstanceOf(err.constructor);
       expect(back.message).toBe(err.message);
       expect(back.stack).toBe(err.stack);
@@ -29,7 +29,7 @@ describe('errors across threads', () => {
 
   it('keeps the name of errors that are not ours', () => {
     const e = new TypeError('x is not a function');
-    const back = fromErrorData(toErrorData(e));
+    const back = fromInferenceErrorData(toInferenceErrorData(e));
     expect(back.name).toBe('TypeError');
     expect(back.message).toBe('x is not a function');
   });

@@ -1,5 +1,6 @@
 // Named errors of the inference layer. They cross the worker boundary as data ({name, message, stack and
-// their own fields}) and are rebuilt as the same class on the other side (see toErrorData / fromErrorData).
+// their own fields}) and are rebuilt as the same class on the other side (toInferenceErrorData / fromInferenceErrorData).
+import { fromErrorData, toErrorData, type ErrorData, type ErrorReviver } from '../platform/error-data';
 
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
@@ -68,58 +69,26 @@ export class InferenceWorkerError extends Error {
   }
 }
 
-export interface ErrorData {
-  name: string;
-  message: string;
-  stack?: string;
-  fields?: Record<string, unknown>;
-}
+const FIELDS = ['model', 'file', 'reason', 'bytes', 'task', 'attempts'] as const;
 
-const OWN_FIELDS = ['model', 'file', 'reason', 'bytes', 'task', 'attempts'] as const;
+// Fields are whatever toInferenceErrorData copied from the same class on the other side.
+const REVIVERS: Record<string, ErrorReviver> = {
+  ModelLoadError: (f) => new ModelLoadError(String(f.model), String(f.file), String(f.reason)),
+  ModelQuotaError: (f) => new ModelQuotaError(String(f.model), String(f.file), Number(f.bytes)),
+  BackendUnavailableError: (f) =>
+    new BackendUnavailableError(String(f.task), f.attempts as { backend: string; reason: string }[]),
+  InferenceCancelledError: (f) =>
+    new InferenceCancelledError(String(f.task), f.reason as InferenceCancelledError['reason']),
+  InferenceWorkerError: (f) => new InferenceWorkerError(String(f.reason)),
+  InferenceInputError: (f) => new InferenceInputError(String(f.task), String(f.reason)),
+};
 
-export function toErrorData(err: unknown): ErrorData {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const fields: Record<string, unknown> = {};
-  for (const k of OWN_FIELDS) if (k in err) fields[k] = (err as unknown as Record<string, unknown>)[k];
-  return { name: err.name, message: err.message, stack: err.stack, fields };
+/** An inference error as data, to cross from the inference worker. */
+export function toInferenceErrorData(err: unknown): ErrorData {
+  return toErrorData(err, FIELDS);
 }
 
 /** Rebuilds the named class when it is one of ours; anything else comes back as an Error with the same name. */
-export function fromErrorData(data: ErrorData): Error {
-  // Fields are whatever toErrorData copied from the same class on the other side.
-  const f = (data.fields ?? {}) as {
-    model: string;
-    file: string;
-    reason: string & 'superseded' & 'cancelled';
-    bytes: number;
-    task: string;
-    attempts: { backend: string; reason: string }[];
-  };
-  let err: Error;
-  switch (data.name) {
-    case 'ModelLoadError':
-      err = new ModelLoadError(f.model, f.file, f.reason);
-      break;
-    case 'ModelQuotaError':
-      err = new ModelQuotaError(f.model, f.file, f.bytes);
-      break;
-    case 'BackendUnavailableError':
-      err = new BackendUnavailableError(f.task, f.attempts);
-      break;
-    case 'InferenceCancelledError':
-      err = new InferenceCancelledError(f.task, f.reason);
-      break;
-    case 'InferenceWorkerError':
-      err = new InferenceWorkerError(f.reason);
-      break;
-    case 'InferenceInputError':
-      err = new InferenceInputError(f.task, f.reason);
-      break;
-    default:
-      err = new Error(data.message);
-      err.name = data.name;
-  }
-  err.message = data.message;
-  if (data.stack) err.stack = data.stack;
-  return err;
+export function fromInferenceErrorData(data: ErrorData): Error {
+  return fromErrorData(data, REVIVERS);
 }

@@ -2,7 +2,8 @@
 // the served folder (or a user-supplied URL), checking size and sha256 before anything runs. Progress is
 // reported in bytes; a full cache is reported as a ModelQuotaError and the model still loads this time.
 // Nothing here knows about model hubs: a file's URL is either ours or one the user gave with its checksum.
-import { ModelLoadError, ModelQuotaError, toErrorData, type ErrorData } from './errors';
+import type { ErrorData } from '../platform/error-data';
+import { ModelLoadError, ModelQuotaError, toInferenceErrorData } from './errors';
 import type { ModelEntry, ModelFile } from './manifest';
 import { fetchSameOrigin } from '../privacy/egress-gate';
 
@@ -141,7 +142,7 @@ export function createModelStore(options: ModelStoreOptions): ModelStore {
       const error = isQuotaError(err)
         ? new ModelQuotaError(entry.id, file.path, file.size)
         : new ModelLoadError(entry.id, file.path, `could not be cached for offline use: ${String(err)}`);
-      emit({ status: 'cache-error', model: entry.id, file: file.path, error: toErrorData(error) });
+      emit({ status: 'cache-error', model: entry.id, file: file.path, error: toInferenceErrorData(error) });
     }
   }
 

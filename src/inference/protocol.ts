@@ -1,6 +1,6 @@
 // The wire format between a page and the inference worker: one tagged map per direction, so a `switch`
 // on `type` narrows each message without casts.
-import type { ErrorData } from './errors';
+import type { ErrorData } from '../platform/error-data';
 import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
 import type { EngineStats, InferOptions, InferResult } from './types';

@@ -1,7 +1,7 @@
 // Serves an inference engine on an endpoint (the worker's global scope): decodes requests, runs them, and
 // sends results or errors as data. Load progress and GPU device losses are pushed as they happen.
 import type { InferenceEngine } from './engine';
-import { toErrorData } from './errors';
+import { toInferenceErrorData } from './errors';
 import type { Endpoint } from '../platform/messages';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -10,7 +10,7 @@ export function serveInference(
   engine: Promise<InferenceEngine>,
 ): () => void {
   const send = (m: FromWorker) => endpoint.postMessage(m);
-  const fail = (id: number, err: unknown) => send({ type: 'error', id, error: toErrorData(err) });
+  const fail = (id: number, err: unknown) => send({ type: 'error', id, error: toInferenceErrorData(err) });
 
   const onMessage = async (e: MessageEvent<ToWorker>) => {
     const m = e.data;

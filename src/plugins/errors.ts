@@ -1,5 +1,6 @@
 // Plugin errors are named classes so callers can tell a bad manifest from a forged signature from a plugin
 // that crashed; across the sandbox's MessagePort they travel as data and are rebuilt as the same class.
+import type { ErrorData } from '../platform/error-data';
 
 /** A manifest that does not match the schema; `field` is the dotted path of the first offending field. */
 export class ManifestError extends Error {
@@ -56,34 +57,10 @@ export class PluginFault extends Error {
   }
 }
 
-export interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
-}
-
-export function serializeError(e: unknown): SerializedError {
-  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
-  return { name: 'Error', message: String(e) };
-}
-
 /**
  * Rebuilds an error that crossed the port. Whatever the plugin threw comes back as a PluginFault carrying
  * its original class name: the host never constructs a class chosen by name by the sandbox.
  */
-export function deserializeError(e: SerializedError): PluginFault {
+export function pluginFaultFrom(e: ErrorData): PluginFault {
   return new PluginFault(e.message.slice(0, 2000), e.name.slice(0, 100), e.stack?.slice(0, 8000));
-}
-
-/** Turns any sandbox-provided value into a SerializedError without trusting its shape. */
-export function coerceSerializedError(x: unknown): SerializedError {
-  if (typeof x === 'object' && x !== null) {
-    const o = x as Record<string, unknown>;
-    return {
-      name: typeof o.name === 'string' ? o.name : 'Error',
-      message: typeof o.message === 'string' ? o.message : String(o.message),
-      stack: typeof o.stack === 'string' ? o.stack : undefined,
-    };
-  }
-  return { name: 'Error', message: String(x) };
 }

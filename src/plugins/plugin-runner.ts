@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock';
 import { assertPattern, patternMatches } from '../events/topic';
 import { measurePayload } from '../events/payload-measure';
 import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
-import { coerceSerializedError, deserializeError, PluginFault, serializeError } from './errors';
+import { PluginFault, pluginFaultFrom } from './errors';
 import {
   emptyRefusals,
   failureRate,
@@ -29,6 +29,7 @@ import {
 import type { PluginStorage } from './plugin-storage';
 import { createTokenBucket, type TokenBucket } from './rate-limit';
 import type { Sandbox, SandboxSpec } from './sandbox-frame';
+import { coerceErrorData, toErrorData } from '../platform/error-data';
 
 export interface HostLimits {
   /** Events handed to a plugin and not yet acknowledged; beyond it further events are dropped and counted. */
@@ -324,7 +325,7 @@ export class PluginRunner {
           this.countError('unhealthy', `health check: ${String(m.health.detail ?? 'not ok').slice(0, 200)}`);
         return;
       case 'error': {
-        const err = deserializeError(coerceSerializedError(m.error));
+        const err = pluginFaultFrom(coerceErrorData(m.error));
         if (m.phase === 'init') return this.fail('init', `init failed: ${err.remoteName}: ${err.message}`);
         return this.countError(
           m.phase === 'event' ? 'handler' : 'runtime',
@@ -332,7 +333,7 @@ export class PluginRunner {
         );
       }
       case 'fault': {
-        const err = deserializeError(coerceSerializedError(m.error));
+        const err = pluginFaultFrom(coerceErrorData(m.error));
         return this.fail('fault', `${err.remoteName}: ${err.message}`);
       }
     }
@@ -409,8 +410,7 @@ export class PluginRunner {
       await actuator(args, { id: this.manifest.id, version: this.manifest.version });
       if (gen === this.generation) this.post({ type: 'acted', requestId, ok: true });
     } catch (e) {
-      if (gen === this.generation)
-        this.post({ type: 'acted', requestId, ok: false, error: serializeError(e) });
+      if (gen === this.generation) this.post({ type: 'acted', requestId, ok: false, error: toErrorData(e) });
     }
   }
 

@@ -2,7 +2,7 @@
 // message is `{ type, ...payload }` with the payload given by a map from tag to fields, so a `switch` on
 // `type` narrows without casts. Messages from the plugin are untrusted: parsePluginMessage checks them.
 import type { SentioEvent } from '../events/event';
-import type { SerializedError } from './errors';
+import type { ErrorData } from '../platform/error-data';
 import type { ActuatorName, PluginKind } from './manifest';
 import type { Tagged } from '../platform/messages';
 
@@ -31,7 +31,7 @@ export interface HostToPluginMap {
   init: { id: string; version: string; kind: PluginKind; source: string; grants: GrantedCapabilities };
   events: { events: SentioEvent[] };
   subscribed: { requestId: number; pattern: string };
-  acted: { requestId: number; ok: boolean; error?: SerializedError };
+  acted: { requestId: number; ok: boolean; error?: ErrorData };
   /** Answer to a storage request; `value` for a get (undefined when the key is absent). */
   stored: { requestId: number; value?: unknown };
   refused: { requestId?: number; what: RefusalKind; reason: string };
@@ -57,9 +57,9 @@ export interface PluginToHostMap {
   done: { count: number };
   pong: { seq: number; health?: PluginHealth };
   /** An error in init, in an event handler, or uncaught in the sandbox; the plugin keeps running. */
-  error: { phase: 'init' | 'event' | 'runtime'; error: SerializedError; eventId?: string };
+  error: { phase: 'init' | 'event' | 'runtime'; error: ErrorData; eventId?: string };
   /** The plugin cannot run at all (the entry failed to load, or did not define a plugin). */
-  fault: { error: SerializedError };
+  fault: { error: ErrorData };
 }
 
 export type HostToPlugin = Tagged<HostToPluginMap>;

@@ -1,5 +1,5 @@
 // Messages between the capture AudioWorklet and the page (types only).
-import type { SerializedError } from './events';
+import type { ErrorData } from '../platform/error-data';
 import type { Tagged } from '../platform/messages';
 
 export interface CaptureProcessorOptions {
@@ -11,7 +11,7 @@ export interface CaptureProcessorOptions {
 export interface FromWorklet {
   /** `firstFrame` is the AudioContext frame (at the device rate) that the chunk's first sample came from. */
   'capture.chunk': { seq: number; samples: Float32Array; firstFrame: number };
-  'capture.error': { error: SerializedError };
+  'capture.error': { error: ErrorData };
 }
 export interface ToWorklet {
   'capture.stop': Record<never, never>;

@@ -7,7 +7,6 @@ import type { Bus } from '../bus/types';
 import type { StageTracer } from '../telemetry/stage-tracer';
 import type { Endpoint } from '../platform/messages';
 import {
-  serializeError,
   type CameraFrameInfo,
   type CameraStarted,
   type SensorError,
@@ -19,6 +18,7 @@ import { createFrameSender, type FrameSender, type FrameSenderStats } from './fr
 import { createFrameClock, type FrameClock } from './frame-clock';
 import { explainMediaError } from './media-errors';
 import { classifyTrackEnd } from './track-end';
+import { toErrorData } from '../platform/error-data';
 
 export type CameraFrame = VideoFrame | ImageBitmap;
 export type CaptureMethod = 'track-processor' | 'video-frame-callback';
@@ -276,7 +276,7 @@ export function createCamera(options: CameraOptions): Camera {
       sensor,
       reason: 'capture-failed',
       message: `camera frames could not be read: ${String(e)}`,
-      error: serializeError(e),
+      error: toErrorData(e),
     });
   }
 
@@ -306,7 +306,7 @@ export function createCamera(options: CameraOptions): Camera {
       if (gen !== generation) return false;
       state = 'failed';
       const { reason, message } = explainMediaError('camera', e);
-      error({ sensor, reason, message, error: serializeError(e) });
+      error({ sensor, reason, message, error: toErrorData(e) });
       return false;
     }
     if (gen !== generation) {

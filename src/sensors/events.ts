@@ -1,7 +1,6 @@
 // The payloads sensors put on the bus, by topic. Raw camera and microphone events are labelled 'local'.
 import type { AudioLevel } from './level-meter';
-
-export type SerializedError = { name: string; message: string; stack?: string };
+import type { ErrorData } from '../platform/error-data';
 
 /** Why a sensor stopped delivering after it had started. */
 export type StopReason =
@@ -36,7 +35,7 @@ export interface SensorError {
   sensor: string;
   reason: ErrorReason;
   message: string;
-  error?: SerializedError;
+  error?: ErrorData;
 }
 
 /** A problem reported by a `sensor.error` that has gone: e.g. a stalled frame consumer answered again. */
@@ -168,16 +167,4 @@ export interface SensorEventMap {
   'device.motion': MotionState;
   'device.geolocation': GeolocationState;
   [topic: string]: unknown;
-}
-
-export function serializeError(e: unknown): SerializedError {
-  if (e instanceof Error || (typeof e === 'object' && e !== null && 'name' in e && 'message' in e)) {
-    const err = e as Error;
-    return {
-      name: String(err.name),
-      message: String(err.message),
-      ...(err.stack ? { stack: err.stack } : {}),
-    };
-  }
-  return { name: 'Error', message: String(e) };
 }

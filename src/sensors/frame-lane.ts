@@ -6,7 +6,7 @@
 // folded into the bus's lanes.
 import type { TraceContext } from '../events/event';
 import type { Endpoint, Tagged } from '../platform/messages';
-import { serializeError, type SerializedError } from './events';
+import { toErrorData, type ErrorData } from '../platform/error-data';
 
 export interface FrameMeta {
   seq: number;
@@ -28,7 +28,7 @@ export interface ToConsumer<F> {
 /** Messages back to the sender, by tag. */
 export interface ToSender {
   'lane.credit': { count: number };
-  'lane.error': { error: SerializedError; seq: number | null };
+  'lane.error': { error: ErrorData; seq: number | null };
 }
 
 export type ToConsumerMessage<F> = Tagged<ToConsumer<F>>;
@@ -47,7 +47,7 @@ export interface FrameSenderOptions<F extends LaneFrame> {
   /** Frees a frame that will never be sent; defaults to calling its `close()` if it has one. */
   release?: (frame: F) => void;
   /** Told when the consumer reports that handling a frame failed. */
-  onConsumerError?: (error: SerializedError, seq: number | null) => void;
+  onConsumerError?: (error: ErrorData, seq: number | null) => void;
   /** Clock for `stalledForMs`; injected in tests. Default performance.now. */
   now?: () => number;
 }
@@ -226,7 +226,7 @@ export function createFrameReceiver<F extends LaneFrame>(
       stats.handled++;
     } catch (e) {
       stats.errors++;
-      reply({ type: 'lane.error', error: serializeError(e), seq: meta.seq });
+      reply({ type: 'lane.error', error: toErrorData(e), seq: meta.seq });
     } finally {
       release(frame);
       reply({ type: 'lane.credit', count: 1 });
@@ -251,7 +251,7 @@ export function createFrameReceiver<F extends LaneFrame>(
           typeof m === 'object' && m !== null ? JSON.stringify((m as { type?: unknown }).type) : typeof m;
         reply({
           type: 'lane.error',
-          error: serializeError(new FrameLaneError(`frame lane got a message of unknown type ${what}`)),
+          error: toErrorData(new FrameLaneError(`frame lane got a message of unknown type ${what}`)),
           seq: null,
         });
       }

@@ -7,7 +7,6 @@ import workletUrl from '../../workers/audio-capture.worklet.ts?worker&url';
 import type { Bus } from '../bus/types';
 import type { CaptureProcessorOptions, FromWorkletMessage, ToWorkletMessage } from './audio-capture-protocol';
 import {
-  serializeError,
   type AudioChunk,
   type MicrophoneStarted,
   type SensorError,
@@ -17,6 +16,7 @@ import {
 import { createLevelMeter } from './level-meter';
 import { explainMediaError } from './media-errors';
 import { classifyTrackEnd } from './track-end';
+import { toErrorData } from '../platform/error-data';
 
 export interface MicrophoneOptions {
   bus: Bus;
@@ -111,7 +111,7 @@ export function createMicrophone(options: MicrophoneOptions): Microphone {
   function fail(reason: SensorError['reason'], message: string, e?: unknown): false {
     release();
     state = 'failed';
-    error({ sensor, reason, message, ...(e === undefined ? {} : { error: serializeError(e) }) });
+    error({ sensor, reason, message, ...(e === undefined ? {} : { error: toErrorData(e) }) });
     return false;
   }
 
