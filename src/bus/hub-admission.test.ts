@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ackedVersion, clientLockName, creditGrants, helloProblem } from './hub-admission';
+import { ackedVersion, clientLockName, creditGrants, helloProblem, subscribeProblem } from './hub-admission';
+import type { HubSubscription } from './hub-subscription';
+import type { WireSubscription } from './protocol';
 import { InterestBarrier, type AckingClient } from './interest-barrier';
 import { PublisherGuard } from './publisher-rules';
 import type { SentioEvent } from '../events/event';
@@ -105,5 +107,34 @@ describe('PublisherGuard', () => {
     // Events from peer hubs are judged by their source.
     expect(check('tool.result', 'app', null)).toBe('ok');
     expect(check('tool.result', 'agent', null)).toBe('PublisherError');
+  });
+});
+
+describe('subscribeProblem', () => {
+  const w = (patch: Partial<WireSubscription> = {}) =>
+    ({
+      id: 's1',
+      pattern: 'a.>',
+      policy: { kind: 'latest', n: 1 },
+      credits: 8,
+      lane: false,
+      durable: 'notes',
+      ...patch,
+    }) as WireSubscription;
+  const held = (owner: { id: string } | null, pattern = 'a.>') => ({ owner, pattern }) as HubSubscription;
+
+  it('names what is malformed', () => {
+    expect(subscribeProblem(w({ pattern: 'a..b' }), () => false, undefined)?.name).toBe('TopicError');
+    expect(subscribeProblem(w({ credits: 0 }), () => false, undefined)?.message).toMatch(/credits/);
+    expect(subscribeProblem(w(), () => true, undefined)?.message).toMatch(/already used/);
+  });
+
+  it('resumes a durable only when no thread holds it and the pattern is the same', () => {
+    expect(subscribeProblem(w(), () => false, held(null))).toBeNull();
+    expect(subscribeProblem(w(), () => false, held({ id: 'tab-1' }))).toMatchObject({
+      name: 'DurableInUseError',
+      message: expect.stringContaining('tab-1'),
+    });
+    expect(subscribeProblem(w(), () => false, held(null, 'b.>'))?.name).toBe('DurableMismatchError');
   });
 });

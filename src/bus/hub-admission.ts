@@ -1,8 +1,12 @@
 // What the hub checks before it acts on a client's control message: the hello that admits a client, the
-// acknowledgement of an interest version, credit grants. A malformed message is refused with a named error
+// acknowledgement of an interest version, credit grants, a subscription. A malformed message is refused with a named error
 // naming the field; it never throws inside the hub and never touches another client.
-import { PROTOCOL_VERSION, type ClientMessages } from './protocol';
+import { assertPattern } from '../events/topic';
 import type { ErrorData } from '../platform/error-data';
+import type { HubSubscription } from './hub-subscription';
+import { checkPolicy } from './policy';
+import { PROTOCOL_VERSION, type ClientMessages, type WireSubscription } from './protocol';
+import { toWireError } from './wire-error';
 
 const CLIENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -80,4 +84,37 @@ export function creditGrants(m: { grants?: unknown }): {
       )
     : null;
   return { grants, error };
+}
+
+/**
+ * Why this subscription cannot be made, or null. `idInUse`: whether the id names a live subscription;
+ * `durable`: the durable subscription already held under `w.durable`, if any (it may be resumed only when no
+ * thread holds it and the pattern is the same).
+ */
+export function subscribeProblem(
+  w: WireSubscription,
+  idInUse: (id: string) => boolean,
+  durable: HubSubscription | undefined,
+): ErrorData | null {
+  try {
+    assertPattern(w?.pattern);
+    checkPolicy(w.policy);
+    if (!Number.isInteger(w.credits) || w.credits < 1)
+      throw new RangeError(`credits must be a whole number ≥ 1 (got ${w.credits})`);
+    if (typeof w.id !== 'string' || idInUse(w.id))
+      throw new TypeError(`subscription id ${String(w.id)} is missing or already used`);
+  } catch (err) {
+    return toWireError(err);
+  }
+  if (durable?.owner)
+    return {
+      name: 'DurableInUseError',
+      message: `durable subscription "${w.durable}" is held by client ${durable.owner.id}`,
+    };
+  if (durable && durable.pattern !== w.pattern)
+    return {
+      name: 'DurableMismatchError',
+      message: `durable subscription "${w.durable}" has pattern "${durable.pattern}", not "${w.pattern}"`,
+    };
+  return null;
 }
