@@ -4,7 +4,7 @@
 // during the measurement: the worst case).
 import { createLocalBus, type LocalBus } from '../src/bus/local-bus';
 import { createPluginHost, type PluginHost, type PluginPackage } from '../src/plugins/plugin-host';
-import { DEFAULT_HOST_LIMITS, type HostLimits } from '../src/plugins/plugin-runner';
+import { DEFAULT_HOST_LIMITS, type HostLimits } from '../src/plugins/runner-deps';
 import { rawRoundTrips, rawThroughput } from './raw-baselines';
 import { parseManifest, type ManifestInput } from '../src/plugins/manifest';
 import { createSandbox } from '../src/plugins/sandbox-frame';

@@ -8,7 +8,7 @@ import { examplePlugin, type ExampleName } from '../../src/plugins/examples/inde
 import type { GrantRequest } from '../../src/plugins/grants';
 import { parseManifest, type ManifestInput } from '../../src/plugins/manifest';
 import { createPluginHost, type PluginHost, type PluginPackage } from '../../src/plugins/plugin-host';
-import type { HostLimits } from '../../src/plugins/plugin-runner';
+import type { HostLimits } from '../../src/plugins/runner-deps';
 import { createPluginStorage } from '../../src/plugins/plugin-storage';
 import { createPluginStore } from '../../src/plugins/plugin-store';
 import { createSandbox } from '../../src/plugins/sandbox-frame';

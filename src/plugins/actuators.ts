@@ -1,6 +1,6 @@
 // Host-side actuators a plugin may invoke when granted: the plugin never touches the app's DOM or APIs, it
 // asks, and the host does exactly one well-defined thing with checked arguments.
-import type { Actuator } from './plugin-runner';
+import type { Actuator } from './runner-deps';
 
 function textArg(args: unknown, max: number): string {
   const text = typeof args === 'object' && args !== null ? (args as { text?: unknown }).text : undefined;

@@ -1,10 +1,10 @@
 // One plugin's life on the host side: boots its sandbox, bridges its granted topics to the bus, checks every
 // message it sends (shape, valid event, own source, granted topic, rate), watches its health, and isolates it
 // when it throws, hangs or floods: the sandbox is destroyed and restarted with backoff, or disabled.
-import type { Bus, Subscription } from '../bus/types';
+import type { Subscription } from '../bus/types';
 import { isStricterThan, type Privacy, type SentioEvent } from '../events/event';
 import { backoffDelay } from '../platform/backoff';
-import type { Clock } from '../platform/clock';
+import { WindowCounter } from '../platform/window-counter';
 import { assertPattern, patternMatches } from '../events/topic';
 import { measurePayload } from '../events/payload-measure';
 import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
@@ -17,7 +17,7 @@ import {
   type PluginStats,
   type Refusals,
 } from './lifecycle';
-import { pluginSource, type ActuatorName, type PluginManifest } from './manifest';
+import { pluginSource, type PluginManifest } from './manifest';
 import { patternCovers } from './patterns';
 import {
   parsePluginMessage,
@@ -26,72 +26,11 @@ import {
   type PluginToHost,
   type RefusalKind,
 } from './protocol';
-import type { PluginStorage } from './plugin-storage';
+import { act, store, type RequestContext } from './plugin-requests';
 import { createTokenBucket, type TokenBucket } from './rate-limit';
-import type { Sandbox, SandboxSpec } from './sandbox-frame';
-import { coerceErrorData, toErrorData } from '../platform/error-data';
-
-export interface HostLimits {
-  /** Events handed to a plugin and not yet acknowledged; beyond it further events are dropped and counted. */
-  maxInFlight: number;
-  healthIntervalMs: number;
-  /** A ping unanswered this long means the plugin is stuck. */
-  healthTimeoutMs: number;
-  /** From boot to `ready`. */
-  startTimeoutMs: number;
-  /** Handler/runtime errors within `errorWindowMs` that make the host isolate the plugin. */
-  maxErrorsInWindow: number;
-  errorWindowMs: number;
-  /** Rate-limit refusals within `errorWindowMs` that count as a flood. */
-  floodRefusalsInWindow: number;
-  /**
-   * A message from the plugin larger than this (as the host had to copy it) is refused. Each copy is paid on
-   * the host's main thread, so `oversizeInWindow` of them within `errorWindowMs` isolate the plugin.
-   */
-  maxMessageBytes: number;
-  oversizeInWindow: number;
-  /** Distinct topic patterns one plugin may subscribe to; a repeated pattern is not a new subscription. */
-  maxSubscriptions: number;
-  /** Restarts in a row (without `healthyAfterMs` of calm between) before the plugin is disabled. */
-  maxRestarts: number;
-  backoffMs: number;
-  maxBackoffMs: number;
-  healthyAfterMs: number;
-}
-
-export const DEFAULT_HOST_LIMITS: Readonly<HostLimits> = Object.freeze({
-  maxInFlight: 512,
-  healthIntervalMs: 1000,
-  healthTimeoutMs: 3000,
-  startTimeoutMs: 10_000,
-  maxErrorsInWindow: 5,
-  errorWindowMs: 10_000,
-  floodRefusalsInWindow: 500,
-  maxMessageBytes: 1 << 20,
-  oversizeInWindow: 3,
-  maxSubscriptions: 32,
-  maxRestarts: 3,
-  backoffMs: 250,
-  maxBackoffMs: 10_000,
-  healthyAfterMs: 30_000,
-});
-
-export type Actuator = (args: unknown, plugin: { id: string; version: string }) => void | Promise<void>;
-
-export interface RunnerDeps {
-  bus: Bus;
-  sandbox: (spec: SandboxSpec) => Promise<Sandbox>;
-  clock: Clock;
-  limits: HostLimits;
-  actuators: Partial<Record<ActuatorName, Actuator>>;
-  /** Where granted plugins keep data; without it every storage request is refused. */
-  storage: PluginStorage | undefined;
-  /**
-   * A state change. `privacy` is the plugin's privacy floor: the stats carry text the plugin chose (its
-   * errors, its health detail), which may be derived from anything it was given.
-   */
-  onChange: (stats: PluginStats, privacy: Privacy) => void;
-}
+import type { RunnerDeps } from './runner-deps';
+import type { Sandbox } from './sandbox-frame';
+import { coerceErrorData } from '../platform/error-data';
 
 export class PluginRunner {
   private state: PluginState = { status: 'stopped' };
@@ -110,9 +49,9 @@ export class PluginRunner {
   private consecutiveRestarts = 0;
   private readonly refused: Refusals = emptyRefusals();
   private readonly failures: Partial<Record<FailureKind, number>> = {};
-  private errorTimes: number[] = [];
-  private floodTimes: number[] = [];
-  private oversizeTimes: number[] = [];
+  private readonly errors: WindowCounter;
+  private readonly floods: WindowCounter;
+  private readonly oversizes: WindowCounter;
   private lastError: string | undefined;
   private timers: unknown[] = [];
   private pingSeq = 0;
@@ -140,6 +79,10 @@ export class PluginRunner {
     this.noLocal = grants.network.length > 0;
     const rate = manifest.capabilities.messagesPerSecond;
     this.bucket = createTokenBucket(rate, Math.max(rate, 16), deps.clock);
+    const window = deps.limits.errorWindowMs;
+    this.errors = new WindowCounter(window, deps.clock.now);
+    this.floods = new WindowCounter(window, deps.clock.now);
+    this.oversizes = new WindowCounter(window, deps.clock.now);
   }
 
   /** Resolves once the plugin is running; rejects if it ends up disabled or stopped before that. */
@@ -224,34 +167,35 @@ export class PluginRunner {
     this.sandbox?.port.postMessage(m);
   }
 
+  private requestContext(): RequestContext {
+    const gen = this.generation;
+    return {
+      manifest: this.manifest,
+      grants: this.grants,
+      deps: this.deps,
+      // A reply to a request the sandbox made before it was torn down goes nowhere.
+      current: () => gen === this.generation,
+      post: (m) => this.post(m),
+      refuse: (what, reason, requestId) => this.refuse(what, reason, requestId),
+    };
+  }
+
   private refuse(what: RefusalKind, reason: string, requestId?: number): void {
     this.refused[what]++;
     this.lastError = `refused (${what}): ${reason}`;
     this.post({ type: 'refused', what, reason, ...(requestId === undefined ? {} : { requestId }) });
     if (what === 'rate' || what === 'message') {
-      const now = this.deps.clock.now();
-      this.floodTimes = this.floodTimes.filter((t) => now - t < this.deps.limits.errorWindowMs);
-      this.floodTimes.push(now);
-      if (this.floodTimes.length >= this.deps.limits.floodRefusalsInWindow) {
-        this.fail(
-          'flood',
-          `${this.floodTimes.length} refused messages within ${this.deps.limits.errorWindowMs} ms`,
-        );
-      }
+      const n = this.floods.hit();
+      if (n >= this.deps.limits.floodRefusalsInWindow)
+        this.fail('flood', `${n} refused messages within ${this.deps.limits.errorWindowMs} ms`);
     }
   }
 
   private refuseOversize(limit: number): void {
     this.refuse('size', `a message over ${limit} bytes (or nested too deep)`);
-    const now = this.deps.clock.now();
-    this.oversizeTimes = this.oversizeTimes.filter((t) => now - t < this.deps.limits.errorWindowMs);
-    this.oversizeTimes.push(now);
-    if (this.oversizeTimes.length >= this.deps.limits.oversizeInWindow) {
-      this.fail(
-        'flood',
-        `${this.oversizeTimes.length} messages over ${limit} bytes within ${this.deps.limits.errorWindowMs} ms`,
-      );
-    }
+    const n = this.oversizes.hit();
+    if (n >= this.deps.limits.oversizeInWindow)
+      this.fail('flood', `${n} messages over ${limit} bytes within ${this.deps.limits.errorWindowMs} ms`);
   }
 
   private receive(data: unknown): void {
@@ -307,9 +251,9 @@ export class PluginRunner {
       case 'subscribe':
         return this.subscribe(m.requestId, m.pattern);
       case 'act':
-        return void this.act(m.requestId, m.actuator, m.args);
+        return void act(this.requestContext(), m.requestId, m.actuator, m.args);
       case 'storage':
-        return void this.store(m.requestId, m.op, m.key, m.value);
+        return void store(this.requestContext(), m.requestId, m.op, m.key, m.value);
       case 'done': {
         const n = Math.min(m.count, this.inFlight);
         if (n < m.count)
@@ -395,55 +339,6 @@ export class PluginRunner {
     this.post({ type: 'subscribed', requestId, pattern });
   }
 
-  private async act(requestId: number, name: string, args: unknown): Promise<void> {
-    const granted = (this.grants.actuators as string[]).includes(name);
-    const actuator = granted ? this.deps.actuators[name as ActuatorName] : undefined;
-    if (!actuator) {
-      return this.refuse(
-        'actuator',
-        granted ? `this host has no "${name}" actuator` : `actuator "${name}" was not granted`,
-        requestId,
-      );
-    }
-    const gen = this.generation;
-    try {
-      await actuator(args, { id: this.manifest.id, version: this.manifest.version });
-      if (gen === this.generation) this.post({ type: 'acted', requestId, ok: true });
-    } catch (e) {
-      if (gen === this.generation) this.post({ type: 'acted', requestId, ok: false, error: toErrorData(e) });
-    }
-  }
-
-  private async store(
-    requestId: number,
-    op: 'get' | 'set' | 'delete',
-    key: string,
-    value: unknown,
-  ): Promise<void> {
-    const storage = this.deps.storage;
-    if (!storage || this.grants.storageBytes === 0) {
-      return this.refuse(
-        'storage',
-        storage ? 'storage was not granted' : 'this host offers no storage',
-        requestId,
-      );
-    }
-    const gen = this.generation;
-    const id = this.manifest.id;
-    try {
-      if (op === 'get') {
-        const v = await storage.get(id, key);
-        if (gen === this.generation) this.post({ type: 'stored', requestId, value: v });
-        return;
-      }
-      if (op === 'set') await storage.set(id, key, value, this.grants.storageBytes);
-      else await storage.delete(id, key);
-      if (gen === this.generation) this.post({ type: 'stored', requestId });
-    } catch (e) {
-      if (gen === this.generation) this.refuse('storage', (e as Error).message, requestId);
-    }
-  }
-
   /** Called by the bus for each event on a granted subscription; never blocks the bus. */
   private deliver(event: SentioEvent): void {
     if (this.recentIds.has(event.id)) return;
@@ -497,14 +392,9 @@ export class PluginRunner {
   private countError(kind: FailureKind, message: string): void {
     this.failures[kind] = (this.failures[kind] ?? 0) + 1;
     this.lastError = message;
-    const now = this.deps.clock.now();
-    this.errorTimes = this.errorTimes.filter((t) => now - t < this.deps.limits.errorWindowMs);
-    this.errorTimes.push(now);
-    if (this.errorTimes.length >= this.deps.limits.maxErrorsInWindow) {
-      this.isolate(
-        kind,
-        `${this.errorTimes.length} errors within ${this.deps.limits.errorWindowMs} ms; last: ${message}`,
-      );
+    const n = this.errors.hit();
+    if (n >= this.deps.limits.maxErrorsInWindow) {
+      this.isolate(kind, `${n} errors within ${this.deps.limits.errorWindowMs} ms; last: ${message}`);
     } else {
       this.deps.onChange(this.stats(), this.privacyFloor);
     }
@@ -551,8 +441,8 @@ export class PluginRunner {
     this.outbox = [];
     this.inFlight = 0;
     this.awaitingPing = undefined;
-    this.errorTimes = [];
-    this.floodTimes = [];
-    this.oversizeTimes = [];
+    this.errors.reset();
+    this.floods.reset();
+    this.oversizes.reset();
   }
 }
