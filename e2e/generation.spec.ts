@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+import { withStringMetadata } from './fixtures/gguf-edit';
 import { startStaticServer, type StaticServer } from './fixtures/static-server';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/models/stories260K.gguf');
@@ -20,6 +22,11 @@ let huge: Server;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 let truncatedSha: string;
 let notModelSha: string;
+let templatedSha: string;
+let dev: DevEndpoint;
+// A template no built-in format looks like: llama.cpp can only have run it from the model's metadata.
+const TEMPLATE =
+  "{% for message in messages %}{{ 'Once upon a time, there was a ' + message['content'] + '. ' }}{% endfor %}";
 
 // Loading llama.cpp and the model twice in one test takes tens of seconds on a loaded 2-core machine.
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -35,6 +42,11 @@ test.beforeAll(async () => {
   writeFileSync(join(dir, 'not-a-model.gguf'), notModel);
   truncatedSha = sha(truncated);
   notModelSha = sha(notModel);
+  // The same model with a chat template in its metadata.
+  const templated = withStringMetadata(bytes, 'tokenizer.chat_template', TEMPLATE);
+  writeFileSync(join(dir, 'templated.gguf'), templated);
+  templatedSha = sha(templated);
+  dev = await createDevEndpoint({ port: 0 });
   // A host announcing a model far bigger than any storage quota (a petabyte); it never sends the body.
   huge = createServer((_req, res) => {
     res.writeHead(200, {
@@ -54,13 +66,14 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  await dev?.close();
   await models?.close();
   huge?.closeAllConnections();
   await new Promise((ok) => huge?.close(ok));
 });
 
 test.beforeEach(async ({ page }) => {
-  await page.goto('/e2e/pages/generation.html');
+  await page.goto(`/e2e/pages/generation.html?endpoint=${encodeURIComponent(dev.url)}`);
   await page.waitForFunction(() => window.__gen !== undefined);
 });
 
@@ -433,4 +446,63 @@ test('the router answers a private or local chat on the local model without clou
   expect((r.priv.output as { text: string }).text.length).toBeGreaterThan(0);
   expect(r.local.decision).toMatchObject({ route: 'local', code: 'privacy-local' });
   expect(r.local.decision.estimates.confidence).toBeGreaterThan(0);
+});
+
+test('with cloud consent a middling local answer is the draft now and the dev endpoint refines it after', async ({
+  page,
+}) => {
+  await loadTinyModel(page);
+  await page.evaluate(() => window.__gen!.hybrid.grantChat());
+  const r = await page.evaluate(async () => {
+    const g = window.__gen!;
+    const res = await g.hybrid.router.infer('chat', 'Tell me a story about a dog.', { privacy: 'private' });
+    const draftSeen = g.hybrid.topics.map((t) => t.topic);
+    const refined = await res.refined;
+    return {
+      decision: res.decision,
+      draft: res.output as { text: string; model: string },
+      confidence: res.confidence,
+      draftSeen,
+      refined,
+      topics: g.hybrid.topics.map((t) => t.topic),
+    };
+  });
+  expect(r.decision).toMatchObject({ route: 'hybrid', code: 'mid-confidence-hybrid', endpoint: 'dev' });
+  expect(r.decision.reason).toMatch(/local draft now, cloud refinement after/);
+  // The draft is the local model's own text and confidence, out before the cloud answered.
+  expect(r.draft.model).toBe('stories260K');
+  expect(r.draft.text.length).toBeGreaterThan(0);
+  expect(r.decision.reason).toContain(`local confidence ${r.confidence!.toFixed(2)}`);
+  expect(r.draftSeen).toContain('router.chat.draft');
+  // The refinement is the development endpoint's answer, merged over the draft.
+  expect(r.refined).not.toBeNull();
+  expect((r.refined!.output as { model: string }).model).toBe('sentio-dev-echo');
+  expect(r.topics).toEqual(['router.chat.draft', 'router.chat.refined']);
+  const calls = dev.log().filter((e) => e.path === '/v1/chat/completions');
+  expect(calls).toHaveLength(1);
+  expect(calls[0]!.sample).toContain('Tell me a story about a dog.');
+});
+
+test("a chat is formatted with the chat template from the model's metadata", async ({ page }) => {
+  const r = await page.evaluate(
+    async ({ url, sha }) => {
+      const g = window.__gen!;
+      await g.allowDownloadsFrom(url);
+      const model = await g.library.addFromUrl(url, sha);
+      const { file } = await g.library.open(model.id);
+      const info = await g.client.load(model.id, file, { threads: 1 });
+      const opts = { maxTokens: 16, temperature: 0 };
+      const chat = await g.client.generate({ messages: [{ role: 'user', content: 'little cat' }] }, opts);
+      // What the template makes of that chat, given as a raw prompt.
+      const raw = await g.client.generate({ prompt: 'Once upon a time, there was a little cat. ' }, opts);
+      const other = await g.client.generate({ prompt: 'little cat' }, opts);
+      return { info, chat, raw, other };
+    },
+    { url: `${models.origin}/templated.gguf`, sha: templatedSha },
+  );
+  expect(r.info.chatTemplate).toBe(TEMPLATE);
+  // Same tokens in, same greedy story out: the chat reached the model as the template formatted it.
+  expect(r.chat.promptTokens).toBe(r.raw.promptTokens);
+  expect(r.chat.text).toBe(r.raw.text);
+  expect(r.chat.promptTokens).not.toBe(r.other.promptTokens);
 });

@@ -15,6 +15,7 @@ import { combineLocal, createLocalChat } from '../../src/router/local-chat';
 import { browserNetwork } from '../../src/router/network';
 import type { Router } from '../../src/router/router';
 import { createRoutingStack } from '../../src/router/stack';
+import { DEFAULT_POLICY } from '../../src/router/types';
 import { openDatabase } from '../../src/storage/db';
 
 export interface GenHarness {
@@ -24,6 +25,12 @@ export interface GenHarness {
   audit: AuditLog;
   /** The real router with the local model as its local `chat` (no cloud consent is ever granted here). */
   router: Router;
+  /**
+   * A second router on the same local model, against the development endpoint given as `?endpoint=`, for the
+   * hybrid path. Its confidence band is widened (`HYBRID_BAND`) so that the tiny model's real confidence lands
+   * in it, whatever the sampling gives; `grantChat()` gives it cloud consent.
+   */
+  hybrid: { router: Router; grantChat(): Promise<void>; topics: { topic: string; payload: unknown }[] };
   /** Grants the download consent for the host of `url`. */
   allowDownloadsFrom(url: string): Promise<void>;
   /** Failures as { name, message } so a test can read them across page.evaluate. */
@@ -35,6 +42,9 @@ declare global {
     __gen?: GenHarness;
   }
 }
+
+/** Any confidence the tiny model gives is "middling": the band the policy drafts locally and refines in. */
+const HYBRID_BAND = { lowConfidence: 0.001, highConfidence: 0.999 };
 
 async function main() {
   const db = openDatabase('e2e-generation');
@@ -59,9 +69,35 @@ async function main() {
     local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
     locks: navigator.locks,
   });
+  const endpointUrl = new URL(location.href).searchParams.get('endpoint') ?? 'http://127.0.0.1:9';
+  const hybridBus = createLocalBus({ name: 'e2e.generation.hybrid' });
+  const topics: { topic: string; payload: unknown }[] = [];
+  hybridBus.subscribe('router.chat.>', (e) => void topics.push({ topic: e.topic, payload: e.payload }));
+  const hybrid = await createRoutingStack({
+    db,
+    bus: hybridBus,
+    endpoint: {
+      id: 'dev',
+      baseUrl: `${endpointUrl}/`,
+      clearance: 'private',
+      model: 'sentio-dev-echo',
+      costPer1kTokens: 0.1,
+      development: true,
+    },
+    network: browserNetwork(window),
+    local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
+    policy: { ...DEFAULT_POLICY, ...HYBRID_BAND },
+    shared: { audit, consent, budget: stack.budget },
+    locks: navigator.locks,
+  });
   window.__gen = {
     client,
     router: stack.router,
+    hybrid: {
+      router: hybrid.router,
+      grantChat: () => consent.grant({ capability: 'cloud.chat', endpoint: 'dev' }),
+      topics,
+    },
     library: createModelLibrary({ gate }),
     consent,
     audit,
