@@ -388,9 +388,8 @@ test('a prompt longer than the context is a named error', async ({ page }) => {
 });
 
 test('after a reload the stored model loads and answers with its host unreachable', async ({ page }) => {
+  // The page goes with the model loaded (no unload): its worker and llama.cpp threads end with it.
   await loadTinyModel(page);
-  // The page's llama.cpp threads end with the model, before the page goes.
-  await page.evaluate(() => window.__gen!.client.unload());
   const fetchedBefore = models.requests.length;
   // The model host is gone from the browser's point of view.
   await page.route(`${models.origin}/**`, (route) => route.abort('internetdisconnected'));
@@ -415,7 +414,9 @@ test('after a reload the stored model loads and answers with its host unreachabl
   expect(models.requests.length).toBe(fetchedBefore);
   expect(r.removed).toBe(true);
   expect(r.after).toEqual([]);
-  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  // No page.unrouteAll() here: it was "the reload hang". The trace showed the page had answered and every
+  // expect had passed; unrouteAll then returned only when the context closed, with or without an unload
+  // first. The route ends with the page anyway.
 });
 
 test('the router answers a private or local chat on the local model without cloud consent, and says when there is none', async ({
