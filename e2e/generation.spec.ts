@@ -507,3 +507,59 @@ test("a chat is formatted with the chat template from the model's metadata", asy
   expect(r.chat.text).toBe(r.raw.text);
   expect(r.chat.promptTokens).not.toBe(r.other.promptTokens);
 });
+
+test("meeting notes' Summarise and the emotion assistant's line come from the local model when one is loaded", async ({
+  page,
+}) => {
+  const run = () =>
+    page.evaluate(async () => {
+      const { startNotes, startEmotion, event } = window.__gen!.agents;
+      const notes = await startNotes();
+      const transcript = (segment: number, text: string) =>
+        event('audio.transcript', { stream: 's', segment, text, start: segment, end: segment + 1 });
+      await notes.send(
+        transcript(0, 'We ship the beta on Friday.'),
+        transcript(1, 'Anna will write the notes.'),
+      );
+      await notes.send(event('demo.notes.summarize', { requestedAt: Date.now() }));
+      const emotion = await startEmotion();
+      const face = (frame: number) =>
+        event('vision.face.expression', {
+          frame,
+          faces: [{ box: { x: 0, y: 0, width: 1, height: 1 }, expression: 'happy', score: 0.9, scores: {} }],
+        });
+      await emotion.send(face(1), face(2));
+      const ask = emotion.published('demo.emotion.refine')[0]!;
+      await emotion.send(event('demo.emotion.refine', ask.payload));
+      const out = {
+        summary: (notes.state() as { summary: unknown }).summary,
+        reaction: (emotion.state() as { reactions: { text: string; refinement?: unknown }[] }).reactions[0],
+      };
+      await notes.stop();
+      await emotion.stop();
+      return out;
+    });
+  // No local model, no consent: the extractive summary and the fixed line, and the reason why.
+  const before = (await run()) as {
+    summary: { status: string; reason: string; local: string; notes: number };
+    reaction: { text: string; refinement: { status: string; reason: string } };
+  };
+  expect(before.summary).toMatchObject({ status: 'kept-local', notes: 2 });
+  expect(before.summary.reason).toMatch(/no local model/);
+  expect(before.summary.local).toContain('Friday');
+  expect(before.reaction.refinement).toMatchObject({ status: 'kept-local' });
+  expect(before.reaction.refinement.reason).toMatch(/no local model/);
+
+  await loadTinyModel(page);
+  const after = (await run()) as {
+    summary: { status: string; text: string; route: string; local: string };
+    reaction: { text: string; refinement: { status: string; text: string; route: string } };
+  };
+  // Same agents, same `ctx.infer`: now the router answers their `local` chat on the device.
+  expect(after.summary).toMatchObject({ status: 'refined', route: 'local' });
+  expect(after.summary.text.length).toBeGreaterThan(0);
+  expect(after.summary.local).toContain('Friday');
+  expect(after.reaction.text).toBe('You look happy — glad it is going well.');
+  expect(after.reaction.refinement).toMatchObject({ status: 'refined', route: 'local' });
+  expect(after.reaction.refinement.text.length).toBeGreaterThan(0);
+});

@@ -14,9 +14,13 @@ import { createLocalBus } from '../../src/bus/local-bus';
 import { combineLocal, createLocalChat } from '../../src/router/local-chat';
 import { browserNetwork } from '../../src/router/network';
 import type { Router } from '../../src/router/router';
+import type { Privacy } from '../../src/events/event';
 import { createRoutingStack } from '../../src/router/stack';
 import { DEFAULT_POLICY } from '../../src/router/types';
 import { openDatabase } from '../../src/storage/db';
+import { emotionAssistant } from '../../src/agents/demos/emotion-assistant';
+import { meetingNotes } from '../../src/agents/demos/meeting-notes';
+import { event, startAgent } from '../../src/agents/demos/test-support';
 
 export interface GenHarness {
   client: GenerationClient;
@@ -33,6 +37,12 @@ export interface GenHarness {
   hybrid: { router: Router; grantChat(): Promise<void>; topics: { topic: string; payload: unknown }[] };
   /** Grants the download consent for the host of `url`. */
   allowDownloadsFrom(url: string): Promise<void>;
+  /** The demo agents on the project's agent runtime, their `ctx.infer` being `router` (no consent). */
+  agents: {
+    startNotes: () => ReturnType<typeof startAgent>;
+    startEmotion: () => ReturnType<typeof startAgent>;
+    event: typeof event;
+  };
   /** Failures as { name, message } so a test can read them across page.evaluate. */
   outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; name: string; message: string }>;
 }
@@ -45,6 +55,16 @@ declare global {
 
 /** Any confidence the tiny model gives is "middling": the band the policy drafts locally and refines in. */
 const HYBRID_BAND = { lowConfidence: 0.001, highConfidence: 0.999 };
+
+/** `ctx.infer` as the app's agent host gives it: the router's, with no declassification step (labels stay). */
+const agentInfer = (router: Router) => (task: string, input: unknown, options?: Record<string, unknown>) => {
+  const { privacy, latencyBudgetMs, agentId } = options ?? {};
+  return router.infer(task, input, {
+    privacy: (privacy as Privacy | undefined) ?? 'local',
+    ...(typeof latencyBudgetMs === 'number' ? { latencyBudgetMs } : {}),
+    ...(typeof agentId === 'string' ? { agentId } : {}),
+  });
+};
 
 async function main() {
   const db = openDatabase('e2e-generation');
@@ -99,6 +119,11 @@ async function main() {
       topics,
     },
     library: createModelLibrary({ gate }),
+    agents: {
+      startNotes: () => startAgent(meetingNotes(), { infer: agentInfer(stack.router) }),
+      startEmotion: () => startAgent(emotionAssistant(), { infer: agentInfer(stack.router) }),
+      event,
+    },
     consent,
     audit,
     allowDownloadsFrom: (url) =>
