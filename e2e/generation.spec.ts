@@ -563,3 +563,33 @@ test("meeting notes' Summarise and the emotion assistant's line come from the lo
   expect(after.reaction.refinement).toMatchObject({ status: 'refined', route: 'local' });
   expect(after.reaction.refinement.text.length).toBeGreaterThan(0);
 });
+
+test('Settings lists a local model with its size and licence, and Remove frees the stored copy', async ({
+  page,
+}) => {
+  await expect(page.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+  await page.evaluate(
+    async ({ url, sha }) => {
+      const g = window.__gen!;
+      await g.allowDownloadsFrom(url);
+      await g.library.addFromUrl(url, sha, { licence: 'MIT' });
+      await g.settings.refresh();
+    },
+    { url: modelUrl, sha: SHA256 },
+  );
+  const row = page.getByTestId('local-model-stories260K');
+  await expect(row.getByTestId('local-model-size')).toHaveText('1.2 MB');
+  await expect(row.getByTestId('local-model-licence')).toHaveText('· licence: MIT');
+  const stored = () =>
+    page.evaluate(async () =>
+      (await (await caches.open('sentio-local-models-v1')).keys())
+        .map((k) => new URL(k.url).pathname)
+        .filter((p) => p.endsWith('.gguf')),
+    );
+  expect(await stored()).toEqual([`/__sentio/local-models/${SHA256}.gguf`]);
+  await row.getByTestId('local-model-remove-stories260K').click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+  expect(await stored()).toEqual([]);
+  expect(await page.evaluate(() => window.__gen!.library.list())).toEqual([]);
+});

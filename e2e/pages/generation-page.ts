@@ -21,6 +21,7 @@ import { openDatabase } from '../../src/storage/db';
 import { emotionAssistant } from '../../src/agents/demos/emotion-assistant';
 import { meetingNotes } from '../../src/agents/demos/meeting-notes';
 import { event, startAgent } from '../../src/agents/demos/test-support';
+import { localModelSettings } from '../../src/app/settings/local-model-settings';
 
 export interface GenHarness {
   client: GenerationClient;
@@ -43,6 +44,8 @@ export interface GenHarness {
     startEmotion: () => ReturnType<typeof startAgent>;
     event: typeof event;
   };
+  /** The Settings section for local text models, mounted on this page. */
+  settings: { refresh(): Promise<void> };
   /** Failures as { name, message } so a test can read them across page.evaluate. */
   outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; name: string; message: string }>;
 }
@@ -110,7 +113,11 @@ async function main() {
     shared: { audit, consent, budget: stack.budget },
     locks: navigator.locks,
   });
+  const library = createModelLibrary({ gate });
+  const settings = localModelSettings(library);
+  document.body.append(settings.element);
   window.__gen = {
+    settings,
     client,
     router: stack.router,
     hybrid: {
@@ -118,7 +125,7 @@ async function main() {
       grantChat: () => consent.grant({ capability: 'cloud.chat', endpoint: 'dev' }),
       topics,
     },
-    library: createModelLibrary({ gate }),
+    library,
     agents: {
       startNotes: () => startAgent(meetingNotes(), { infer: agentInfer(stack.router) }),
       startEmotion: () => startAgent(emotionAssistant(), { infer: agentInfer(stack.router) }),
