@@ -14,8 +14,14 @@ import { createLocalBus } from '../../src/bus/local-bus';
 import { combineLocal, createLocalChat } from '../../src/router/local-chat';
 import { browserNetwork } from '../../src/router/network';
 import type { Router } from '../../src/router/router';
+import type { Privacy } from '../../src/events/event';
 import { createRoutingStack } from '../../src/router/stack';
+import { DEFAULT_POLICY } from '../../src/router/types';
 import { openDatabase } from '../../src/storage/db';
+import { emotionAssistant } from '../../src/agents/demos/emotion-assistant';
+import { meetingNotes } from '../../src/agents/demos/meeting-notes';
+import { event, startAgent } from '../../src/agents/demos/test-support';
+import { localModelSettings } from '../../src/app/settings/local-model-settings';
 
 export interface GenHarness {
   client: GenerationClient;
@@ -24,8 +30,22 @@ export interface GenHarness {
   audit: AuditLog;
   /** The real router with the local model as its local `chat` (no cloud consent is ever granted here). */
   router: Router;
+  /**
+   * A second router on the same local model, against the development endpoint given as `?endpoint=`, for the
+   * hybrid path. Its confidence band is widened (`HYBRID_BAND`) so that the tiny model's real confidence lands
+   * in it, whatever the sampling gives; `grantChat()` gives it cloud consent.
+   */
+  hybrid: { router: Router; grantChat(): Promise<void>; topics: { topic: string; payload: unknown }[] };
   /** Grants the download consent for the host of `url`. */
   allowDownloadsFrom(url: string): Promise<void>;
+  /** The demo agents on the project's agent runtime, their `ctx.infer` being `router` (no consent). */
+  agents: {
+    startNotes: () => ReturnType<typeof startAgent>;
+    startEmotion: () => ReturnType<typeof startAgent>;
+    event: typeof event;
+  };
+  /** The Settings section for local text models, mounted on this page. */
+  settings: { refresh(): Promise<void> };
   /** Failures as { name, message } so a test can read them across page.evaluate. */
   outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; name: string; message: string }>;
 }
@@ -35,6 +55,19 @@ declare global {
     __gen?: GenHarness;
   }
 }
+
+/** Any confidence the tiny model gives is "middling": the band the policy drafts locally and refines in. */
+const HYBRID_BAND = { lowConfidence: 0.001, highConfidence: 0.999 };
+
+/** `ctx.infer` as the app's agent host gives it: the router's, with no declassification step (labels stay). */
+const agentInfer = (router: Router) => (task: string, input: unknown, options?: Record<string, unknown>) => {
+  const { privacy, latencyBudgetMs, agentId } = options ?? {};
+  return router.infer(task, input, {
+    privacy: (privacy as Privacy | undefined) ?? 'local',
+    ...(typeof latencyBudgetMs === 'number' ? { latencyBudgetMs } : {}),
+    ...(typeof agentId === 'string' ? { agentId } : {}),
+  });
+};
 
 async function main() {
   const db = openDatabase('e2e-generation');
@@ -59,10 +92,45 @@ async function main() {
     local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
     locks: navigator.locks,
   });
+  const endpointUrl = new URL(location.href).searchParams.get('endpoint') ?? 'http://127.0.0.1:9';
+  const hybridBus = createLocalBus({ name: 'e2e.generation.hybrid' });
+  const topics: { topic: string; payload: unknown }[] = [];
+  hybridBus.subscribe('router.chat.>', (e) => void topics.push({ topic: e.topic, payload: e.payload }));
+  const hybrid = await createRoutingStack({
+    db,
+    bus: hybridBus,
+    endpoint: {
+      id: 'dev',
+      baseUrl: `${endpointUrl}/`,
+      clearance: 'private',
+      model: 'sentio-dev-echo',
+      costPer1kTokens: 0.1,
+      development: true,
+    },
+    network: browserNetwork(window),
+    local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
+    policy: { ...DEFAULT_POLICY, ...HYBRID_BAND },
+    shared: { audit, consent, budget: stack.budget },
+    locks: navigator.locks,
+  });
+  const library = createModelLibrary({ gate });
+  const settings = localModelSettings(library);
+  document.body.append(settings.element);
   window.__gen = {
+    settings,
     client,
     router: stack.router,
-    library: createModelLibrary({ gate }),
+    hybrid: {
+      router: hybrid.router,
+      grantChat: () => consent.grant({ capability: 'cloud.chat', endpoint: 'dev' }),
+      topics,
+    },
+    library,
+    agents: {
+      startNotes: () => startAgent(meetingNotes(), { infer: agentInfer(stack.router) }),
+      startEmotion: () => startAgent(emotionAssistant(), { infer: agentInfer(stack.router) }),
+      event,
+    },
     consent,
     audit,
     allowDownloadsFrom: (url) =>

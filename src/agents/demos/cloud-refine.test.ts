@@ -4,9 +4,16 @@ import { readPublishRequest } from './labelled-publish';
 
 describe('reading what the router answered', () => {
   it('takes the text of a cloud answer in any of the shapes an infer function gives', () => {
+    // Where the text was made goes with it: a local model's answer is not the cloud's.
     expect(readRefinement({ decision: { route: 'cloud' }, output: { text: ' Hi. ' } })).toEqual({
       status: 'refined',
       text: 'Hi.',
+      route: 'cloud',
+    });
+    expect(readRefinement({ decision: { route: 'local' }, output: { text: 'Once' } })).toEqual({
+      status: 'refined',
+      text: 'Once',
+      route: 'local',
     });
     expect(readRefinement({ output: 'plain' })).toEqual({ status: 'refined', text: 'plain' });
     expect(readRefinement('bare string')).toEqual({ status: 'refined', text: 'bare string' });

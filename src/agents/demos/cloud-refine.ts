@@ -34,8 +34,13 @@ export function readRefinement(result: unknown): Refinement {
   } | null;
   const output = r?.output as { text?: unknown } | string | undefined;
   const text = typeof output === 'string' ? output : (output?.text ?? r?.text);
-  if (typeof text === 'string') return refinedOrEmpty(text);
   const d = r?.decision;
+  if (typeof text === 'string') {
+    const refined = refinedOrEmpty(text);
+    return refined.status === 'refined' && typeof d?.route === 'string'
+      ? { ...refined, route: d.route }
+      : refined;
+  }
   if (d && typeof d.route === 'string') {
     const why = typeof d.reason === 'string' && d.reason ? d.reason : `the router chose ${d.route}`;
     return {

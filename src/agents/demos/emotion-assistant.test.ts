@@ -90,9 +90,13 @@ describe('emotion assistant: the agent', () => {
     });
     expect(h.published('demo.emotion.refined')[0]!.payload).toEqual({
       id: reaction.id,
-      refinement: { status: 'refined', text: 'Keep smiling!' },
+      refinement: { status: 'refined', text: 'Keep smiling!', route: 'cloud' },
     });
-    expect(h.state().reactions[0]!.refinement).toEqual({ status: 'refined', text: 'Keep smiling!' });
+    expect(h.state().reactions[0]!.refinement).toEqual({
+      status: 'refined',
+      text: 'Keep smiling!',
+      route: 'cloud',
+    });
     await h.stop();
   });
 

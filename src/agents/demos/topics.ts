@@ -4,7 +4,9 @@ import type { Expression } from '../../inference/tasks/expression';
 import type { Side } from '../../inference/tasks/gestures';
 
 /** A cloud refinement's outcome: the better text, or why the answer stayed local. */
-export type Refinement = { status: 'refined'; text: string } | { status: 'kept-local'; reason: string };
+/** `route`: where the router had the text made (`local`: the text-generation model on this device). */
+export type Refinement =
+  { status: 'refined'; text: string; route?: string } | { status: 'kept-local'; reason: string };
 
 export interface Reaction {
   /** The event the reaction answers: its refinement refers back to it. */

@@ -10,8 +10,10 @@ export function prependCapped(list: HTMLElement, item: HTMLElement, max: number)
 
 /** How a refinement reads under the local answer it refines. */
 export function refinementLine(r: Refinement): HTMLElement {
+  // The router may have answered on the device's own text-generation model: say which.
+  const by = r.status === 'refined' && r.route === 'local' ? 'the local model' : 'the endpoint';
   return r.status === 'refined'
-    ? el('p', { className: 'refined', testId: 'refined', text: `Refined by the endpoint: ${r.text}` })
+    ? el('p', { className: 'refined', testId: 'refined', text: `Refined by ${by}: ${r.text}` })
     : el('p', { className: 'kept-local', testId: 'kept-local', text: `Stayed on this device: ${r.reason}` });
 }
 
