@@ -311,3 +311,51 @@ test('agents run in one tab per origin: a second tab waits for the lock and take
   expect(resumed!.state).toEqual({ visits: 2 });
   await b.evaluate(() => window.agentsTest.stop());
 });
+
+test('a full Storage Bucket at commit does not park a durable agent: it retries, and goes on once space is back', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await open(page);
+  const db = dbName();
+  const bucket = `quota-${db}`;
+  // A real quota: the agents' database lives in a Storage Bucket of 1 MiB (Chromium enforces a bucket's quota on
+  // IndexedDB commits, which CDP's origin quota override does not here).
+  const opened = await page.evaluate((b) => window.agentsTest.openBucket(b, 1 << 20), bucket);
+  expect(opened.quota).toBe(1 << 20);
+  await page.evaluate(({ db, bucket }) => window.agentsTest.start({ dbName: db, storageBucket: bucket }), {
+    db,
+    bucket,
+  });
+  // Three events in thinker-a's inbox; its handler is held inside the first one while the bucket fills up.
+  await page.evaluate(() => window.agentsTest.holdInfer());
+  await page.evaluate(() =>
+    window.agentsTest.ingest('thinker-a', 'test.think.q', [{ calls: 1 }, { calls: 1 }, { calls: 1 }]),
+  );
+  await expect.poll(() => page.evaluate(() => window.agentsTest.observed().inferCalls)).toBe(1);
+  const full = await page.evaluate((b) => window.agentsTest.fillBucket(b), bucket);
+  expect(full.refused).toBe('QuotaExceededError');
+  await page.evaluate(() => window.agentsTest.releaseInfer());
+
+  // The commit is refused for lack of space: the agent says so and keeps its events, it is not stopped.
+  const refused = await waitForAgent(page, 'thinker-a', (a) => {
+    const x = a as unknown as { lastError: { name: string; message: string } | null };
+    // Dexie reports the aborted commit as an AbortError naming the QuotaExceededError inside it.
+    return /QuotaExceededError/.test(`${x.lastError?.name} ${x.lastError?.message}`);
+  });
+  expect(refused!.processed).toBeLessThan(3 + 1);
+  // Space comes back (the ballast database is deleted): the retried commit goes through, the rest follows.
+  const freed = await page.evaluate((b) => window.agentsTest.emptyBucket(b), bucket);
+  expect(freed.usage!).toBeLessThan(freed.quota!);
+  const done = await waitForAgent(page, 'thinker-a', (a) => a.processed === 3 && a.mailboxDepth === 0);
+  expect(done!.state).toEqual({ answers: 3 });
+  // Not parked: later events are handled as usual, and no handler ran twice.
+  await page.evaluate(() =>
+    window.agentsTest.ingest('thinker-a', 'test.think.q', [{ calls: 1 }, { calls: 1 }]),
+  );
+  const later = await waitForAgent(page, 'thinker-a', (a) => a.processed === 5 && a.mailboxDepth === 0);
+  expect(later!.state).toEqual({ answers: 5 });
+  expect((later as unknown as { status: string }).status).toBe('idle');
+  expect(await page.evaluate(() => window.agentsTest.observed().inferCalls)).toBe(5);
+  await page.evaluate(() => window.agentsTest.stop());
+});

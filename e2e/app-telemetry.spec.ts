@@ -13,10 +13,15 @@ import { findColour, hexToRgb } from './fixtures/pixels';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
 import { inView } from './fixtures/panels';
 
+/** Saves the collector and, for a URL, gives the consent export to it needs (telemetry-egress.spec). */
 async function saveCollector(page: Page, url: string): Promise<void> {
   await page.getByTestId('otlp-url').fill(url);
   await page.getByTestId('otlp-save').click();
   await expect(page.getByTestId('otlp-message')).toHaveText(/^Saved/);
+  if (!url) return;
+  await expect(page.getByTestId('telemetry-consent-label')).toContainText(url);
+  await page.getByTestId('telemetry-consent').check();
+  await expect(page.getByTestId('telemetry-consent-message')).toHaveText(/^Spans go to/);
 }
 
 /** Spans named `child` whose parent (same trace) is a span named `parent`, by exact ids. */

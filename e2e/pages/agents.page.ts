@@ -15,6 +15,8 @@ export interface StartOptions {
   variant?: string;
   inferenceLimit?: number;
   groupCommit?: number;
+  /** Keep the agents' database in this Storage Bucket (the test opens it first, with its quota). */
+  storageBucket?: string;
 }
 
 const sink = new Map<string, number>();
@@ -24,6 +26,9 @@ const errorsSeen: SentioEvent[] = [];
 let inFlight = 0;
 let maxInFlight = 0;
 let inferCalls = 0;
+/** While set, every infer call waits for it: a test holds a handler mid-event to change the world under it. */
+let inferHeld: Promise<void> | null = null;
+let releaseInfer: (() => void) | null = null;
 let host: AgentHost | null = null;
 let bus: LocalBus | null = null;
 let crashes = 0;
@@ -53,6 +58,7 @@ const api = {
       },
       async infer(task, input) {
         inferCalls++;
+        if (inferHeld) await inferHeld;
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((r) => setTimeout(r, 30));
@@ -63,6 +69,7 @@ const api = {
       restartBackoff: { baseMs: 5, maxMs: 50 },
       workerStartTimeoutMs: 1000,
       ...(o.groupCommit !== undefined ? { groupCommit: o.groupCommit } : {}),
+      ...(o.storageBucket !== undefined ? { storageBucket: o.storageBucket } : {}),
       onSupervisorEvent: (e) => {
         if (e.type === 'crashed') crashes++;
       },
@@ -100,6 +107,68 @@ const api = {
     }));
     await host!.ingest(agentId, events);
     return events.map((e) => e.id);
+  },
+
+  holdInfer(): void {
+    inferHeld ??= new Promise<void>((r) => (releaseInfer = r));
+  },
+
+  releaseInfer(): void {
+    releaseInfer?.();
+    inferHeld = releaseInfer = null;
+  },
+
+  /** Opens Storage Bucket `name` with a quota (bytes); its usage and quota as the browser reports them. */
+  async openBucket(name: string, quota: number) {
+    const buckets = (navigator as unknown as { storageBuckets: StorageBuckets }).storageBuckets;
+    const bucket = await buckets.open(name, { quota });
+    return bucket.estimate();
+  },
+
+  /**
+   * Fills the bucket with a ballast database of random (incompressible) bytes until a write is refused for
+   * lack of space: the bucket is full for real. Returns the error's name and the bytes written.
+   */
+  async fillBucket(name: string) {
+    const bucket = await (navigator as unknown as { storageBuckets: StorageBuckets }).storageBuckets.open(
+      name,
+    );
+    const db = await new Promise<IDBDatabase>((ok, no) => {
+      const r = bucket.indexedDB.open('ballast', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('b');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+    let written = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const chunk = crypto.getRandomValues(new Uint8Array(32 * 1024));
+      const refused = await new Promise<string | null>((done) => {
+        const tx = db.transaction('b', 'readwrite');
+        tx.objectStore('b').put(chunk, i);
+        tx.oncomplete = () => done(null);
+        tx.onabort = () => done(tx.error?.name ?? 'AbortError');
+      });
+      if (refused) {
+        db.close();
+        return { refused, written, estimate: await bucket.estimate() };
+      }
+      written += chunk.byteLength;
+    }
+    db.close();
+    return { refused: null, written, estimate: await bucket.estimate() };
+  },
+
+  /** Deletes the ballast database: the space is back. */
+  async emptyBucket(name: string) {
+    const bucket = await (navigator as unknown as { storageBuckets: StorageBuckets }).storageBuckets.open(
+      name,
+    );
+    await new Promise<void>((ok, no) => {
+      const r = bucket.indexedDB.deleteDatabase('ballast');
+      r.onsuccess = () => ok();
+      r.onerror = () => no(r.error);
+    });
+    return bucket.estimate();
   },
 
   async inspect(): Promise<HostSnapshot> {
@@ -174,6 +243,14 @@ const api = {
     return rows.map((r) => ({ text: r.text, pinned: r.pinned, dims: r.embedding.length }));
   },
 };
+
+/** The Storage Buckets API as this page uses it (the DOM typings lack it). */
+interface StorageBuckets {
+  open(
+    name: string,
+    options?: { quota?: number },
+  ): Promise<{ indexedDB: IDBFactory; estimate(): Promise<StorageEstimate> }>;
+}
 
 declare global {
   interface Window {

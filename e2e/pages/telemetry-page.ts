@@ -1,12 +1,28 @@
 // Test page: a camera → inference → agent → action pipeline on the page's bus, traced per stage and exported
-// over OTLP/HTTP by the browser build of the OpenTelemetry exporter.
+// over OTLP/HTTP by the OpenTelemetry exporter, through an egress gate whose consent store has `telemetry`
+// granted for the receiver.
 import { createAgentHost } from '../../src/agents/host';
 import { openBus } from '../../src/bus/open-bus';
+import { createAuditLog } from '../../src/privacy/audit-log';
+import { createConsentStore } from '../../src/privacy/consent';
+import { createEgressGate, type EgressGate } from '../../src/privacy/egress-gate';
+import { openDatabase } from '../../src/storage/db';
+import { telemetryConsentKey } from '../../src/telemetry/gate-transport';
 import { createOtlpTracing } from '../../src/telemetry/otlp';
 import { StageTracer } from '../../src/telemetry/stage-tracer';
 
+let dbs = 0;
+async function consentedGate(url: string): Promise<EgressGate> {
+  const db = openDatabase(`telemetry-page-${Date.now()}-${dbs++}`);
+  const audit = createAuditLog({ db });
+  const consent = createConsentStore({ db, audit });
+  await consent.grant(telemetryConsentKey(url));
+  return createEgressGate({ consent, audit });
+}
+
 async function run(url: string, frames: number) {
-  const tracing = createOtlpTracing({ url, serviceName: 'sentio-e2e', delayMs: 100 });
+  const gate = await consentedGate(url);
+  const tracing = createOtlpTracing({ url, gate, serviceName: 'sentio-e2e', delayMs: 100 });
   const tracer = new StageTracer({ tracer: tracing.tracer });
   const bus = openBus({ name: 'telemetry-test' });
   await bus.connected;
@@ -49,7 +65,8 @@ async function run(url: string, frames: number) {
  * poison) → bus → greeter agent → actuator, and its emit → bus → echo agent → actuator and a traced consumer.
  */
 async function runAgents(url: string, frames: number) {
-  const tracing = createOtlpTracing({ url, serviceName: 'sentio-e2e', delayMs: 100 });
+  const gate = await consentedGate(url);
+  const tracing = createOtlpTracing({ url, gate, serviceName: 'sentio-e2e', delayMs: 100 });
   const tracer = new StageTracer({ tracer: tracing.tracer });
   const bus = openBus({ name: 'telemetry-agents' });
   await bus.connected;

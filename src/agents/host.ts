@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import type { Bus, Subscription } from '../bus/types';
 import { defaultPolicy, policies } from '../bus/policy';
 import type { SentioEvent } from '../events/event';
+import { bucketIndexedDb } from '../storage/buckets';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { createAgentStages } from '../telemetry/agent-stages';
 import type { StageTracer } from '../telemetry/stage-tracer';
@@ -32,6 +33,11 @@ export interface AgentHostOptions {
   /** Spawns an agent worker; `name` must become the Worker's name (it is the worker's life lock). */
   spawnWorker(name: string): Worker;
   dbName?: string;
+  /**
+   * Keeps the agents' database in this Storage Bucket (Chromium), e.g. one opened with a quota that caps what
+   * agent state may take; a full bucket is a quota error at commit, retried until space is back.
+   */
+  storageBucket?: string;
   /** Where agents get their events and where emits, errors and dead letters go. */
   bus?: Bus;
   /** Performers of `ctx.act(kind, …)` by kind. Kinds without one are published on `agent.<id>.act.<kind>`. */
@@ -179,6 +185,7 @@ export function createAgentHost(o: AgentHostOptions) {
         dbName,
         lifeLock,
         ...(o.groupCommit !== undefined ? { groupCommit: o.groupCommit } : {}),
+        ...(o.storageBucket !== undefined ? { storageBucket: o.storageBucket } : {}),
         ...(o.embeddingsUrl !== undefined ? { embeddingsUrl: o.embeddingsUrl } : {}),
         ...(stages ? { reportSettled: true } : {}),
       };
@@ -236,7 +243,7 @@ export function createAgentHost(o: AgentHostOptions) {
           });
         });
       }
-      db = openDatabase(dbName);
+      db = openDatabase(dbName, o.storageBucket ? await bucketIndexedDb(o.storageBucket) : undefined);
       store = createDurableStore(db, clock.now);
       await redispatchPending();
       await supervisor.start();

@@ -6,6 +6,8 @@ import type { ErrorData } from '../platform/error-data';
 
 export interface StartOptions {
   dbName: string;
+  /** The Storage Bucket the database lives in; the origin's default storage when absent. */
+  storageBucket?: string;
   /** Web Lock the worker holds for its whole life: its release is how the supervisor learns of a crash. */
   lifeLock: string;
   /** Commit after at most this many events (group commit): the bound on what a crash can make us replay. */

@@ -1,5 +1,6 @@
 // The worker side: hosts several agents, loads their durable state and pending inbox at start, routes
 // deliveries to their runners and answers inspect(). Exposed over comlink by workers/agent.worker.ts.
+import { bucketIndexedDb } from '../storage/buckets';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { AgentRunner } from './agent-runner';
 import { systemClock, type Clock } from '../platform/clock';
@@ -14,7 +15,7 @@ import type { ErrorData } from '../platform/error-data';
 
 export interface RuntimeDeps {
   clock?: Clock;
-  openDb?: (name: string) => SentioDb;
+  openDb?: (name: string, indexedDB?: IDBFactory) => SentioDb;
   embeddings?: (baseUrl: string | undefined) => EmbeddingProvider;
   /** Holds a Web Lock until the thread dies. */
   holdLock?: (name: string) => Promise<void>;
@@ -76,7 +77,8 @@ export function createAgentRuntime(agents: readonly ResolvedAgent[], deps: Runti
       try {
         if (lockTaken && deps.lifeLock === options.lifeLock) await lockTaken;
         else await hold(options.lifeLock);
-        db = (deps.openDb ?? openDatabase)(options.dbName);
+        const factory = options.storageBucket ? await bucketIndexedDb(options.storageBucket) : undefined;
+        db = (deps.openDb ?? openDatabase)(options.dbName, factory);
         const store = createDurableStore(db, clock.now);
         let memory: EpisodicMemory | null = null;
         const memoryOf = (): EpisodicMemory =>

@@ -125,13 +125,18 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
     const db = openDatabase();
-    const telemetry = startTelemetry({ db, global: window });
     const routing = await startRouting({
       bus,
       db,
       inference: () => window.sentio!.inference!(),
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
+    // Telemetry export answers to the router's consent and audit log, like every egress.
+    const telemetry = startTelemetry({
+      db,
+      global: window,
+      ...(routing ? { privacy: { consent: routing.consent, audit: routing.audit } } : {}),
+    });
     // What a person came for first (the camera, the demos and their agents), then how it is decided and
     // how the machinery runs, then settings and this device's facts.
     grid.replaceChildren(createLivePanel(bus, window, { tracer: telemetry.tracer }));

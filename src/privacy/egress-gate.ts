@@ -22,6 +22,8 @@ export interface EgressTarget {
 export type EgressBody =
   | { kind: 'json'; value: unknown; dropFields?: readonly string[] }
   | { kind: 'audio'; clip: Blob; filename: string; fields: Record<string, string> }
+  /** Already serialised by a library that owns the format (OTLP): sent as is, counted and audited. */
+  | { kind: 'bytes'; data: Uint8Array; contentType: string }
   | { kind: 'none' };
 
 export interface EgressRequest {
@@ -172,6 +174,10 @@ export function createEgressGate(deps: EgressGateDeps): EgressGate {
         for (const [k, v] of Object.entries(req.body.fields)) form.append(k, v);
         bytes = req.body.clip.size;
         body = form;
+      } else if (req.body.kind === 'bytes') {
+        bytes = req.body.data.byteLength;
+        body = new Blob([req.body.data as Uint8Array<ArrayBuffer>], { type: req.body.contentType });
+        headers['content-type'] = req.body.contentType;
       }
 
       await record(req, 'allowed', 'label, consent and clearance check out', { bytes, dropped, redactions });

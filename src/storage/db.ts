@@ -160,8 +160,9 @@ export type SentioDb = Dexie & {
 
 export const DEFAULT_DB_NAME = 'sentio';
 
-export function openDatabase(name: string = DEFAULT_DB_NAME): SentioDb {
-  const db = new Dexie(name) as SentioDb;
+/** `indexedDB`: another factory than the origin's default, e.g. a Storage Bucket's (storage/buckets.ts). */
+export function openDatabase(name: string = DEFAULT_DB_NAME, indexedDB?: IDBFactory): SentioDb {
+  const db = (indexedDB ? new Dexie(name, { indexedDB, IDBKeyRange }) : new Dexie(name)) as SentioDb;
   db.version(1).stores({
     events: '++seq, &id, topic, ts, [topic+ts]',
     spill: '++key, [queue+key]',

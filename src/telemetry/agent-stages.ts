@@ -9,7 +9,7 @@ import { eventAttributes, type OpenStage, type StageTracer } from './stage-trace
 import { isW3cTraceContext } from './trace-context';
 
 /** The fields of an agent's action that tracing looks at. */
-export type TracedAction = Pick<AgentAction, 'key' | 'agentId' | 'kind' | 'trace'>;
+export type TracedAction = Pick<AgentAction, 'key' | 'agentId' | 'kind' | 'trace' | 'privacy'>;
 
 export class AgentStageError extends Error {
   override name = 'AgentStageError';
@@ -66,12 +66,15 @@ export function createAgentStages(tracer: StageTracer, maxOpen = 4096): AgentSta
 
     async perform(action, fn) {
       if (!isW3cTraceContext(action.trace)) return fn();
+      // The key holds the id of the event that caused the action: a `local` event's id stays on the device
+      // (an action without a label is treated as `local`, as its outbox row is).
+      const local = (action.privacy ?? 'local') === 'local' && !tracer.revealLocalEvents;
       const stage = tracer.begin('action', action.kind, action.trace, {
         final: true,
         attributes: {
           'sentio.agent': action.agentId,
           'sentio.action.kind': action.kind,
-          'sentio.action.key': action.key,
+          ...(local ? { 'sentio.action.privacy': 'local' } : { 'sentio.action.key': action.key }),
         },
       });
       try {

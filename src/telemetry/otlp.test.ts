@@ -1,8 +1,12 @@
 // OTLP export end to end in Node: a camera → inference → agent → action pipeline on a real bus, traced per
 // stage, exported over HTTP to a receiver on loopback that checks the spans and how they link.
+import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver as startReceiver, type OtlpSpan } from '../../e2e/fixtures/otlp-receiver';
 import { createLocalBus } from '../bus/local-bus';
+import type { AuditEntry } from '../privacy/audit-log';
+import { privacyStack } from '../router/test-support';
+import { telemetryConsentKey } from './gate-transport';
 import { createOtlpTracing, type OtlpTracing } from './otlp';
 import { StageTracer } from './stage-tracer';
 
@@ -10,6 +14,13 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
+
+/** An egress gate whose consent store has `telemetry` granted for this collector. */
+async function grantedGate(url: string) {
+  const stack = privacyStack();
+  await stack.consent.grant(telemetryConsentKey(url));
+  return stack;
+}
 
 type Topics = {
   'camera.front.frame': { n: number };
@@ -65,7 +76,8 @@ describe('OTLP/HTTP export of stage spans', () => {
   it('sends every stage of a frame as one trace whose spans form the capture → action chain', async () => {
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
-    const tracing = createOtlpTracing({ url: receiver.url, serviceName: 'sentio-test', delayMs: 50 });
+    const { gate } = await grantedGate(receiver.url);
+    const tracing = createOtlpTracing({ url: receiver.url, gate, serviceName: 'sentio-test', delayMs: 50 });
     cleanups.push(() => tracing.shutdown());
 
     const { tracer, actions } = await runPipeline(tracing, 3);
@@ -114,7 +126,8 @@ describe('OTLP/HTTP export of stage spans', () => {
   it('a failing collector is counted and reported; the pipeline goes on', async () => {
     const receiver = await startReceiver(500);
     cleanups.push(() => receiver.close());
-    const tracing = createOtlpTracing({ url: receiver.url, delayMs: 50 });
+    const { gate } = await grantedGate(receiver.url);
+    const tracing = createOtlpTracing({ url: receiver.url, gate, delayMs: 50 });
     cleanups.push(() => tracing.shutdown());
     const { actions } = await runPipeline(tracing, 2);
     expect(actions).toHaveLength(2);
@@ -127,13 +140,48 @@ describe('OTLP/HTTP export of stage spans', () => {
   });
 
   it('refuses a malformed collector URL by name', () => {
-    expect(() => createOtlpTracing({ url: 'not a url' })).toThrow(/Invalid URL/);
+    expect(() => createOtlpTracing({ url: 'not a url', gate: privacyStack().gate })).toThrow(/Invalid URL/);
+  });
+
+  it('sends nothing without consent for that collector, audits every export, and stops on revocation', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const { gate, consent, audit } = privacyStack();
+    const other = 'http://127.0.0.1:1/v1/traces';
+    await consent.grant(telemetryConsentKey(other)); // consent for another collector is not consent for this one
+    const tracing = createOtlpTracing({ url: receiver.url, gate, delayMs: 60_000 });
+    cleanups.push(() => tracing.shutdown());
+    const tracer = new StageTracer({ tracer: tracing.tracer });
+    tracer.begin('capture', 'unconsented', undefined).end();
+    await tracing.flush();
+    expect(receiver.bodies).toHaveLength(0);
+    expect(tracing.stats()).toMatchObject({ exportedSpans: 0, failedExports: 1 });
+    expect(tracing.stats().lastError).toMatch(
+      /no consent for "telemetry" on endpoint "http:\/\/127\.0\.0\.1:\d+\/v1\/traces"/,
+    );
+
+    await consent.grant(telemetryConsentKey(receiver.url));
+    tracer.begin('capture', 'consented', undefined).end();
+    await tracing.flush();
+    expect(receiver.spans.map((s) => s.name)).toEqual(['capture consented']);
+
+    await consent.revoke(telemetryConsentKey(receiver.url));
+    tracer.begin('capture', 'revoked', undefined).end();
+    await tracing.flush();
+    expect(receiver.bodies).toHaveLength(1);
+    const exports = (await audit.entries())
+      .map((row) => row.entry as AuditEntry)
+      .filter((e) => e.capability === 'telemetry' && e.what === 'otlp.traces');
+    expect(exports.map((e) => e.decision)).toEqual(['denied', 'allowed', 'denied']);
+    expect(exports[1]!.bytes).toBe(new TextEncoder().encode(receiver.bodies[0]!).byteLength);
+    expect(exports.every((e) => e.endpoint === telemetryConsentKey(receiver.url).endpoint)).toBe(true);
   });
 
   it('a stage that throws ends its span with the error status and rethrows', async () => {
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
-    const tracing = createOtlpTracing({ url: receiver.url, delayMs: 50 });
+    const { gate } = await grantedGate(receiver.url);
+    const tracing = createOtlpTracing({ url: receiver.url, gate, delayMs: 50 });
     cleanups.push(() => tracing.shutdown());
     const tracer = new StageTracer({ tracer: tracing.tracer });
     await expect(

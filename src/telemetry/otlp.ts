@@ -1,8 +1,14 @@
-// OTLP/HTTP export of Sentio's spans to any OpenTelemetry collector, with the OpenTelemetry JS SDK.
+// OTLP/HTTP export of Sentio's spans to any OpenTelemetry collector, with the OpenTelemetry JS SDK: its batching,
+// its OTLP JSON serialisation, and our transport, which sends through the egress gate (gate-transport.ts).
 // Nothing is registered globally: the caller gets a tracer and passes it where it is needed.
 import type { Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  createOtlpNetworkExportDelegate,
+  ExporterMetrics,
+  OTLPExporterBase,
+} from '@opentelemetry/otlp-exporter-base';
+import { JsonTraceSerializer, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -10,10 +16,14 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import type { EgressGate } from '../privacy/egress-gate';
+import { gateTransport } from './gate-transport';
 
 export interface OtlpTracingOptions {
   /** The collector's traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
   url: string;
+  /** Every export asks it: consent for `telemetry` on this collector; allowed or not, it is audited. */
+  gate: EgressGate;
   headers?: Record<string, string>;
   serviceName?: string;
   /** Spans are sent in batches: at most this many, at least this often (ms). */
@@ -56,10 +66,19 @@ function countingExporter(inner: SpanExporter, stats: ExportStats): SpanExporter
 export function createOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
   const url = new URL(options.url); // a malformed endpoint fails here, by name, not at the first export
   const stats: ExportStats = { exportedSpans: 0, failedExports: 0 };
-  const exporter = countingExporter(
-    new OTLPTraceExporter({ url: url.href, headers: options.headers ?? {} }),
-    stats,
+  const delegate = createOtlpNetworkExportDelegate(
+    { timeoutMillis: 10_000, concurrencyLimit: 30, compression: 'none' },
+    JsonTraceSerializer,
+    new ExporterMetrics({
+      componentType: 'otlp_http_span_exporter',
+      metricsHelper: TraceExporterMetricsHelper,
+      url: url.href,
+      meterProvider: undefined, // no self-observability metrics: nothing is registered globally
+      responseAttributesFromError: () => ({}),
+    }),
+    gateTransport(options.gate, url.href, options.headers),
   );
+  const exporter = countingExporter(new OTLPExporterBase(delegate), stats);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'sentio' }),
     spanProcessors: [

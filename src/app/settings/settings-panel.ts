@@ -7,6 +7,7 @@ import { consentSettings } from './consent-settings';
 import { endpointSettings } from './endpoint-settings';
 import { modelSettings } from './model-settings';
 import { privacySettings } from './privacy-settings';
+import { telemetryConsent } from './telemetry-consent';
 
 export const OTLP_URL_KEY = 'telemetry.otlpUrl';
 
@@ -36,12 +37,13 @@ export function createSettingsPanel(db: SentioDb, routing?: Routing): HTMLElemen
   });
   const save = el('button', { text: 'Save', testId: 'otlp-save', attrs: { type: 'button' } });
   const message = el('p', { className: 'field-message', testId: 'otlp-message', attrs: { role: 'status' } });
+  const consentStep = telemetryConsent(routing?.consent);
   // Disabled until the stored value is in, so a value typed meanwhile is not overwritten by the load.
   input.disabled = save.disabled = true;
   void db.settings
     .get(OTLP_URL_KEY)
     .then(
-      (row) => (input.value = typeof row?.value === 'string' ? row.value : ''),
+      (row) => consentStep.show((input.value = typeof row?.value === 'string' ? row.value : '')),
       (err: Error) => (message.textContent = `Settings could not be read: ${err.message}`),
     )
     .finally(() => (input.disabled = save.disabled = false));
@@ -55,9 +57,10 @@ export function createSettingsPanel(db: SentioDb, routing?: Routing): HTMLElemen
     db.settings.put({ key: OTLP_URL_KEY, value: input.value.trim() }).then(
       () => {
         message.textContent = input.value.trim()
-          ? 'Saved: spans will be exported there.'
+          ? 'Saved: spans are exported there once you allow it below.'
           : 'Saved: export is off.';
         message.className = 'field-message ok';
+        consentStep.show(input.value.trim());
       },
       (err: Error) => {
         message.textContent = `Not saved: ${err.message}`;
@@ -81,6 +84,7 @@ export function createSettingsPanel(db: SentioDb, routing?: Routing): HTMLElemen
     el('label', { text: 'OTLP/HTTP collector (traces)' }),
     el('div', { className: 'toolbar' }, input, save),
     message,
+    consentStep.element,
     ...router,
     modelSettings(),
   );

@@ -1,9 +1,14 @@
 // The app's telemetry: one StageTracer for everything this tab traces (camera → pipelines → agents →
 // actions), its metrics always on for the pipeline panel, and OTLP export to the collector saved in
-// Settings, switched live when that setting changes (Dexie liveQuery sees writes from any tab).
+// Settings, switched live when that setting changes (Dexie liveQuery sees writes from any tab) or the person's
+// `telemetry` consent for that collector does; every export goes through an egress gate of its own, on the
+// router's consent store and audit log (one consent, one audit chain for everything leaving the device).
 // `window.sentio.telemetry` gives scripts and tests the numbers.
 import { liveQuery } from 'dexie';
 import type { HubStats } from '../../bus/protocol';
+import type { AuditLog } from '../../privacy/audit-log';
+import type { ConsentStore } from '../../privacy/consent';
+import { createEgressGate } from '../../privacy/egress-gate';
 import type { SentioDb } from '../../storage/db';
 import type { Percentiles } from '../../telemetry/histogram';
 import { WindowedStageMetrics, type Stage } from '../../telemetry/stage-metrics';
@@ -48,6 +53,8 @@ export interface AppTelemetryOptions {
   intervalMs?: number;
   /** Longest a span waits before it is exported (ms). Default 1000. */
   exportDelayMs?: number;
+  /** The consent and audit log export answers to; without them (the router did not start) export stays off. */
+  privacy?: { consent: ConsentStore; audit: AuditLog };
 }
 
 export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
@@ -59,6 +66,7 @@ export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
   const collectors = createCollectorSwitch(tracer, {
     serviceName: 'sentio-app',
     delayMs: o.exportDelayMs ?? 1000,
+    ...(o.privacy ? { egress: { gate: createEgressGate(o.privacy), consent: o.privacy.consent } } : {}),
   });
   let settingsProblem: string | null = null;
   const watch = liveQuery(() => o.db.settings.get(OTLP_URL_KEY)).subscribe({

@@ -1,14 +1,22 @@
 // Where the app's spans go: nowhere (spans are still made, for their ids and the dashboard's metrics) or an
-// OTLP/HTTP collector, switched while the app runs when the Settings value changes. Switching flushes what the
-// old collector still had; a collector that fails is counted and shown, never thrown at the pipeline.
+// OTLP/HTTP collector, switched while the app runs when the Settings value or the person's consent changes.
+// Export runs only while `telemetry` consent for that collector is granted, and every export still asks the
+// egress gate (which audits it); revoking switches back to the local tracer at once. Switching flushes what
+// the old collector still had (through the gate: after a revocation it is refused, not sent); a collector
+// that fails is counted and shown, never thrown at the pipeline.
 import type { Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ConsentStore } from '../../privacy/consent';
+import type { EgressGate } from '../../privacy/egress-gate';
+import { TELEMETRY_CAPABILITY, telemetryConsentKey } from '../../telemetry/gate-transport';
 import { createOtlpTracing, type ExportStats, type OtlpTracing } from '../../telemetry/otlp';
 import type { StageTracer } from '../../telemetry/stage-tracer';
 
 export interface ExportState extends ExportStats {
   /** The collector spans go to, or null when export is off. */
   collector: string | null;
+  /** The collector set in Settings that waits for the person's consent (export is off meanwhile). */
+  awaitingConsent?: string;
   /** Why the saved collector could not be used (a malformed URL, say); export is off then. */
   problem?: string;
 }
@@ -26,6 +34,8 @@ export interface CollectorSwitchOptions {
   serviceName?: string;
   /** Longest a span waits before it is sent (ms). */
   delayMs?: number;
+  /** What every export goes through, and the consent it needs. Without them export stays off. */
+  egress?: { gate: EgressGate; consent: ConsentStore };
 }
 
 /** A tracer that makes real spans (ids, parent links) and sends them nowhere. */
@@ -36,6 +46,9 @@ export function localTracer(): Tracer {
 export function createCollectorSwitch(target: StageTracer, o: CollectorSwitchOptions = {}): CollectorSwitch {
   const local = localTracer();
   let current: { url: string; tracing: OtlpTracing } | null = null;
+  /** The collector the setting names (trimmed), whether or not consent allows export to it. */
+  let wanted: string | null = null;
+  let awaiting: string | undefined;
   let problem: string | undefined;
   /** Switches run one after another, so a quick second change cannot interleave with the first's flush. */
   let queue = Promise.resolve();
@@ -45,43 +58,70 @@ export function createCollectorSwitch(target: StageTracer, o: CollectorSwitchOpt
     await old.shutdown().catch(() => {});
   };
 
-  async function switchTo(raw: string | null): Promise<void> {
-    const url = raw?.trim() || null;
-    if (url === (current?.url ?? null) && problem === undefined) return;
+  /** The collector export may go to now: the one wanted, if the person consented to it. */
+  function allowed(url: string): boolean {
+    return o.egress?.consent.isGranted(telemetryConsentKey(url)) ?? false;
+  }
+
+  async function apply(): Promise<void> {
+    const url = wanted;
+    problem = awaiting = undefined;
+    if (url) {
+      try {
+        telemetryConsentKey(url); // a malformed URL is named here, before any consent question
+      } catch (err) {
+        problem = `the collector URL ${JSON.stringify(url)} cannot be used: ${(err as Error).message}`;
+      }
+    }
+    if (url && !problem && !o.egress)
+      problem = 'telemetry export needs the consent store and the egress gate, which did not start';
+    const next = url && !problem && allowed(url) ? url : null;
+    if (url && !problem && !next) awaiting = url;
+    if (next === (current?.url ?? null)) return;
     const old = current;
     current = null;
-    problem = undefined;
     target.useTracer(local);
     if (old) await retire(old.tracing);
-    if (!url) return;
-    try {
-      const tracing = createOtlpTracing({
-        url,
-        serviceName: o.serviceName ?? 'sentio',
-        ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}),
-      });
-      current = { url, tracing };
-      target.useTracer(tracing.tracer);
-    } catch (err) {
-      problem = `the collector URL ${JSON.stringify(url)} cannot be used: ${(err as Error).message}`;
-    }
+    if (!next || !o.egress) return;
+    const tracing = createOtlpTracing({
+      url: next,
+      gate: o.egress.gate,
+      serviceName: o.serviceName ?? 'sentio',
+      ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}),
+    });
+    current = { url: next, tracing };
+    target.useTracer(tracing.tracer);
   }
+
+  function enqueue(): Promise<void> {
+    queue = queue.then(apply);
+    return queue;
+  }
+
+  const detach = o.egress?.consent.onChange((key, granted) => {
+    if (key.capability !== TELEMETRY_CAPABILITY) return;
+    // A revocation stops spans going to that exporter now, before the queue gets to retiring it.
+    if (!granted && current && !allowed(current.url)) target.useTracer(local);
+    void enqueue();
+  });
 
   target.useTracer(local);
   return {
     use(url) {
-      queue = queue.then(() => switchTo(url));
-      return queue;
+      wanted = url?.trim() || null;
+      return enqueue();
     },
     state: () => ({
       collector: current?.url ?? null,
       ...(current ? current.tracing.stats() : { exportedSpans: 0, failedExports: 0 }),
+      ...(awaiting ? { awaitingConsent: awaiting } : {}),
       ...(problem ? { problem } : {}),
     }),
     flush: () => current?.tracing.flush() ?? Promise.resolve(),
     stop() {
-      queue = queue.then(() => switchTo(null));
-      return queue;
+      detach?.();
+      wanted = null;
+      return enqueue();
     },
   };
 }

@@ -78,6 +78,11 @@ function flowChart(box: HTMLElement, size: { width: number; height: number }): u
 
 function exportText(s: ExportState): { text: string; ok: boolean | null } {
   if (s.problem) return { text: `OTLP export is off: ${s.problem}.`, ok: false };
+  if (s.awaitingConsent)
+    return {
+      text: `OTLP export is off: ${s.awaitingConsent} waits for your consent (Settings → Telemetry).`,
+      ok: null,
+    };
   if (!s.collector) return { text: 'OTLP export is off (set a collector URL in Settings).', ok: null };
   const failed = s.failedExports
     ? `, ${s.failedExports} export${s.failedExports === 1 ? '' : 's'} failed (last: ${s.lastError ?? 'unknown'})`

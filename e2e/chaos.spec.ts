@@ -1,0 +1,287 @@
+// Chaos (issue 17, seed 004 #10), in the real app: a known stream of `local` transcripts flows to the durable
+// meeting-notes agent on the SharedWorker hub while a seeded schedule kills the agent worker, closes tabs,
+// restarts the hub (every tab closed, then reopened), flaps the network during cloud calls to a loopback
+// development endpoint, and runs a slow consumer. Afterwards every invariant is checked: every acknowledged
+// transcript is in the agent's notes exactly once, no note was published twice, no request carried a byte of
+// the local stream, every event the slow consumer missed is counted as a drop, every cloud call ended in an
+// answer or a named error. SENTIO_CHAOS_SEED=<n> replays a schedule.
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+
+const SECRET = 'chaos-secret-utterance';
+const WAVES = 10;
+const PER_WAVE = 6;
+const ACTIONS = ['kill-worker', 'close-tab', 'hub-restart', 'network-flap', 'slow-consumer'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** mulberry32: a small seeded PRNG, so a seed names one schedule. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface AgentsHandle {
+  host: {
+    currentWorker(): Worker | null;
+    inspect(): Promise<{ agents: { id: string; state: unknown }[] }>;
+  };
+  inspect(): Promise<unknown>;
+}
+
+/** Every `demo.notes.note` a tab sees, reported to the test: a note published twice has two event ids. */
+const notesSeen = new Map<string, Set<string>>();
+
+async function openTab(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.exposeFunction('chaosNote', (noteId: string, eventId: string) => {
+    const ids = notesSeen.get(noteId) ?? new Set<string>();
+    ids.add(eventId);
+    notesSeen.set(noteId, ids);
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => !!window.sentio?.routing && !!(window.sentio as unknown as { agents?: AgentsHandle }).agents,
+  );
+  await page.evaluate(async () => {
+    const sub = window.sentio!.bus.subscribe('demo.notes.note', (e) => {
+      const w = window as unknown as { chaosNote(n: string, e: string): Promise<void> };
+      void w.chaosNote((e.payload as { id: string }).id, e.id);
+    });
+    await sub.ready;
+  });
+  return page;
+}
+
+/** Publishes `n` traced local transcripts and waits until the hub has them (acknowledged): their ids. */
+function publishWave(page: Page, wave: number, n: number): Promise<string[]> {
+  return page.evaluate(
+    async ({ wave, n, secret }) => {
+      const bus = window.sentio!.bus;
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++)
+        ids.push(
+          bus.publish(
+            'audio.transcript',
+            {
+              stream: 'chaos-mic',
+              segment: wave * 100 + i,
+              text: `${secret} ${wave}.${i}`,
+              start: i,
+              end: i + 1,
+            },
+            { privacy: 'local', qos: 'background' },
+          ).id,
+        );
+      await bus.flush();
+      return ids;
+    },
+    { wave, n, secret: SECRET },
+  );
+}
+
+/** The tab whose agent host runs the agents (it holds the agents' lock), or null while none does. */
+async function agentTab(tabs: readonly Page[]): Promise<Page | null> {
+  for (const t of tabs)
+    if (
+      await t.evaluate(
+        () => !!(window.sentio as unknown as { agents?: AgentsHandle }).agents?.host.currentWorker(),
+      )
+    )
+      return t;
+  return null;
+}
+
+async function noteIds(tabs: readonly Page[]): Promise<string[] | null> {
+  const tab = await agentTab(tabs);
+  if (!tab) return null;
+  return tab.evaluate(async () => {
+    const snap = await (window.sentio as unknown as { agents?: AgentsHandle }).agents!.host.inspect();
+    const agent = snap.agents.find((a) => a.id === 'meeting-notes');
+    const notes = agent?.state as { notes: { id: string }[] } | undefined;
+    return notes ? notes.notes.map((n) => n.id) : null;
+  });
+}
+
+let dev: DevEndpoint;
+test.beforeAll(async () => {
+  dev = await createDevEndpoint({ port: 0 });
+});
+test.afterAll(() => dev?.close());
+
+// FIXME(issue 17): this spec finds acknowledged transcripts lost (seed 42: 3, 11, 5 and 15 of 78 in four runs;
+// the lost ones were published in the waves before the first hub restart or during a network flap, when the
+// agent was slow). Likely cause, not yet confirmed: a connected durable `persist` subscription keeps its
+// backlog in the hub's memory (up to `memory`, 1,024), and it is spilled to disk only once detached; when
+// every tab closes the SharedWorker dies before or while that spill runs. Un-fixme once persist writes
+// through to disk (or spills before acknowledging) — the spec must then pass for any seed.
+test.fixme('chaos: worker kills, tab closes, hub restarts, network flaps and a slow consumer lose, repeat and leak nothing', async ({
+  context,
+}) => {
+  test.setTimeout(180_000);
+  const seed = Number(process.env.SENTIO_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const rand = prng(seed);
+  const schedule: Action[] = Array.from(
+    { length: WAVES },
+    () => ACTIONS[Math.floor(rand() * ACTIONS.length)]!,
+  );
+  console.log(`chaos seed ${seed}: ${schedule.join(', ')} (SENTIO_CHAOS_SEED=${seed} replays it)`);
+
+  // Every request any tab or worker makes, URL and body: none may carry the local stream.
+  const requests: { url: string; body: string }[] = [];
+  context.on('request', (r) => requests.push({ url: r.url(), body: r.postData() ?? '' }));
+
+  let tabs = [await openTab(context), await openTab(context)];
+  // The development endpoint, with consent for chat only: transcripts (local) may never reach it.
+  await tabs[0]!.evaluate(async (url) => {
+    const routing = window.sentio!.routing!;
+    await routing.apply({
+      ...routing.settings(),
+      endpoints: [
+        { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
+      ],
+      active: 'dev',
+    });
+    await window.sentio!.router!.consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
+  }, dev.url);
+
+  const started = Date.now();
+  const acknowledged: string[] = [];
+  const waveOf = new Map<string, string>();
+  const drops: { published: number; handled: number; dropped: number; backlog: number }[] = [];
+  const cloudOutcomes: string[] = [];
+  for (let wave = 0; wave < WAVES; wave++) {
+    const from = tabs[Math.floor(rand() * tabs.length)]!;
+    const action = schedule[wave]!;
+    for (const id of await publishWave(from, wave, PER_WAVE)) {
+      acknowledged.push(id);
+      waveOf.set(id, `${wave}:${action}`);
+    }
+    console.log(`wave ${wave}: ${action} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (action === 'kill-worker') {
+      const tab = await agentTab(tabs);
+      await tab?.evaluate(() =>
+        (window.sentio as unknown as { agents?: AgentsHandle }).agents!.host.currentWorker()?.terminate(),
+      );
+    } else if (action === 'close-tab') {
+      const i = Math.floor(rand() * tabs.length);
+      await tabs[i]!.close();
+      tabs.splice(i, 1);
+      tabs.push(await openTab(context));
+    } else if (action === 'hub-restart') {
+      const before = await tabs[0]!.evaluate(async () => (await window.sentio!.bus.connected).hubId);
+      for (const t of tabs) await t.close();
+      tabs = [await openTab(context)];
+      // The SharedWorker outlives its last tab by a moment: reopen until a new hub answers.
+      await expect
+        .poll(
+          async () => {
+            const id = await tabs[0]!.evaluate(async () => (await window.sentio!.bus.connected).hubId);
+            if (id !== before) return true;
+            await tabs[0]!.close();
+            tabs = [await openTab(context)];
+            return false;
+          },
+          { timeout: 60_000, intervals: [500] },
+        )
+        .toBe(true);
+      tabs.push(await openTab(context));
+    } else if (action === 'network-flap') {
+      // Cloud calls in flight while the network goes away and comes back: each ends, answered or named.
+      const tab = tabs[0]!;
+      const calls = tab.evaluate(() =>
+        Promise.all(
+          Array.from({ length: 3 }, (_, i) =>
+            window.sentio!.routing!.infer('chat', `public question ${i}`).then(
+              (r) => `ok:${(r as { decision: { route: string } }).decision.route}`,
+              (err: Error) => `error:${err.name}`,
+            ),
+          ),
+        ),
+      );
+      await context.setOffline(true);
+      acknowledged.push(...(await publishWave(tab, 100 + wave, PER_WAVE)));
+      await context.setOffline(false);
+      cloudOutcomes.push(...(await calls));
+    } else if (action === 'slow-consumer') {
+      // A consumer far slower than the burst, with a bounded queue: what it misses must be counted as dropped.
+      const tab = tabs[Math.floor(rand() * tabs.length)]!;
+      drops.push(
+        await tab.evaluate(async () => {
+          const bus = window.sentio!.bus;
+          let handled = 0;
+          const topic = `chaos.burst.${Math.random().toString(36).slice(2)}`;
+          const sub = bus.subscribe(
+            topic,
+            async () => {
+              handled++;
+              await new Promise((r) => setTimeout(r, 40));
+            },
+            { policy: { kind: 'dropOldest', n: 4 } },
+          );
+          await sub.ready;
+          const published = 40;
+          for (let i = 0; i < published; i++) bus.publish(topic, { i });
+          await bus.flush();
+          const sum = (d: Record<string, number | undefined>) =>
+            Object.values(d).reduce((a, b) => a! + (b ?? 0), 0)!;
+          for (let i = 0; i < 600; i++) {
+            const s = sub.stats();
+            if (handled + sum(s.dropped) >= published && s.backlog === 0) break;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          const s = sub.stats();
+          sub.unsubscribe();
+          return { published, handled, dropped: sum(s.dropped), backlog: s.backlog };
+        }),
+      );
+    }
+  }
+
+  // Nothing acknowledged is lost, nothing is applied twice: the durable notes hold each transcript once.
+  await expect
+    .poll(
+      async () => {
+        const ids = await noteIds(tabs);
+        const missing = ids ? acknowledged.filter((id) => !ids.includes(id)) : null;
+        const where = missing?.map((id) => waveOf.get(id) ?? 'during-flap').join(' ');
+        console.log(`missing ${missing?.length ?? '?'} of ${acknowledged.length}: ${where}`);
+        return missing?.length ?? -1;
+      },
+      { timeout: 60_000, intervals: [1000, 2000] },
+    )
+    .toBe(0);
+  const ids = (await noteIds(tabs))!;
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.filter((id) => acknowledged.includes(id)).length).toBe(acknowledged.length);
+  // No note was published twice (as two events) to the tabs that watched.
+  const twice = [...notesSeen].filter(([, events]) => events.size > 1).map(([id]) => id);
+  expect(twice).toEqual([]);
+
+  // No byte of the local stream left in any request.
+  const leaks = requests.filter(
+    (r) =>
+      r.body.includes(SECRET) ||
+      r.url.includes(SECRET) ||
+      r.body.includes('chaos-mic') ||
+      acknowledged.some((id) => r.body.includes(id) || r.url.includes(id)),
+  );
+  expect(leaks).toEqual([]);
+
+  // Every event the slow consumer did not handle is counted as a drop.
+  for (const d of drops) {
+    expect(d.backlog).toBe(0);
+    expect(d.handled + d.dropped).toBe(d.published);
+  }
+  // Every cloud call ended: answered (cloud or local fallback) or a named error, none hung.
+  for (const o of cloudOutcomes) expect(o).toMatch(/^(ok:\w+|error:[A-Z]\w+)$/);
+  console.log(
+    `chaos seed ${seed}: ${acknowledged.length} transcripts, ${drops.length} slow bursts, ${cloudOutcomes.length} cloud calls (${cloudOutcomes.join(' ')}), ${requests.length} requests`,
+  );
+});
