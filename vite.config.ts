@@ -1,4 +1,4 @@
-import { defineConfig, type PluginOption } from 'vite';
+import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -86,6 +86,12 @@ export default defineConfig(({ mode }) => ({
     port: mode === 'bench' ? 4174 : 4173, // overridden by --port from the Playwright configs
     strictPort: true,
     headers: isolationHeaders,
+  },
+  resolve: {
+    // onnxruntime-web's default ("bundle") builds name their .wasm with `new URL(…, import.meta.url)`, so the
+    // build copied three of them (65 MB) into assets/ that nothing ever fetches: every backend points
+    // `wasmPaths` at /runtime/. This export condition picks its builds that load the WASM only from there.
+    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
   },
   worker: { format: 'es' },
   optimizeDeps: {

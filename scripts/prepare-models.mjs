@@ -12,10 +12,7 @@ try {
   log(
     `models: ${manifest.models.length} models, ${ready} files ready (${(bytes / 1e6).toFixed(1)} MB), ${copied} copied`,
   );
-  const runtimes = prepareRuntimes(RUNTIMES, {
-    nodeModules: resolve(root, 'node_modules'),
-    outDir: resolve(root, 'public/runtime'),
-  });
+  const runtimes = prepareRuntimes(RUNTIMES, { root, outDir: resolve(root, 'public/runtime') });
   log(`runtimes: ${RUNTIMES.length} WASM runtimes, ${runtimes.ready} files ready, ${runtimes.copied} copied`);
 } catch (err) {
   fail(err.message);

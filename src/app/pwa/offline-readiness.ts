@@ -5,7 +5,11 @@ import type { PerceptionState } from '../runtime/perception-state';
 
 /** The runtime files a backend imports and instantiates (under /runtime/). GPU-only variants load on use. */
 const RUNTIME_FILES: readonly [prefix: string, files: readonly string[]][] = [
-  ['onnxruntime-webgpu', ['ort/ort-wasm-simd-threaded.jsep.mjs', 'ort/ort-wasm-simd-threaded.jsep.wasm']],
+  // onnxruntime-web 1.30's WebGPU build is the asyncify one (its JSEP build is not shipped).
+  [
+    'onnxruntime-webgpu',
+    ['ort/ort-wasm-simd-threaded.asyncify.mjs', 'ort/ort-wasm-simd-threaded.asyncify.wasm'],
+  ],
   ['onnxruntime-wasm', ['ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm']],
   [
     'transformers-',
