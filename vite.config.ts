@@ -1,6 +1,6 @@
 import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // COOP/COEP make the page and its dedicated workers cross-origin isolated: SharedArrayBuffer,
@@ -76,10 +76,34 @@ const embedBuild = {
   copyPublicDir: false,
 };
 
+/** `--mode lib`: the ES module of src/index.ts for npm consumers (dist-lib/esm/, see scripts/build-lib.mjs).
+ *  Dependencies stay imports, resolved by the consumer's bundler from its own install. */
+const dependencies = Object.keys(
+  (
+    JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    }
+  ).dependencies,
+);
+const libBuild = {
+  lib: { entry: resolve(root, 'src/index.ts'), formats: ['es'] as 'es'[], fileName: () => 'index.js' },
+  outDir: 'dist-lib/esm',
+  copyPublicDir: false,
+  rolldownOptions: {
+    external: (id: string) => dependencies.some((d) => id === d || id.startsWith(`${d}/`)),
+  },
+};
+
+function buildFor(mode: string) {
+  if (mode === 'embed') return embedBuild;
+  if (mode === 'lib') return libBuild;
+  return { rolldownOptions: { input: inputs(mode) } };
+}
+
 export default defineConfig(({ mode }) => ({
   // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
-  base: mode === 'embed' ? './' : '/',
-  plugins: mode === 'bench' || mode === 'embed' ? [] : [pwa()],
+  base: mode === 'embed' || mode === 'lib' ? './' : '/',
+  plugins: mode === 'bench' || mode === 'embed' || mode === 'lib' ? [] : [pwa()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
     host: '127.0.0.1',
@@ -105,6 +129,6 @@ export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     outDir: outDirs[mode] ?? 'dist',
-    ...(mode === 'embed' ? embedBuild : { rolldownOptions: { input: inputs(mode) } }),
+    ...buildFor(mode),
   },
 }));
