@@ -1,6 +1,6 @@
 import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // COOP/COEP make the page and its dedicated workers cross-origin isolated: SharedArrayBuffer,
@@ -64,7 +64,24 @@ function pwa(): PluginOption {
   });
 }
 
-/** `--mode embed`: one script for third-party pages, as an ES module and a classic script (dist-embed/). */
+/** `--mode embed`: one script for third-party pages, as an ES module and a classic script (dist-embed/), with
+ *  its workers in assets/. The npm package ships this build (dist-lib/runtime/, see scripts/build-lib.mjs):
+ *  `import … from 'sentio'` is its ES module, and `sentio assets` copies the folder for `base`. */
+/**
+ * The embed's own files are named by `new URL("assets/…", import.meta.url)`. A consumer that bundles
+ * sentio.mjs (import … from 'sentio') must leave those alone: its bundler would copy and rename them, and
+ * `base` (where `sentio assets` put the originals) could no longer find them by name. `@vite-ignore` says so.
+ */
+function keepOwnAssetUrls(): PluginOption {
+  return {
+    name: 'sentio:keep-own-asset-urls',
+    renderChunk(code) {
+      const out = code.replace(/new URL\((["'`]assets\/)/g, 'new URL(/* @vite-ignore */ $1');
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
 const embedBuild = {
   lib: {
     entry: resolve(root, 'src/embed.ts'),
@@ -76,34 +93,15 @@ const embedBuild = {
   copyPublicDir: false,
 };
 
-/** `--mode lib`: the ES module of src/index.ts for npm consumers (dist-lib/esm/, see scripts/build-lib.mjs).
- *  Dependencies stay imports, resolved by the consumer's bundler from its own install. */
-const dependencies = Object.keys(
-  (
-    JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-    }
-  ).dependencies,
-);
-const libBuild = {
-  lib: { entry: resolve(root, 'src/index.ts'), formats: ['es'] as 'es'[], fileName: () => 'index.js' },
-  outDir: 'dist-lib/esm',
-  copyPublicDir: false,
-  rolldownOptions: {
-    external: (id: string) => dependencies.some((d) => id === d || id.startsWith(`${d}/`)),
-  },
-};
-
 function buildFor(mode: string) {
   if (mode === 'embed') return embedBuild;
-  if (mode === 'lib') return libBuild;
   return { rolldownOptions: { input: inputs(mode) } };
 }
 
 export default defineConfig(({ mode }) => ({
   // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
-  base: mode === 'embed' || mode === 'lib' ? './' : '/',
-  plugins: mode === 'bench' || mode === 'embed' || mode === 'lib' ? [] : [pwa()],
+  base: mode === 'embed' ? './' : '/',
+  plugins: mode === 'bench' ? [] : mode === 'embed' ? [keepOwnAssetUrls()] : [pwa()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
     host: '127.0.0.1',
