@@ -1,11 +1,11 @@
 // Starts the app's agents. One tab per origin runs them (the one holding the `sentio.agents` Web Lock);
 // every other tab learns that they run elsewhere and takes over if that tab closes. The running tab answers
 // `agents.inspect` on the bus, so the agents panel of any tab can show them.
-import type { Bus } from '../../bus/types';
-import type { Privacy } from '../../events/event';
-import type { StageTracer } from '../../telemetry/stage-tracer';
-import { createAgentHost, type Actuator, type AgentHost, type HostSnapshot } from '../../agents/host';
-import type { AgentAction, AgentSnapshot, InferFn } from '../../agents/types';
+import type { Bus } from '../bus/types';
+import type { Privacy } from '../events/event';
+import type { StageTracer } from '../telemetry/stage-tracer';
+import { createAgentHost, type Actuator, type AgentHost, type HostSnapshot } from '../agents/host';
+import type { AgentAction, AgentSnapshot, InferFn } from '../agents/types';
 
 export const AGENTS_LOCK = 'sentio.agents';
 export const INSPECT_TOPIC = 'agents.inspect';
@@ -70,7 +70,7 @@ function describe(a: AgentAction): string {
 }
 
 const spawnAppWorker = (name: string): Worker =>
-  new Worker(new URL('../../../workers/agent.worker.ts', import.meta.url), { type: 'module', name });
+  new Worker(new URL('../../workers/agent.worker.ts', import.meta.url), { type: 'module', name });
 
 async function heldElsewhere(): Promise<boolean> {
   const state = await navigator.locks.query();
