@@ -49,7 +49,10 @@ export interface StartAgentsOptions {
   actuators?: Record<string, Actuator>;
   /** Where `sentio.agents` is exposed (the page's window). */
   expose?: { sentio?: object };
-  spawnWorker?: (name: string) => Worker;
+  /** Spawns the agent worker (a module serving agents with `serveAgents`); `name` must become its name. */
+  spawnWorker: (name: string) => Worker;
+  /** The Web Lock that makes the agents run in one tab per origin. Default `sentio.agents`. */
+  lockName?: string;
   now?: () => number;
 }
 
@@ -69,12 +72,9 @@ function describe(a: AgentAction): string {
   return a.kind;
 }
 
-const spawnAppWorker = (name: string): Worker =>
-  new Worker(new URL('../../workers/agent.worker.ts', import.meta.url), { type: 'module', name });
-
-async function heldElsewhere(): Promise<boolean> {
+async function heldElsewhere(lock: string): Promise<boolean> {
   const state = await navigator.locks.query();
-  return (state.held ?? []).some((l) => l.name === AGENTS_LOCK);
+  return (state.held ?? []).some((l) => l.name === lock);
 }
 
 export function startAgents(o: StartAgentsOptions): AgentsRuntime {
@@ -100,7 +100,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
   );
   const infer = o.infer;
   const host = createAgentHost({
-    spawnWorker: o.spawnWorker ?? spawnAppWorker,
+    spawnWorker: o.spawnWorker,
     bus: o.bus,
     actuators,
     ...(o.tracer ? { tracer: o.tracer } : {}),
@@ -121,7 +121,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
           },
         }
       : {}),
-    lockName: AGENTS_LOCK,
+    lockName: o.lockName ?? AGENTS_LOCK,
   });
 
   async function inspect(): Promise<AgentsView | null> {
@@ -148,7 +148,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
 
   void (async () => {
     try {
-      if (await heldElsewhere()) setStatus({ kind: 'elsewhere' });
+      if (await heldElsewhere(o.lockName ?? AGENTS_LOCK)) setStatus({ kind: 'elsewhere' });
       await host.start();
       setStatus({ kind: 'running' });
     } catch (e) {

@@ -54,6 +54,8 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
   });
   const runtime = startAgents({
     bus,
+    spawnWorker: (name) =>
+      new Worker(new URL('../../../workers/agent.worker.ts', import.meta.url), { type: 'module', name }),
     ...(routing ? { infer: routing.infer, declassify: declassifierFor(routing) } : {}),
     actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
     ...(o.expose ? { expose: o.expose } : {}),
