@@ -1,8 +1,7 @@
 // Where the app's spans go: nowhere (spans are still made, for their ids and the dashboard's metrics) or an
 // OTLP/HTTP collector, switched while the app runs when the Settings value changes. Switching flushes what the
 // old collector still had; a collector that fails is counted and shown, never thrown at the pipeline.
-import type { Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { localTracer } from '../../telemetry/local-tracer';
 import { createOtlpTracing, type ExportStats, type OtlpTracing } from '../../telemetry/otlp';
 import type { StageTracer } from '../../telemetry/stage-tracer';
 
@@ -28,10 +27,7 @@ export interface CollectorSwitchOptions {
   delayMs?: number;
 }
 
-/** A tracer that makes real spans (ids, parent links) and sends them nowhere. */
-export function localTracer(): Tracer {
-  return new BasicTracerProvider().getTracer('sentio');
-}
+export { localTracer };
 
 export function createCollectorSwitch(target: StageTracer, o: CollectorSwitchOptions = {}): CollectorSwitch {
   const local = localTracer();

@@ -1,9 +1,11 @@
 // The router's user settings: cloud endpoints, which one is in use, cost caps and privacy defaults. Validated
 // with valibot (every error names its field), kept in the `settings` table, read back the same way.
 import * as v from 'valibot';
-import type { Privacy } from '../../events/event';
-import type { EndpointConfig } from '../../router/endpoint';
-import type { SentioDb } from '../../storage/db';
+import type { EndpointConfig } from '../router/endpoint';
+import type { SentioDb } from '../storage/db';
+import { DEFAULT_PRIVACY, PrivacyDefaultsSchema, type PrivacyDefaults } from '../privacy/defaults';
+
+export { DEFAULT_PRIVACY, PrivacyDefaultsSchema, type PrivacyDefaults };
 
 /**
  * The model id our development endpoint (scripts/dev-endpoint/server.mjs, DEV_MODEL_ID) answers chat under.
@@ -103,16 +105,7 @@ export const BudgetSettingsSchema = v.strictObject({
 });
 export type BudgetSettings = v.InferOutput<typeof BudgetSettingsSchema>;
 
-export const PrivacyDefaultsSchema = v.strictObject({
-  /** Mask e-mails, phone and card numbers in everything sent to any endpoint. */
-  redactPii: v.boolean('redact PII must be true or false'),
-  /** The label of an inference request that does not carry one. */
-  defaultLabel: v.picklist(['private', 'public'], 'default label must be "private" or "public"'),
-});
-export type PrivacyDefaults = v.InferOutput<typeof PrivacyDefaultsSchema> & { defaultLabel: Privacy };
-
 export const DEFAULT_BUDGET: BudgetSettings = { perDay: null, perSession: null };
-export const DEFAULT_PRIVACY: PrivacyDefaults = { redactPii: true, defaultLabel: 'private' };
 
 export interface FieldProblem {
   /** The field's key in the schema ("baseUrl"), or "" for a problem of the whole form. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReasonCode, Route } from '../../router/types';
+import type { ReasonCode, Route } from './types';
 import {
   CloudCallStats,
   DecisionLog,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_MODEL_ID } from '../../../scripts/dev-endpoint/server.mjs';
+import { DEV_MODEL_ID } from '../../scripts/dev-endpoint/server.mjs';
 import {
   BudgetSettingsSchema,
   DEV_RESPONDER_ID,

@@ -3,10 +3,10 @@
 // real endpoint are covered in Chromium by e2e/app-router.spec.ts.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createLocalBus } from '../../bus/local-bus';
-import type { SentioEvent } from '../../events/event';
-import { openDatabase } from '../../storage/db';
-import { ENDPOINTS_KEY, type RouterSettings } from '../settings/router-settings';
+import { createLocalBus } from '../bus/local-bus';
+import type { SentioEvent } from '../events/event';
+import { openDatabase } from '../storage/db';
+import { ENDPOINTS_KEY, type RouterSettings } from './router-settings';
 import { startRouting, type StartRoutingOptions } from './routing';
 
 let n = 0;

@@ -7,7 +7,7 @@ import {
   draftFeatures,
   textFeatures,
 } from '../../scripts/dev-endpoint/stt-features.mjs';
-import { createLocalInference } from './local-inference';
+import { createLocalInference } from '../../src/router/local-inference';
 import { STT_FEATURES, sttOutcomes, type RecordedClip } from './stt-outcomes';
 
 const recorded = (): RecordedClip[] =>

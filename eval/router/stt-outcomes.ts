@@ -3,8 +3,8 @@
 // features are computed here from its recorded text and token confidences by the same code the router's
 // callers use live; only the audio features come from the recording (they need the samples).
 import { draftFeatures, type AudioFeatures } from '../../scripts/dev-endpoint/stt-features.mjs';
-import type { Outcome } from './learned';
-import { wordErrorRate } from '../inference/wer';
+import type { Outcome } from './learned-eval';
+import { wordErrorRate } from '../../src/inference/wer';
 
 export interface RecordedClip {
   clip: string;

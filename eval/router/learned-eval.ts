@@ -1,10 +1,10 @@
 // Offline evaluation and threshold calibration of the learned router on recorded decisions, RouteLLM's way:
 // a threshold is chosen on out-of-fold predictions so that routing keeps a quality target, and every number
 // reported for a clip comes from models that never saw that clip (nor any noisy variant of it).
-import type { Sample } from './learned-data';
-import { predictModel, type LearnedModel } from './learned-model';
-import { trainLogistic } from './learned-logistic';
-import { trainStumps } from './learned-stumps';
+import type { Sample } from '../../src/router/learned-data';
+import { predictModel, type LearnedModel } from '../../src/router/learned-model';
+import { trainLogistic } from '../../src/router/learned-logistic';
+import { trainStumps } from '../../src/router/learned-stumps';
 
 /** One recorded decision with what each route would have scored (quality 0..1, e.g. 1 − WER). */
 export interface Outcome extends Sample {

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { definePlaybook } from '../playbook';
+import { definePlaybook } from '../../../agents/playbook';
 import { OVERHEAT_C, SAFETY_RULES, sensorMonitor } from './sensor-monitor';
 import { event, startAgent } from './test-support';
 import { ROBOT_TOOLS, TOOL_ACTION } from './tools';

@@ -1,9 +1,9 @@
 // Agents' results reach the UI as bus events. `ctx.emit` publishes with the bus's default label (private),
 // but what these agents derive from camera and microphone is `local` data and must stay labelled so: they
 // ask for a `publish` action with an explicit label, performed by the host's actuator after commit.
-import type { Privacy } from '../../events/event';
-import { isTopic } from '../../events/topic';
-import type { AgentContext } from '../types';
+import type { Privacy } from '../../../events/event';
+import { isTopic } from '../../../events/topic';
+import type { AgentContext } from '../../../agents/types';
 import type { DemoEvents, DemoTopic } from './topics';
 
 export const PUBLISH_ACTION = 'publish';

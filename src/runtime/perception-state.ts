@@ -2,11 +2,11 @@
 // backend that actually ran it (with every fallback on the way), and model download progress. A pure reducer,
 // so the messages a person reads are tested in Node; perception.ts feeds it from the sensors' own events, the
 // inference results and the inference client's progress.
-import type { Attempt } from '../../inference/backends/registry';
-import type { Task } from '../../inference/manifest';
-import type { LoadProgress } from '../../inference/model-store';
-import type { WebGpuProbe } from '../../platform/capabilities';
-import type { ErrorReason, StopReason } from '../../sensors/events';
+import type { Attempt } from '../inference/backends/registry';
+import type { Task } from '../inference/manifest';
+import type { LoadProgress } from '../inference/model-store';
+import type { WebGpuProbe } from '../platform/capabilities';
+import type { ErrorReason, StopReason } from '../sensors/events';
 
 export type SensorKind = 'camera' | 'microphone';
 

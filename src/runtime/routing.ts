@@ -2,22 +2,22 @@
 // default the development endpoint `npm start` runs — with on-device inference as its local side. Consent,
 // the audit log and the spend so far outlive endpoint switches: switching rebuilds only the cloud half, so a
 // revocation still aborts whatever is in flight and the session's cost keeps counting.
-import type { InferFn } from '../../agents/types';
-import type { Bus } from '../../bus/types';
-import type { Privacy } from '../../events/event';
-import type { InferenceClient } from '../../inference/client';
-import { createAuditLog, type AuditLog } from '../../privacy/audit-log';
-import { createConsentStore, type ConsentChannel, type ConsentStore } from '../../privacy/consent';
+import type { InferFn } from '../agents/types';
+import type { Bus } from '../bus/types';
+import type { Privacy } from '../events/event';
+import type { InferenceClient } from '../inference/client';
+import { createAuditLog, type AuditLog } from '../privacy/audit-log';
+import { createConsentStore, type ConsentChannel, type ConsentStore } from '../privacy/consent';
 import { CloudCallStats } from '../router/decision-stats';
-import { createBudget, type Budget, type BudgetCaps } from '../../router/budget';
-import { systemClock } from '../../router/clock';
-import type { EndpointConfig } from '../../router/endpoint';
-import { createLocalInference } from '../../router/local-inference';
-import { browserNetwork } from '../../router/network';
-import { createRouter, type InferOptions, type InferResult, type Router } from '../../router/router';
-import { createRoutingStack, type RoutingStack } from '../../router/stack';
-import { chatTask, transcribeTask } from '../../router/tasks';
-import type { SentioDb } from '../../storage/db';
+import { createBudget, type Budget, type BudgetCaps } from '../router/budget';
+import { systemClock } from '../router/clock';
+import type { EndpointConfig } from '../router/endpoint';
+import { createLocalInference } from '../router/local-inference';
+import { browserNetwork } from '../router/network';
+import { createRouter, type InferOptions, type InferResult, type Router } from '../router/router';
+import { createRoutingStack, type RoutingStack } from '../router/stack';
+import { chatTask, transcribeTask } from '../router/tasks';
+import type { SentioDb } from '../storage/db';
 import {
   activeEndpoint,
   DEFAULT_BUDGET,
@@ -27,7 +27,7 @@ import {
   toEndpointConfig,
   type BudgetSettings,
   type RouterSettings,
-} from '../settings/router-settings';
+} from './router-settings';
 
 /** What `window.sentio.router` is: the live stack, or its local half when no endpoint is in use. */
 export type RoutingView = Pick<RoutingStack, 'router' | 'consent' | 'audit' | 'budget'> &

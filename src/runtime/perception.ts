@@ -7,33 +7,33 @@
 // module sees what *its own* sensors and pipelines said the moment they said it. The bus also carries other
 // tabs' sensors under the same topics; their microphone chunks must not be mixed into this tab's speech, nor
 // their face boxes drawn over this tab's video.
-import type { Bus, Handler, PublishOptions, SubscribeOptions } from '../../bus/types';
-import type { SentioEvent, TraceContext } from '../../events/event';
-import type { InferenceClient } from '../../inference/client';
-import type { Task } from '../../inference/manifest';
+import type { Bus, Handler, PublishOptions, SubscribeOptions } from '../bus/types';
+import type { SentioEvent, TraceContext } from '../events/event';
+import type { InferenceClient } from '../inference/client';
+import type { Task } from '../inference/manifest';
 import {
   createFacePipeline,
   createPosePipeline,
   type FramePipeline,
-} from '../../inference/pipelines/camera-pipelines';
-import type { PerceptionEvents } from '../../inference/pipelines/events';
-import { createSpeechPipeline, type SpeechPipeline } from '../../inference/pipelines/speech-pipeline';
-import type { Infer, PipelineStats } from '../../inference/pipelines/types';
+} from '../inference/pipelines/camera-pipelines';
+import type { PerceptionEvents } from '../inference/pipelines/events';
+import { createSpeechPipeline, type SpeechPipeline } from '../inference/pipelines/speech-pipeline';
+import type { Infer, PipelineStats } from '../inference/pipelines/types';
 import {
   createCamera,
   type Camera,
   type CameraFrame,
   type CameraOptions,
   type CameraStats,
-} from '../../sensors/camera';
-import type { AudioChunk, SensorError, SensorRecovered, SensorStopped } from '../../sensors/events';
-import { createFrameReceiver } from '../../sensors/frame-lane';
+} from '../sensors/camera';
+import type { AudioChunk, SensorError, SensorRecovered, SensorStopped } from '../sensors/events';
+import { createFrameReceiver } from '../sensors/frame-lane';
 import {
   createMicrophone,
   type Microphone,
   type MicrophoneOptions,
   type MicrophoneStats,
-} from '../../sensors/microphone';
+} from '../sensors/microphone';
 import {
   initialPerceptionState,
   reducePerception,
@@ -41,7 +41,7 @@ import {
   type PerceptionState,
   type SensorKind,
 } from './perception-state';
-import type { StageTracer } from '../../telemetry/stage-tracer';
+import type { StageTracer } from '../telemetry/stage-tracer';
 import { createAudioBatcher, type AudioBatcher, type AudioBatcherStats } from './audio-batcher';
 import { createRateGate, type RateGate } from './rate-gate';
 

@@ -1,11 +1,11 @@
 // Starts the app's agents. One tab per origin runs them (the one holding the `sentio.agents` Web Lock);
 // every other tab learns that they run elsewhere and takes over if that tab closes. The running tab answers
 // `agents.inspect` on the bus, so the agents panel of any tab can show them.
-import type { Bus } from '../../bus/types';
-import type { Privacy } from '../../events/event';
-import type { StageTracer } from '../../telemetry/stage-tracer';
-import { createAgentHost, type Actuator, type AgentHost, type HostSnapshot } from '../../agents/host';
-import type { AgentAction, AgentSnapshot, InferFn } from '../../agents/types';
+import type { Bus } from '../bus/types';
+import type { Privacy } from '../events/event';
+import type { StageTracer } from '../telemetry/stage-tracer';
+import { createAgentHost, type Actuator, type AgentHost, type HostSnapshot } from '../agents/host';
+import type { AgentAction, AgentSnapshot, InferFn } from '../agents/types';
 
 export const AGENTS_LOCK = 'sentio.agents';
 export const INSPECT_TOPIC = 'agents.inspect';
@@ -49,7 +49,10 @@ export interface StartAgentsOptions {
   actuators?: Record<string, Actuator>;
   /** Where `sentio.agents` is exposed (the page's window). */
   expose?: { sentio?: object };
-  spawnWorker?: (name: string) => Worker;
+  /** Spawns the agent worker (a module serving agents with `serveAgents`); `name` must become its name. */
+  spawnWorker: (name: string) => Worker;
+  /** The Web Lock that makes the agents run in one tab per origin. Default `sentio.agents`. */
+  lockName?: string;
   now?: () => number;
 }
 
@@ -69,12 +72,9 @@ function describe(a: AgentAction): string {
   return a.kind;
 }
 
-const spawnAppWorker = (name: string): Worker =>
-  new Worker(new URL('../../../workers/agent.worker.ts', import.meta.url), { type: 'module', name });
-
-async function heldElsewhere(): Promise<boolean> {
+async function heldElsewhere(lock: string): Promise<boolean> {
   const state = await navigator.locks.query();
-  return (state.held ?? []).some((l) => l.name === AGENTS_LOCK);
+  return (state.held ?? []).some((l) => l.name === lock);
 }
 
 export function startAgents(o: StartAgentsOptions): AgentsRuntime {
@@ -100,7 +100,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
   );
   const infer = o.infer;
   const host = createAgentHost({
-    spawnWorker: o.spawnWorker ?? spawnAppWorker,
+    spawnWorker: o.spawnWorker,
     bus: o.bus,
     actuators,
     ...(o.tracer ? { tracer: o.tracer } : {}),
@@ -121,7 +121,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
           },
         }
       : {}),
-    lockName: AGENTS_LOCK,
+    lockName: o.lockName ?? AGENTS_LOCK,
   });
 
   async function inspect(): Promise<AgentsView | null> {
@@ -148,7 +148,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
 
   void (async () => {
     try {
-      if (await heldElsewhere()) setStatus({ kind: 'elsewhere' });
+      if (await heldElsewhere(o.lockName ?? AGENTS_LOCK)) setStatus({ kind: 'elsewhere' });
       await host.start();
       setStatus({ kind: 'running' });
     } catch (e) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  learnedSufficiency,
+  predictLogistic,
+  predictModel,
+  predictStumps,
+  trainLogistic,
+  trainStumps,
+} from '../../src/router/learned';
+import {
   LEARNERS,
   NEVER_LOCAL,
   byQualityLoss,
@@ -7,15 +15,9 @@ import {
   crossCalibrate,
   evaluateLearnedRouter,
   fitRouter,
-  learnedSufficiency,
-  predictLogistic,
-  predictModel,
-  predictStumps,
   scoreRouting,
-  trainLogistic,
-  trainStumps,
   type Outcome,
-} from './learned';
+} from './learned-eval';
 
 // Rows where the local answer is good exactly when the SNR feature is high: a learnable rule.
 function rows(): Outcome[] {

@@ -1,7 +1,7 @@
 // What the router panel reports about recent decisions: how often the cloud was used, and how often the cloud
 // was wanted but failed or was out of reach, and where those requests went instead (local, outbox, nowhere).
-import type { AttemptReport } from '../../router/cloud-client';
-import type { Decision, Route } from '../../router/types';
+import type { AttemptReport } from './cloud-client';
+import type { Decision, Route } from './types';
 
 /** A `router.decision` event's payload (src/router/router.ts). */
 export interface DecisionRecord extends Decision {
