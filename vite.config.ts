@@ -98,7 +98,7 @@ function buildFor(mode: string) {
   return { rolldownOptions: { input: inputs(mode) } };
 }
 
-export default defineConfig(({ mode }) => ({
+export default defineConfig(({ mode, command }) => ({
   // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
   base: mode === 'embed' ? './' : '/',
   plugins: mode === 'bench' ? [] : mode === 'embed' ? [keepOwnAssetUrls()] : [pwa()],
@@ -109,12 +109,14 @@ export default defineConfig(({ mode }) => ({
     strictPort: true,
     headers: isolationHeaders,
   },
-  resolve: {
-    // onnxruntime-web's default ("bundle") builds name their .wasm with `new URL(…, import.meta.url)`, so the
-    // build copied three of them (65 MB) into assets/ that nothing ever fetches: every backend points
-    // `wasmPaths` at /runtime/. This export condition picks its builds that load the WASM only from there.
-    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
-  },
+  // onnxruntime-web's default ("bundle") builds name their .wasm with `new URL(…, import.meta.url)`, so the
+  // build copied three of them (65 MB) into assets/ that nothing ever fetches: every backend points
+  // `wasmPaths` at /runtime/. This export condition picks its builds that load the WASM only from there.
+  // Builds only: the dev server copies nothing, and there the extern builds' runtime import() of the
+  // glue .mjs from /runtime/ never finished warming up a model (start-command.spec).
+  ...(command === 'build'
+    ? { resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] } }
+    : {}),
   worker: { format: 'es' },
   optimizeDeps: {
     // The dev server pre-bundles what it finds from these entries before the first page load. Workers are
