@@ -1,4 +1,4 @@
-import { defineConfig, type PluginOption } from 'vite';
+import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -64,7 +64,24 @@ function pwa(): PluginOption {
   });
 }
 
-/** `--mode embed`: one script for third-party pages, as an ES module and a classic script (dist-embed/). */
+/** `--mode embed`: one script for third-party pages, as an ES module and a classic script (dist-embed/), with
+ *  its workers in assets/. The npm package ships this build (dist-lib/runtime/, see scripts/build-lib.mjs):
+ *  `import … from 'sentio'` is its ES module, and `sentio assets` copies the folder for `base`. */
+/**
+ * The embed's own files are named by `new URL("assets/…", import.meta.url)`. A consumer that bundles
+ * sentio.mjs (import … from 'sentio') must leave those alone: its bundler would copy and rename them, and
+ * `base` (where `sentio assets` put the originals) could no longer find them by name. `@vite-ignore` says so.
+ */
+function keepOwnAssetUrls(): PluginOption {
+  return {
+    name: 'sentio:keep-own-asset-urls',
+    renderChunk(code) {
+      const out = code.replace(/new URL\((["'`]assets\/)/g, 'new URL(/* @vite-ignore */ $1');
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
 const embedBuild = {
   lib: {
     entry: resolve(root, 'src/embed.ts'),
@@ -76,10 +93,15 @@ const embedBuild = {
   copyPublicDir: false,
 };
 
-export default defineConfig(({ mode }) => ({
+function buildFor(mode: string) {
+  if (mode === 'embed') return embedBuild;
+  return { rolldownOptions: { input: inputs(mode) } };
+}
+
+export default defineConfig(({ mode, command }) => ({
   // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
   base: mode === 'embed' ? './' : '/',
-  plugins: mode === 'bench' || mode === 'embed' ? [] : [pwa()],
+  plugins: mode === 'bench' ? [] : mode === 'embed' ? [keepOwnAssetUrls()] : [pwa()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
     host: '127.0.0.1',
@@ -87,6 +109,14 @@ export default defineConfig(({ mode }) => ({
     strictPort: true,
     headers: isolationHeaders,
   },
+  // onnxruntime-web's default ("bundle") builds name their .wasm with `new URL(…, import.meta.url)`, so the
+  // build copied three of them (65 MB) into assets/ that nothing ever fetches: every backend points
+  // `wasmPaths` at /runtime/. This export condition picks its builds that load the WASM only from there.
+  // Builds only: the dev server copies nothing, and there the extern builds' runtime import() of the
+  // glue .mjs from /runtime/ never finished warming up a model (start-command.spec).
+  ...(command === 'build'
+    ? { resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] } }
+    : {}),
   worker: { format: 'es' },
   optimizeDeps: {
     // The dev server pre-bundles what it finds from these entries before the first page load. Workers are
@@ -99,6 +129,6 @@ export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     outDir: outDirs[mode] ?? 'dist',
-    ...(mode === 'embed' ? embedBuild : { rolldownOptions: { input: inputs(mode) } }),
+    ...buildFor(mode),
   },
 }));

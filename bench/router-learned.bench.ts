@@ -4,8 +4,8 @@
 // always-local, always-cloud and a threshold on tiny's own mean token confidence, in the same run.
 import data from './data/stt-outcomes.json';
 import { compare, runBench, type BenchResult } from './harness';
-import { LEARNERS, evaluateLearnedRouter, type Evaluation } from '../src/router/learned';
-import { STT_FEATURES, sttOutcomes, type RecordedClip } from '../src/router/stt-outcomes';
+import { LEARNERS, evaluateLearnedRouter, type Evaluation } from '../eval/router/learned-eval';
+import { STT_FEATURES, sttOutcomes, type RecordedClip } from '../eval/router/stt-outcomes';
 
 /** What the local inference adapter reports by itself, without the clip's acoustics. */
 const DRAFT_FEATURES = STT_FEATURES.filter((f) => f.startsWith('draft') || f === 'durationS');

@@ -7,8 +7,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { STAGE_COLOURS } from '../src/app/telemetry/pipeline-panel';
 import { LATENCY_SERIES } from '../src/app/telemetry/pipeline-series';
-import { EMOTION_AGENT } from '../src/agents/demos/emotion-assistant';
-import { PUBLISH_ACTION } from '../src/agents/demos/labelled-publish';
+import { EMOTION_AGENT } from '../src/app/demos/agents/emotion-assistant';
+import { PUBLISH_ACTION } from '../src/app/demos/agents/labelled-publish';
 import { findColour, hexToRgb } from './fixtures/pixels';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
 import { inView } from './fixtures/panels';

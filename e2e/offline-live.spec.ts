@@ -66,12 +66,26 @@ test('after one online visit, face detection, voice activity and a transcript ru
     runtime: (await (await caches.open('sentio-runtime-v1')).keys()).map((r) => new URL(r.url).pathname),
     models: (await (await caches.open('sentio-models-v1')).keys()).map((r) => new URL(r.url).pathname),
     caches: await caches.keys(),
+    // Every runtime or model file in every cache, once per cache that holds it.
+    everywhere: (
+      await Promise.all(
+        (await caches.keys()).map(async (name) =>
+          (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname),
+        ),
+      )
+    )
+      .flat()
+      .filter((p) => p.startsWith('/runtime/') || p.startsWith('/models/')),
   }));
   test.info().annotations.push({ type: 'cached', description: JSON.stringify(cached) });
   expect(cached.runtime).toContain('/runtime/ort/ort-wasm-simd-threaded.wasm');
   expect(cached.runtime).toContain('/runtime/mediapipe/vision_wasm_internal.wasm');
   // Models are stored once: in the model store's cache, no second copy elsewhere.
   expect(cached.caches.filter((c) => c.includes('model'))).toEqual(['sentio-models-v1']);
+  // …and so is every runtime file: no path in two caches (the precache holds none of them).
+  expect(cached.everywhere.filter((p, i, all) => all.indexOf(p) !== i)).toEqual([]);
+  // Only what a backend loads is shipped, so nothing else can be cached (the JSEP build is not).
+  expect(cached.runtime.filter((p) => p.includes('.jsep.'))).toEqual([]);
 
   await page.getByTestId('start-sensors').click(); // stop
   await expect(page.getByTestId('live-camera-status')).toHaveText('Camera: stopped.');

@@ -2,7 +2,7 @@
 // alsa-utils' spoken channel names and the e2e fixtures, each also mixed with real noise at several SNRs),
 // transcribed on this machine by Whisper tiny (the on-device draft, with its token confidences) and Whisper
 // base (the endpoint's refinement), with each clip's audio features and the reference transcript (word error
-// rates and the draft's features are computed where the set is used: src/router/stt-outcomes.ts).
+// rates and the draft's features are computed where the set is used: eval/router/stt-outcomes.ts).
 //
 //   apt-get download pocketsphinx-testdata alsa-utils
 //   dpkg -x pocketsphinx-testdata_*.deb /tmp/ps && dpkg -x alsa-utils_*.deb /tmp/alsa

@@ -18,7 +18,7 @@ import { createLivePanel } from './live/live-panel';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
-import { startRouting, type RoutingGlobal } from './runtime/routing';
+import { startRouting, type RoutingGlobal } from '../runtime/routing';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
 import { sharedRenderScheduler } from './render-scheduler';

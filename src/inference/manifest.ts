@@ -50,7 +50,11 @@ export const ModelEntrySchema = v.object({
   task: v.picklist(MODEL_TASKS, `task must be one of ${MODEL_TASKS.join(', ')}`),
   version: v.pipe(v.string(), v.minLength(1)),
   description: v.optional(v.string()),
-  source: v.object({ npm: v.optional(v.string()), url: v.optional(v.string()) }),
+  source: v.object({
+    npm: v.optional(v.string()),
+    integrity: v.optional(v.string()),
+    url: v.optional(v.string()),
+  }),
   format: v.picklist(MODEL_FORMATS, `format must be one of ${MODEL_FORMATS.join(', ')}`),
   licence: v.pipe(v.string(), v.minLength(1, 'licence is required')),
   backends: v.pipe(

@@ -1,4 +1,5 @@
-// The store's logic in Node against the real emotion model's files (read from its npm package) and an
+// The store's logic in Node against the real emotion model's files (public/models/, filled by
+// scripts/prepare-models.mjs from the model's npm package) and an
 // in-memory Cache; the browser's own Cache API, offline loads and quota are covered by e2e/inference-store.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,11 +11,7 @@ import { createModelStore, type CacheStorageLike, type LoadProgress } from './mo
 const root = resolve(import.meta.dirname, '../..');
 const manifest = parseManifest(JSON.parse(readFileSync(resolve(root, 'models/manifest.json'), 'utf8')));
 const entry = modelForTask(manifest, 'facial-expression');
-const pkg = entry.source.npm!.replace(/@[^@]+$/, '');
-const bytesOf = (path: string) => {
-  const f = entry.files.find((x) => x.path === path)!;
-  return readFileSync(resolve(root, 'node_modules', pkg, f.from!));
-};
+const bytesOf = (path: string) => readFileSync(resolve(root, 'public/models', entry.id, path));
 
 function memoryCaches(opts: { quota?: number } = {}): CacheStorageLike & { size(): number } {
   const store = new Map<string, ArrayBuffer>();

@@ -88,3 +88,25 @@ export async function declassify(
   if (!ok) throw new DeclassifyDeniedError(`no consent for "${step.capability}" on endpoint "${endpoint}"`);
   return step.to;
 }
+
+/**
+ * The declassifier agents' `ctx.infer` uses: lowers a label through a declared step for the endpoint the
+ * router uses now, with consent, audited. Refused while the router runs on this device only.
+ */
+export function declassifierFor(routing: {
+  consent: ConsentStore;
+  audit: AuditLog;
+  view(): { endpoint: { id: string } | null; localOnly: string | null };
+}): (label: Privacy, step: string) => Promise<Privacy> {
+  return (label, step) => {
+    const { endpoint, localOnly } = routing.view();
+    if (!endpoint)
+      return Promise.reject(new DeclassifyDeniedError(`the router runs on this device only: ${localOnly}`));
+    return declassify(label, step, endpoint.id, routing);
+  };
+}
+
+/** The label of what an agent publishes: as strict as it asks, never less strict than its cause. */
+export function publishedLabel(requested: Privacy, cause: Privacy | undefined): Privacy {
+  return strictestPrivacy([requested, cause ?? 'local']);
+}

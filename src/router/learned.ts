@@ -8,27 +8,6 @@ export type { Sample } from './learned-data';
 export { trainLogistic, predictLogistic, type LogisticModel, type LogisticOptions } from './learned-logistic';
 export { trainStumps, predictStumps, type StumpsModel, type StumpsOptions } from './learned-stumps';
 export { predictModel, type LearnedModel } from './learned-model';
-export {
-  CALIBRATION_MARGINS,
-  DEFAULT_LEARNERS,
-  LEARNERS,
-  NEVER_LOCAL,
-  QUALITY_LOSS_TOLERANCE,
-  byQualityLoss,
-  calibrateThreshold,
-  crossCalibrate,
-  evaluateLearnedRouter,
-  fitRouter,
-  outOfFold,
-  scoreRouting,
-  type Calibration,
-  type Evaluation,
-  type FitOptions,
-  type FittedRouter,
-  type Learner,
-  type Outcome,
-  type PolicyScore,
-} from './learned-eval';
 
 /**
  * Adapts a model to the router: features are read by name from a decision's feature record. A decision that

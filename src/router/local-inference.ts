@@ -30,7 +30,7 @@ export const speechTranscribeSpec: LocalTaskSpec<'speech-recognition'> = {
     return {
       output: { text: output.text },
       confidence: output.tokenConfidences.length ? conf.draftMeanTokenConf : 0,
-      // The same features, by the same code, as the learned router was trained on (src/router/stt-outcomes.ts).
+      // The same features, by the same code, as the learned router was trained on (eval/router/stt-outcomes.ts).
       features: { durationS: output.seconds, ...draftFeatures(output, output.seconds) },
     };
   },

@@ -3,7 +3,12 @@
 // its health. Polled once a second from whichever tab runs the agents.
 import type { Bus } from '../../bus/types';
 import { el, section } from '../dom';
-import { requestAgentsView, type AgentsRuntime, type AgentsStatus, type AgentsView } from '../runtime/agents';
+import {
+  requestAgentsView,
+  type AgentsRuntime,
+  type AgentsStatus,
+  type AgentsView,
+} from '../../runtime/agents';
 import { activityOf, ACTIVITY_TEXT, headline, type Activity } from './agent-activity';
 import { stateSummary } from './state-summary';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';

@@ -1,9 +1,9 @@
 // One line about an agent's state for the panel: the demos' agents in their own words, any other agent by
 // the shape of its state.
-import { EMOTION_AGENT, type EmotionState } from '../../agents/demos/emotion-assistant';
-import { GESTURE_AGENT, type GestureState } from '../../agents/demos/gesture-assistant';
-import { MONITOR_AGENT } from '../../agents/demos/sensor-monitor';
-import { NOTES_AGENT, type NotesState } from '../../agents/demos/meeting-notes';
+import { EMOTION_AGENT, type EmotionState } from '../demos/agents/emotion-assistant';
+import { GESTURE_AGENT, type GestureState } from '../demos/agents/gesture-assistant';
+import { MONITOR_AGENT } from '../demos/agents/sensor-monitor';
+import { NOTES_AGENT, type NotesState } from '../demos/agents/meeting-notes';
 import type { PlaybookState } from '../../agents/playbook';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -1,5 +1,5 @@
 // Small pieces the demo cards share.
-import type { Refinement } from '../../agents/demos/topics';
+import type { Refinement } from './agents/topics';
 import { el } from '../dom';
 
 /** Puts `item` first in `list`, keeping at most `max` items. */

@@ -2,7 +2,7 @@
 // inject faults, the tool calls the safety rules made and what became of them, and the question the user
 // must answer before a risky tool runs.
 import type { Bus } from '../../bus/types';
-import type { DemoEvents, ToolResult } from '../../agents/demos/topics';
+import type { DemoEvents, ToolResult } from './agents/topics';
 import { el, section } from '../dom';
 import { prependCapped, timeOf } from './card-kit';
 import type { SimulatedRobot } from './simulated-robot';

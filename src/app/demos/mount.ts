@@ -1,17 +1,16 @@
-// The agents and their four demos in the dashboard: starts the agent host (src/app/runtime/agents.ts) with
+// The agents and their four demos in the dashboard: starts the agent host (src/runtime/agents.ts) with
 // the demos' actuators — labelled publishing and the tool gateway — and adds the agents panel and the demo
 // cards to the grid.
 import type { Bus } from '../../bus/types';
-import { readPublishRequest, PUBLISH_ACTION } from '../../agents/demos/labelled-publish';
-import { NOTES_AGENT, type NotesState } from '../../agents/demos/meeting-notes';
-import { ROBOT_TOOLS, TOOL_ACTION } from '../../agents/demos/tools';
+import { readPublishRequest, PUBLISH_ACTION } from './agents/labelled-publish';
+import { NOTES_AGENT, type NotesState } from './agents/meeting-notes';
+import { ROBOT_TOOLS, TOOL_ACTION } from './agents/tools';
 import type { Actuator } from '../../agents/host';
-import type { Privacy } from '../../events/event';
 import type { StageTracer } from '../../telemetry/stage-tracer';
-import { declassify, strictestPrivacy } from '../../privacy/labels';
-import type { Routing } from '../runtime/routing';
+import { declassifierFor, publishedLabel } from '../../privacy/labels';
+import type { Routing } from '../../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
-import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../runtime/agents';
+import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../../runtime/agents';
 import { createEmotionCard } from './emotion-card';
 import { createGestureCard } from './gesture-card';
 import { createMonitorCard } from './monitor-card';
@@ -34,18 +33,9 @@ function publishActuator(bus: Bus): Actuator {
     const r = readPublishRequest(a.payload);
     // An agent may label what it publishes more strictly than its cause, never less (lowering is declassify's).
     bus.publish(r.topic, r.payload, {
-      privacy: strictestPrivacy([r.privacy, a.privacy ?? 'local']),
+      privacy: publishedLabel(r.privacy, a.privacy),
       meta: { idempotencyKey: a.key, agent: a.agentId },
     });
-  };
-}
-
-/** Lowers a label through a declared step for the endpoint in use, if the user consented (audited). */
-function declassifierFor(routing: NonNullable<MountAgentsOptions['routing']>) {
-  return (label: Privacy, step: string): Promise<Privacy> => {
-    const { endpoint, localOnly } = routing.view();
-    if (!endpoint) return Promise.reject(new Error(`the router runs on this device only: ${localOnly}`));
-    return declassify(label, step, endpoint.id, routing);
   };
 }
 
@@ -64,6 +54,8 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
   });
   const runtime = startAgents({
     bus,
+    spawnWorker: (name) =>
+      new Worker(new URL('../../../workers/agent.worker.ts', import.meta.url), { type: 'module', name }),
     ...(routing ? { infer: routing.infer, declassify: declassifierFor(routing) } : {}),
     actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
     ...(o.expose ? { expose: o.expose } : {}),

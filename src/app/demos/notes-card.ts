@@ -2,9 +2,9 @@
 // refinement when the endpoint tidied it, and a summary on request. Notes are the agent's durable state,
 // so after a reload the card starts from what the agent kept.
 import type { Bus } from '../../bus/types';
-import type { NotesState } from '../../agents/demos/meeting-notes';
-import { topKeywords } from '../../agents/demos/notes-extraction';
-import type { DemoEvents, Note, Refinement } from '../../agents/demos/topics';
+import type { NotesState } from './agents/meeting-notes';
+import { topKeywords } from './agents/notes-extraction';
+import type { DemoEvents, Note, Refinement } from './agents/topics';
 import { el, section } from '../dom';
 import { hintLine, refinementLine } from './card-kit';
 

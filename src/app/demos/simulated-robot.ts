@@ -4,7 +4,7 @@
 // slow down, shut down). Off by default: an idle dashboard stays idle.
 import type { Bus } from '../../bus/types';
 import { systemClock, type Clock } from '../../platform/clock';
-import type { RobotState, RobotTelemetry } from '../../agents/demos/topics';
+import type { RobotState, RobotTelemetry } from './agents/topics';
 
 export type Fault = 'overheat' | 'vibration';
 

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { createLocalBus } from '../../bus/local-bus';
-import { sensorMonitor } from '../../agents/demos/sensor-monitor';
-import { event, startAgent } from '../../agents/demos/test-support';
-import { ROBOT_TOOLS } from '../../agents/demos/tools';
-import type { ToolResult } from '../../agents/demos/topics';
+import { sensorMonitor } from './agents/sensor-monitor';
+import { event, startAgent } from './agents/test-support';
+import { ROBOT_TOOLS } from './agents/tools';
+import type { ToolResult } from './agents/topics';
 import { createSimulatedRobot } from './simulated-robot';
 import { createToolGateway, readToolCall, type ConfirmRequest } from './tool-gateway';
 

@@ -3,8 +3,8 @@
 // wait for the user's yes, and a no is final: the call is not performed, and that is recorded. Every
 // outcome is reported (the card shows it; the app publishes it on `tool.result`).
 import type { AgentAction } from '../../agents/types';
-import type { ToolSpec } from '../../agents/demos/tools';
-import type { ToolCall, ToolOutcome, ToolResult } from '../../agents/demos/topics';
+import type { ToolSpec } from './agents/tools';
+import type { ToolCall, ToolOutcome, ToolResult } from './agents/topics';
 
 export type ToolImpl = (call: ToolCall) => void | Promise<void>;
 

@@ -9,13 +9,13 @@ import { startInferenceWorker, type InferenceClient } from '../../inference/clie
 import { probeCapabilities } from '../../platform/capabilities';
 import type { AudioLevel } from '../../sensors/level-meter';
 import { el, section } from '../dom';
-import { startPerception, type PerceptionHandle, type PerceptionOptions } from '../runtime/perception';
+import { startPerception, type PerceptionHandle, type PerceptionOptions } from '../../runtime/perception';
 import type { SentioGlobal } from '../sentio-global';
 import { createAudioView } from './audio-view';
 import { createOverlay } from './overlay';
 import { createStatusView } from './status-view';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
-import type { PerceptionState } from '../runtime/perception-state';
+import type { PerceptionState } from '../../runtime/perception-state';
 
 declare module '../sentio-global' {
   interface SentioGlobal {

@@ -10,7 +10,7 @@ import {
   modelTotals,
   type Message,
   type PerceptionState,
-} from '../runtime/perception-state';
+} from '../../runtime/perception-state';
 
 function line(m: Message, testId: string, ...extra: Node[]): HTMLLIElement {
   return el(

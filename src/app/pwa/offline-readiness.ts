@@ -1,11 +1,15 @@
 // Whether the app really works offline on this device, read from the caches rather than assumed: the app
 // shell precached, and every model file and WASM runtime that the live perception loaded here stored where
 // the service worker answers from. "Ready to work offline" is said only when all of that is found.
-import type { PerceptionState } from '../runtime/perception-state';
+import type { PerceptionState } from '../../runtime/perception-state';
 
 /** The runtime files a backend imports and instantiates (under /runtime/). GPU-only variants load on use. */
 const RUNTIME_FILES: readonly [prefix: string, files: readonly string[]][] = [
-  ['onnxruntime-webgpu', ['ort/ort-wasm-simd-threaded.jsep.mjs', 'ort/ort-wasm-simd-threaded.jsep.wasm']],
+  // onnxruntime-web 1.30's WebGPU build is the asyncify one (its JSEP build is not shipped).
+  [
+    'onnxruntime-webgpu',
+    ['ort/ort-wasm-simd-threaded.asyncify.mjs', 'ort/ort-wasm-simd-threaded.asyncify.wasm'],
+  ],
   ['onnxruntime-wasm', ['ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm']],
   [
     'transformers-',

@@ -2,10 +2,16 @@
 // responder and not a model), the recent decisions with their reasons, the cloud share and fallbacks, cost
 // against the caps, the circuit breaker and the offline outbox.
 import type { Bus } from '../../bus/types';
-import type { Routing, RoutingView } from '../runtime/routing';
+import type { Routing, RoutingView } from '../../runtime/routing';
 import { el, section } from '../dom';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
-import { DecisionLog, describeCost, percent, toDecisionRecord, type DecisionRecord } from './decision-stats';
+import {
+  DecisionLog,
+  describeCost,
+  percent,
+  toDecisionRecord,
+  type DecisionRecord,
+} from '../../router/decision-stats';
 
 export const DEV_ENDPOINT_LABEL =
   'development endpoint on this machine: transcription is real Whisper base (larger than the Whisper tiny ' +

@@ -3,7 +3,7 @@
 // the audit entry. Kept in step with changes made elsewhere (another tab, the console).
 import { consentId, type ConsentKey } from '../../privacy/consent';
 import { DECLASSIFY_STEPS } from '../../privacy/labels';
-import type { Routing } from '../runtime/routing';
+import type { Routing } from '../../runtime/routing';
 import { el } from '../dom';
 import { say, settingsGroup } from './form';
 

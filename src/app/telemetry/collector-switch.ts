@@ -4,11 +4,10 @@
 // egress gate (which audits it); revoking switches back to the local tracer at once. Switching flushes what
 // the old collector still had (through the gate: after a revocation it is refused, not sent); a collector
 // that fails is counted and shown, never thrown at the pipeline.
-import type { Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ConsentStore } from '../../privacy/consent';
 import type { EgressGate } from '../../privacy/egress-gate';
 import { TELEMETRY_CAPABILITY, telemetryConsentKey } from '../../telemetry/gate-transport';
+import { localTracer } from '../../telemetry/local-tracer';
 import { createOtlpTracing, type ExportStats, type OtlpTracing } from '../../telemetry/otlp';
 import type { StageTracer } from '../../telemetry/stage-tracer';
 
@@ -38,10 +37,7 @@ export interface CollectorSwitchOptions {
   egress?: { gate: EgressGate; consent: ConsentStore };
 }
 
-/** A tracer that makes real spans (ids, parent links) and sends them nowhere. */
-export function localTracer(): Tracer {
-  return new BasicTracerProvider().getTracer('sentio');
-}
+export { localTracer };
 
 export function createCollectorSwitch(target: StageTracer, o: CollectorSwitchOptions = {}): CollectorSwitch {
   const local = localTracer();

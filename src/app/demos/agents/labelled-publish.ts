@@ -1,0 +1,39 @@
+// Agents' results reach the UI as bus events. `ctx.emit` publishes with the bus's default label (private),
+// but what these agents derive from camera and microphone is `local` data and must stay labelled so: they
+// ask for a `publish` action with an explicit label, performed by the host's actuator after commit.
+import type { Privacy } from '../../../events/event';
+import { isTopic } from '../../../events/topic';
+import type { AgentContext } from '../../../agents/types';
+import type { DemoEvents, DemoTopic } from './topics';
+
+export const PUBLISH_ACTION = 'publish';
+
+export interface PublishRequest {
+  topic: string;
+  payload: unknown;
+  privacy: Privacy;
+}
+
+export function publishLabelled<T extends DemoTopic>(
+  ctx: Pick<AgentContext<unknown>, 'act'>,
+  topic: T,
+  payload: DemoEvents[T],
+  privacy: Privacy,
+): void {
+  ctx.act(PUBLISH_ACTION, { topic, payload, privacy } satisfies PublishRequest);
+}
+
+const LABELS: readonly Privacy[] = ['local', 'private', 'public'];
+
+/** Checks a publish action's payload; the message names the field that is wrong. */
+export function readPublishRequest(x: unknown): PublishRequest {
+  const o = x as Partial<PublishRequest> | null;
+  if (o === null || typeof o !== 'object') throw new TypeError('publish action: payload must be an object');
+  if (!isTopic(o.topic))
+    throw new TypeError(`publish action: topic ${JSON.stringify(o.topic)} is not a topic`);
+  if (!LABELS.includes(o.privacy as Privacy))
+    throw new TypeError(
+      `publish action: privacy must be one of ${LABELS.join(', ')} (got ${JSON.stringify(o.privacy)})`,
+    );
+  return { topic: o.topic, payload: o.payload, privacy: o.privacy as Privacy };
+}

@@ -1,0 +1,345 @@
+// The composition root: `createSentio` builds one runtime from the library's parts — the bus (hub in a
+// SharedWorker), the inference worker (started on first use), the router with consent and audit, perception,
+// the agent host — and `close()` takes down everything it started. The app, a third-party page and an npm
+// project all create Sentio this way.
+import * as Comlink from 'comlink';
+import { createAgentRuntime } from '../agents/runtime';
+import type { ResolvedAgent } from '../agents/define';
+import type { Actuator } from '../agents/host';
+import { openBus, type HubConnection } from '../bus/open-bus';
+import type { ConnectedBus } from '../bus/hub-client';
+import { startInferenceWorker, type ClientInferOptions, type InferenceClient } from '../inference/client';
+import type { InferResult } from '../inference/types';
+import type { Task } from '../inference/manifest';
+import { createUseLiteProvider } from '../agents/memory/use-lite-provider';
+import type { EmbeddingProvider } from '../agents/memory/embedding-provider';
+import { declassifierFor } from '../privacy/labels';
+import { openDatabase, type SentioDb } from '../storage/db';
+import { StageMetrics } from '../telemetry/stage-metrics';
+import { StageTracer } from '../telemetry/stage-tracer';
+import { startAgents, type AgentsRuntime } from './agents';
+import { SentioClosedError, SentioOptionsError } from './errors';
+import { startPerception, type PerceptionHandle, type PerceptionOptions } from './perception';
+import { startRouting, type Routing, type RoutingView } from './routing';
+import { resolveTask, type TaskName } from './tasks';
+import { localTracer } from '../telemetry/local-tracer';
+
+/** Options of {@link createSentio}; every one has a default. */
+export interface SentioOptions {
+  /**
+   * URL of the runtime files (workers, WASM, models), ending in `/`. Default: the folder the library was
+   * loaded from. Models are read from `<base>models/`.
+   */
+  base?: string | URL;
+  /** This runtime's name on the bus (the `source` of what it publishes). Default `"sentio"`. */
+  name?: string;
+  /** Name of the IndexedDB database (agents' state, consent, audit, settings). Default `"sentio"`. */
+  database?: string;
+  /**
+   * The cloud endpoint the router may escalate to: an OpenAI-compatible base URL used as the development
+   * endpoint, or null for none. Default: the build's `VITE_SENTIO_DEV_ENDPOINT`, if any. Further endpoints
+   * are added through `router.apply`.
+   */
+  devEndpointUrl?: string | null;
+  /** Traces capture → inference → agent → action; give your own to export spans. Default: metrics only. */
+  tracer?: StageTracer;
+  /** Agents to start at once (see {@link SentioAgents.start}). */
+  agents?: StartAgentsOptions;
+  /** An existing hub connection to join instead of starting one (the embed's cross-origin hub). */
+  hub?: HubConnection;
+  /** How long to wait for the bus hub's welcome. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** Options of {@link SentioInfer}. */
+export interface SentioInferOptions extends ClientInferOptions {
+  /** Progress of the model files loading while this call runs (downloads, cache reads). */
+  onProgress?: Parameters<InferenceClient['onProgress']>[0];
+}
+
+/** What {@link SentioInfer} answers for `text-embedding` (`feature-extraction`). */
+export interface EmbeddingResult {
+  task: 'text-embedding';
+  model: string;
+  /** The backend that ran the model. */
+  backend: 'tfjs-cpu';
+  /** One vector per input text. */
+  output: Float32Array[];
+}
+
+/** Runs one model locally: a Sentio task name or a Hugging Face alias (see `TASK_ALIASES`). */
+export type SentioInfer = (
+  task: TaskName,
+  input: unknown,
+  options?: SentioInferOptions,
+) => Promise<InferResult | EmbeddingResult>;
+
+/** How to start agents: a module worker that calls {@link serveAgents}. */
+export interface StartAgentsOptions {
+  /** URL of the agent worker module (built by your bundler, e.g. `new URL('./agents.ts', import.meta.url)`). */
+  worker: string | URL;
+  /** Performers of `ctx.act(kind, …)` by kind; kinds without one are published on `agent.<id>.act.<kind>`. */
+  actuators?: Record<string, Actuator>;
+  /** Web Lock that makes the agents run in one tab per origin. Default `sentio.agents`. */
+  lockName?: string;
+}
+
+/** `sentio.agents`: starts, stops and inspects the agents of this runtime. */
+export interface SentioAgents {
+  /** Starts the agent host on a worker serving agents; one host per runtime. */
+  start(options: StartAgentsOptions): AgentsRuntime;
+  /** The running host, or null. */
+  readonly running: AgentsRuntime | null;
+  /** The agents, their state and the worker's health; null unless they run in this tab. */
+  inspect(): ReturnType<AgentsRuntime['inspect']>;
+  /** Stops the host (the agents' state stays in IndexedDB). */
+  stop(): Promise<void>;
+}
+
+/** `sentio.perception`: camera and microphone into `vision.*` / `audio.*` events on the bus. */
+export interface SentioPerception {
+  /** Starts the sensors given (both by default); call it inside a user gesture for the microphone. */
+  start(options?: PerceptionStartOptions): PerceptionHandle;
+}
+
+/** Options of {@link SentioPerception.start}. */
+export interface PerceptionStartOptions {
+  /** Camera settings, or false for none. Default: on. */
+  camera?: PerceptionOptions['camera'] | boolean;
+  /** Microphone settings, or false for none. Default: on. */
+  microphone?: PerceptionOptions['microphone'] | boolean;
+  /** Which pipelines run. Default: face, pose and speech with transcription. */
+  tasks?: { pose?: boolean; transcribe?: boolean };
+}
+
+/** The runtime {@link createSentio} builds. */
+export interface Sentio {
+  readonly name: string;
+  /** Where the runtime files are read from. */
+  readonly base: URL;
+  /** The bus: publish, subscribe, request, reply, stats. */
+  readonly bus: ConnectedBus;
+  /** Local inference, with progress and the backend that ran. */
+  readonly infer: SentioInfer;
+  /** The inference worker's client (started on first use): stats, release, user models. */
+  inference(): InferenceClient;
+  readonly perception: SentioPerception;
+  readonly agents: SentioAgents;
+  /** The routing stack: `infer` with decisions, endpoints, budget (`view()` is the live stack). */
+  readonly router: Routing;
+  /** Consent, the audit log and the declassifier agents use. */
+  readonly privacy: Pick<Routing, 'consent' | 'audit'> & {
+    declassify: ReturnType<typeof declassifierFor>;
+  };
+  readonly telemetry: { readonly tracer: StageTracer };
+  /** The IndexedDB database this runtime uses. */
+  readonly db: SentioDb;
+  /** Stops everything this runtime started (sensors, agents, workers, subscriptions); resolves when done. */
+  close(): Promise<void>;
+}
+
+function defaultBase(): URL {
+  // Built by Vite (the app, a consumer's build), the page's base; otherwise the library's own folder.
+  const viteBase = (import.meta.env as { BASE_URL?: unknown } | undefined)?.BASE_URL;
+  return typeof viteBase === 'string' ? new URL(viteBase, location.href) : new URL('./', import.meta.url);
+}
+
+function checkOptions(o: unknown): SentioOptions {
+  if (o === undefined) return {};
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    throw new SentioOptionsError('(options)', `must be an object, got ${o === null ? 'null' : typeof o}`);
+  const x = o as Record<string, unknown>;
+  const known = ['base', 'name', 'database', 'devEndpointUrl', 'tracer', 'agents', 'hub', 'connectTimeoutMs'];
+  for (const k of Object.keys(x))
+    if (!known.includes(k)) throw new SentioOptionsError(k, `is not an option (known: ${known.join(', ')})`);
+  if (x.name !== undefined && (typeof x.name !== 'string' || !/^[\w.-]{1,64}$/.test(x.name)))
+    throw new SentioOptionsError('name', 'must be 1–64 letters, digits, ".", "_" or "-"');
+  if (x.database !== undefined && (typeof x.database !== 'string' || !x.database))
+    throw new SentioOptionsError('database', 'must be a non-empty string');
+  if (x.base !== undefined) {
+    if (typeof x.base !== 'string' && !(x.base instanceof URL))
+      throw new SentioOptionsError('base', 'must be a URL or a string');
+    try {
+      new URL(String(x.base), location.href);
+    } catch {
+      throw new SentioOptionsError('base', `is not a URL: ${String(x.base)}`);
+    }
+  }
+  if (x.devEndpointUrl !== undefined && x.devEndpointUrl !== null && typeof x.devEndpointUrl !== 'string')
+    throw new SentioOptionsError('devEndpointUrl', 'must be a URL string or null');
+  const t = x.connectTimeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !(t > 0)))
+    throw new SentioOptionsError('connectTimeoutMs', 'must be a positive number of milliseconds');
+  if (x.agents !== undefined) checkAgents(x.agents, 'agents');
+  return x as SentioOptions;
+}
+
+function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions {
+  const w = (a as { worker?: unknown } | null)?.worker;
+  if (typeof w !== 'string' && !(w instanceof URL))
+    throw new SentioOptionsError(`${where}.worker`, 'must be the URL of an agent worker module');
+}
+
+/**
+ * Creates a Sentio runtime: joins (or starts) the bus hub, opens the database and starts the router. Models
+ * and workers load on first use. Rejects with {@link SentioOptionsError} naming a bad option.
+ */
+export async function createSentio(options?: SentioOptions): Promise<Sentio> {
+  const o = checkOptions(options);
+  const name = o.name ?? 'sentio';
+  const base = o.base !== undefined ? new URL(String(o.base), location.href) : defaultBase();
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  let closed = false;
+  const alive = () => {
+    if (closed) throw new SentioClosedError(`Sentio "${name}" is closed`);
+  };
+
+  const bus = openBus({ name, ...(o.hub ? { hub: o.hub } : {}) });
+  const timeoutMs = o.connectTimeoutMs ?? 10_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      bus.connected,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the bus hub did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } catch (err) {
+    bus.close();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+
+  let client: InferenceClient | null = null;
+  const inference = () => {
+    alive();
+    return (client ??= startInferenceWorker());
+  };
+  let embedder: EmbeddingProvider | null = null;
+  const db = openDatabase(o.database);
+  const tracer = o.tracer ?? new StageTracer({ tracer: localTracer(), metrics: new StageMetrics() });
+  const router = await startRouting({
+    bus,
+    db,
+    inference,
+    ...(o.devEndpointUrl !== undefined ? { devEndpointUrl: o.devEndpointUrl ?? undefined } : {}),
+  });
+  const declassify = declassifierFor(router);
+
+  const infer: SentioInfer = async (taskName, input, opts = {}) => {
+    alive();
+    const task = resolveTask(taskName);
+    if (task === 'text-embedding') {
+      const texts = typeof input === 'string' ? [input] : input;
+      if (!Array.isArray(texts))
+        throw new TypeError('feature-extraction takes a string or an array of strings');
+      embedder ??= createUseLiteProvider({ baseUrl: new URL('models/use-lite-en/', base).href });
+      const output = await embedder.embed(texts as string[]);
+      return { task, model: embedder.id, backend: 'tfjs-cpu', output };
+    }
+    const { onProgress, ...rest } = opts;
+    const c = inference();
+    const off = onProgress ? c.onProgress(onProgress) : null;
+    try {
+      return await c.infer(task as Task, input, rest);
+    } finally {
+      off?.();
+    }
+  };
+
+  const perceptions = new Set<PerceptionHandle>();
+  const perception: SentioPerception = {
+    start(so = {}) {
+      alive();
+      const sensor = <T>(v: T | boolean | undefined): T | false | undefined =>
+        v === true || v === undefined ? undefined : v;
+      const handle = startPerception({
+        bus,
+        infer: (task, input, opts) => inference().infer(task, input, opts),
+        onProgress: (fn) => inference().onProgress(fn),
+        tracer,
+        ...(sensor(so.camera) !== undefined ? { camera: sensor(so.camera)! } : {}),
+        ...(sensor(so.microphone) !== undefined ? { microphone: sensor(so.microphone)! } : {}),
+        ...(so.tasks?.pose === false ? { poseIntervalMs: false as const } : {}),
+        ...(so.tasks?.transcribe !== undefined ? { transcribe: so.tasks.transcribe } : {}),
+      });
+      perceptions.add(handle);
+      const stop = handle.stop.bind(handle);
+      return Object.assign(handle, {
+        stop() {
+          perceptions.delete(handle);
+          stop();
+        },
+      });
+    },
+  };
+
+  let host: AgentsRuntime | null = null;
+  const agents: SentioAgents = {
+    start(ao) {
+      alive();
+      checkAgents(ao, 'agents.start');
+      if (host) throw new Error('the agents already run in this Sentio; stop() them first');
+      const url = new URL(String(ao.worker), location.href);
+      host = startAgents({
+        bus,
+        spawnWorker: (workerName) => new Worker(url, { type: 'module', name: workerName }),
+        infer: router.infer,
+        declassify,
+        tracer,
+        ...(ao.actuators ? { actuators: ao.actuators } : {}),
+        ...(ao.lockName ? { lockName: ao.lockName } : {}),
+      });
+      return host;
+    },
+    get running() {
+      return host;
+    },
+    inspect: async () => (host ? host.inspect() : null),
+    async stop() {
+      const h = host;
+      host = null;
+      await h?.stop();
+    },
+  };
+  if (o.agents) agents.start(o.agents);
+
+  return {
+    name,
+    base,
+    bus,
+    infer,
+    inference,
+    perception,
+    agents,
+    router,
+    privacy: { consent: router.consent, audit: router.audit, declassify },
+    telemetry: { tracer },
+    db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const p of [...perceptions]) p.stop();
+      await agents.stop();
+      const view: RoutingView = router.view();
+      view.outbox?.stop();
+      client?.close();
+      client = null;
+      await bus.flush().catch(() => {});
+      bus.close();
+      db.close();
+    },
+  };
+}
+
+/**
+ * In an agent worker module: serves these agents to the page's agent host. The worker's name is its life
+ * lock (the host names it), so call this at the top of the module.
+ */
+export function serveAgents(agents: readonly ResolvedAgent[]): void {
+  Comlink.expose(createAgentRuntime(agents, { lifeLock: self.name }));
+}
