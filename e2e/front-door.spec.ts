@@ -13,6 +13,10 @@ test('createSentio: bus round trip, feature-extraction alias with its backend, a
 }) => {
   test.setTimeout(180_000);
   await open(page);
+  await page.evaluate(() => {
+    // One test's worth: start from an empty agent database.
+    indexedDB.deleteDatabase('sentio');
+  });
   const round = await page.evaluate(async () => {
     const s = await window.frontDoor.createSentio({ name: 'front-door', database: 'front-door-test' });
     (window as unknown as { s: typeof s }).s = s;
@@ -55,9 +59,13 @@ test('createSentio: bus round trip, feature-extraction alias with its backend, a
       s.bus.subscribe('front.greeted', (e) => resolve(e.payload));
     });
     const host = s.agents.start({ worker: window.frontDoor.agentWorker, lockName: 'front-door.agents' });
-    await new Promise<void>((ready) => {
-      if (host.status().kind === 'running') return ready();
-      host.onStatus((st) => st.kind === 'running' && ready());
+    await new Promise<void>((ready, fail) => {
+      const check = (st: ReturnType<typeof host.status>) => {
+        if (st.kind === 'running') ready();
+        if (st.kind === 'failed') fail(new Error(`the agents failed to start: ${st.message}`));
+      };
+      check(host.status());
+      host.onStatus(check);
     });
     s.bus.publish('front.hello', { name: 'Ada' }, { privacy: 'local' });
     return got;

@@ -3,13 +3,14 @@ import * as sentio from '../../src/index';
 
 declare global {
   interface Window {
-    frontDoor: typeof sentio & { agentWorker: string };
+    frontDoor: typeof sentio & { agentWorker: (name: string) => Worker };
   }
 }
 
 window.frontDoor = {
   ...sentio,
   // Built by Vite like a consumer's agent worker module.
-  agentWorker: new URL('./front-door-agents.worker.ts', import.meta.url).href,
+  agentWorker: (name) =>
+    new Worker(new URL('./front-door-agents.worker.ts', import.meta.url), { type: 'module', name }),
 };
 document.getElementById('status')!.textContent = 'ready';
