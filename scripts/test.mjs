@@ -17,6 +17,8 @@ run(process.execPath, ['scripts/prepare-models.mjs'], { step: 'preparing models'
 const env = { CHROMIUM_PATH: chromium, NATS_SERVER_PATH: natsServer };
 run('npm', ['run', '--silent', 'typecheck'], { step: 'typecheck', env });
 run('npm', ['run', '--silent', 'lint'], { step: 'lint', env });
+// The public API (src/index.ts) must match api/sentio.api.md: a change there is announced by `npm run api`.
+run('npm', ['run', '--silent', 'api:check'], { step: 'API report', env });
 const unit = run(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/unit.json'],

@@ -76,8 +76,11 @@ export type SentioInfer = (
 
 /** How to start agents: a module worker that calls {@link serveAgents}. */
 export interface StartAgentsOptions {
-  /** URL of the agent worker module (built by your bundler, e.g. `new URL('./agents.ts', import.meta.url)`). */
-  worker: string | URL;
+  /**
+   * The agent worker module: its URL, or a function that spawns it with the given name (what bundlers need to
+   * build it: `(name) => new Worker(new URL('./agents.ts', import.meta.url), { type: 'module', name })`).
+   */
+  worker: string | URL | ((name: string) => Worker);
   /** Performers of `ctx.act(kind, …)` by kind; kinds without one are published on `agent.<id>.act.<kind>`. */
   actuators?: Record<string, Actuator>;
   /** Web Lock that makes the agents run in one tab per origin. Default `sentio.agents`. */
@@ -176,8 +179,11 @@ function checkOptions(o: unknown): SentioOptions {
 
 function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions {
   const w = (a as { worker?: unknown } | null)?.worker;
-  if (typeof w !== 'string' && !(w instanceof URL))
-    throw new SentioOptionsError(`${where}.worker`, 'must be the URL of an agent worker module');
+  if (typeof w !== 'string' && !(w instanceof URL) && typeof w !== 'function')
+    throw new SentioOptionsError(
+      `${where}.worker`,
+      'must be the URL of an agent worker module or a function spawning it',
+    );
 }
 
 /**
@@ -284,10 +290,15 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       alive();
       checkAgents(ao, 'agents.start');
       if (host) throw new Error('the agents already run in this Sentio; stop() them first');
-      const url = new URL(String(ao.worker), location.href);
+      const w = ao.worker;
+      const spawnWorker =
+        typeof w === 'function'
+          ? w
+          : (workerName: string) =>
+              new Worker(new URL(String(w), location.href), { type: 'module', name: workerName });
       host = startAgents({
         bus,
-        spawnWorker: (workerName) => new Worker(url, { type: 'module', name: workerName }),
+        spawnWorker,
         infer: router.infer,
         declassify,
         tracer,

@@ -1,0 +1,142 @@
+// The library's front door in a real browser: a page that imports only src/index.ts (not the app) creates
+// Sentio, uses the bus, infers through a Hugging Face alias, runs an agent it defined, and closes.
+import { expect, test, type Page } from '@playwright/test';
+import { serveMedia } from './fixtures/serve-media';
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/e2e/pages/front-door.html');
+  await expect(page.locator('#status')).toHaveText('ready');
+}
+
+test('createSentio: bus round trip, feature-extraction alias with its backend, a defineAgent agent reacts, close() leaves no worker', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await open(page);
+  await page.evaluate(() => {
+    // One test's worth: start from an empty agent database.
+    indexedDB.deleteDatabase('sentio');
+  });
+  const round = await page.evaluate(async () => {
+    const s = await window.frontDoor.createSentio({ name: 'front-door', database: 'front-door-test' });
+    (window as unknown as { s: typeof s }).s = s;
+    const got = new Promise<unknown>((resolve) => {
+      const sub = s.bus.subscribe('front.echo', (e) => {
+        sub.unsubscribe();
+        resolve({ payload: e.payload, source: e.source });
+      });
+    });
+    s.bus.publish('front.echo', { n: 42 }, { privacy: 'local' });
+    return got;
+  });
+  expect(round).toEqual({ payload: { n: 42 }, source: 'front-door' });
+
+  const embedding = await page.evaluate(async () => {
+    const s = (window as unknown as { s: Awaited<ReturnType<typeof window.frontDoor.createSentio>> }).s;
+    const r = await s.infer('feature-extraction', [
+      'the robot moves forward',
+      'a robot goes ahead',
+      'bananas',
+    ]);
+    if (!('output' in r) || r.task !== 'text-embedding') throw new Error('not an embedding result');
+    const v = r.output as Float32Array[];
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((t, x, i) => t + x * b[i]!, 0);
+    return {
+      backend: r.backend,
+      dims: v.map((x) => x.length),
+      near: dot(v[0]!, v[1]!),
+      far: dot(v[0]!, v[2]!),
+    };
+  });
+  expect(embedding.backend).toBe('tfjs-cpu');
+  expect(embedding.dims).toEqual([512, 512, 512]);
+  // Real vectors: two sentences meaning the same are closer than an unrelated word.
+  expect(embedding.near).toBeGreaterThan(embedding.far);
+
+  const greeted = await page.evaluate(async () => {
+    const s = (window as unknown as { s: Awaited<ReturnType<typeof window.frontDoor.createSentio>> }).s;
+    const got = new Promise<unknown>((resolve) => {
+      s.bus.subscribe('front.greeted', (e) => resolve(e.payload));
+    });
+    const host = s.agents.start({ worker: window.frontDoor.agentWorker, lockName: 'front-door.agents' });
+    await new Promise<void>((ready, fail) => {
+      const check = (st: ReturnType<typeof host.status>) => {
+        if (st.kind === 'running') ready();
+        if (st.kind === 'failed') fail(new Error(`the agents failed to start: ${st.message}`));
+      };
+      check(host.status());
+      host.onStatus(check);
+    });
+    s.bus.publish('front.hello', { name: 'Ada' }, { privacy: 'local' });
+    return got;
+  });
+  expect(greeted).toEqual({ to: 'Ada', seen: 1 });
+  await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBeGreaterThan(0);
+
+  await page.evaluate(async () => {
+    const s = (window as unknown as { s: Awaited<ReturnType<typeof window.frontDoor.createSentio>> }).s;
+    await s.close();
+  });
+  // Every dedicated worker it started (the agent worker) is gone once close() resolved.
+  await expect.poll(() => page.workers().map((w) => w.url()), { timeout: 30_000 }).toEqual([]);
+  const after = await page.evaluate(async () => {
+    const s = (window as unknown as { s: Awaited<ReturnType<typeof window.frontDoor.createSentio>> }).s;
+    return s.infer('face-detection', new Blob()).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
+  });
+  expect(after).toBe('SentioClosedError');
+});
+
+test('infer through the automatic-speech-recognition alias names its backend; an unknown task is a named error', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await serveMedia(page);
+  await open(page);
+  const r = await page.evaluate(async () => {
+    const s = await window.frontDoor.createSentio({ name: 'front-door-asr', database: 'front-door-test' });
+    const wav = await fetch('/__media/goforward.wav').then((x) => x.blob());
+    let progress = 0;
+    const out = await s.infer('automatic-speech-recognition', wav, { onProgress: () => void progress++ });
+    const unknown = await s.infer('translation' as never, 'hi').then(
+      () => null,
+      (e: Error) => ({ name: e.name, message: e.message }),
+    );
+    await s.close();
+    return {
+      task: out.task,
+      backend: out.backend,
+      text: (out as { output: { text: string } }).output.text,
+      progress,
+      unknown,
+    };
+  });
+  expect(r.task).toBe('speech-recognition');
+  expect(r.backend).toMatch(/\w/);
+  expect(r.text.toLowerCase()).toContain('forward');
+  expect(r.unknown?.name).toBe('UnknownTaskError');
+  expect(r.unknown?.message).toContain('automatic-speech-recognition');
+});
+
+test('bad options get a named error that says which option', async ({ page }) => {
+  await open(page);
+  const errors = await page.evaluate(async () => {
+    const tryIt = (o: unknown) =>
+      window.frontDoor.createSentio(o as never).then(
+        () => null,
+        (e: Error & { option?: string }) => ({ name: e.name, option: e.option, message: e.message }),
+      );
+    return [
+      await tryIt({ name: 'has spaces' }),
+      await tryIt({ base: 42 }),
+      await tryIt({ agents: { worker: 7 } }),
+      await tryIt({ camra: true }),
+      await tryIt('front'),
+    ];
+  });
+  expect(errors.map((e) => e?.name)).toEqual(Array(5).fill('SentioOptionsError'));
+  expect(errors.map((e) => e?.option)).toEqual(['name', 'base', 'agents.worker', 'camra', '(options)']);
+  expect(errors[3]!.message).toContain('is not an option');
+});
