@@ -15,6 +15,8 @@ export {
   type StartAgentsOptions,
 } from './runtime/sentio';
 export { SentioOptionsError, UnknownTaskError, SentioClosedError } from './runtime/errors';
+/** How an error that crossed a thread is described (an agent's last error, a model cache failure). */
+export type { ErrorData } from './platform/error-data';
 export { TASK_ALIASES, resolveTask, type SentioTask, type TaskName } from './runtime/tasks';
 
 // Agents

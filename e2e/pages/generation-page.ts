@@ -18,9 +18,9 @@ import type { Privacy } from '../../src/events/event';
 import { createRoutingStack } from '../../src/router/stack';
 import { DEFAULT_POLICY } from '../../src/router/types';
 import { openDatabase } from '../../src/storage/db';
-import { emotionAssistant } from '../../src/agents/demos/emotion-assistant';
-import { meetingNotes } from '../../src/agents/demos/meeting-notes';
-import { event, startAgent } from '../../src/agents/demos/test-support';
+import { emotionAssistant } from '../../src/app/demos/agents/emotion-assistant';
+import { meetingNotes } from '../../src/app/demos/agents/meeting-notes';
+import { event, startAgent } from '../../src/app/demos/agents/test-support';
 import { localModelSettings } from '../../src/app/settings/local-model-settings';
 
 export interface GenHarness {
