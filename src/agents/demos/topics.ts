@@ -4,7 +4,10 @@ import type { Expression } from '../../inference/tasks/expression';
 import type { Side } from '../../inference/tasks/gestures';
 
 /** A cloud refinement's outcome: the better text, or why the answer stayed local. */
-export type Refinement = { status: 'refined'; text: string } | { status: 'kept-local'; reason: string };
+export type Refinement =
+  | { status: 'refined'; text: string }
+  /** `needs`: the consent that would have let it go (the card offers that one grant). */
+  | { status: 'kept-local'; reason: string; needs?: { capability: string; endpoint: string } };
 
 export interface Reaction {
   /** The event the reaction answers: its refinement refers back to it. */
