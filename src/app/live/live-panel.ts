@@ -76,6 +76,12 @@ export function createLivePanel(
 
   /** Whisper's own worker (see PerceptionOptions.inferFor), started with the first run and kept. */
   let transcriber: InferenceClient | null = null;
+  /**
+   * The slow vision models' worker: expressions (0.4–1.9 s a frame under load) and pose (0.2–1.3 s). On the
+   * face detector's worker they held every face result behind them (one model call at a time per worker), so
+   * "No face in view." trailed the picture by 1–3 s; there the detector answers in 10–130 ms.
+   */
+  let slowVision: InferenceClient | null = null;
   let handle: PerceptionHandle | null = null;
   let unobserve: (() => void) | null = null;
   let gpu: Awaited<typeof webgpu>;
@@ -98,12 +104,17 @@ export function createLivePanel(
     latest = { ...latest, ...next };
     view.invalidate();
   };
+  /** The first frame of the current run of frames without a face (Infinity while a face is in view). */
+  let noFaceSince = Infinity;
   const onEvent = (e: SentioEvent, levelTopic: string) => {
     if (is(e, 'vision.face')) {
+      noFaceSince = e.payload.faces.length === 0 ? Math.min(noFaceSince, e.payload.frame) : Infinity;
       overlay.faces(e.payload, e.ts);
       see({ face: e.payload.faces.length > 0 ? 'face' : 'none', faceBackend: e.payload.backend });
       if (e.payload.faces.length === 0) show({ expression: 'No face in view.' });
     } else if (is(e, 'vision.face.expression')) {
+      // Expressions are read after the faces are found: one of a frame from before the face left is stale.
+      if (noFaceSince !== Infinity && e.payload.frame < noFaceSince) return;
       const f = e.payload.faces[0];
       if (f) show({ expression: `${f.expression} (${Math.round(f.score * 100)}%)` });
     } else if (is(e, 'vision.pose')) overlay.poses(e.payload, e.ts);
@@ -143,15 +154,21 @@ export function createLivePanel(
     overlay.clear();
     latest = {};
     seen = { face: 'unknown', speech: 'quiet' };
+    noFaceSince = Infinity;
     expression.textContent = 'No face yet.';
     // Synchronous up to the sensors' start: the microphone's AudioContext must be made inside this click.
     transcriber ??= startInferenceWorker();
+    slowVision ??= startInferenceWorker();
     const h = startPerception({
       ...options,
       bus,
       infer: inference.infer,
-      inferFor: { 'speech-recognition': transcriber.infer },
-      onProgress: [inference.onProgress, transcriber.onProgress],
+      inferFor: {
+        'speech-recognition': transcriber.infer,
+        'facial-expression': slowVision.infer,
+        pose: slowVision.infer,
+      },
+      onProgress: [inference.onProgress, transcriber.onProgress, slowVision.onProgress],
     });
     handle = h;
     host.sentio = Object.assign(host.sentio ?? {}, { perception: h });

@@ -62,8 +62,7 @@ export function cameraLine(s: PerceptionState, face: FaceSeen): Message {
   if (off) return off;
   if (s.camera.status === 'running' && s.camera.warning)
     return { text: `Camera on, but ${s.camera.warning}.`, level: 'error' };
-  // Faces are found by the one request that also reads expressions (camera-pipelines.ts).
-  const loading = modelLine(s, task(s, 'facial-expression') ?? task(s, 'face-detection'), 'face');
+  const loading = modelLine(s, task(s, 'face-detection') ?? task(s, 'facial-expression'), 'face');
   if (loading && face === 'unknown') return loading;
   if (face === 'face') return { text: 'Face in view.', level: 'ok' };
   if (face === 'none') return { text: 'No face in view.', level: 'ok' };
