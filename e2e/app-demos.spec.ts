@@ -269,6 +269,84 @@ test.describe('with the development endpoint and consent', () => {
   });
 });
 
+test.describe('with the development endpoint and no consent yet', () => {
+  test.describe.configure({ timeout: 300_000 });
+  let dev: DevEndpoint;
+  test.beforeAll(async () => {
+    dev = await createDevEndpoint({ port: 0 });
+  });
+  test.afterAll(() => dev?.close());
+
+  test('a card\'s "no consent" offers that one grant: one click grants exactly it, audited; Summarise still summarises on the device', async ({
+    page,
+  }) => {
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    await page.waitForFunction(() => !!window.sentio?.routing);
+    await page.evaluate(async (url) => {
+      const routing = window.sentio!.routing!;
+      await routing.apply({
+        ...routing.settings(),
+        endpoints: [
+          { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
+        ],
+        active: 'dev',
+      });
+    }, dev.url);
+    await startSensors(page);
+
+    // The reaction's expression is local data: lowering it for the endpoint needs cloud.expression on "dev".
+    const reaction = page.getByTestId('emotion-reaction').first();
+    await expect(reaction).toContainText('You look happy', { timeout: 120_000 });
+    const kept = reaction.getByTestId('kept-local');
+    await expect(kept).toContainText(
+      'Stayed on this device: no consent for "cloud.expression" on endpoint "dev"',
+    );
+    const grant = kept.getByTestId('grant-consent');
+    await expect(grant).toHaveText('Allow cloud.expression to "dev"');
+    const granted = () =>
+      page.evaluate(() => {
+        const { consent } = window.sentio!.routing!;
+        return ['cloud.expression', 'cloud.chat', 'cloud.transcript', 'cloud.embeddings'].filter(
+          (capability) => consent.isGranted({ capability, endpoint: 'dev' }),
+        );
+      });
+    expect(await granted()).toEqual([]);
+    await grant.click();
+    await expect(kept.getByTestId('consent-granted')).toBeVisible();
+    // Exactly that capability, for that endpoint: nothing else, and no wildcard.
+    expect(await granted()).toEqual(['cloud.expression']);
+    expect(
+      await page.evaluate(() =>
+        window.sentio!.routing!.consent.isGranted({ capability: 'cloud.expression', endpoint: 'other' }),
+      ),
+    ).toBe(false);
+    // Audited like a grant from Settings.
+    const grants = await page.evaluate(async () =>
+      (await window.sentio!.routing!.audit.entries())
+        .map((row) => row.entry as { what: string; capability: string; endpoint: string; decision: string })
+        .filter((e) => e.what === 'consent.grant')
+        .map((e) => ({ capability: e.capability, endpoint: e.endpoint, decision: e.decision })),
+    );
+    expect(grants).toEqual([{ capability: 'cloud.expression', endpoint: 'dev', decision: 'consent' }]);
+
+    // Without consent for the transcripts, Summarise still gives a summary: extracted on this device.
+    const note = page
+      .getByTestId('note')
+      .filter({ hasText: /go forward/i })
+      .first();
+    await expect(note).toBeVisible({ timeout: 180_000 });
+    await page.getByTestId('notes-summarize').click();
+    const summary = page.getByTestId('notes-summary');
+    await expect(summary.getByTestId('notes-local-summary')).toContainText(/go forward/i, {
+      timeout: 60_000,
+    });
+    await expect(summary.getByTestId('kept-local')).toContainText('Stayed on this device: no consent for');
+    await expect(summary.getByTestId('grant-consent')).toHaveCount(1);
+    expect(errors).toEqual([]);
+  });
+});
+
 test('gesture: a real photo of a raised hand on the camera → "Ask a question?"', async ({ baseURL }) => {
   test.setTimeout(240_000);
   // A browser of its own, whose fake camera plays opencv-doc's photo of a footballer with his arm raised.

@@ -221,3 +221,216 @@ test('on a phone the Live panel is full width with a thumb-sized button', async 
   expect(video.width).toBeLessThanOrEqual(panel.width);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });
+
+test('first visit on a phone: the welcome card with each model\'s real progress, plain sensor lines (backends only in the details), the video above the fold (by pixels), and "No face in view." with the face events', async ({
+  page,
+}) => {
+  test.setTimeout(360_000);
+  const PHONE = { width: 390, height: 844 };
+  await page.setViewportSize(PHONE);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openApp(page);
+
+  // The card says what Sentio does, that the sensors stay here, and what the first start will take.
+  const card = page.getByTestId('first-run');
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('first-run-privacy')).toContainText(
+    'The camera and the microphone stay on this device',
+  );
+  await expect(card.getByTestId('first-run-expect')).toContainText(/first face takes .* first transcript/);
+  const rows = card.getByTestId('first-run-models').getByRole('listitem');
+  await expect(rows).toHaveCount(5);
+  for (const row of await rows.all()) await expect(row).toContainText('loads when you start');
+  // Before a start: both sensors in plain words; the details are closed.
+  await expect(page.getByTestId('live-camera-line')).toHaveText('Camera off.');
+  await expect(page.getByTestId('live-microphone-line')).toHaveText('Microphone off.');
+  await expect(page.getByTestId('live-details')).not.toHaveAttribute('open');
+
+  // Everything the card's rows and the two headlines say, and what the face events said when, is recorded in
+  // the page: transient states ("loading 1.2 of 45.2 MB", "Speech heard.") come and go between two polls.
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      said: Record<string, string[]>;
+      faces: { n: number; shown: string[] }[];
+    };
+    w.said = {};
+    const watch = (testId: string) => {
+      const node = document.querySelector(`[data-testid="${testId}"]`)!;
+      const note = () => {
+        for (const li of node.querySelectorAll('li')) {
+          const key = li.dataset.testid!;
+          const text = li.textContent ?? '';
+          const list = (w.said[key] ??= []);
+          if (list.at(-1) !== text) list.push(text);
+        }
+      };
+      new MutationObserver(note).observe(node, { subtree: true, childList: true, characterData: true });
+      note();
+    };
+    watch('first-run-models');
+    watch('live-lines');
+  });
+  await page.getByTestId('start-sensors').click();
+  // The perception's own events (the panel's tap), with what the panel shows two frames after each.
+  await page.waitForFunction(() => !!window.sentio?.perception);
+  await page.evaluate(() => {
+    const w = window as unknown as { faces: { n: number; shown: string[]; overtaken: boolean }[] };
+    w.faces = [];
+    const o = window as unknown as { order: [string, number][] };
+    o.order = [];
+    window.sentio!.perception!.observe((u) => {
+      if (u.kind === 'event' && u.event.topic.startsWith('vision.face'))
+        o.order.push([u.event.topic, (u.event.payload as { frame: number }).frame]);
+      if (u.kind !== 'event' || u.event.topic !== 'vision.face') return;
+      const entry = {
+        n: (u.event.payload as { faces: unknown[] }).faces.length,
+        shown: [] as string[],
+        overtaken: false,
+      };
+      w.faces.push(entry);
+      const index = w.faces.length - 1;
+      const read = () =>
+        `${document.querySelector('[data-testid="live-expression"]')!.textContent} | ${
+          document.querySelector('[data-testid="live-camera-line"]')!.textContent
+        }`;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          // A newer face result came in between: the panel shows that one by now.
+          entry.overtaken = w.faces.length - 1 > index;
+          entry.shown.push(read());
+        }),
+      );
+    });
+  });
+
+  // Every model of the card ends ready, and at least the big one was seen loading, with its bytes.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid="first-run-models"] li')].every((li) =>
+            li.textContent!.includes('ready'),
+          ),
+        ),
+      { timeout: 300_000, intervals: [1000] },
+    )
+    .toBe(true);
+  const said = await page.evaluate(() => (window as unknown as { said: Record<string, string[]> }).said);
+  test
+    .info()
+    .annotations.push({ type: 'what the card and the lines said', description: JSON.stringify(said) });
+  expect(said['first-run-model-whisper-tiny']!.some((t) => /loading \d+\.\d MB of 45\.\d MB/.test(t))).toBe(
+    true,
+  );
+
+  // The headlines: plain words through a run, never a backend's name.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const s = (window as unknown as { said: Record<string, string[]> }).said;
+          return [...new Set([...(s['live-camera-line'] ?? []), ...(s['live-microphone-line'] ?? [])])];
+        }),
+      { timeout: 120_000, intervals: [1000] },
+    )
+    .toEqual(
+      expect.arrayContaining([
+        'Face in view.',
+        'No face in view.',
+        'Listening.',
+        'Speech heard.',
+        'Transcribing…',
+      ]),
+    );
+  const headlines = await page.evaluate(() => {
+    const s = (window as unknown as { said: Record<string, string[]> }).said;
+    return [...(s['live-camera-line'] ?? []), ...(s['live-microphone-line'] ?? [])];
+  });
+  for (const text of headlines) expect(text).not.toMatch(/onnx|tfjs|wasm|webgpu|mediapipe|transformers/i);
+  // The details (closed until asked) name the backends; the face line is the face detector's, from its events.
+  const details = page.getByTestId('live-details');
+  await expect(details).not.toHaveAttribute('open');
+  await details.locator('summary').click();
+  const faceBackend = await page.evaluate(
+    () =>
+      new Promise<string>((done) => {
+        const off = window.sentio!.perception!.observe((u) => {
+          if (u.kind === 'event' && u.event.topic === 'vision.face') {
+            off();
+            done((u.event.payload as { backend: string }).backend);
+          }
+        });
+      }),
+  );
+  expect(faceBackend).toMatch(/^onnxruntime/);
+  await expect(page.getByTestId('live-face-backend')).toHaveText(
+    `Face detection: running on ${faceBackend}.`,
+  );
+  await expect(page.getByTestId('live-task-facial-expression')).toContainText('Expressions: running on tfjs');
+  await details.locator('summary').click();
+
+  // "No face in view." follows the face events: two frames after the first empty result after a face, the
+  // panel says so (not a second or two later).
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const f = (window as unknown as { faces: { n: number; shown: string[]; overtaken: boolean }[] })
+            .faces;
+          return f.filter(
+            (e, i) => i > 0 && e.n === 0 && f[i - 1]!.n > 0 && e.shown.length > 0 && !e.overtaken,
+          ).length;
+        }),
+      { timeout: 60_000, intervals: [500] },
+    )
+    .toBeGreaterThanOrEqual(2);
+  const faces = await page.evaluate(
+    () => (window as unknown as { faces: { n: number; shown: string[]; overtaken: boolean }[] }).faces,
+  );
+  for (const [i, e] of faces.entries()) {
+    if (i === 0 || e.n !== 0 || faces[i - 1]!.n === 0 || e.shown.length === 0 || e.overtaken) continue;
+    // The expression line, and the camera line unless the camera has a warning to give (said instead).
+    expect(e.shown[0]).toMatch(/^No face in view\. \| (No face in view\.|Camera on, but .*)$/);
+  }
+
+  // Why it used to trail: faces were published only once the (slow) expression model had read them. Now
+  // faces keep being found while an expression is read: a later frame's faces come before an earlier
+  // frame's expression.
+  const order = await page.evaluate(() => (window as unknown as { order: [string, number][] }).order);
+  const overtaken = order.some(
+    ([topic, frame], i) =>
+      topic === 'vision.face.expression' &&
+      order.slice(0, i).some(([t, f]) => t === 'vision.face' && f > frame),
+  );
+  expect(overtaken, JSON.stringify(order.slice(0, 200))).toBe(true);
+
+  // The phone layout: with the camera running, the preview and its face box are in the first screen.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const video = (await page.getByTestId('live-video').boundingBox())!;
+  expect(video.y).toBeGreaterThanOrEqual(0);
+  expect(video.y + video.height).toBeLessThanOrEqual(PHONE.height);
+  let shot: Buffer | null = null;
+  await expect
+    .poll(
+      async () => {
+        shot = await page.screenshot(); // the viewport only: what is above the fold
+        const hits = await findColour(page, shot, hexToRgb(OVERLAY_COLOURS.face));
+        return hits.count > 40 && hits.box!.y + hits.box!.height <= PHONE.height;
+      },
+      { timeout: 60_000, intervals: [200] },
+    )
+    .toBe(true);
+  await test
+    .info()
+    .attach('the first screen on a phone, camera running', { body: shot!, contentType: 'image/png' });
+
+  // Dismissed once, the card stays away.
+  await card.getByTestId('first-run-dismiss').click();
+  await expect(card).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+  await expect(page.getByTestId('live')).toBeVisible();
+  await expect(page.getByTestId('first-run')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -1,6 +1,7 @@
 // The README's start command as a new user runs it: a fresh clone of this commit, `npm start`, and the app
-// opened with the fake camera (a real face) and microphone (real speech). Every other spec runs a production
-// build; this one runs what the README tells people to run, dev server and development endpoint included.
+// opened with the fake camera (a real face) and microphone (real speech). Every other spec builds the app
+// itself; this one runs what the README tells people to run — its build, its server, the development
+// endpoint.
 import { expect, test } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -178,6 +179,8 @@ test('npm start in a fresh clone: a face and a transcript, no reload after load,
     const log = output.join('');
     expect(log).not.toMatch(/optimized dependencies changed\. reloading/);
     expect(log).not.toMatch(/npm warn/i);
+    // No build warnings of ours either (bundler timings, chunk sizes).
+    expect(log).not.toMatch(/PLUGIN_TIMINGS|\(!\) /);
   } finally {
     if (app) await stopGroup(app);
     await test.info().attach('npm start output', { body: output.join(''), contentType: 'text/plain' });

@@ -1,4 +1,6 @@
-// `npm start`: install what is missing, put the local models in place, serve the app.
+// `npm start`: install what is missing, put the local models in place, build the app and serve the build.
+// The production build, not the dev server: only the build has the service worker, so only it keeps working
+// offline after one visit (`npm run dev` is the dev server, for working on Sentio).
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { checkNode, ensureDependencies, fail, log, portIsFree, root, run } from './lib/env.mjs';
@@ -52,14 +54,19 @@ if (process.env.SENTIO_NATS !== 'off') {
   }
 }
 
-log(`starting the app on http://${host}:${port}/  (Ctrl-C stops it)`);
+const viteBin = resolve(root, 'node_modules/vite/bin/vite.js');
+// The endpoint and NATS URLs are read at build time (import.meta.env).
+const appEnv = { VITE_SENTIO_DEV_ENDPOINT: endpointUrl, VITE_SENTIO_NATS_URL: natsWsUrl };
+log('building the app into dist/ (the production build: its service worker keeps the app working offline)');
+run(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { step: 'building the app', env: appEnv });
+log(`serving dist/ on http://${host}:${port}/  (Ctrl-C stops it; npm run dev is the dev server)`);
 const vite = spawn(
   process.execPath,
-  [resolve(root, 'node_modules/vite/bin/vite.js'), '--host', host, '--port', String(port), '--strictPort'],
+  [viteBin, 'preview', '--host', host, '--port', String(port), '--strictPort'],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, VITE_SENTIO_DEV_ENDPOINT: endpointUrl, VITE_SENTIO_NATS_URL: natsWsUrl },
+    env: { ...process.env, ...appEnv },
   },
 );
 for (const sig of ['SIGINT', 'SIGTERM'])

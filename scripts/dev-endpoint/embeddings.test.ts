@@ -35,31 +35,36 @@ function post(body: unknown, headers: Record<string, string> = {}, url = dev.url
 }
 
 describe('dev endpoint /v1/embeddings', () => {
-  it('answers in the OpenAI shape, one 512-d vector per input in order, with the tokenizer’s usage', async () => {
-    const texts = [
-      'How do I reset my password?',
-      'I forgot my password, how can I change it?',
-      'The volcano erupted and covered the village in ash.',
-    ];
-    const r = await post({ model: 'use-lite-en', input: texts });
-    expect(r.status).toBe(200);
-    const body = (await r.json()) as EmbeddingList;
-    expect(body.object).toBe('list');
-    expect(body.model).toBe('use-lite-en');
-    expect(body.data.map((d) => [d.object, d.index])).toEqual([
-      ['embedding', 0],
-      ['embedding', 1],
-      ['embedding', 2],
-    ]);
-    const [a, b, c] = body.data.map((d) => d.embedding as number[]);
-    expect([a!.length, b!.length, c!.length]).toEqual([512, 512, 512]);
-    expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.3);
-    expect(body.usage.prompt_tokens).toBeGreaterThanOrEqual(texts.join(' ').split(' ').length);
-    expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens);
-    // The model was loaded once, and said so.
-    expect(dev.stats().models.embeddings).toMatchObject({ state: 'ready', bytes: 27_903_656 });
-    expect(lines.filter((l) => /ready in \d+ ms/.test(l))).toHaveLength(1);
-  });
+  // The first request loads the model (tfjs in Node): seconds, more on a loaded machine than vitest's 5 s.
+  it(
+    'answers in the OpenAI shape, one 512-d vector per input in order, with the tokenizer’s usage',
+    { timeout: 120_000 },
+    async () => {
+      const texts = [
+        'How do I reset my password?',
+        'I forgot my password, how can I change it?',
+        'The volcano erupted and covered the village in ash.',
+      ];
+      const r = await post({ model: 'use-lite-en', input: texts });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as EmbeddingList;
+      expect(body.object).toBe('list');
+      expect(body.model).toBe('use-lite-en');
+      expect(body.data.map((d) => [d.object, d.index])).toEqual([
+        ['embedding', 0],
+        ['embedding', 1],
+        ['embedding', 2],
+      ]);
+      const [a, b, c] = body.data.map((d) => d.embedding as number[]);
+      expect([a!.length, b!.length, c!.length]).toEqual([512, 512, 512]);
+      expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.3);
+      expect(body.usage.prompt_tokens).toBeGreaterThanOrEqual(texts.join(' ').split(' ').length);
+      expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens);
+      // The model was loaded once, and said so.
+      expect(dev.stats().models.embeddings).toMatchObject({ state: 'ready', bytes: 27_903_656 });
+      expect(lines.filter((l) => /ready in \d+ ms/.test(l))).toHaveLength(1);
+    },
+  );
 
   it('takes a single string, gives the same vector as inside a batch, and base64 encodes the same floats', async () => {
     const one = (await (await post({ model: 'use-lite-en', input: 'good morning' })).json()) as EmbeddingList;

@@ -15,6 +15,7 @@ import { createStatsPanel } from './stats/stats-panel';
 import { createSettingsPanel } from './settings/settings-panel';
 import { mountAgents } from './demos/mount';
 import { createLivePanel } from './live/live-panel';
+import { createFirstRunCard } from './first-run';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
@@ -139,7 +140,15 @@ export async function startApp(root: HTMLElement): Promise<void> {
     });
     // What a person came for first (the camera, the demos and their agents), then how it is decided and
     // how the machinery runs, then settings and this device's facts.
-    grid.replaceChildren(createLivePanel(bus, window, { tracer: telemetry.tracer }));
+    // First visit: the welcome card beside the Live panel (after it, so on a phone the camera stays on top).
+    const welcome = createFirstRunCard(safeLocalStorage());
+    grid.replaceChildren(
+      createLivePanel(bus, window, {
+        tracer: telemetry.tracer,
+        ...(welcome ? { onState: (s) => welcome.progress(s) } : {}),
+      }),
+    );
+    if (welcome) grid.append(welcome.element);
     mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window, tracer: telemetry.tracer });
     grid.append(
       routing ? createRouterPanel(bus, routing) : '',
@@ -160,6 +169,15 @@ export async function startApp(root: HTMLElement): Promise<void> {
       `The bus hub did not start: ${(err as Error).message}. Reload the page to try again.`,
       'error',
     );
+  }
+}
+
+/** localStorage, or null where the browser refuses it (storage blocked for this site). */
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
   }
 }
 

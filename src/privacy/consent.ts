@@ -21,10 +21,27 @@ export interface ConsentStore {
   onChange(listener: (key: ConsentKey, granted: boolean) => void): () => void;
 }
 
+/**
+ * The one wording of a missing consent. Errors lose their own fields when they cross to the agent worker
+ * (structured clone keeps name and message), so whoever shows the message reads the key back from the text
+ * (`readNoConsent`) to offer the grant for exactly that capability and endpoint.
+ */
+export function noConsentMessage(key: ConsentKey): string {
+  return `no consent for "${key.capability}" on endpoint "${key.endpoint}"`;
+}
+
+const NO_CONSENT = /no consent for "([^"]+)" on endpoint "([^"]+)"/;
+
+/** The capability and endpoint a `noConsentMessage` names, or null when the text names none. */
+export function readNoConsent(text: string): ConsentKey | null {
+  const m = NO_CONSENT.exec(text);
+  return m ? { capability: m[1]!, endpoint: m[2]! } : null;
+}
+
 export class ConsentMissingError extends Error {
   override name = 'ConsentMissingError';
   constructor(readonly key: ConsentKey) {
-    super(`no consent for "${key.capability}" on endpoint "${key.endpoint}"`);
+    super(noConsentMessage(key));
   }
 }
 

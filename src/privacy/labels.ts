@@ -2,7 +2,7 @@
 // consented to, and every use of it is audited.
 import { isStricterThan, strictestPrivacy, type Privacy, type SentioEvent } from '../events/event';
 import type { AuditLog } from './audit-log';
-import type { ConsentStore } from './consent';
+import { noConsentMessage, type ConsentStore } from './consent';
 
 export { strictestPrivacy };
 
@@ -85,7 +85,7 @@ export async function declassify(
     decision: ok ? 'declassified' : 'denied',
     reason: ok ? step.description : `no consent for ${step.capability} on ${endpoint}`,
   });
-  if (!ok) throw new DeclassifyDeniedError(`no consent for "${step.capability}" on endpoint "${endpoint}"`);
+  if (!ok) throw new DeclassifyDeniedError(noConsentMessage({ capability: step.capability, endpoint }));
   return step.to;
 }
 

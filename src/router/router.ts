@@ -296,6 +296,13 @@ export function createRouter(deps: RouterDeps): Router {
       if ((decision.route === 'cloud' || decision.route === 'hybrid') && cloud) {
         decision = { ...decision, endpoint: cloud.client.endpoint.id };
       }
+      const spec = deps.cloudTasks[task];
+      if (decision.code === 'no-consent' && cloud && spec) {
+        decision = {
+          ...decision,
+          consentNeeded: { capability: spec.capability, endpoint: cloud.client.endpoint.id },
+        };
+      }
       bus.publish(
         'router.decision',
         { id: decisionId, task, ...decision, agentId: options.agentId ?? null },

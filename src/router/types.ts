@@ -36,6 +36,8 @@ export interface Decision {
   estimates: Estimates;
   /** The endpoint a cloud or hybrid decision goes to. */
   endpoint?: string;
+  /** On `no-consent`: the grant that would let this task go to the endpoint in use (offered to the user). */
+  consentNeeded?: { capability: string; endpoint: string };
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';

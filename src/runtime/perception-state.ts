@@ -166,7 +166,7 @@ export function describeSensor(kind: SensorKind, s: SensorStatus): Message {
 
 const TASK_NAMES: Record<Task, string> = {
   'face-detection': 'Face detection',
-  'facial-expression': 'Faces and expressions',
+  'facial-expression': 'Expressions',
   pose: 'Pose',
   'voice-activity': 'Voice activity',
   'speech-recognition': 'Transcription',

@@ -299,7 +299,8 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       return Promise.resolve(false);
     }
     const cam = camera;
-    face = createFacePipeline({ bus, infer, ...traced });
+    // Faces are published as soon as they are found; expressions follow (see separateExpression).
+    face = createFacePipeline({ bus, infer, separateExpression: true, ...traced });
     const faceGate = createRateGate(o.faceIntervalMs ?? 100, now);
     consumers.push(feedPipeline(cam, face, faceGate, counter('face')));
     if (o.poseIntervalMs !== false) {

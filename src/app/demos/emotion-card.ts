@@ -3,9 +3,9 @@
 import type { Bus } from '../../bus/types';
 import type { DemoEvents } from './agents/topics';
 import { el, section } from '../dom';
-import { feedItem, hintLine, prependCapped, refinementLine, timeOf } from './card-kit';
+import { feedItem, hintLine, prependCapped, refinementLine, timeOf, type GrantConsent } from './card-kit';
 
-export function createEmotionCard(bus: Bus): HTMLElement {
+export function createEmotionCard(bus: Bus, grant?: GrantConsent): HTMLElement {
   const hint = hintLine(
     'emotion-hint',
     'Waiting for a face: start the camera. Reactions are made on this device at once.',
@@ -26,7 +26,7 @@ export function createEmotionCard(bus: Bus): HTMLElement {
   });
   bus.subscribe('demo.emotion.refined', (e) => {
     const { id, refinement } = e.payload as DemoEvents['demo.emotion.refined'];
-    byId.get(id)?.append(refinementLine(refinement));
+    byId.get(id)?.append(refinementLine(refinement, grant));
   });
   return section('Emotion assistant', 'demo-emotion', hint, list);
 }

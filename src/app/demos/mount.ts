@@ -91,10 +91,14 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
   const notesState = async () =>
     ((await view())?.agents.find((a) => a.snapshot.id === NOTES_AGENT)?.snapshot.state as NotesState) ?? null;
 
+  // The cards' one-click grants go through the same consent store as Settings (audited there).
+  const grant = routing
+    ? (key: { capability: string; endpoint: string }) => routing.consent.grant(key)
+    : undefined;
   grid.append(
     createAgentsPanel(bus, runtime),
-    createEmotionCard(bus),
-    createNotesCard(bus, notesState),
+    createEmotionCard(bus, grant),
+    createNotesCard(bus, notesState, grant),
     createGestureCard(bus),
     monitor.element,
   );

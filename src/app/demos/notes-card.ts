@@ -6,22 +6,31 @@ import type { NotesState } from './agents/meeting-notes';
 import { topKeywords } from './agents/notes-extraction';
 import type { DemoEvents, Note, Refinement } from './agents/topics';
 import { el, section } from '../dom';
-import { hintLine, refinementLine } from './card-kit';
+import { hintLine, refinementLine, type GrantConsent } from './card-kit';
 
 /** The summary as shown: the endpoint's when it wrote one, else the one made on this device, and why. */
-function summaryLines(refinement: Refinement, notes: number, local: string): HTMLElement[] {
+function summaryLines(
+  refinement: Refinement,
+  notes: number,
+  local: string,
+  grant?: GrantConsent,
+): HTMLElement[] {
   const of = `${notes} note${notes === 1 ? '' : 's'}`;
   if (refinement.status === 'refined')
-    return [el('p', { className: 'meta', text: `Summary of ${of}` }), refinementLine(refinement)];
-  if (!local) return [refinementLine(refinement)];
+    return [el('p', { className: 'meta', text: `Summary of ${of}` }), refinementLine(refinement, grant)];
+  if (!local) return [refinementLine(refinement, grant)];
   return [
     el('p', { className: 'meta', text: `Summary of ${of}, made on this device` }),
     el('p', { className: 'local-summary', testId: 'notes-local-summary', text: local }),
-    refinementLine(refinement),
+    refinementLine(refinement, grant),
   ];
 }
 
-export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | null>): HTMLElement {
+export function createNotesCard(
+  bus: Bus,
+  loadState: () => Promise<NotesState | null>,
+  grant?: GrantConsent,
+): HTMLElement {
   const hint = hintLine(
     'notes-hint',
     'Waiting for speech: start the microphone. Notes are taken on this device.',
@@ -41,7 +50,7 @@ export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | 
       el('p', { className: 'note-text', text: note.text }),
       ...note.actionItems.map((a) => el('p', { className: 'action-item', text: `Action: ${a}` })),
     );
-    if (note.refined) li.append(refinementLine(note.refined));
+    if (note.refined) li.append(refinementLine(note.refined, grant));
     items.set(note.id, li);
     list.append(li);
     for (const k of note.keywords) counts[k] = (counts[k] ?? 0) + 1;
@@ -52,11 +61,11 @@ export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | 
   bus.subscribe('demo.notes.note', (e) => show(e.payload as Note));
   bus.subscribe('demo.notes.refined', (e) => {
     const { id, refinement } = e.payload as DemoEvents['demo.notes.refined'];
-    items.get(id)?.append(refinementLine(refinement));
+    items.get(id)?.append(refinementLine(refinement, grant));
   });
   bus.subscribe('demo.notes.summary', (e) => {
     const { refinement, notes, local } = e.payload as DemoEvents['demo.notes.summary'];
-    summary.replaceChildren(...summaryLines(refinement, notes, local));
+    summary.replaceChildren(...summaryLines(refinement, notes, local, grant));
     button.disabled = false;
   });
   button.addEventListener('click', () => {
@@ -75,7 +84,7 @@ export function createNotesCard(bus: Bus, loadState: () => Promise<NotesState | 
     .then((s) => {
       for (const n of s?.notes ?? []) show(n);
       if (s?.summary)
-        summary.replaceChildren(...summaryLines(s.summary, s.summary.notes, s.summary.local ?? ''));
+        summary.replaceChildren(...summaryLines(s.summary, s.summary.notes, s.summary.local ?? '', grant));
     })
     .catch(() => {
       // Agents not up yet: new notes arrive as events anyway.

@@ -13,9 +13,9 @@ import { startPerception, type PerceptionHandle, type PerceptionOptions } from '
 import type { SentioGlobal } from '../sentio-global';
 import { createAudioView } from './audio-view';
 import { createOverlay } from './overlay';
-import { createStatusView } from './status-view';
+import { createStatusView, type SeenInEvents } from './status-view';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
-import type { PerceptionState } from '../../runtime/perception-state';
+import { initialPerceptionState, type PerceptionState } from '../../runtime/perception-state';
 
 declare module '../sentio-global' {
   interface SentioGlobal {
@@ -35,12 +35,14 @@ function is<T extends keyof PerceptionEvents>(
 /** Perception settings (rates, sensors) the panel passes on; the bus and inference are the app's. */
 export type LivePanelOptions = Partial<Omit<PerceptionOptions, 'bus' | 'infer' | 'onProgress'>> & {
   scheduler?: RenderScheduler;
+  /** Every perception state the panel draws (the first-run card shows the models' progress from it). */
+  onState?: (s: PerceptionState) => void;
 };
 
 export function createLivePanel(
   bus: Bus,
   host: { sentio?: Partial<SentioGlobal> },
-  { scheduler, ...options }: LivePanelOptions = {},
+  { scheduler, onState, ...options }: LivePanelOptions = {},
 ): HTMLElement {
   const button = el('button', {
     className: 'live-toggle',
@@ -64,6 +66,7 @@ export function createLivePanel(
     text: 'No face yet.',
   });
   const status = createStatusView();
+  status.render(initialPerceptionState(), { face: 'unknown', speech: 'quiet' });
   const audio = createAudioView();
   const overlay = createOverlay(video, canvas);
   const webgpu = probeCapabilities().then(
@@ -73,34 +76,59 @@ export function createLivePanel(
 
   /** Whisper's own worker (see PerceptionOptions.inferFor), started with the first run and kept. */
   let transcriber: InferenceClient | null = null;
+  /**
+   * The slow vision models' worker: expressions (0.4–1.9 s a frame under load) and pose (0.2–1.3 s). On the
+   * face detector's worker they held every face result behind them (one model call at a time per worker), so
+   * "No face in view." trailed the picture by 1–3 s; there the detector answers in 10–130 ms.
+   */
+  let slowVision: InferenceClient | null = null;
   let handle: PerceptionHandle | null = null;
   let unobserve: (() => void) | null = null;
   let gpu: Awaited<typeof webgpu>;
   void webgpu.then((g) => {
     gpu = g;
-    if (handle) status.render(handle.state(), gpu);
+    if (handle) status.render(handle.state(), seen, gpu);
   });
 
   // What changes per event (the level, the expression, the state lines) is kept as the latest value and drawn
   // through the render scheduler: once per frame at most, only while the panel is on screen. The overlay
   // draws in its own animation frame from the latest detection (overlay.ts).
-  let latest: { level?: AudioLevel; expression?: string; state?: PerceptionState } = {};
+  let latest: { level?: AudioLevel; expression?: string; state?: PerceptionState; seen?: true } = {};
+  /** What the events said about faces and speech, for the sensors' headlines. */
+  let seen: SeenInEvents = { face: 'unknown', speech: 'quiet' };
+  const see = (next: Partial<SeenInEvents>) => {
+    seen = { ...seen, ...next };
+    show({ seen: true });
+  };
   const show = (next: typeof latest) => {
     latest = { ...latest, ...next };
     view.invalidate();
   };
+  /** The first frame of the current run of frames without a face (Infinity while a face is in view). */
+  let noFaceSince = Infinity;
   const onEvent = (e: SentioEvent, levelTopic: string) => {
     if (is(e, 'vision.face')) {
+      noFaceSince = e.payload.faces.length === 0 ? Math.min(noFaceSince, e.payload.frame) : Infinity;
       overlay.faces(e.payload, e.ts);
+      see({ face: e.payload.faces.length > 0 ? 'face' : 'none', faceBackend: e.payload.backend });
       if (e.payload.faces.length === 0) show({ expression: 'No face in view.' });
     } else if (is(e, 'vision.face.expression')) {
+      // Expressions are read after the faces are found: one of a frame from before the face left is stale.
+      if (noFaceSince !== Infinity && e.payload.frame < noFaceSince) return;
       const f = e.payload.faces[0];
       if (f) show({ expression: `${f.expression} (${Math.round(f.score * 100)}%)` });
     } else if (is(e, 'vision.pose')) overlay.poses(e.payload, e.ts);
-    else if (is(e, 'audio.speech.start')) audio.speechStart(e.payload, e.ts);
-    else if (is(e, 'audio.speech.end')) audio.speechEnd(e.payload);
-    else if (is(e, 'audio.transcript')) audio.transcript(e.payload);
-    else if (e.topic === levelTopic) show({ level: e.payload as AudioLevel });
+    else if (is(e, 'audio.speech.start')) {
+      audio.speechStart(e.payload, e.ts);
+      see({ speech: 'speech' });
+    } else if (is(e, 'audio.speech.end')) {
+      audio.speechEnd(e.payload);
+      see({ speech: options.transcribe === false ? 'quiet' : 'transcribing' });
+    } else if (is(e, 'audio.transcript')) {
+      audio.transcript(e.payload);
+      // A transcript that lands while the next segment is being spoken does not end that one.
+      if (seen.speech === 'transcribing') see({ speech: 'quiet' });
+    } else if (e.topic === levelTopic) show({ level: e.payload as AudioLevel });
   };
 
   const showPreview = (track: MediaStreamTrack | null) => {
@@ -112,7 +140,7 @@ export function createLivePanel(
     unobserve?.();
     unobserve = null;
     handle?.stop();
-    if (handle) status.render(handle.state(), gpu);
+    if (handle) status.render(handle.state(), seen, gpu);
     showPreview(null);
     overlay.clear();
     button.textContent = 'Start camera and microphone';
@@ -125,25 +153,33 @@ export function createLivePanel(
     audio.reset();
     overlay.clear();
     latest = {};
+    seen = { face: 'unknown', speech: 'quiet' };
+    noFaceSince = Infinity;
     expression.textContent = 'No face yet.';
     // Synchronous up to the sensors' start: the microphone's AudioContext must be made inside this click.
     transcriber ??= startInferenceWorker();
+    slowVision ??= startInferenceWorker();
     const h = startPerception({
       ...options,
       bus,
       infer: inference.infer,
-      inferFor: { 'speech-recognition': transcriber.infer },
-      onProgress: [inference.onProgress, transcriber.onProgress],
+      inferFor: {
+        'speech-recognition': transcriber.infer,
+        'facial-expression': slowVision.infer,
+        pose: slowVision.infer,
+      },
+      onProgress: [inference.onProgress, transcriber.onProgress, slowVision.onProgress],
     });
     handle = h;
     host.sentio = Object.assign(host.sentio ?? {}, { perception: h });
     unobserve = h.observe((u) => {
       if (u.kind === 'state') {
         show({ state: u.state });
+        onState?.(u.state); // not through the panel's render: the card may be on screen when the panel is not
         if (u.state.camera.status !== 'running') showPreview(null);
       } else onEvent(u.event, h.levelTopic);
     });
-    status.render(h.state(), gpu);
+    status.render(h.state(), seen, gpu);
     void h.started.then(({ camera }) => {
       if (handle === h && camera) showPreview(h.cameraTrack);
     });
@@ -163,11 +199,11 @@ export function createLivePanel(
     audio.element,
   );
   const view = (scheduler ?? sharedRenderScheduler()).register(panel, () => {
-    const { level, expression: said, state } = latest;
+    const { level, expression: said, state, seen: saw } = latest;
     latest = {};
     if (level) audio.level(level);
     if (said !== undefined) expression.textContent = said;
-    if (state) status.render(state, gpu);
+    if (state || saw) status.render(state ?? handle?.state() ?? initialPerceptionState(), seen, gpu);
   });
   return panel;
 }

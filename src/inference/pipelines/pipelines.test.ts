@@ -54,6 +54,47 @@ describe('face pipeline', () => {
     expect(seen[1]!.confidence).toBe(0.97);
   });
 
+  it('separateExpression: faces are published when found, while a slow expression is still being read', async () => {
+    const { bus, seen } = setup();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const calls: [Task, unknown][] = [];
+    const infer = (async (task: Task, _input: unknown, options: { faces?: unknown; transfer?: boolean }) => {
+      calls.push([task, task === 'facial-expression' ? options.faces : options.transfer]);
+      if (task === 'face-detection')
+        return result('face-detection', { faces: [face], width: 640, height: 480 });
+      await slow;
+      return result('facial-expression', {
+        faces: [{ box: face.box, expression: 'happy', score: 0.9, scores: {} as never }],
+        detection: null,
+      });
+    }) as Infer;
+    const p = createFacePipeline({ bus, infer, separateExpression: true });
+    const closed: number[] = [];
+    const frame = (n: number) => ({ close: () => closed.push(n) }) as unknown as VideoFrame;
+    await p.push(frame(0), { transfer: true });
+    await p.push(frame(1), { transfer: true });
+    // Both frames' faces are out; the first expression is still being read, the second waits (latest wins).
+    expect(seen.map((e) => [e.topic, (e.payload as { frame: number }).frame])).toEqual([
+      ['vision.face', 0],
+      ['vision.face', 1],
+    ]);
+    // Detection does not take the frame (the expression request may still need it); the boxes go along.
+    expect(calls.slice(0, 2)).toEqual([
+      ['face-detection', false],
+      ['facial-expression', [face.box]],
+    ]);
+    release();
+    await tick();
+    await tick();
+    expect(
+      seen
+        .filter((e) => e.topic === 'vision.face.expression')
+        .map((e) => (e.payload as { frame: number }).frame),
+    ).toEqual([0, 1]);
+    p.close();
+  });
+
   it('keeps only the newest waiting frame while the model is busy (slow consumer), closing handed-over ones', async () => {
     const { bus, seen } = setup();
     let release!: () => void;

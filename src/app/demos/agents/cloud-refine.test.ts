@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readRefinement } from './cloud-refine';
+import { noConsentMessage, readNoConsent } from '../../../privacy/consent';
+import { askCloud, readRefinement } from './cloud-refine';
 import { readPublishRequest } from './labelled-publish';
 
 describe('reading what the router answered', () => {
@@ -38,6 +39,40 @@ describe('reading what the router answered', () => {
       reason: 'the endpoint answered nothing',
     });
     expect(readRefinement(null)).toEqual({ status: 'kept-local', reason: 'the answer carried no text' });
+  });
+});
+
+describe('the consent a kept-local answer needs', () => {
+  it("carries the router's no-consent key, and reads it back from a declassification refused on the main thread", async () => {
+    expect(
+      readRefinement({
+        decision: {
+          route: 'local',
+          reason: 'no consent to send chat to the cloud; answering locally',
+          consentNeeded: { capability: 'cloud.chat', endpoint: 'dev' },
+        },
+      }),
+    ).toEqual({
+      status: 'kept-local',
+      reason: 'no consent to send chat to the cloud; answering locally',
+      needs: { capability: 'cloud.chat', endpoint: 'dev' },
+    });
+    const refused = new Error(noConsentMessage({ capability: 'cloud.expression', endpoint: 'dev' }));
+    const r = await askCloud(
+      { agentId: 'a', infer: () => Promise.reject(refused) },
+      { system: 's', user: 'u', privacy: 'local', declassify: 'expression.share' },
+    );
+    expect(r).toMatchObject({
+      status: 'kept-local',
+      needs: { capability: 'cloud.expression', endpoint: 'dev' },
+    });
+    // Any other failure offers no grant.
+    const other = await askCloud(
+      { agentId: 'a', infer: () => Promise.reject(new Error('offline')) },
+      { system: 's', user: 'u', privacy: 'private' },
+    );
+    expect(other).toEqual({ status: 'kept-local', reason: 'offline' });
+    expect(readNoConsent('consent "x" on "y"')).toBeNull();
   });
 });
 

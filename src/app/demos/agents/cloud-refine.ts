@@ -4,6 +4,7 @@
 // local answer is already out and stays valid.
 import type { Privacy } from '../../../events/event';
 import type { AgentContext } from '../../../agents/types';
+import { readNoConsent } from '../../../privacy/consent';
 import type { Refinement } from './topics';
 
 export interface CloudAsk {
@@ -30,7 +31,7 @@ export function readRefinement(result: unknown): Refinement {
   const r = result as {
     output?: unknown;
     text?: unknown;
-    decision?: { route?: unknown; reason?: unknown };
+    decision?: { route?: unknown; reason?: unknown; consentNeeded?: unknown };
   } | null;
   const output = r?.output as { text?: unknown } | string | undefined;
   const text = typeof output === 'string' ? output : (output?.text ?? r?.text);
@@ -43,12 +44,25 @@ export function readRefinement(result: unknown): Refinement {
   }
   if (d && typeof d.route === 'string') {
     const why = typeof d.reason === 'string' && d.reason ? d.reason : `the router chose ${d.route}`;
-    return {
-      status: 'kept-local',
-      reason: d.route === 'defer' ? `queued for when the endpoint is reachable: ${why}` : why,
-    };
+    return keptLocal(
+      d.route === 'defer' ? `queued for when the endpoint is reachable: ${why}` : why,
+      consentKey(d.consentNeeded),
+    );
   }
   return { status: 'kept-local', reason: 'the answer carried no text' };
+}
+
+type ConsentKey = { capability: string; endpoint: string };
+
+function consentKey(v: unknown): ConsentKey | null {
+  const k = v as Partial<ConsentKey> | null | undefined;
+  return typeof k?.capability === 'string' && typeof k.endpoint === 'string'
+    ? { capability: k.capability, endpoint: k.endpoint }
+    : null;
+}
+
+function keptLocal(reason: string, needs: ConsentKey | null): Refinement {
+  return needs ? { status: 'kept-local', reason, needs } : { status: 'kept-local', reason };
 }
 
 function refinedOrEmpty(text: string): Refinement {
@@ -81,6 +95,9 @@ export async function askCloud(
     );
     return readRefinement(result);
   } catch (e) {
-    return { status: 'kept-local', reason: (e as Error)?.message ?? String(e) };
+    // A declassification refused for want of consent comes back here as a plain error (its key was lost on
+    // the way from the main thread): its message names the capability and endpoint.
+    const reason = (e as Error)?.message ?? String(e);
+    return keptLocal(reason, readNoConsent(reason));
   }
 }

@@ -4,9 +4,13 @@ import type { Expression } from '../../../inference/tasks/expression';
 import type { Side } from '../../../inference/tasks/gestures';
 
 /** A cloud refinement's outcome: the better text, or why the answer stayed local. */
-/** `route`: where the router had the text made (`local`: the text-generation model on this device). */
+/**
+ * `route`: where the router had the text made (`local`: the text-generation model on this device).
+ * `needs`: the consent that would have let it go (the card offers that one grant).
+ */
 export type Refinement =
-  { status: 'refined'; text: string; route?: string } | { status: 'kept-local'; reason: string };
+  | { status: 'refined'; text: string; route?: string }
+  | { status: 'kept-local'; reason: string; needs?: { capability: string; endpoint: string } };
 
 export interface Reaction {
   /** The event the reaction answers: its refinement refers back to it. */
