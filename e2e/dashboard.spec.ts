@@ -226,7 +226,7 @@ test('settings: a bad collector URL is refused with the reason; a good one is ke
   await expect(page.getByTestId('otlp-message')).toHaveText('the collector URL must be http(s), not ftp:');
   await page.getByTestId('otlp-url').fill('http://127.0.0.1:4318/v1/traces');
   await page.getByTestId('otlp-save').click();
-  await expect(page.getByTestId('otlp-message')).toHaveText('Saved: spans will be exported there.');
+  await expect(page.getByTestId('otlp-message')).toHaveText('Saved: spans are exported there once you allow it below.');
   await page.reload();
   await expect(page.getByTestId('otlp-url')).toHaveValue('http://127.0.0.1:4318/v1/traces');
 });

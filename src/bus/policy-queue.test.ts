@@ -143,6 +143,27 @@ describe('PolicyQueue', () => {
     expect(got).toEqual([0, 1, 2, 3]);
   });
 
+  it('persist keeps order when a consumer is back before the memory it moved to disk has been written', async () => {
+    // Seen in e2e/bus.spec's worker-kill test: 40 delivered before 39.
+    const real = createSpillStore(openDatabase(`spill-${Math.random()}`));
+    let land: () => void = () => {};
+    const gate = new Promise<void>((r) => (land = r));
+    const store: SpillStore = { ...real, prepend: (q, events) => gate.then(() => real.prepend(q, events)) };
+    const q = new PolicyQueue(policies.persist(8), { spill: { store, name: 'q' } });
+    for (let v = 0; v < 3; v++) q.push(ev('x', { v }));
+    q.keepOnDisk(); // the owner died: 0..2 go to disk, slowly
+    for (let v = 3; v < 5; v++) q.push(ev('x', { v })); // newer events are spilled behind them
+    await expect.poll(() => real.count('q')).toBe(2);
+    q.keepInMemory(); // a new owner, before 0..2 are written
+    land();
+    const got: number[] = [];
+    for (let i = 0; i < 200 && got.length < 5; i++) {
+      got.push(...values(q.take(8)));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('persist keeps events in memory when the store fails (quota), and reports it', async () => {
     const errors: unknown[] = [];
     const failing: SpillStore = {

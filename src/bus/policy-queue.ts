@@ -289,14 +289,17 @@ export class PolicyQueue {
     this.items.clear();
     const spill = this.options.spill;
     this.spillWriting += events.length;
+    this.prepending++;
     spill.store.prepend(spill.name, events).then(
       () => {
+        this.prepending--;
         this.spillWriting -= events.length;
         this.spilled += events.length;
         if (!this.diskOnly) this.refill();
       },
       (err: unknown) => {
         // Not stored: they stay in memory, first in line, as before.
+        this.prepending--;
         this.spillWriting -= events.length;
         this.items.unshiftAll(events);
         this.options.onSpillError?.(err);
@@ -354,10 +357,16 @@ export class PolicyQueue {
   }
 
   private refilling = false;
+  /**
+   * Writes of keepOnDisk() in progress. Their rows are the oldest, so nothing may come back from the store or
+   * the pending spill until they have landed: a consumer back meanwhile would get newer events first.
+   */
+  private prepending = 0;
 
   private refill(): void {
     const spill = this.options.spill;
     if (!spill || this.policy.kind !== 'persist' || this.refilling || this.diskOnly) return;
+    if (this.prepending > 0) return; // refilled when the write lands
     if (this.items.length > this.policy.memory / 2) return;
     if (this.spilled === 0) {
       // Nothing on disk: whatever waits to be written can come straight back into memory.
