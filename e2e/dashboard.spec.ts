@@ -196,21 +196,31 @@ test('screenshot: the chart draws the event rate rising when events flow (checke
     return page.screenshot({ clip: { x: from, y: b.y, width: b.x + b.width - from, height: b.height } });
   };
   const idle = await colourPixels(page, await recentSamples(), [252, 163, 17]);
-  // Then a steady flow for ~3 s.
-  await page.evaluate(async () => {
+  // Then a steady flow (200 events/s) until the chart shows it: the sampler runs once a second, later on a
+  // loaded machine, so the test waits for the drawing rather than for a fixed time.
+  await page.evaluate(() => {
     const { bus } = window.sentio!;
-    for (let t = 0; t < 30; t++) {
-      for (let i = 0; i < 20; i++) bus.publish('demo.flow.tick', { t, i });
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    let t = 0;
+    (window as unknown as { stopFlow: () => void }).stopFlow = (
+      (id) => () =>
+        clearInterval(id)
+    )(
+      setInterval(() => {
+        for (let i = 0; i < 20; i++) bus.publish('demo.flow.tick', { t, i });
+        t++;
+      }, 100),
+    );
   });
-  await page.waitForTimeout(1200);
+  // A flat line is a few px thick; the recent samples must climb clearly above it.
+  await expect
+    .poll(async () => (await colourPixels(page, await recentSamples(), [252, 163, 17])).spread, {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(idle.spread + 10);
   const busy = await colourPixels(page, await chart.locator('canvas').screenshot(), [252, 163, 17]);
+  await page.evaluate(() => (window as unknown as { stopFlow: () => void }).stopFlow());
   expect(busy.count).toBeGreaterThan(100); // the orange rate line is drawn…
   expect(busy.spread).toBeGreaterThan(40); // …and climbs from the zero line (vertical extent, px)
-  const busyNow = await colourPixels(page, await recentSamples(), [252, 163, 17]);
-  // A flat line is a few px thick; the recent samples must climb clearly above it.
-  expect(busyNow.spread).toBeGreaterThan(idle.spread + 10);
   // For people reading the report: the dashboard as the test saw it.
   await test
     .info()
@@ -226,7 +236,9 @@ test('settings: a bad collector URL is refused with the reason; a good one is ke
   await expect(page.getByTestId('otlp-message')).toHaveText('the collector URL must be http(s), not ftp:');
   await page.getByTestId('otlp-url').fill('http://127.0.0.1:4318/v1/traces');
   await page.getByTestId('otlp-save').click();
-  await expect(page.getByTestId('otlp-message')).toHaveText('Saved: spans are exported there once you allow it below.');
+  await expect(page.getByTestId('otlp-message')).toHaveText(
+    'Saved: spans are exported there once you allow it below.',
+  );
   await page.reload();
   await expect(page.getByTestId('otlp-url')).toHaveValue('http://127.0.0.1:4318/v1/traces');
 });
