@@ -337,10 +337,11 @@ export class PolicyQueue {
     this.spillBusy = true;
     const batch = this.spillPending;
     this.spillPending = [];
-    this.spillWriting = batch.length;
+    // += and -=: keepOnDisk's write may be in flight too, and `size` must count both.
+    this.spillWriting += batch.length;
     spill.store.append(spill.name, batch).then(
       () => {
-        this.spillWriting = 0;
+        this.spillWriting -= batch.length;
         this.spilled += batch.length;
         this.spillBusy = false;
         if (this.items.length === 0) this.refill();
@@ -348,7 +349,7 @@ export class PolicyQueue {
       },
       (err: unknown) => {
         // Keep the events rather than lose them: memory goes over budget until storage recovers.
-        this.spillWriting = 0;
+        this.spillWriting -= batch.length;
         this.spillPending = [...batch, ...this.spillPending];
         this.spillBusy = false;
         this.options.onSpillError?.(err);
