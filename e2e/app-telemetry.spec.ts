@@ -144,6 +144,8 @@ test('real frames are traced capture → inference → agent → action, audio c
       `agent ${EMOTION_AGENT}`,
       // The expression is derived from local camera frames: its hop does not name it.
       'bus (local event)',
+      // Expressions are read in their own stage once the face stage found faces (faces are published first).
+      'inference expression',
       'inference face',
       'capture camera.front',
     ].join(' < ');
