@@ -5,7 +5,7 @@ import type { PublishOptions } from '../../bus/types';
 import { systemClock } from '../../platform/clock';
 import { GestureTracker, type Gesture } from '../tasks/gestures';
 import type { ImageInput } from '../image';
-import type { Box } from '../types';
+import type { Box, InferResult } from '../types';
 import { produced } from './events';
 import type { InputMeta, PipelineOptions, PipelineStats } from './types';
 
@@ -119,6 +119,30 @@ export interface FacePipelineOptions extends PipelineOptions {
   separateExpression?: boolean;
 }
 
+/** `vision.face.expression` for the faces of frame `frame` (nothing when none was found), as both face pipelines say it. */
+function publishExpressions(
+  o: FacePipelineOptions,
+  frame: number,
+  r: InferResult<'facial-expression'>,
+  opts: PublishOptions,
+): void {
+  if (r.output.faces.length === 0) return;
+  o.bus.publish(
+    'vision.face.expression',
+    {
+      frame,
+      faces: r.output.faces.map((f) => ({
+        box: f.box,
+        expression: f.expression,
+        score: f.score,
+        scores: f.scores,
+      })),
+      ...produced(r),
+    },
+    { ...opts, confidence: Math.min(...r.output.faces.map((f) => f.score)) },
+  );
+}
+
 export function createFacePipeline(o: FacePipelineOptions): FramePipeline {
   return o.separateExpression && o.expression !== false ? detectThenRead(o) : oneRequestPerFrame(o);
 }
@@ -133,21 +157,7 @@ function detectThenRead(o: FacePipelineOptions): FramePipeline {
     async (frame, _n, opts, transfer) => {
       const f = found.get(frame as object)!;
       const r = await o.infer('facial-expression', frame, { realtime: true, transfer, faces: f.boxes });
-      if (r.output.faces.length === 0) return;
-      o.bus.publish(
-        'vision.face.expression',
-        {
-          frame: f.frame,
-          faces: r.output.faces.map((x) => ({
-            box: x.box,
-            expression: x.expression,
-            score: x.score,
-            scores: x.scores,
-          })),
-          ...produced(r),
-        },
-        { ...opts, confidence: Math.min(...r.output.faces.map((x) => x.score)) },
-      );
+      publishExpressions(o, f.frame, r, opts);
     },
     o,
   );
@@ -213,21 +223,7 @@ function oneRequestPerFrame(o: FacePipelineOptions): FramePipeline {
         },
         opts,
       );
-      if (r.output.faces.length === 0) return;
-      o.bus.publish(
-        'vision.face.expression',
-        {
-          frame: n,
-          faces: r.output.faces.map((f) => ({
-            box: f.box,
-            expression: f.expression,
-            score: f.score,
-            scores: f.scores,
-          })),
-          ...produced(r),
-        },
-        { ...opts, confidence: Math.min(...r.output.faces.map((f) => f.score)) },
-      );
+      publishExpressions(o, n, r, opts);
     },
     o,
   );
