@@ -7,6 +7,7 @@
 // answer or a named error. SENTIO_CHAOS_SEED=<n> replays a schedule.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
+import { routeToDevEndpoint } from './fixtures/dev-routing';
 
 const SECRET = 'chaos-secret-utterance';
 const WAVES = 10;
@@ -139,17 +140,7 @@ test.fixme('chaos: worker kills, tab closes, hub restarts, network flaps and a s
 
   let tabs = [await openTab(context), await openTab(context)];
   // The development endpoint, with consent for chat only: transcripts (local) may never reach it.
-  await tabs[0]!.evaluate(async (url) => {
-    const routing = window.sentio!.routing!;
-    await routing.apply({
-      ...routing.settings(),
-      endpoints: [
-        { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
-      ],
-      active: 'dev',
-    });
-    await window.sentio!.router!.consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
-  }, dev.url);
+  await routeToDevEndpoint(tabs[0]!, dev.url, ['cloud.chat']);
 
   const started = Date.now();
   const acknowledged: string[] = [];
