@@ -3,6 +3,7 @@
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { BridgeOptions, BridgeState, BridgeStats } from '../src/bridge/types';
 import { expect, openDevice, test, type Device } from './fixtures/nats';
+import { nkeyUser, operatorWithAccount } from './fixtures/nats-auth';
 
 type BT = {
   bridgeTest: {
@@ -377,6 +378,81 @@ test('token and user/password credentials, wrong ones, a server down at start an
   } finally {
     await a.close();
     await server.dispose();
+  }
+});
+
+test('NKey and JWT (.creds) credentials: the right key connects and events cross, a wrong key or an unknown account is refused by name, no secret shows', async ({
+  browser,
+}) => {
+  const { startNatsServer } = await import('../scripts/lib/nats.mjs');
+  const alice = nkeyUser();
+  const mallory = nkeyUser(); // a valid NKey the server does not list
+  const org = await operatorWithAccount();
+  const nkeyServer = await startNatsServer({ auth: alice.auth });
+  const jwtServer = await startNatsServer({ auth: org.auth });
+  const a = await openDevice(browser, 'A');
+  const b = await openDevice(browser, 'B');
+  const logs: string[] = [];
+  for (const d of [a, b]) d.page.on('console', (m) => logs.push(m.text()));
+  const [credsA, credsB, stranger] = await Promise.all([
+    org.userCreds('devA'),
+    org.userCreds('devB'),
+    org.strangerCreds('devX'),
+  ]);
+  try {
+    const viaNkey = { servers: nkeyServer.wsUrl, space: nextSpace(), export: ['demo.>'], import: ['demo.>'] };
+    await record(b, 'demo.>');
+    await bridgeUp(a, { ...viaNkey, device: 'devA', credentials: { nkeySeed: alice.seed } }, 'nkey');
+    await bridgeUp(b, { ...viaNkey, device: 'devB', credentials: { nkeySeed: alice.seed } }, 'nkey');
+    await bridgeUp(a, { ...viaNkey, device: 'devM', credentials: { nkeySeed: mallory.seed } }, 'wrong-nkey');
+    await expect.poll(async () => (await stateOf(a, 'nkey')).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await stateOf(b, 'nkey')).state, { timeout: 30_000 }).toBe('connected');
+    await expect
+      .poll(async () => (await stateOf(a, 'wrong-nkey')).lastError, { timeout: 30_000 })
+      .toMatch(/Authorization/i);
+    expect((await stateOf(a, 'wrong-nkey')).state).not.toBe('connected');
+    await publish(a, 'demo.nkey', { via: 'nkey' }, { privacy: 'public' });
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.topic === 'demo.nkey').length, { timeout: 30_000 })
+      .toBe(1);
+
+    const viaJwt = { servers: jwtServer.wsUrl, space: nextSpace(), export: ['demo.>'], import: ['demo.>'] };
+    await bridgeUp(a, { ...viaJwt, device: 'devA', credentials: { creds: credsA } }, 'jwt');
+    await bridgeUp(b, { ...viaJwt, device: 'devB', credentials: { creds: credsB } }, 'jwt');
+    await bridgeUp(a, { ...viaJwt, device: 'devX', credentials: { creds: stranger } }, 'stranger');
+    await expect.poll(async () => (await stateOf(a, 'jwt')).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await stateOf(b, 'jwt')).state, { timeout: 30_000 }).toBe('connected');
+    await expect
+      .poll(async () => (await stateOf(a, 'stranger')).lastError, { timeout: 30_000 })
+      .toMatch(/Authorization/i);
+    await publish(a, 'demo.jwt', { via: 'jwt' }, { privacy: 'public' });
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.topic === 'demo.jwt').length, { timeout: 30_000 })
+      .toBe(1);
+    // Each event crossed on the server it was published to, once per server (B's two bridges both import).
+    const got = await seenOn(b);
+    expect(
+      got.filter((e) => e.topic === 'demo.nkey' || e.topic === 'demo.jwt').every((e) => e.device === 'devA'),
+    ).toBe(true);
+
+    const secrets = [
+      alice.seed,
+      mallory.seed,
+      ...[credsA, credsB, stranger].map((c) => c.match(/^SU[A-Z0-9]+$/m)![0]),
+    ];
+    const states = JSON.stringify(
+      await Promise.all(['nkey', 'wrong-nkey', 'jwt', 'stranger'].map((k) => stateOf(a, k))),
+    );
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(40);
+      expect(states).not.toContain(secret);
+      expect(logs.join('\n')).not.toContain(secret);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+    await nkeyServer.dispose();
+    await jwtServer.dispose();
   }
 });
 
