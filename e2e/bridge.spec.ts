@@ -487,3 +487,50 @@ test('the app\u2019s Devices panel connects, shows its state and the other devic
     await b.close();
   }
 });
+
+test('the Devices panel signs in with an NKey it keeps in this browser; plain ws:// to another machine only when ticked', async ({
+  browser,
+}) => {
+  const { startNatsServer } = await import('../scripts/lib/nats.mjs');
+  const alice = nkeyUser();
+  const server = await startNatsServer({ auth: alice.auth });
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  try {
+    await app.goto('/');
+    await expect(app.getByTestId('devices')).toBeVisible({ timeout: 60_000 });
+    // Only the fields of the chosen sign-in are shown.
+    await expect(app.getByTestId('devices-secret')).toBeHidden();
+    await app.getByTestId('devices-auth').selectOption('nkey');
+    await expect(app.getByTestId('devices-secret')).toBeVisible();
+    await expect(app.getByTestId('devices-user')).toBeHidden();
+    await expect(app.getByTestId('devices-creds')).toBeHidden();
+    await app.getByTestId('devices-server').fill(server.wsUrl);
+    await app.getByTestId('devices-device').fill('panel-nkey');
+    await app.getByTestId('devices-secret').fill(alice.seed);
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText('connected', { timeout: 30_000 });
+    await expect(app.getByTestId('devices-state')).not.toContainText(alice.seed);
+
+    // Kept with the other settings: a reload signs in the same way.
+    await app.reload();
+    await expect(app.getByTestId('devices-auth')).toHaveValue('nkey', { timeout: 60_000 });
+    await expect(app.getByTestId('devices-secret')).toHaveValue(alice.seed);
+
+    await app.getByTestId('devices-server').fill('ws://nats.example.com:8080');
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText(
+      'InsecureServerError: refusing plain ws:// to nats.example.com',
+    );
+    await app.getByTestId('devices-allowInsecure').check();
+    await app.getByTestId('devices-connect').click();
+    // Allowed now: it tries (and, with no such host here, keeps trying) instead of refusing.
+    await expect(app.getByTestId('devices-state')).toContainText(/connecting|reconnecting/, {
+      timeout: 30_000,
+    });
+    await expect(app.getByTestId('devices-state')).not.toContainText('InsecureServerError');
+  } finally {
+    await context.close();
+    await server.dispose();
+  }
+});
