@@ -2,19 +2,19 @@
 import { expect, test } from 'vitest';
 import { createLocalBus } from '../../bus/local-bus';
 import { ROBOT_TOOLS } from './agents/tools';
-import type { ToolResult } from './agents/topics';
+import type { ToolCall, ToolResult } from './agents/topics';
 import { acceptRemoteToolCalls } from './remote-tools';
 import { createSimulatedRobot } from './simulated-robot';
-import { createToolGateway } from './tool-gateway';
+import { createToolGateway, type ToolImpl } from './tool-gateway';
 
 function edge(o: { here?: () => boolean; answer?: boolean } = {}) {
   const bus = createLocalBus({ name: 'app' });
   const robot = createSimulatedRobot({ bus });
   const performed: string[] = [];
-  const tools = Object.fromEntries(
-    Object.entries(robot.tools).map(([name, impl]) => [
+  const tools: Record<string, ToolImpl> = Object.fromEntries(
+    Object.entries(robot.tools as Record<string, ToolImpl>).map(([name, impl]) => [
       name,
-      (c: Parameters<typeof impl>[0]) => {
+      (c: ToolCall) => {
         performed.push(name);
         return impl(c);
       },
