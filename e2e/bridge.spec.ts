@@ -534,3 +534,62 @@ test('the Devices panel signs in with an NKey it keeps in this browser; plain ws
     await server.dispose();
   }
 });
+
+test('seed 002: a cloud agent in Node asks the edge to run tools over NATS: run once under redelivery, refused off the allowlist, a decline recorded and not run', async ({
+  browser,
+  nats,
+}) => {
+  test.setTimeout(180_000);
+  const { startCloudAgent } = await import('../examples/cloud-agent');
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  const cloudName = `cloud${nextSpace()}`;
+  const agent = await startCloudAgent({ servers: nats.url, device: cloudName });
+  try {
+    await app.goto('/');
+    await expect(app.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).', {
+      timeout: 60_000,
+    });
+    await app.getByTestId('devices-server').fill(nats.wsUrl);
+    await app.getByTestId('devices-device').fill('edge');
+    await app.getByTestId('devices-importTopics').fill('tool.call');
+    await app.getByTestId('devices-exportTopics').fill('tool.result');
+    // Results are private: they cross only with consent for this server.
+    await app.getByTestId('devices-consent').check();
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText('connected', { timeout: 30_000 });
+
+    const message = `hello from ${cloudName}`;
+    const first = await agent.callTool({ key: 'alert-1', tool: 'alert.notify', args: { message } });
+    expect(first).toMatchObject({ key: `${cloudName}/alert-1`, status: 'performed' });
+    // A redelivery (the same message again) and a retry (the same key, a new message): one alert only.
+    agent.resend('alert-1');
+    const retry = await agent.callTool({ key: 'alert-1', tool: 'alert.notify', args: { message } });
+    expect(retry).toMatchObject({ key: `${cloudName}/alert-1`, status: 'performed' });
+    await expect(app.getByTestId('monitor-alert').filter({ hasText: message })).toHaveCount(1);
+
+    const refused = await agent.callTool({ key: 'x-1', tool: 'robot.selfDestruct' });
+    expect(refused).toMatchObject({ status: 'refused' });
+    expect((refused as { error: string }).error).toMatch(/tool "robot.selfDestruct" is not on the allowlist/);
+
+    const declined = agent.callTool({ key: 'off-1', tool: 'robot.shutdown', reason: 'maintenance' });
+    const dialog = app.getByTestId('tool-confirm');
+    await expect(dialog).toContainText(`Device "${cloudName}" asks for a risky tool because of maintenance`, {
+      timeout: 30_000,
+    });
+    await dialog.getByTestId('confirm-decline').click();
+    expect(await declined).toMatchObject({ key: `${cloudName}/off-1`, status: 'declined' });
+    await expect(app.getByTestId('robot-state')).not.toHaveText(/off/i);
+    await expect(app.getByTestId('tool-history')).toContainText('robot.shutdown');
+    expect(agent.results.map((r) => r.status)).toEqual([
+      'performed',
+      'performed',
+      'refused',
+      'awaiting-confirmation',
+      'declined',
+    ]);
+  } finally {
+    await agent.close();
+    await context.close();
+  }
+});

@@ -31,9 +31,11 @@ export interface CloudAgentOptions {
 export interface CloudAgent {
   /**
    * Sends the call and resolves with its final outcome (performed, declined, refused or failed) as the edge
-   * reports it; rejects after `timeoutMs` (default 60 s) without one.
+   * reports it; rejects after `timeoutMs` (default 60 s) without one. Core NATS is at-most-once, so until the
+   * edge has answered anything for this key the same message is sent again every `resendMs` (default 2 s):
+   * the edge drops the copies by event id, and a copy of a call it already ran never runs it again.
    */
-  callTool(call: RemoteToolCall, options?: { timeoutMs?: number }): Promise<ToolResult>;
+  callTool(call: RemoteToolCall, options?: { timeoutMs?: number; resendMs?: number }): Promise<ToolResult>;
   /** Sends exactly these bytes again: what a redelivery of the same message looks like to the edge. */
   resend(key: string): void;
   /** Every result heard so far, in arrival order (awaiting-confirmation ones too). */
@@ -51,6 +53,8 @@ export async function startCloudAgent(o: CloudAgentOptions): Promise<CloudAgent>
   const sent = new Map<string, Uint8Array>();
   const results: ToolResult[] = [];
   const waiters = new Map<string, (r: ToolResult) => void>();
+  /** Keys the edge has answered at least once (an awaiting-confirmation counts): no more resends. */
+  const heard = new Set<string>();
 
   const sub = nc.subscribe(importSubject(space, 'r', 'tool.result'), {
     callback: (err, msg) => {
@@ -65,7 +69,9 @@ export async function startCloudAgent(o: CloudAgentOptions): Promise<CloudAgent>
       // The edge scopes keys by the caller's device: `<device>/<key>`.
       if (typeof r?.key !== 'string' || !r.key.startsWith(`${device}/`)) return;
       results.push(r);
-      if (FINAL.has(r.status)) waiters.get(r.key.slice(device.length + 1))?.(r);
+      const key = r.key.slice(device.length + 1);
+      heard.add(key);
+      if (FINAL.has(r.status)) waiters.get(key)?.(r);
     },
   });
 
@@ -83,20 +89,27 @@ export async function startCloudAgent(o: CloudAgentOptions): Promise<CloudAgent>
         payload: call,
       };
       const bytes = eventToProto(event);
+      const subject = subjectFor(space, 'r', device, 'tool.call');
       sent.set(call.key, bytes);
+      heard.delete(call.key);
       const timeoutMs = options.timeoutMs ?? 60_000;
+      const resend = setInterval(() => {
+        if (!heard.has(call.key)) nc.publish(subject, bytes);
+      }, options.resendMs ?? 2000);
       const outcome = new Promise<ToolResult>((resolve, reject) => {
         const timer = setTimeout(() => {
+          clearInterval(resend);
           waiters.delete(call.key);
           reject(new Error(`no outcome for tool call "${call.key}" (${call.tool}) within ${timeoutMs} ms`));
         }, timeoutMs);
         waiters.set(call.key, (r) => {
           clearTimeout(timer);
+          clearInterval(resend);
           waiters.delete(call.key);
           resolve(r);
         });
       });
-      nc.publish(subjectFor(space, 'r', device, 'tool.call'), bytes);
+      nc.publish(subject, bytes);
       return outcome;
     },
     resend(key) {
