@@ -6,7 +6,9 @@ import * as Comlink from 'comlink';
 import { createAgentRuntime } from '../agents/runtime';
 import type { ResolvedAgent } from '../agents/define';
 import type { Actuator } from '../agents/host';
-import { openBus, type HubConnection } from '../bus/open-bus';
+import { builtRuntimeBase, openBus, type HubConnection } from '../bus/open-bus';
+import { runtimeFiles } from '../platform/runtime-files';
+import { CAPTURE_WORKLET_SCRIPT } from '../sensors/microphone';
 import type { ConnectedBus } from '../bus/hub-client';
 import { startInferenceWorker, type ClientInferOptions, type InferenceClient } from '../inference/client';
 import type { InferResult } from '../inference/types';
@@ -141,12 +143,6 @@ export interface Sentio {
   close(): Promise<void>;
 }
 
-function defaultBase(): URL {
-  // Built by Vite (the app, a consumer's build), the page's base; otherwise the library's own folder.
-  const viteBase = (import.meta.env as { BASE_URL?: unknown } | undefined)?.BASE_URL;
-  return typeof viteBase === 'string' ? new URL(viteBase, location.href) : new URL('./', import.meta.url);
-}
-
 function checkOptions(o: unknown): SentioOptions {
   if (o === undefined) return {};
   if (typeof o !== 'object' || o === null || Array.isArray(o))
@@ -193,19 +189,24 @@ function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions
 export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   const o = checkOptions(options);
   const name = o.name ?? 'sentio';
-  const base = o.base !== undefined ? new URL(String(o.base), location.href) : defaultBase();
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  // One map from runtime file to URL for every worker this runtime starts (src/platform/runtime-files.ts).
+  const files = runtimeFiles(
+    o.base !== undefined ? new URL(String(o.base), location.href) : undefined,
+    builtRuntimeBase(),
+  );
+  const base = files.base;
   let closed = false;
   const alive = () => {
     if (closed) throw new SentioClosedError(`Sentio "${name}" is closed`);
   };
 
-  const bus = openBus({ name, ...(o.hub ? { hub: o.hub } : {}) });
+  const bus = openBus({ name, ...(o.hub ? { hub: o.hub } : { files }) });
   const timeoutMs = o.connectTimeoutMs ?? 10_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
       bus.connected,
+      ...(bus.hubConnection.failed ? [bus.hubConnection.failed] : []),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`the bus hub did not answer within ${timeoutMs} ms`)),
@@ -215,6 +216,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     ]);
   } catch (err) {
     bus.close();
+    if (!o.hub) bus.hubConnection.terminate?.();
     throw err;
   } finally {
     clearTimeout(timer);
@@ -223,7 +225,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   let client: InferenceClient | null = null;
   const inference = () => {
     alive();
-    return (client ??= startInferenceWorker());
+    return (client ??= startInferenceWorker(files));
   };
   let embedder: EmbeddingProvider | null = null;
   const db = openDatabase(o.database);
@@ -269,7 +271,14 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
         onProgress: (fn) => inference().onProgress(fn),
         tracer,
         ...(sensor(so.camera) !== undefined ? { camera: sensor(so.camera)! } : {}),
-        ...(sensor(so.microphone) !== undefined ? { microphone: sensor(so.microphone)! } : {}),
+        ...(so.microphone === false
+          ? { microphone: false as const }
+          : {
+              microphone: {
+                ...(typeof so.microphone === 'object' ? so.microphone : {}),
+                workletUrl: files.script(CAPTURE_WORKLET_SCRIPT).href,
+              },
+            }),
         ...(so.tasks?.pose === false ? { poseIntervalMs: false as const } : {}),
         ...(so.tasks?.transcribe !== undefined ? { transcribe: so.tasks.transcribe } : {}),
       });
@@ -291,11 +300,11 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       checkAgents(ao, 'agents.start');
       if (host) throw new Error('the agents already run in this Sentio; stop() them first');
       const w = ao.worker;
+      // A URL on another origin (an asset host) starts through the same Blob bootstrap as Sentio's own.
       const spawnWorker =
         typeof w === 'function'
           ? w
-          : (workerName: string) =>
-              new Worker(new URL(String(w), location.href), { type: 'module', name: workerName });
+          : (workerName: string) => files.worker(new URL(String(w), location.href), workerName).worker;
       host = startAgents({
         bus,
         spawnWorker,
@@ -342,6 +351,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       client = null;
       await bus.flush().catch(() => {});
       bus.close();
+      if (!o.hub) bus.hubConnection.terminate?.();
       db.close();
     },
   };
