@@ -29,8 +29,10 @@ import { localTracer } from '../telemetry/local-tracer';
 /** Options of {@link createSentio}; every one has a default. */
 export interface SentioOptions {
   /**
-   * URL of the runtime files (workers, WASM, models), ending in `/`. Default: the folder the library was
-   * loaded from. Models are read from `<base>models/`.
+   * URL of the runtime files, as `sentio assets` lays them out: workers in `<base>assets/`, WASM in
+   * `<base>runtime/`, models in `<base>models/`. May be another origin (it must send CORS, see
+   * docs/package.md). Default: the folder the library was loaded from; give it when a bundler moved the
+   * library's code.
    */
   base?: string | URL;
   /** This runtime's name on the bus (the `source` of what it publishes). Default `"sentio"`. */
@@ -79,8 +81,9 @@ export type SentioInfer = (
 /** How to start agents: a module worker that calls {@link serveAgents}. */
 export interface StartAgentsOptions {
   /**
-   * The agent worker module: its URL, or a function that spawns it with the given name (what bundlers need to
-   * build it: `(name) => new Worker(new URL('./agents.ts', import.meta.url), { type: 'module', name })`).
+   * The agent worker module: its URL (any origin; another one is started through a Blob bootstrap and needs
+   * CORS), or a function that spawns it with the given name (what bundlers need to build it:
+   * `(name) => new Worker(new URL('./agents.ts', import.meta.url), { type: 'module', name })`).
    */
   worker: string | URL | ((name: string) => Worker);
   /** Performers of `ctx.act(kind, …)` by kind; kinds without one are published on `agent.<id>.act.<kind>`. */
