@@ -134,9 +134,59 @@ test('bad options get a named error that says which option', async ({ page }) =>
       await tryIt({ agents: { worker: 7 } }),
       await tryIt({ camra: true }),
       await tryIt('front'),
+      await tryIt({ privacy: { defaultLabel: 'secret' } }),
+      await tryIt({ privacy: true }),
     ];
   });
-  expect(errors.map((e) => e?.name)).toEqual(Array(5).fill('SentioOptionsError'));
-  expect(errors.map((e) => e?.option)).toEqual(['name', 'base', 'agents.worker', 'camra', '(options)']);
+  expect(errors.map((e) => e?.name)).toEqual(Array(7).fill('SentioOptionsError'));
+  expect(errors.map((e) => e?.option)).toEqual([
+    'name',
+    'base',
+    'agents.worker',
+    'camra',
+    '(options)',
+    'privacy.defaultLabel',
+    'privacy',
+  ]);
+  expect(errors[5]!.message).toContain('"private" or "public"');
   expect(errors[3]!.message).toContain('is not an option');
+});
+
+test('privacy defaults: the option is what the runtime starts with, until the user saves their own', async ({
+  page,
+}) => {
+  await open(page);
+  const r = await page.evaluate(async () => {
+    const s = await window.frontDoor.createSentio({
+      name: 'front-door-privacy',
+      database: `front-door-privacy-${crypto.randomUUID()}`,
+      devEndpointUrl: null,
+      privacy: { defaultLabel: 'public' },
+    });
+    const first = s.router.settings().privacy;
+    const database = s.db.name;
+    await s.router.apply({ ...s.router.settings(), privacy: { redactPii: false, defaultLabel: 'private' } });
+    await s.close();
+    const again = await window.frontDoor.createSentio({
+      name: 'front-door-privacy',
+      database,
+      devEndpointUrl: null,
+      privacy: { defaultLabel: 'public' },
+    });
+    const second = again.router.settings().privacy;
+    await again.close();
+    const plain = await window.frontDoor.createSentio({
+      name: 'front-door-privacy',
+      database: `front-door-privacy-${crypto.randomUUID()}`,
+      devEndpointUrl: null,
+    });
+    const third = plain.router.settings().privacy;
+    await plain.close();
+    return { first, second, third };
+  });
+  // Given: merged over DEFAULT_PRIVACY (PII still masked).
+  expect(r.first).toEqual({ redactPii: true, defaultLabel: 'public' });
+  // The user's saved choice wins over the option.
+  expect(r.second).toEqual({ redactPii: false, defaultLabel: 'private' });
+  expect(r.third).toEqual({ redactPii: true, defaultLabel: 'private' });
 });

@@ -15,12 +15,14 @@ import type { InferResult } from '../inference/types';
 import type { Task } from '../inference/manifest';
 import { createUseLiteProvider } from '../agents/memory/use-lite-provider';
 import type { EmbeddingProvider } from '../agents/memory/embedding-provider';
+import type { PrivacyDefaults } from '../privacy/defaults';
 import { declassifierFor } from '../privacy/labels';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { StageMetrics } from '../telemetry/stage-metrics';
 import { StageTracer } from '../telemetry/stage-tracer';
 import { startAgents, type AgentsRuntime } from './agents';
-import { SentioClosedError, SentioOptionsError } from './errors';
+import { SentioClosedError } from './errors';
+import { checkAgents, checkOptions, privacyDefaultsOf } from './sentio-options';
 import { startPerception, type PerceptionHandle, type PerceptionOptions } from './perception';
 import { startRouting, type Routing, type RoutingView } from './routing';
 import { resolveTask, type TaskName } from './tasks';
@@ -53,6 +55,11 @@ export interface SentioOptions {
   hub?: HubConnection;
   /** How long to wait for the bus hub's welcome. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * The privacy defaults this runtime starts with (merged over {@link DEFAULT_PRIVACY}: unlabelled requests
+   * private, PII masked). Settings the user saved (`router.apply`) win over them.
+   */
+  privacy?: Partial<PrivacyDefaults>;
 }
 
 /** Options of {@link SentioInfer}. */
@@ -146,45 +153,6 @@ export interface Sentio {
   close(): Promise<void>;
 }
 
-function checkOptions(o: unknown): SentioOptions {
-  if (o === undefined) return {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o))
-    throw new SentioOptionsError('(options)', `must be an object, got ${o === null ? 'null' : typeof o}`);
-  const x = o as Record<string, unknown>;
-  const known = ['base', 'name', 'database', 'devEndpointUrl', 'tracer', 'agents', 'hub', 'connectTimeoutMs'];
-  for (const k of Object.keys(x))
-    if (!known.includes(k)) throw new SentioOptionsError(k, `is not an option (known: ${known.join(', ')})`);
-  if (x.name !== undefined && (typeof x.name !== 'string' || !/^[\w.-]{1,64}$/.test(x.name)))
-    throw new SentioOptionsError('name', 'must be 1–64 letters, digits, ".", "_" or "-"');
-  if (x.database !== undefined && (typeof x.database !== 'string' || !x.database))
-    throw new SentioOptionsError('database', 'must be a non-empty string');
-  if (x.base !== undefined) {
-    if (typeof x.base !== 'string' && !(x.base instanceof URL))
-      throw new SentioOptionsError('base', 'must be a URL or a string');
-    try {
-      new URL(String(x.base), location.href);
-    } catch {
-      throw new SentioOptionsError('base', `is not a URL: ${String(x.base)}`);
-    }
-  }
-  if (x.devEndpointUrl !== undefined && x.devEndpointUrl !== null && typeof x.devEndpointUrl !== 'string')
-    throw new SentioOptionsError('devEndpointUrl', 'must be a URL string or null');
-  const t = x.connectTimeoutMs;
-  if (t !== undefined && (typeof t !== 'number' || !(t > 0)))
-    throw new SentioOptionsError('connectTimeoutMs', 'must be a positive number of milliseconds');
-  if (x.agents !== undefined) checkAgents(x.agents, 'agents');
-  return x as SentioOptions;
-}
-
-function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions {
-  const w = (a as { worker?: unknown } | null)?.worker;
-  if (typeof w !== 'string' && !(w instanceof URL) && typeof w !== 'function')
-    throw new SentioOptionsError(
-      `${where}.worker`,
-      'must be the URL of an agent worker module or a function spawning it',
-    );
-}
-
 /**
  * Creates a Sentio runtime: joins (or starts) the bus hub, opens the database and starts the router. Models
  * and workers load on first use. Rejects with {@link SentioOptionsError} naming a bad option.
@@ -237,6 +205,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     bus,
     db,
     inference,
+    ...(o.privacy ? { privacyDefaults: privacyDefaultsOf(o.privacy) } : {}),
     ...(o.devEndpointUrl !== undefined ? { devEndpointUrl: o.devEndpointUrl ?? undefined } : {}),
   });
   const declassify = declassifierFor(router);
