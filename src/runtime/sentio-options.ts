@@ -20,6 +20,7 @@ export function checkOptions(o: unknown): SentioOptions {
     'hub',
     'connectTimeoutMs',
     'privacy',
+    'plugins',
   ];
   for (const k of Object.keys(x))
     if (!known.includes(k)) throw new SentioOptionsError(k, `is not an option (known: ${known.join(', ')})`);
@@ -43,6 +44,7 @@ export function checkOptions(o: unknown): SentioOptions {
     throw new SentioOptionsError('connectTimeoutMs', 'must be a positive number of milliseconds');
   if (x.agents !== undefined) checkAgents(x.agents, 'agents');
   if (x.privacy !== undefined) privacyDefaultsOf(x.privacy);
+  if (x.plugins !== undefined) checkPlugins(x.plugins);
   return x as SentioOptions;
 }
 
@@ -57,6 +59,16 @@ export function privacyDefaultsOf(given: unknown): PrivacyDefaults {
     throw new SentioOptionsError(typeof key === 'string' ? `privacy.${key}` : 'privacy', issue.message);
   }
   return r.output as PrivacyDefaults;
+}
+
+function checkPlugins(p: unknown): void {
+  if (typeof p !== 'object' || p === null || Array.isArray(p))
+    throw new SentioOptionsError('plugins', 'must be an object ({ trust?, container? })');
+  const { trust, container } = p as { trust?: unknown; container?: unknown };
+  if (trust !== undefined && !Array.isArray(trust))
+    throw new SentioOptionsError('plugins.trust', 'must be an array of trusted keys');
+  if (container !== undefined && !(container instanceof HTMLElement))
+    throw new SentioOptionsError('plugins.container', 'must be an HTML element');
 }
 
 export function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions {

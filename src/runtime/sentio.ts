@@ -26,6 +26,7 @@ import { checkAgents, checkOptions, privacyDefaultsOf } from './sentio-options';
 import { startPerception, type PerceptionHandle, type PerceptionOptions } from './perception';
 import { startRouting, type Routing, type RoutingView } from './routing';
 import { resolveTask, type TaskName } from './tasks';
+import { lazyPluginHost, type SentioPlugins, type SentioPluginsOptions } from './plugins';
 import { localTracer } from '../telemetry/local-tracer';
 
 /** Options of {@link createSentio}; every one has a default. */
@@ -60,6 +61,8 @@ export interface SentioOptions {
    * private, PII masked). Settings the user saved (`router.apply`) win over them.
    */
   privacy?: Partial<PrivacyDefaults>;
+  /** Which plugin signers this runtime trusts, and where their sandboxes go (see {@link Sentio.plugins}). */
+  plugins?: SentioPluginsOptions;
 }
 
 /** Options of {@link SentioInfer}. */
@@ -147,6 +150,8 @@ export interface Sentio {
     declassify: ReturnType<typeof declassifierFor>;
   };
   readonly telemetry: { readonly tracer: StageTracer };
+  /** Signed plugins, each in its own sandbox (the host starts on first use). */
+  readonly plugins: SentioPlugins;
   /** The IndexedDB database this runtime uses. */
   readonly db: SentioDb;
   /** Stops everything this runtime started (sensors, agents, workers, subscriptions); resolves when done. */
@@ -299,6 +304,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     },
   };
   if (o.agents) agents.start(o.agents);
+  const plugins = lazyPluginHost(bus, db, o.plugins ?? {}, alive);
 
   return {
     name,
@@ -311,11 +317,13 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     router,
     privacy: { consent: router.consent, audit: router.audit, declassify },
     telemetry: { tracer },
+    plugins: plugins.plugins,
     db,
     async close() {
       if (closed) return;
       closed = true;
       for (const p of [...perceptions]) p.stop();
+      plugins.close();
       await agents.stop();
       const view: RoutingView = router.view();
       view.outbox?.stop();
