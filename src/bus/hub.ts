@@ -17,8 +17,7 @@ import { HubSubscription } from './hub-subscription';
 import { InterestAnnouncer } from './hub-announcer';
 import { DEFAULT_PUBLISHER_RULES, PublisherGuard, type PublisherRules } from './publisher-rules';
 import { type ClientMessage, type HubRequests, type HubStats, type WireSubscription } from './protocol';
-import { createSpillStore } from './spill-store';
-import type { SpillStore } from './policy-queue';
+import { createSpillStore, type SpillStore } from './spill-store';
 import type { ErrorData } from '../platform/error-data';
 import { toWireError } from './wire-error';
 
@@ -288,13 +287,7 @@ export class Hub {
           console.warn(`[sentio hub] spill for ${w.durable ?? w.id} failed: ${(err as Error).message}`),
       );
       this.subs.set(w.id, sub);
-      if (w.durable) {
-        this.durables.set(w.durable, sub);
-        if (w.policy.kind === 'persist' && this.spill) {
-          // Events a previous hub spilled under this name are still on disk: take them on.
-          void this.spill.count(`hub:${w.durable}`).then((n) => n && sub.queue.adoptSpilled(n));
-        }
-      }
+      if (w.durable) this.durables.set(w.durable, sub);
       this.routes.add(sub);
     }
     client.subs.add(sub);
@@ -313,6 +306,7 @@ export class Hub {
     this.routes.remove(sub);
     this.lanes.closeFor(sub);
     this.interest.removed(id);
+    sub.close();
   }
 
   private disconnect(client: HubClient): void {
@@ -349,12 +343,19 @@ export class Hub {
     if (isLogRequest(name)) return (await this.logRequests.answer(name, params)) as R;
     switch (name) {
       case 'ping':
+        // flush() ends with a ping: once answered, its events are on disk for every `persist` subscriber.
+        await this.written();
         return { hubId: this.id } as R;
       case 'stats':
         return (await this.stats()) as R;
       default:
         throw new Error(`unknown hub request "${String(name)}"`);
     }
+  }
+
+  private written(): Promise<unknown> {
+    const subs = new Set([...this.subs.values(), ...this.durables.values()]);
+    return Promise.all([...subs].map((s) => s.queue.written()));
   }
 
   private publishReplayed(e: SentioEvent): void {
