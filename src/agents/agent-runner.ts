@@ -11,6 +11,7 @@ import { HandlerTimeoutError, isQuotaError, toAgentErrorData } from './errors';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import type { EpisodicMemory } from './memory/episodic-memory';
 import type { SentioEvent, TraceContext } from '../events/event';
+import { createIdGenerator } from '../events/id';
 import { deadLetterTopic, type HostCallbacks, type SettledEvent } from './protocol';
 import type { AgentAction, AgentContext, AgentSnapshot, AgentStatus, WindowEntry } from './types';
 import type { ErrorData } from '../platform/error-data';
@@ -66,6 +67,8 @@ const traceOf = (trace: TraceContext | undefined) => (trace ? { trace } : {});
 
 export class AgentRunner {
   private readonly mailbox: Mailbox;
+  /** Ids for what committed actions publish (AgentAction.publishId). */
+  private readonly ids = createIdGenerator();
   private state: unknown;
   private window: WindowEntry[];
   private lastEventId: string;
@@ -269,6 +272,7 @@ export class AgentRunner {
         kind,
         payload,
         privacy,
+        publishId: this.ids.next(),
         ...traceOf(trace),
       });
     };
@@ -332,6 +336,7 @@ export class AgentRunner {
         eventId: id,
         kind: 'emit',
         privacy: entry.event.privacy,
+        publishId: this.ids.next(),
         payload: {
           topic: deadLetterTopic(this.def.id),
           payload: { event: entry.event, error: outcome.error },
