@@ -46,3 +46,66 @@ export function createDurableRegistry(db: SentioDb): DurableRegistry {
     },
   };
 }
+
+/**
+ * The hub's durable subscriptions by name: those whose owners are connected, those detached, and those
+ * recreated from the register and not yet claimed by their owners.
+ */
+export class DurableSubscriptions<
+  S extends { readonly pattern: string; readonly durable?: string | undefined },
+> {
+  readonly byName = new Map<string, S>();
+  /** Recreated from the register and not yet claimed: a subscriber with a new pattern replaces them. */
+  private readonly unclaimed = new Set<string>();
+
+  constructor(private readonly registry: DurableRegistry | undefined) {}
+
+  /** Recreates every registered durable with `adopt` (which adds it to the hub), detached and unclaimed. */
+  async restore(adopt: (record: DurableRecord) => S): Promise<void> {
+    if (!this.registry) return;
+    const records = await this.registry.load().catch((err: unknown) => {
+      console.warn(`[sentio hub] durable subscriptions not restored: ${(err as Error).message}`);
+      return [] as DurableRecord[];
+    });
+    for (const r of records) {
+      if (this.byName.has(r.name)) continue;
+      this.byName.set(r.name, adopt(r));
+      this.unclaimed.add(r.name);
+    }
+  }
+
+  /**
+   * The durable subscription `name` an owner's subscribe takes over, if any. One recreated from the register
+   * with another pattern was registered by an older version of its owner: `replace` ends it, so the new
+   * definition wins and adopts its stored rows.
+   */
+  claim(name: string | undefined, pattern: string, replace: (old: S) => void): S | undefined {
+    if (typeof name !== 'string') return undefined;
+    let existing = this.byName.get(name);
+    if (existing && this.unclaimed.has(name) && existing.pattern !== pattern) {
+      replace(existing);
+      existing = undefined;
+    }
+    this.unclaimed.delete(name);
+    return existing;
+  }
+
+  /** A new durable subscription; a `persist` one is registered so that a new hub recreates it. */
+  added(sub: S, record: DurableRecord): void {
+    this.byName.set(record.name, sub);
+    if (record.policy.kind !== 'persist') return;
+    void this.registry
+      ?.save(record)
+      .catch((err: unknown) =>
+        console.warn(`[sentio hub] durable ${record.name} not registered: ${(err as Error).message}`),
+      );
+  }
+
+  /** Unsubscribed for good: forgotten here and in the register. */
+  removed(sub: S): void {
+    if (!sub.durable) return;
+    this.byName.delete(sub.durable);
+    this.unclaimed.delete(sub.durable);
+    void this.registry?.remove(sub.durable).catch(() => {});
+  }
+}

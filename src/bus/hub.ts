@@ -18,7 +18,7 @@ import { InterestAnnouncer } from './hub-announcer';
 import { DEFAULT_PUBLISHER_RULES, PublisherGuard, type PublisherRules } from './publisher-rules';
 import { type ClientMessage, type HubRequests, type HubStats, type WireSubscription } from './protocol';
 import { createSpillStore, type SpillStore } from './spill-store';
-import { createDurableRegistry, type DurableRecord, type DurableRegistry } from './hub-durables';
+import { createDurableRegistry, DurableSubscriptions } from './hub-durables';
 import type { ErrorData } from '../platform/error-data';
 import { toWireError } from './wire-error';
 
@@ -52,7 +52,7 @@ export class Hub {
   readonly id: string;
   private readonly clients = new Map<string, HubClient>();
   private readonly subs = new Map<string, HubSubscription>();
-  private readonly durables = new Map<string, HubSubscription>();
+  private readonly durables: DurableSubscriptions<HubSubscription>;
   private readonly routes: RouteTable;
   private readonly lanes = new LaneTable((id) => this.clients.get(id));
   private readonly logRequests: HubLogRequests;
@@ -66,11 +66,8 @@ export class Hub {
   private readonly interest: InterestAnnouncer;
   private readonly publishers: PublisherGuard;
   private readonly peers: HubPeers | undefined;
-  private readonly registry: DurableRegistry | undefined;
   /** Registered durables being recreated: messages wait for it, so none is routed past them. */
   private restoring: Promise<void> | null = null;
-  /** Recreated from the register and not yet claimed: a subscriber with a new pattern replaces them. */
-  private readonly unclaimed = new Set<string>();
 
   constructor(options: HubOptions = {}) {
     this.id = options.hubId ?? crypto.randomUUID();
@@ -80,8 +77,8 @@ export class Hub {
     if (options.db) {
       this.log = new EventLog(options.db, this.now);
       this.spill = createSpillStore(options.db);
-      this.registry = createDurableRegistry(options.db);
     }
+    this.durables = new DurableSubscriptions(options.db ? createDurableRegistry(options.db) : undefined);
     this.publishers = new PublisherGuard(options.publishers ?? DEFAULT_PUBLISHER_RULES);
     this.routes = new RouteTable(this.publishers, this.now);
     this.logRequests = new HubLogRequests({
@@ -94,29 +91,22 @@ export class Hub {
     this.interest = new InterestAnnouncer({
       clients: () => this.clients.values(),
       subs: this.subs,
-      durables: this.durables,
+      durables: this.durables.byName,
       hasPeers: this.peers !== undefined,
       log: this.log,
     });
     this.peers?.onEvents((events) => this.publish(null, events, null));
-    if (this.registry && this.spill) this.restoring = this.restore(this.registry);
-  }
-
-  private async restore(registry: DurableRegistry): Promise<void> {
-    const records = await registry.load().catch((err: unknown) => {
-      console.warn(`[sentio hub] durable subscriptions not restored: ${(err as Error).message}`);
-      return [] as DurableRecord[];
-    });
-    for (const r of records) {
-      if (this.durables.has(r.name)) continue;
-      const sub = this.createSubscription(`durable:${r.name}`, { id: '', send() {} }, r, false);
-      sub.detach();
-      this.subs.set(sub.id, sub);
-      this.durables.set(r.name, sub);
-      this.unclaimed.add(r.name);
-      this.routes.add(sub);
+    if (this.spill) {
+      this.restoring = this.durables
+        .restore((r) => {
+          const sub = this.createSubscription(`durable:${r.name}`, { id: '', send() {} }, r, false);
+          sub.detach();
+          this.subs.set(sub.id, sub);
+          this.routes.add(sub);
+          return sub;
+        })
+        .finally(() => (this.restoring = null));
     }
-    this.restoring = null;
   }
 
   private createSubscription(
@@ -306,13 +296,7 @@ export class Hub {
   }
 
   private subscribe(client: HubClient, w: WireSubscription): void {
-    let existing = typeof w?.durable === 'string' ? this.durables.get(w.durable) : undefined;
-    if (existing && this.unclaimed.has(w.durable!) && existing.pattern !== w?.pattern) {
-      // Registered by an older version of its owner: the new definition wins and adopts the stored rows.
-      this.unsubscribe(existing.id, null);
-      existing = undefined;
-    }
-    if (typeof w?.durable === 'string') this.unclaimed.delete(w.durable);
+    const existing = this.durables.claim(w?.durable, w?.pattern, (old) => this.unsubscribe(old.id, null));
     const problem = subscribeProblem(w, (id) => this.subs.has(id), existing);
     if (problem) {
       client.post({ type: 'subscribed', id: String(w?.id), error: problem });
@@ -327,18 +311,13 @@ export class Hub {
     } else {
       sub = this.createSubscription(w.id, client, { ...w, name: w.durable }, w.lane);
       this.subs.set(w.id, sub);
-      if (w.durable) this.durables.set(w.durable, sub);
-      if (w.durable && w.policy.kind === 'persist')
-        void this.registry
-          ?.save({
-            name: w.durable,
-            pattern: w.pattern,
-            policy: w.policy,
-            credits: w.credits,
-          })
-          .catch((err: unknown) =>
-            console.warn(`[sentio hub] durable ${w.durable} not registered: ${(err as Error).message}`),
-          );
+      if (w.durable)
+        this.durables.added(sub, {
+          name: w.durable,
+          pattern: w.pattern,
+          policy: w.policy,
+          credits: w.credits,
+        });
       this.routes.add(sub);
     }
     client.subs.add(sub);
@@ -352,11 +331,7 @@ export class Hub {
     const sub = this.subs.get(id);
     if (!sub || (client && sub.owner !== client)) return;
     this.subs.delete(id);
-    if (sub.durable) {
-      this.durables.delete(sub.durable);
-      this.unclaimed.delete(sub.durable);
-      void this.registry?.remove(sub.durable).catch(() => {});
-    }
+    this.durables.removed(sub);
     if (sub.owner) this.clients.get(sub.owner.id)?.subs.delete(sub);
     this.routes.remove(sub);
     this.lanes.closeFor(sub);
@@ -409,7 +384,7 @@ export class Hub {
   }
 
   private written(): Promise<unknown> {
-    const subs = new Set([...this.subs.values(), ...this.durables.values()]);
+    const subs = new Set([...this.subs.values(), ...this.durables.byName.values()]);
     return Promise.all([...subs].map((s) => s.queue.written()));
   }
 
@@ -426,7 +401,7 @@ export class Hub {
 
   async stats(): Promise<HubStats> {
     const topicRates = this.routes.rates();
-    const subs = new Set([...this.subs.values(), ...this.durables.values()]);
+    const subs = new Set([...this.subs.values(), ...this.durables.byName.values()]);
     return {
       hubId: this.id,
       clients: [...this.clients.values()].map((c) => ({
