@@ -46,6 +46,17 @@ export interface LogStats {
   notLogged: number;
 }
 
+/** What a hub without a database (hence without a log) reports. */
+export const NO_LOG_STATS: LogStats = Object.freeze({
+  events: 0,
+  bytes: 0,
+  oldestTs: null,
+  newestTs: null,
+  compactions: 0,
+  quotaErrors: 0,
+  notLogged: 0,
+});
+
 const ROW_OVERHEAD = 160;
 
 function isQuotaError(err: unknown): boolean {

@@ -3,11 +3,11 @@
 // threads — and it routes the small events that do not travel on lanes. It validates everything it receives:
 // a bad event is refused back to its sender with the field and the reason, and nothing else is disturbed.
 // Its parts: admission checks (hub-admission), the topic → subscriptions cache and rates (hub-routes),
-// interest announcements (hub-announcer), lanes (hub-lanes), `log.*` requests (hub-log-requests).
+// interest announcements (hub-announcer), lanes (hub-lanes), `log.*` requests (hub-log-requests), durable
+// subscriptions and their register (hub-durables), its options (hub-options).
 import type { SentioEvent } from '../events/event';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
-import type { SentioDb } from '../storage/db';
-import { EventLog } from './event-log';
+import { EventLog, NO_LOG_STATS } from './event-log';
 import { LaneTable } from './hub-lanes';
 import { HubLogRequests, isLogRequest } from './hub-log-requests';
 import { RouteTable } from './hub-routes';
@@ -15,38 +15,15 @@ import { creditGrants, helloProblem, subscribeProblem } from './hub-admission';
 import { HubClient, type Port } from './hub-port';
 import { HubSubscription, type HubSubscriptionOwner } from './hub-subscription';
 import { InterestAnnouncer } from './hub-announcer';
-import { DEFAULT_PUBLISHER_RULES, PublisherGuard, type PublisherRules } from './publisher-rules';
+import { DEFAULT_PUBLISHER_RULES, PublisherGuard } from './publisher-rules';
 import { type ClientMessage, type HubRequests, type HubStats, type WireSubscription } from './protocol';
 import { createSpillStore, type SpillStore } from './spill-store';
 import { createDurableRegistry, DurableSubscriptions } from './hub-durables';
 import type { ErrorData } from '../platform/error-data';
 import { toWireError } from './wire-error';
 
-export function hubLockName(hubId: string): string {
-  return `sentio.bus.hub.${hubId}`;
-}
-
-export interface HubOptions {
-  hubId?: string;
-  /** Where the event log and `persist` spills live. Without it, there is no log and persist cannot spill. */
-  db?: SentioDb;
-  limits?: EventLimits;
-  now?: () => number;
-  /** Web Locks, to learn when a client's thread dies. null = rely on goodbyes only. */
-  locks?: LockManager | null;
-  /** Topics the UI trusts and who may publish them (publisher-rules.ts); DEFAULT_PUBLISHER_RULES by default. */
-  publishers?: PublisherRules;
-  /**
-   * Other hubs of the same origin to exchange events with. Used by the fallback hub (one dedicated worker
-   * per tab where SharedWorker is missing) so tabs still share one bus.
-   */
-  peers?: HubPeers;
-}
-
-export interface HubPeers {
-  send(events: SentioEvent[]): void;
-  onEvents(receive: (events: unknown[]) => void): void;
-}
+import { hubLockName, type HubOptions, type HubPeers } from './hub-options';
+export { hubLockName, type HubOptions, type HubPeers };
 
 export class Hub {
   readonly id: string;
@@ -383,9 +360,13 @@ export class Hub {
     }
   }
 
+  /** Attached and detached ones: a detached durable is in `durables` only. */
+  private allSubs(): Set<HubSubscription> {
+    return new Set([...this.subs.values(), ...this.durables.byName.values()]);
+  }
+
   private written(): Promise<unknown> {
-    const subs = new Set([...this.subs.values(), ...this.durables.byName.values()]);
-    return Promise.all([...subs].map((s) => s.queue.written()));
+    return Promise.all([...this.allSubs()].map((s) => s.queue.written()));
   }
 
   private publishReplayed(e: SentioEvent): void {
@@ -400,8 +381,7 @@ export class Hub {
   }
 
   async stats(): Promise<HubStats> {
-    const topicRates = this.routes.rates();
-    const subs = new Set([...this.subs.values(), ...this.durables.byName.values()]);
+    const subs = this.allSubs();
     return {
       hubId: this.id,
       clients: [...this.clients.values()].map((c) => ({
@@ -413,18 +393,8 @@ export class Hub {
       routed: this.routed,
       rejected: this.rejected,
       interestTimeouts: this.interest.timeouts,
-      topicRates,
-      log: this.log
-        ? await this.log.stats()
-        : {
-            events: 0,
-            bytes: 0,
-            oldestTs: null,
-            newestTs: null,
-            compactions: 0,
-            quotaErrors: 0,
-            notLogged: 0,
-          },
+      topicRates: this.routes.rates(),
+      log: this.log ? await this.log.stats() : { ...NO_LOG_STATS },
     };
   }
 }
