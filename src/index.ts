@@ -14,6 +14,14 @@ export {
   type PerceptionStartOptions,
   type StartAgentsOptions,
 } from './runtime/sentio';
+export type { LocalGeneration, GenerationOptions } from './runtime/local-generation';
+export type { LocalModel } from './inference/generation/library';
+export type {
+  GenerationInput,
+  GenerationResult,
+  LoadedModelInfo,
+  ChatTurn,
+} from './inference/generation/types';
 export { SentioOptionsError, UnknownTaskError, SentioClosedError } from './runtime/errors';
 /** How an error that crossed a thread is described (an agent's last error, a model cache failure). */
 export type { ErrorData } from './platform/error-data';

@@ -23,6 +23,13 @@ import { startPerception, type PerceptionHandle, type PerceptionOptions } from '
 import { startRouting, type Routing, type RoutingView } from './routing';
 import { resolveTask, type TaskName } from './tasks';
 import { localTracer } from '../telemetry/local-tracer';
+import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
+import {
+  checkGenerationOptions,
+  createLocalGeneration,
+  type GenerationOptions,
+  type LocalGeneration,
+} from './local-generation';
 
 /** Options of {@link createSentio}; every one has a default. */
 export interface SentioOptions {
@@ -49,6 +56,8 @@ export interface SentioOptions {
   hub?: HubConnection;
   /** How long to wait for the bus hub's welcome. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /** Local text generation on the models the user brings (see {@link Sentio.generation}). */
+  generation?: GenerationOptions;
 }
 
 /** Options of {@link SentioInfer}. */
@@ -128,6 +137,11 @@ export interface Sentio {
   inference(): InferenceClient;
   readonly perception: SentioPerception;
   readonly agents: SentioAgents;
+  /**
+   * Local text generation: add a model by URL + sha256 or from a file, list, remove. While one is loaded the
+   * router answers `chat` on the device (decision `local`, or `hybrid` with cloud consent).
+   */
+  readonly generation: LocalGeneration;
   /** The routing stack: `infer` with decisions, endpoints, budget (`view()` is the live stack). */
   readonly router: Routing;
   /** Consent, the audit log and the declassifier agents use. */
@@ -152,7 +166,17 @@ function checkOptions(o: unknown): SentioOptions {
   if (typeof o !== 'object' || o === null || Array.isArray(o))
     throw new SentioOptionsError('(options)', `must be an object, got ${o === null ? 'null' : typeof o}`);
   const x = o as Record<string, unknown>;
-  const known = ['base', 'name', 'database', 'devEndpointUrl', 'tracer', 'agents', 'hub', 'connectTimeoutMs'];
+  const known = [
+    'base',
+    'name',
+    'database',
+    'devEndpointUrl',
+    'tracer',
+    'agents',
+    'hub',
+    'connectTimeoutMs',
+    'generation',
+  ];
   for (const k of Object.keys(x))
     if (!known.includes(k)) throw new SentioOptionsError(k, `is not an option (known: ${known.join(', ')})`);
   if (x.name !== undefined && (typeof x.name !== 'string' || !/^[\w.-]{1,64}$/.test(x.name)))
@@ -174,6 +198,7 @@ function checkOptions(o: unknown): SentioOptions {
   if (t !== undefined && (typeof t !== 'number' || !(t > 0)))
     throw new SentioOptionsError('connectTimeoutMs', 'must be a positive number of milliseconds');
   if (x.agents !== undefined) checkAgents(x.agents, 'agents');
+  if (x.generation !== undefined) checkGenerationOptions(x.generation);
   return x as SentioOptions;
 }
 
@@ -228,10 +253,20 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   let embedder: EmbeddingProvider | null = null;
   const db = openDatabase(o.database);
   const tracer = o.tracer ?? new StageTracer({ tracer: localTracer(), metrics: new StageMetrics() });
+  // The gate is the router's consent and audit log: downloads are audited like every egress.
+  let gate: EgressGate | null = null;
+  const go = o.generation ?? {};
+  const generation = createLocalGeneration({
+    gate: () => (gate ??= createEgressGate({ consent: router.consent, audit: router.audit })),
+    consent: () => router.consent,
+    ...(go.threads !== undefined ? { threads: go.threads } : {}),
+    ...(go.maxTokens !== undefined ? { chat: { maxTokens: go.maxTokens } } : {}),
+  });
   const router = await startRouting({
     bus,
     db,
     inference,
+    localChat: generation.chat,
     ...(o.devEndpointUrl !== undefined ? { devEndpointUrl: o.devEndpointUrl ?? undefined } : {}),
   });
   const declassify = declassifierFor(router);
@@ -318,6 +353,11 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     },
   };
   if (o.agents) agents.start(o.agents);
+  // A model stored on an earlier visit: loaded in the background, so chat turns local once it is in.
+  if (go.restore !== false)
+    generation
+      .restore()
+      .catch((err: Error) => console.warn(`Sentio: the stored local model did not load: ${err.message}`));
 
   return {
     name,
@@ -325,6 +365,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     bus,
     infer,
     inference,
+    generation,
     perception,
     agents,
     router,
@@ -340,6 +381,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       view.outbox?.stop();
       client?.close();
       client = null;
+      generation.close();
       await bus.flush().catch(() => {});
       bus.close();
       db.close();
