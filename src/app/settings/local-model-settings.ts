@@ -82,7 +82,7 @@ export function localModelSettings(source: LocalModelSource): {
     placeholder: '64 hexadecimal characters',
     spellcheck: 'false',
   });
-  const licence = inputField('licence', 'Licence (if the file does not say)', 'local-model', {
+  const licence = inputField('declared-licence', 'Licence (if the file does not say)', 'local-model', {
     placeholder: 'e.g. MIT',
   });
   const add = el('button', { text: 'Add from URL', testId: 'local-model-add', attrs: { type: 'button' } });
@@ -130,7 +130,7 @@ export function localModelSettings(source: LocalModelSource): {
         },
       });
       const on = source.loaded?.()?.model === model.id ? ' and loaded: chat now answers on this device' : '';
-      say(status, `Added ${model.name} (${formatBytes(model.bytes)})${on}.`, true);
+      say(status, `Added ${model.id} (${formatBytes(model.bytes)})${on}.`, true);
     } catch (err) {
       say(status, `Not added: ${named(err)}`, false);
     } finally {
