@@ -431,6 +431,23 @@ test.describe('with a local text model', () => {
     const summary = page.getByTestId('notes-summary').getByTestId('refined');
     await expect(summary).toContainText('Refined by the local model:', { timeout: 60_000 });
     await expect(summary.getByTestId('route-reason')).toContainText('local');
+
+    // Remove frees it and chat is no longer local; the same model from a file on this device is back at once.
+    await row.getByTestId('local-model-remove-stories260K').click();
+    await expect(settings.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+    await expect.poll(() => page.evaluate(() => window.sentio!.generation!.loaded())).toBeNull();
+    const removed = await chat(page, 'Tell me about a cat.');
+    expect(removed.decision.route).not.toBe('local');
+    expect(removed.decision.reason).toContain('no local model');
+    await settings
+      .getByTestId('local-model-file')
+      .setInputFiles(resolve(import.meta.dirname, 'fixtures/models/stories260K.gguf'));
+    await expect(settings.getByTestId('local-model-status')).toHaveText(
+      'Added stories260K (1.2 MB) and loaded: chat now answers on this device.',
+      { timeout: 120_000 },
+    );
+    await expect(row).toContainText('file stories260K.gguf');
+    expect((await chat(page, 'A dog?')).decision.route).toBe('local');
     expect(errors).toEqual([]);
 
     // Offline, with the model host gone: the reload loads the stored copy and chat is local again.
