@@ -384,12 +384,14 @@ test.describe('with a local text model', () => {
     const errors = await openApp(page);
     await agentsRunHere(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    // No model yet: the router says no local model does chat, and no generation worker was started.
-    expect(await page.evaluate(() => window.sentio!.generation!.client())).toBeNull();
-
     const settings = page.getByTestId('local-model-settings');
-    await settings.scrollIntoViewIfNeeded();
+    // No model yet: no generation worker was started…
+    expect(await page.evaluate(() => window.sentio!.generation!.client())).toBeNull();
+    // …and nothing in storage: listing the (empty) library creates no cache.
     await expect(settings.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+    expect(await page.evaluate(() => caches.has('sentio-local-models-v1'))).toBe(false);
+
+    await settings.scrollIntoViewIfNeeded();
     // A wrong checksum is refused by name, and nothing is stored.
     await settings.getByTestId('local-model-url').fill(`${models.origin}/stories260K.gguf`);
     await settings.getByTestId('local-model-sha256').fill('0'.repeat(64));
