@@ -8,6 +8,7 @@ import { writePhotoCamera } from './fixtures/photo-camera';
 import { GENERATED_DIR, MIC_FILE } from './fixtures/timeline';
 import { inView } from './fixtures/panels';
 import { startStaticServer, type StaticServer } from './fixtures/static-server';
+import { routeToDevEndpoint } from './fixtures/dev-routing';
 
 async function openApp(page: Page): Promise<string[]> {
   const errors: string[] = [];
@@ -229,21 +230,7 @@ test.describe('with the development endpoint and consent', () => {
   test('the endpoint refines the reaction and the notes, and writes the summary', async ({ page }) => {
     const errors = await openApp(page);
     await agentsRunHere(page);
-    await page.waitForFunction(() => !!window.sentio?.routing);
-    await page.evaluate(async (url) => {
-      const routing = window.sentio!.routing!;
-      await routing.apply({
-        ...routing.settings(),
-        endpoints: [
-          { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
-        ],
-        active: 'dev',
-      });
-      const { consent } = window.sentio!.router!;
-      await consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
-      await consent.grant({ capability: 'cloud.transcript', endpoint: 'dev' });
-      await consent.grant({ capability: 'cloud.expression', endpoint: 'dev' });
-    }, dev.url);
+    await routeToDevEndpoint(page, dev.url, ['cloud.chat', 'cloud.transcript', 'cloud.expression']);
     await startSensors(page);
 
     const reaction = page.getByTestId('emotion-reaction').first();
@@ -283,17 +270,7 @@ test.describe('with the development endpoint and no consent yet', () => {
   }) => {
     const errors = await openApp(page);
     await agentsRunHere(page);
-    await page.waitForFunction(() => !!window.sentio?.routing);
-    await page.evaluate(async (url) => {
-      const routing = window.sentio!.routing!;
-      await routing.apply({
-        ...routing.settings(),
-        endpoints: [
-          { id: 'dev', baseUrl: url, model: 'sentio-dev-echo', costPer1kTokens: 0, clearance: 'private' },
-        ],
-        active: 'dev',
-      });
-    }, dev.url);
+    await routeToDevEndpoint(page, dev.url);
     await startSensors(page);
 
     // The reaction's expression is local data: lowering it for the endpoint needs cloud.expression on "dev".

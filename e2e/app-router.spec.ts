@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
 import { DEV_ENDPOINT_LABEL } from '../src/app/router/router-panel';
 import { inView } from './fixtures/panels';
+import { routeToDevEndpoint } from './fixtures/dev-routing';
 
 let dev: DevEndpoint;
 test.beforeAll(async () => {
@@ -40,29 +41,18 @@ test('window.sentio.routing.apply switches to the development endpoint without a
   page,
 }) => {
   const errors = await openApp(page);
-  const decision = await page.evaluate(async (url) => {
-    const routing = window.sentio!.routing!;
-    await routing.apply({
-      ...routing.settings(),
-      endpoints: [
-        {
-          id: 'dev',
-          baseUrl: url,
-          model: 'sentio-dev-echo',
-          costPer1kTokens: 0,
-          clearance: 'private',
-        },
-      ],
-      active: 'dev',
-    });
-    const view = window.sentio!.router!;
-    await view.consent.grant({ capability: 'cloud.chat', endpoint: 'dev' });
-    const r = (await routing.infer('chat', 'hello there')) as {
+  await routeToDevEndpoint(page, dev.url, ['cloud.chat']);
+  const decision = await page.evaluate(async () => {
+    const r = (await window.sentio!.routing!.infer('chat', 'hello there')) as {
       decision: unknown;
       output: { text: string };
     };
-    return { decision: r.decision, text: r.output.text, development: view.endpoint?.development };
-  }, dev.url);
+    return {
+      decision: r.decision,
+      text: r.output.text,
+      development: window.sentio!.router!.endpoint?.development,
+    };
+  });
   expect(decision).toMatchObject({
     decision: { route: 'cloud', code: 'unsupported-cloud', endpoint: 'dev' },
     development: true,

@@ -3,6 +3,7 @@
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { BridgeOptions, BridgeState, BridgeStats } from '../src/bridge/types';
 import { expect, openDevice, test, type Device } from './fixtures/nats';
+import { nkeyUser, operatorWithAccount } from './fixtures/nats-auth';
 
 type BT = {
   bridgeTest: {
@@ -380,6 +381,81 @@ test('token and user/password credentials, wrong ones, a server down at start an
   }
 });
 
+test('NKey and JWT (.creds) credentials: the right key connects and events cross, a wrong key or an unknown account is refused by name, no secret shows', async ({
+  browser,
+}) => {
+  const { startNatsServer } = await import('../scripts/lib/nats.mjs');
+  const alice = nkeyUser();
+  const mallory = nkeyUser(); // a valid NKey the server does not list
+  const org = await operatorWithAccount();
+  const nkeyServer = await startNatsServer({ auth: alice.auth });
+  const jwtServer = await startNatsServer({ auth: org.auth });
+  const a = await openDevice(browser, 'A');
+  const b = await openDevice(browser, 'B');
+  const logs: string[] = [];
+  for (const d of [a, b]) d.page.on('console', (m) => logs.push(m.text()));
+  const [credsA, credsB, stranger] = await Promise.all([
+    org.userCreds('devA'),
+    org.userCreds('devB'),
+    org.strangerCreds('devX'),
+  ]);
+  try {
+    const viaNkey = { servers: nkeyServer.wsUrl, space: nextSpace(), export: ['demo.>'], import: ['demo.>'] };
+    await record(b, 'demo.>');
+    await bridgeUp(a, { ...viaNkey, device: 'devA', credentials: { nkeySeed: alice.seed } }, 'nkey');
+    await bridgeUp(b, { ...viaNkey, device: 'devB', credentials: { nkeySeed: alice.seed } }, 'nkey');
+    await bridgeUp(a, { ...viaNkey, device: 'devM', credentials: { nkeySeed: mallory.seed } }, 'wrong-nkey');
+    await expect.poll(async () => (await stateOf(a, 'nkey')).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await stateOf(b, 'nkey')).state, { timeout: 30_000 }).toBe('connected');
+    await expect
+      .poll(async () => (await stateOf(a, 'wrong-nkey')).lastError, { timeout: 30_000 })
+      .toMatch(/Authorization/i);
+    expect((await stateOf(a, 'wrong-nkey')).state).not.toBe('connected');
+    await publish(a, 'demo.nkey', { via: 'nkey' }, { privacy: 'public' });
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.topic === 'demo.nkey').length, { timeout: 30_000 })
+      .toBe(1);
+
+    const viaJwt = { servers: jwtServer.wsUrl, space: nextSpace(), export: ['demo.>'], import: ['demo.>'] };
+    await bridgeUp(a, { ...viaJwt, device: 'devA', credentials: { creds: credsA } }, 'jwt');
+    await bridgeUp(b, { ...viaJwt, device: 'devB', credentials: { creds: credsB } }, 'jwt');
+    await bridgeUp(a, { ...viaJwt, device: 'devX', credentials: { creds: stranger } }, 'stranger');
+    await expect.poll(async () => (await stateOf(a, 'jwt')).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await stateOf(b, 'jwt')).state, { timeout: 30_000 }).toBe('connected');
+    await expect
+      .poll(async () => (await stateOf(a, 'stranger')).lastError, { timeout: 30_000 })
+      .toMatch(/Authorization/i);
+    await publish(a, 'demo.jwt', { via: 'jwt' }, { privacy: 'public' });
+    await expect
+      .poll(async () => (await seenOn(b)).filter((e) => e.topic === 'demo.jwt').length, { timeout: 30_000 })
+      .toBe(1);
+    // Each event crossed on the server it was published to, once per server (B's two bridges both import).
+    const got = await seenOn(b);
+    expect(
+      got.filter((e) => e.topic === 'demo.nkey' || e.topic === 'demo.jwt').every((e) => e.device === 'devA'),
+    ).toBe(true);
+
+    const secrets = [
+      alice.seed,
+      mallory.seed,
+      ...[credsA, credsB, stranger].map((c) => c.match(/^SU[A-Z0-9]+$/m)![0]),
+    ];
+    const states = JSON.stringify(
+      await Promise.all(['nkey', 'wrong-nkey', 'jwt', 'stranger'].map((k) => stateOf(a, k))),
+    );
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(40);
+      expect(states).not.toContain(secret);
+      expect(logs.join('\n')).not.toContain(secret);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+    await nkeyServer.dispose();
+    await jwtServer.dispose();
+  }
+});
+
 test('the app\u2019s Devices panel connects, shows its state and the other devices it hears from', async ({
   browser,
   nats,
@@ -409,5 +485,111 @@ test('the app\u2019s Devices panel connects, shows its state and the other devic
   } finally {
     await context.close();
     await b.close();
+  }
+});
+
+test('the Devices panel signs in with an NKey it keeps in this browser; plain ws:// to another machine only when ticked', async ({
+  browser,
+}) => {
+  const { startNatsServer } = await import('../scripts/lib/nats.mjs');
+  const alice = nkeyUser();
+  const server = await startNatsServer({ auth: alice.auth });
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  try {
+    await app.goto('/');
+    await expect(app.getByTestId('devices')).toBeVisible({ timeout: 60_000 });
+    // Only the fields of the chosen sign-in are shown.
+    await expect(app.getByTestId('devices-secret')).toBeHidden();
+    await app.getByTestId('devices-auth').selectOption('nkey');
+    await expect(app.getByTestId('devices-secret')).toBeVisible();
+    await expect(app.getByTestId('devices-user')).toBeHidden();
+    await expect(app.getByTestId('devices-creds')).toBeHidden();
+    await app.getByTestId('devices-server').fill(server.wsUrl);
+    await app.getByTestId('devices-device').fill('panel-nkey');
+    await app.getByTestId('devices-secret').fill(alice.seed);
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText('connected', { timeout: 30_000 });
+    await expect(app.getByTestId('devices-state')).not.toContainText(alice.seed);
+
+    // Kept with the other settings: a reload signs in the same way.
+    await app.reload();
+    await expect(app.getByTestId('devices-auth')).toHaveValue('nkey', { timeout: 60_000 });
+    await expect(app.getByTestId('devices-secret')).toHaveValue(alice.seed);
+
+    await app.getByTestId('devices-server').fill('ws://nats.example.com:8080');
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText(
+      'InsecureServerError: refusing plain ws:// to nats.example.com',
+    );
+    await app.getByTestId('devices-allowInsecure').check();
+    await app.getByTestId('devices-connect').click();
+    // Allowed now: it tries (and, with no such host here, keeps trying) instead of refusing.
+    await expect(app.getByTestId('devices-state')).toContainText(/connecting|reconnecting/, {
+      timeout: 30_000,
+    });
+    await expect(app.getByTestId('devices-state')).not.toContainText('InsecureServerError');
+  } finally {
+    await context.close();
+    await server.dispose();
+  }
+});
+
+test('seed 002: a cloud agent in Node asks the edge to run tools over NATS: run once under redelivery, refused off the allowlist, a decline recorded and not run', async ({
+  browser,
+  nats,
+}) => {
+  test.setTimeout(180_000);
+  const { startCloudAgent } = await import('../examples/cloud-agent');
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  const cloudName = `cloud${nextSpace()}`;
+  const agent = await startCloudAgent({ servers: nats.url, device: cloudName });
+  try {
+    await app.goto('/');
+    await expect(app.getByTestId('agents-where')).toHaveText('Agents run in this tab (in a worker).', {
+      timeout: 60_000,
+    });
+    await app.getByTestId('devices-server').fill(nats.wsUrl);
+    await app.getByTestId('devices-device').fill('edge');
+    await app.getByTestId('devices-importTopics').fill('tool.call');
+    await app.getByTestId('devices-exportTopics').fill('tool.result');
+    // Results are private: they cross only with consent for this server.
+    await app.getByTestId('devices-consent').check();
+    await app.getByTestId('devices-connect').click();
+    await expect(app.getByTestId('devices-state')).toContainText('connected', { timeout: 30_000 });
+
+    const message = `hello from ${cloudName}`;
+    const first = await agent.callTool({ key: 'alert-1', tool: 'alert.notify', args: { message } });
+    expect(first).toMatchObject({ key: `${cloudName}/alert-1`, status: 'performed' });
+    // A redelivery (the same message again) and a retry (the same key, a new message): one alert only.
+    agent.resend('alert-1');
+    const retry = await agent.callTool({ key: 'alert-1', tool: 'alert.notify', args: { message } });
+    expect(retry).toMatchObject({ key: `${cloudName}/alert-1`, status: 'performed' });
+    await expect(app.getByTestId('monitor-alert').filter({ hasText: message })).toHaveCount(1);
+
+    const refused = await agent.callTool({ key: 'x-1', tool: 'robot.selfDestruct' });
+    expect(refused).toMatchObject({ status: 'refused' });
+    expect((refused as { error: string }).error).toMatch(/tool "robot.selfDestruct" is not on the allowlist/);
+
+    const declined = agent.callTool({ key: 'off-1', tool: 'robot.shutdown', reason: 'maintenance' });
+    const dialog = app.getByTestId('tool-confirm');
+    await expect(dialog).toContainText(`Device "${cloudName}" asks for a risky tool because of maintenance`, {
+      timeout: 30_000,
+    });
+    await dialog.getByTestId('confirm-decline').click();
+    expect(await declined).toMatchObject({ key: `${cloudName}/off-1`, status: 'declined' });
+    await expect(app.getByTestId('robot-state')).not.toHaveText(/off/i);
+    await expect(app.getByTestId('tool-history')).toContainText('robot.shutdown');
+    expect(agent.results.map((r) => r.status)).toEqual([
+      'performed',
+      'performed',
+      'refused',
+      'awaiting-confirmation',
+      'declined',
+    ]);
+  } finally {
+    await agent.close();
+    await context.close();
   }
 });

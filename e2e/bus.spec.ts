@@ -246,6 +246,67 @@ for (const mode of modes) {
         .toEqual([...Array(20).keys()]);
     });
 
+    test('persist: a connected durable subscriber loses nothing acknowledged when every tab closes at once', async ({
+      context,
+    }) => {
+      // Issue 17 #9: its backlog lived in the hub's memory (under `memory`) and died with the SharedWorker.
+      test.skip(mode.kind !== 'shared', 'the fallback hub lives and dies with its tab anyway');
+      test.setTimeout(120_000);
+      const N = 300;
+      const durable = `agent.connected.${Math.random().toString(36).slice(2, 8)}`;
+      const opts = { durable, policy: { kind: 'persist', memory: 1024 } as const, credits: 8, handlerMs: 20 };
+      const agents = await context.newPage();
+      await openTestPage(agents, mode.init);
+      await agents.evaluate(() => window.busTest.spawnWorker('agent'));
+      await agents.evaluate((o) => window.busTest.worker('agent').subscribe('work.>', o), opts);
+      const publisher = await context.newPage();
+      await openTestPage(publisher, mode.init);
+      const firstHub = await publisher.evaluate(async () => (await window.busTest.bus.connected).hubId);
+      // Acknowledged: flush() resolved, so the hub has them all. The subscriber is still connected and slow.
+      await publisher.evaluate(async (n) => {
+        for (let i = 0; i < n; i++) window.busTest.bus.publish('work.item', i, { qos: 'background' });
+        await window.busTest.bus.flush();
+      }, N);
+      await agents.evaluate(() => window.busTest.worker('agent').freeze());
+      const before = await agents.evaluate(async () =>
+        (await window.busTest.worker('agent').received()).map((r) => r.payload as number),
+      );
+      expect(before.length).toBeLessThan(N);
+      await Promise.all([agents.close(), publisher.close()]);
+      let page = await context.newPage();
+      await openTestPage(page, mode.init);
+      await expect
+        .poll(
+          async () => {
+            const hubId = await page.evaluate(async () => (await window.busTest.bus.connected).hubId);
+            if (hubId !== firstHub) return true;
+            await page.close();
+            page = await context.newPage();
+            await openTestPage(page, mode.init);
+            return false;
+          },
+          { timeout: 60_000, intervals: [500] },
+        )
+        .toBe(true);
+      await page.evaluate(() => window.busTest.spawnWorker('agent2'));
+      await page.evaluate(
+        (o) => window.busTest.worker('agent2').subscribe('work.>', { ...o, handlerMs: 0 }),
+        opts,
+      );
+      const after = () =>
+        page.evaluate(async () =>
+          (await window.busTest.worker('agent2').received()).map((r) => r.payload as number),
+        );
+      await expect
+        .poll(async () => new Set([...before, ...(await after())]).size, { timeout: 30_000 })
+        .toBe(N);
+      const got = await after();
+      // In order; only what the first subscriber had in flight (unacknowledged, ≤ its 8 credits) comes again.
+      expect(got).toEqual([...got].sort((a, b) => a - b));
+      expect(got.filter((v) => before.includes(v)).length).toBeLessThanOrEqual(8);
+      expect(new Set(got).size).toBe(got.length);
+    });
+
     test('a closed tab and a crashed worker are detected and their subscriptions removed', async ({
       context,
     }) => {

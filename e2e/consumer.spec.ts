@@ -9,6 +9,14 @@ import { dirname, join, resolve } from 'node:path';
 import { createConsumerProject, type ConsumerProject } from './fixtures/consumer-project';
 import { startStaticServer, type StaticServer } from './fixtures/static-server';
 import type { EmbedBus } from '../src/embed';
+import { serveMedia } from './fixtures/serve-media';
+import {
+  closeTour,
+  launchWithFaceCamera,
+  runtimeTour,
+  TOUR_AGENT_SOURCE,
+  workerTargets,
+} from './fixtures/runtime-tour';
 
 const root = resolve(import.meta.dirname, '..');
 const PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173) + 13; // see e2e/PORTS.md
@@ -20,8 +28,12 @@ const manifest = JSON.parse(readFileSync(join(root, 'models/manifest.json'), 'ut
 const FILES = {
   'index.html': `<!doctype html><html><head><meta charset="utf-8"><title>A consumer</title></head>
     <body><h1>Not Sentio</h1><script type="module" src="./main.js"></script></body></html>`,
-  'main.js': `import { connect } from 'sentio';
-    window.bus = connect({ name: 'consumer', base: '/sentio/' });`,
+  'main.js': `import * as sentio from 'sentio';
+    window.bus = sentio.connect({ name: 'consumer', base: '/sentio/' });
+    window.sentio = sentio;
+    // The consumer's own agent worker, built by its bundler like any worker.
+    window.agentWorker = (name) => new Worker(new URL('./agents.js', import.meta.url), { type: 'module', name });`,
+  'agents.js': TOUR_AGENT_SOURCE('sentio'),
   // A page the consumer's build does not bundle (public/ is copied as it is): one classic <script>.
   'public/classic.html': `<!doctype html><html><head><meta charset="utf-8"><title>Classic</title></head>
     <body><script src="/sentio/sentio.js"></script>
@@ -82,3 +94,45 @@ for (const page of [
     ).toBe(true);
   });
 }
+
+test('createSentio from "sentio" with base: faces from the camera, none on a no-face photo, an agent reacts, close() ends every worker', async () => {
+  test.setTimeout(300_000);
+  const browser = await launchWithFaceCamera();
+  try {
+    const page = await browser.newPage();
+    await serveMedia(page);
+    await page.goto(`${server.origin}/`);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    const cdp = await page.context().newCDPSession(page);
+    const r = await runtimeTour(page, {
+      lib: 'sentio',
+      base: '/sentio/',
+      agentWorker: { spawn: 'agentWorker' },
+      noFacePhoto: '/__media/noface-640x480.jpg',
+    });
+    expect(r.base).toBe(`${server.origin}/sentio/`);
+    expect(r.noFace.faces).toBe(0);
+    expect(r.face.faces).toBeGreaterThan(0);
+    expect(r.face.score).toBeGreaterThan(0.6);
+    expect(r.agent.seen).toBeGreaterThan(0);
+    expect(typeof r.agent.expression).toBe('string');
+    // The workers, WASM and models came from base, where sentio assets put them.
+    for (const p of [
+      /^\/sentio\/assets\/inference\.worker-[\w-]+\.js$/,
+      /^\/sentio\/runtime\/ort\/.+\.wasm$/,
+      /^\/sentio\/models\/blazeface-front-128\//,
+      /^\/sentio\/models\/emotion-7\//,
+    ])
+      expect(
+        server.requests.some((q) => p.test(q)),
+        String(p),
+      ).toBe(true);
+    // Running now: the inference and agent workers; close() ends them (the browser's own list, via CDP).
+    expect((await workerTargets(cdp)).length).toBeGreaterThanOrEqual(2);
+    await closeTour(page);
+    await expect.poll(() => workerTargets(cdp), { timeout: 30_000 }).toEqual([]);
+    await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+  } finally {
+    await browser.close();
+  }
+});

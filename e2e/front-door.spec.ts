@@ -134,9 +134,107 @@ test('bad options get a named error that says which option', async ({ page }) =>
       await tryIt({ agents: { worker: 7 } }),
       await tryIt({ camra: true }),
       await tryIt('front'),
+      await tryIt({ privacy: { defaultLabel: 'secret' } }),
+      await tryIt({ privacy: true }),
+      await tryIt({ plugins: { trust: 'me' } }),
     ];
   });
-  expect(errors.map((e) => e?.name)).toEqual(Array(5).fill('SentioOptionsError'));
-  expect(errors.map((e) => e?.option)).toEqual(['name', 'base', 'agents.worker', 'camra', '(options)']);
+  expect(errors.map((e) => e?.name)).toEqual(Array(8).fill('SentioOptionsError'));
+  expect(errors.map((e) => e?.option)).toEqual([
+    'name',
+    'base',
+    'agents.worker',
+    'camra',
+    '(options)',
+    'privacy.defaultLabel',
+    'privacy',
+    'plugins.trust',
+  ]);
+  expect(errors[5]!.message).toContain('"private" or "public"');
   expect(errors[3]!.message).toContain('is not an option');
+});
+
+test('privacy defaults: the option is what the runtime starts with, until the user saves their own', async ({
+  page,
+}) => {
+  await open(page);
+  const r = await page.evaluate(async () => {
+    const s = await window.frontDoor.createSentio({
+      name: 'front-door-privacy',
+      database: `front-door-privacy-${crypto.randomUUID()}`,
+      devEndpointUrl: null,
+      privacy: { defaultLabel: 'public' },
+    });
+    const first = s.router.settings().privacy;
+    const database = s.db.name;
+    await s.router.apply({ ...s.router.settings(), privacy: { redactPii: false, defaultLabel: 'private' } });
+    await s.close();
+    const again = await window.frontDoor.createSentio({
+      name: 'front-door-privacy',
+      database,
+      devEndpointUrl: null,
+      privacy: { defaultLabel: 'public' },
+    });
+    const second = again.router.settings().privacy;
+    await again.close();
+    const plain = await window.frontDoor.createSentio({
+      name: 'front-door-privacy',
+      database: `front-door-privacy-${crypto.randomUUID()}`,
+      devEndpointUrl: null,
+    });
+    const third = plain.router.settings().privacy;
+    await plain.close();
+    return { first, second, third };
+  });
+  // Given: merged over DEFAULT_PRIVACY (PII still masked).
+  expect(r.first).toEqual({ redactPii: true, defaultLabel: 'public' });
+  // The user's saved choice wins over the option.
+  expect(r.second).toEqual({ redactPii: false, defaultLabel: 'private' });
+  expect(r.third).toEqual({ redactPii: true, defaultLabel: 'private' });
+});
+
+test('plugins: one signed by a trusted key runs in its sandbox and answers on the bus, close() removes it; an untrusted one is refused', async ({
+  page,
+}) => {
+  await open(page);
+  const r = await page.evaluate(async () => {
+    const fd = window.frontDoor;
+    const { key, sign } = await fd.testSigner();
+    const pkg = await sign(
+      {
+        id: 'echo',
+        version: '1.0.0',
+        kind: 'tool',
+        name: 'echo',
+        entry: 'entry.js',
+        capabilities: { subscribe: ['front.ping'], publish: ['plugin.echo.>'] },
+      },
+      `sentio.definePlugin({
+        async init(ctx) { await ctx.subscribe('front.ping'); },
+        onEvent(event, ctx) { ctx.publish('plugin.echo.pong', event.payload); },
+      });`,
+    );
+    const options = { devEndpointUrl: null, database: `front-door-plugins-${crypto.randomUUID()}` };
+    const s = await fd.createSentio({ ...options, name: 'front-door-plugins', plugins: { trust: [key] } });
+    const pong = new Promise<unknown>((ok) => s.bus.subscribe('plugin.echo.pong', (e) => ok(e.payload)));
+    await s.plugins.start(pkg);
+    s.bus.publish('front.ping', { n: 7 }, { privacy: 'public' });
+    const payload = await pong;
+    const running = s.plugins.stats().plugins.length;
+    const frames = document.querySelectorAll('iframe').length;
+    await s.close();
+    const framesAfter = document.querySelectorAll('iframe').length;
+    const untrusting = await fd.createSentio({ ...options, name: 'front-door-untrusting' });
+    const refused = await untrusting.plugins.start(pkg).then(
+      () => 'started',
+      (e: Error) => e.name,
+    );
+    await untrusting.close();
+    return { payload, running, frames, framesAfter, refused };
+  });
+  expect(r.payload).toEqual({ n: 7 });
+  expect(r.running).toBe(1);
+  expect(r.frames).toBe(1);
+  expect(r.framesAfter).toBe(0);
+  expect(r.refused).toBe('SignatureError');
 });

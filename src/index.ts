@@ -22,6 +22,10 @@ export type {
   LoadedModelInfo,
   ChatTurn,
 } from './inference/generation/types';
+export type { SentioPlugins, SentioPluginsOptions } from './runtime/plugins';
+export type { TrustedKey } from './plugins/signature';
+export type { PluginPackage, RunningPlugin, PluginHostStats } from './plugins/plugin-host';
+export type { GrantRequest } from './plugins/grants';
 export { SentioOptionsError, UnknownTaskError, SentioClosedError } from './runtime/errors';
 /** How an error that crossed a thread is described (an agent's last error, a model cache failure). */
 export type { ErrorData } from './platform/error-data';

@@ -7,21 +7,20 @@ import type { FromWorker, ToWorker } from '../src/inference/protocol';
 import type { Endpoint } from '../src/platform/messages';
 import { progressSender, serveInference } from '../src/inference/worker-host';
 import { probeCapabilities } from '../src/platform/capabilities';
+import { baseOfWorkerScript } from '../src/platform/runtime-files';
 
 // The worker's global scope; the DOM lib we compile against does not declare worker scopes.
 const scope = self as unknown as Endpoint<ToWorker, FromWorker>;
-// onnxruntime-web import()s its .mjs runtime from here. A root-relative path would get Vite's dev server
-// `?import` query appended, which it refuses for /public files; an absolute URL is left as it is (and
-// names the same file in a build). A relative base (the embed's './') stays relative to this script.
-const runtimeBase = `${import.meta.env.BASE_URL}runtime/`;
-const runtimeBaseUrl = runtimeBase.startsWith('/')
-  ? new URL(runtimeBase, self.location.origin).href
-  : runtimeBase;
+// Runtime files (WASM, models) are beside this script's folder: `<base>assets/` holds the workers (see
+// src/platform/runtime-files.ts), so a page that loads Sentio from another base needs to tell us nothing.
+// An absolute URL also keeps Vite's dev server from appending `?import` to onnxruntime-web's import() of
+// its .mjs runtime (it refuses that for /public files).
+const base = baseOfWorkerScript(import.meta.url);
 const engine = probeCapabilities().then((caps) =>
   createInferenceEngine({
     manifest: parseManifest(manifestJson),
-    modelBaseUrl: `${import.meta.env.BASE_URL}models/`,
-    runtimeBaseUrl,
+    modelBaseUrl: new URL('models/', base).href,
+    runtimeBaseUrl: new URL('runtime/', base).href,
     crossOriginIsolated: caps.crossOriginIsolated,
     hardwareConcurrency: caps.hardwareConcurrency,
     webgpu: caps.webgpu.available

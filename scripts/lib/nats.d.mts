@@ -1,3 +1,11 @@
+export type NatsAuth =
+  | { token: string }
+  | { user: string; password: string }
+  /** A user's public NKey ("U…"). */
+  | { nkey: string }
+  /** Operator mode: the operator's JWT, the system account's public key, account public key → JWT. */
+  | { operator: string; systemAccount: string; accounts: Record<string, string> };
+
 export const NO_NATS_HELP: string;
 export function findNatsServer(): string | null;
 export function ensureNatsServer(): string;
@@ -6,7 +14,7 @@ export function natsConfig(o: {
   port: number;
   wsPort: number;
   storeDir: string;
-  auth?: { token: string } | { user: string; password: string };
+  auth?: NatsAuth;
   maxPayload?: number;
 }): string;
 export function freePort(host?: string, taken?: Set<number>): Promise<number>;
@@ -20,7 +28,7 @@ export interface NatsServer {
   dispose(): Promise<void>;
 }
 export function startNatsServer(o?: {
-  auth?: { token: string } | { user: string; password: string };
+  auth?: NatsAuth;
   binary?: string | null;
   quiet?: boolean;
   ports?: { port: number; wsPort: number };

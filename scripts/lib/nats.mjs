@@ -42,8 +42,11 @@ export function ensureNatsServer() {
 const quote = (s) => JSON.stringify(String(s));
 
 /**
- * The server's config file text. `auth`: { token } | { user, password } | undefined.
- * nats-server 2.9 syntax: `websocket { port, no_tls }`, `jetstream { store_dir }`, `authorization { … }`.
+ * The server's config file text. `auth`: { token } | { user, password } | { nkey } (a user's public NKey) |
+ * { operator, systemAccount, accounts } (decentralised JWT auth: the operator's JWT, the system account's public
+ * key, and each account's public key → JWT, preloaded in a memory resolver) | undefined.
+ * nats-server 2.9 syntax: `websocket { port, no_tls }`, `jetstream { store_dir }`, `authorization { … }`,
+ * `operator`, `resolver: MEMORY`, `resolver_preload { … }`.
  */
 export function natsConfig({ host = '127.0.0.1', port, wsPort, storeDir, auth, maxPayload = 1024 * 1024 }) {
   const lines = [
@@ -57,6 +60,16 @@ export function natsConfig({ host = '127.0.0.1', port, wsPort, storeDir, auth, m
     lines.push(
       `authorization {\n  users: [ { user: ${quote(auth.user)}, password: ${quote(auth.password)} } ]\n}`,
     );
+  else if (auth?.nkey) lines.push(`authorization {\n  users: [ { nkey: ${quote(auth.nkey)} } ]\n}`);
+  else if (auth?.operator) {
+    const preload = Object.entries(auth.accounts).map(([pub, jwt]) => `  ${quote(pub)}: ${quote(jwt)}`);
+    lines.push(
+      `operator: ${quote(auth.operator)}`,
+      `system_account: ${quote(auth.systemAccount)}`,
+      'resolver: MEMORY',
+      `resolver_preload {\n${preload.join('\n')}\n}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

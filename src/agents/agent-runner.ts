@@ -11,9 +11,11 @@ import { HandlerTimeoutError, isQuotaError, toAgentErrorData } from './errors';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import type { EpisodicMemory } from './memory/episodic-memory';
 import type { SentioEvent, TraceContext } from '../events/event';
+import { createIdGenerator } from '../events/id';
 import { deadLetterTopic, type HostCallbacks, type SettledEvent } from './protocol';
 import type { AgentAction, AgentContext, AgentSnapshot, AgentStatus, WindowEntry } from './types';
 import type { ErrorData } from '../platform/error-data';
+import { SettledSeqs } from './settled-seqs';
 
 export interface RunnerDeps {
   store: DurableStore | null;
@@ -65,6 +67,8 @@ const traceOf = (trace: TraceContext | undefined) => (trace ? { trace } : {});
 
 export class AgentRunner {
   private readonly mailbox: Mailbox;
+  /** Ids for what committed actions publish (AgentAction.publishId). */
+  private readonly ids = createIdGenerator();
   private state: unknown;
   private window: WindowEntry[];
   private lastEventId: string;
@@ -80,17 +84,7 @@ export class AgentRunner {
   private stopped = false;
   private staged: Staged = emptyStaged();
   private stagedCount = 0;
-  // What is settled, as committed in the state row: every seq ≤ settledThrough, plus settledAbove. Events
-  // reach a runner in inbox order (load first, then forwards), so the lowest seq still open bounds it.
-  private readonly open = new Set<number>();
-  /**
-   * The open seqs in ascending order, with settled ones skipped lazily from `openHead`: the lowest open seq
-   * in amortised O(1) per commit, where scanning `open` made a long backlog quadratic.
-   */
-  private openOrder: number[] = [];
-  private openHead = 0;
-  private arrivedMax: number;
-  private settledAbove: Set<number>;
+  private readonly settled: SettledSeqs;
   private commitId: number;
 
   constructor(
@@ -111,8 +105,7 @@ export class AgentRunner {
     this.window = loaded.window;
     this.lastEventId = loaded.lastEventId;
     this.processed = loaded.processed;
-    this.settledAbove = new Set(loaded.settledAbove);
-    this.arrivedMax = Math.max(loaded.settledThrough, ...loaded.settledAbove);
+    this.settled = new SettledSeqs(loaded);
     this.commitId = loaded.commitId;
   }
 
@@ -123,11 +116,9 @@ export class AgentRunner {
   enqueue(entries: readonly InboxEntry[], fromLoad = false): void {
     if (this.loadFailure) return;
     for (const e of entries) {
-      if (!fromLoad && (e.seq <= this.watermark || e.seq <= this.arrivedMax)) continue;
+      if (!fromLoad && (e.seq <= this.watermark || this.settled.seen(e.seq))) continue;
       if (!this.mailbox.push(e satisfies MailboxEntry).accepted) continue;
-      this.open.add(e.seq);
-      this.trackOpen(e.seq);
-      if (e.seq > this.arrivedMax) this.arrivedMax = e.seq;
+      this.settled.arrived(e.seq);
     }
     if (this.mailbox.size && !this.draining && !this.stopped) {
       this.draining = this.drain().finally(() => (this.draining = null));
@@ -281,6 +272,7 @@ export class AgentRunner {
         kind,
         payload,
         privacy,
+        publishId: this.ids.next(),
         ...traceOf(trace),
       });
     };
@@ -344,6 +336,7 @@ export class AgentRunner {
         eventId: id,
         kind: 'emit',
         privacy: entry.event.privacy,
+        publishId: this.ids.next(),
         payload: {
           topic: deadLetterTopic(this.def.id),
           payload: { event: entry.event, error: outcome.error },
@@ -352,39 +345,13 @@ export class AgentRunner {
       });
     }
     if (this.deps.reportSettled) this.staged.settled.push({ eventId: id, ok: outcome.ok });
-    this.open.delete(entry.seq);
+    this.settled.settle(entry.seq);
     this.staged.seqs.push(entry.seq);
     this.stagedCount++;
   }
 
-  private trackOpen(seq: number): void {
-    const order = this.openOrder;
-    const last = order[order.length - 1];
-    if (last === undefined || seq > last) {
-      order.push(seq);
-      return;
-    }
-    // Out of order (only possible across a load and its first forwards): keep the array sorted.
-    let i = order.length;
-    while (i > this.openHead && order[i - 1]! > seq) i--;
-    order.splice(i, 0, seq);
-  }
-
-  /** The lowest seq still open, or undefined. */
-  private lowestOpen(): number | undefined {
-    const order = this.openOrder;
-    while (this.openHead < order.length && !this.open.has(order[this.openHead]!)) this.openHead++;
-    if (this.openHead > 1024 && this.openHead * 2 > order.length) {
-      this.openOrder = order.slice(this.openHead);
-      this.openHead = 0;
-    }
-    return this.openOrder[this.openHead];
-  }
-
   private async flush(): Promise<void> {
-    const lowest = this.lowestOpen();
-    const through = lowest !== undefined && lowest <= this.arrivedMax ? lowest - 1 : this.arrivedMax;
-    const above = [...this.settledAbove, ...this.staged.seqs].filter((seq) => seq > through);
+    const mark = this.settled.mark(this.staged.seqs);
     const batch: CommitBatch = {
       agentId: this.def.id,
       stateVersion: this.def.stateVersion,
@@ -392,14 +359,13 @@ export class AgentRunner {
       window: this.window,
       lastEventId: this.lastEventId,
       processed: this.processed,
-      settledThrough: through,
-      settledAbove: above,
+      ...mark,
       expectedCommitId: this.commitId,
       actions: this.staged.actions,
       memories: this.staged.memories,
     };
     if (this.deps.store && this.def.durable) this.commitId = await this.deps.store.commit(batch);
-    this.settledAbove = new Set(above);
+    this.settled.committed(mark);
     const settled = this.staged.settled;
     this.staged = emptyStaged();
     this.stagedCount = 0;

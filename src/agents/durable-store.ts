@@ -219,6 +219,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
                 kind: a.kind,
                 payload: a.payload,
                 ...(a.privacy ? { privacy: a.privacy } : {}),
+                ...(a.publishId ? { publishId: a.publishId } : {}),
                 performed: 0 as const,
               })),
             ),
@@ -262,6 +263,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
         kind: r.kind ?? '',
         payload: r.payload,
         privacy: r.privacy ?? 'local',
+        ...(r.publishId ? { publishId: r.publishId } : {}),
       }));
     },
 

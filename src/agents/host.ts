@@ -98,18 +98,21 @@ export function createAgentHost(o: AgentHostOptions) {
     if (actuator) return stages ? stages.perform(a, () => actuator(a)) : actuator(a);
     if (!o.bus) throw new Error(`no actuator for "${a.kind}" and no bus to publish it on`);
     const meta = { idempotencyKey: a.key, agent: a.agentId };
+    // Published again after a crash, it is the same event (same id): see AgentAction.publishId.
+    const id = a.publishId ? { id: a.publishId } : {};
     // What the action publishes continues its cause's trace; whoever performs it there runs the action stage.
     const trace = a.trace ? { trace: a.trace } : {};
     // What an agent derives keeps its cause's label; a stored action from before labels counts as local.
     const privacy = a.privacy ?? 'local';
     if (a.kind === 'emit') {
       const { topic, payload } = a.payload as { topic: string; payload: unknown };
-      o.bus.publish(topic, payload, { meta, privacy, ...trace });
+      o.bus.publish(topic, payload, { meta, privacy, ...id, ...trace });
     } else {
       o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, {
         meta,
         type: 'agent.action',
         privacy,
+        ...id,
         ...trace,
       });
     }

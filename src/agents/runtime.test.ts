@@ -78,6 +78,10 @@ describe('agent runtime (worker side)', () => {
       ['summer', 'local'],
       ['twin', 'local'],
     ]);
+    // What each publishes has its id already, stored: a re-dispatch after a crash publishes the same event.
+    const ids = new Map(cb.actions.map((a) => [a.key, a.publishId]));
+    expect(new Set(ids.values()).size).toBe(2);
+    for (const a of pending) expect(a.publishId).toBe(ids.get(a.key));
     await rt.stop();
   });
 

@@ -73,6 +73,12 @@ export interface AgentAction {
    */
   privacy?: Privacy;
   /**
+   * The id of the event this action publishes, made once when it is staged and stored with it: a re-dispatch
+   * after a crash (performed, not yet marked so) publishes the same event again, which subscribers that
+   * dedupe by id (a durable agent's inbox) apply once. Absent on rows from before it was stored.
+   */
+  publishId?: string;
+  /**
    * The trace of the event that caused it (the host's agent span, when the host traces), so the action and
    * what an emit publishes continue that event's trace. Not stored in the outbox: a re-dispatched action is
    * performed untraced.

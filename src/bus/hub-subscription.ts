@@ -36,14 +36,22 @@ export class HubSubscription {
     this.credits = creditLimit;
     this.queue = new PolicyQueue(policy, {
       now,
-      spill: policy.kind === 'persist' && spill ? { store: spill, name: `hub:${durable ?? id}` } : undefined,
+      // Durable: rows a previous hub left under this name (every tab closed) are taken on, oldest first.
+      spill:
+        policy.kind === 'persist' && spill
+          ? { store: spill, name: `hub:${durable ?? id}`, adopt: durable !== undefined }
+          : undefined,
       onRefill: () => this.pump(),
       onSpillError,
     });
   }
 
   offer(event: SentioEvent): void {
-    if (this.owner && this.credits > 0 && this.queue.size === 0) this.send(event);
+    if (this.queue.writesThrough) {
+      // Through the queue even when it could go at once: its row must exist until it is acknowledged.
+      this.queue.push(event);
+      this.pump();
+    } else if (this.owner && this.credits > 0 && this.queue.size === 0) this.send(event);
     else this.queue.push(event);
   }
 
@@ -58,8 +66,10 @@ export class HubSubscription {
   /** The owner handled `n` events: they are acknowledged and `n` more may be sent. */
   grant(n: number): void {
     this.credits = Math.min(this.creditLimit, this.credits + n);
+    const done = Math.min(n, this.durable ? this.inFlight.length : this.inFlightCount);
     if (this.durable) this.inFlight.splice(0, n);
     else this.inFlightCount = Math.max(0, this.inFlightCount - n);
+    this.queue.acknowledge(done);
     this.pump();
   }
 
@@ -73,7 +83,7 @@ export class HubSubscription {
 
   /**
    * The owner's thread is gone. A durable subscription keeps its backlog (and what was in flight); with
-   * `persist`, on disk, so it survives the hub too (every tab closed) until the owner comes back.
+   * `persist` it is on disk already (written through), so it survives the hub too (every tab closed).
    */
   detach(): void {
     this.owner = null;
@@ -81,7 +91,11 @@ export class HubSubscription {
     this.inFlight = [];
     this.inFlightCount = 0;
     this.credits = 0;
-    if (this.durable) this.queue.keepOnDisk();
+  }
+
+  /** Unsubscribed: a non-durable queue's rows go; a durable one's stay for the next owner of its name. */
+  close(): void {
+    if (!this.durable) this.queue.dispose();
   }
 
   attach(owner: HubSubscriptionOwner, id: string, creditLimit: number): void {
@@ -89,7 +103,6 @@ export class HubSubscription {
     this.id = id;
     this.creditLimit = creditLimit;
     this.credits = creditLimit;
-    this.queue.keepInMemory();
     this.pump();
   }
 

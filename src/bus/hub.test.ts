@@ -194,6 +194,30 @@ describe('Hub with connected buses', () => {
     expect(again[0]).toBe(5);
   });
 
+  it('a new hub recreates registered durable persist subscriptions: what is published before their owner is back waits for it', async () => {
+    // Chaos (issue 17): every tab closed twice in a row; the second hub routed transcripts nowhere until the
+    // agent subscribed again.
+    const db = openDatabase(`hub-durables-${Math.random()}`);
+    const first = new Hub({ db, locks: null });
+    const agent = client(first, 'agent');
+    await agent.subscribe('work.>', () => {}, { durable: 'agent.w', policy: policies.persist() }).ready;
+    agent.close();
+    await settle();
+    const second = new Hub({ db, locks: null }); // every tab closed: a new hub on the same database
+    const pub = client(second, 'pub');
+    await pub.connected;
+    for (let i = 0; i < 5; i++) pub.publish('work.item', i);
+    await pub.flush();
+    const back = client(second, 'agent');
+    const got: unknown[] = [];
+    await back.subscribe('work.>', (e) => void got.push(e.payload), {
+      durable: 'agent.w',
+      policy: policies.persist(),
+    }).ready;
+    await until(() => got.length === 5, 'the backlog');
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('refuses a durable name held by a live thread', async () => {
     const hub = new Hub({ locks: null });
     const a = client(hub, 'a');

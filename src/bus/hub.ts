@@ -13,12 +13,12 @@ import { HubLogRequests, isLogRequest } from './hub-log-requests';
 import { RouteTable } from './hub-routes';
 import { creditGrants, helloProblem, subscribeProblem } from './hub-admission';
 import { HubClient, type Port } from './hub-port';
-import { HubSubscription } from './hub-subscription';
+import { HubSubscription, type HubSubscriptionOwner } from './hub-subscription';
 import { InterestAnnouncer } from './hub-announcer';
 import { DEFAULT_PUBLISHER_RULES, PublisherGuard, type PublisherRules } from './publisher-rules';
 import { type ClientMessage, type HubRequests, type HubStats, type WireSubscription } from './protocol';
-import { createSpillStore } from './spill-store';
-import type { SpillStore } from './policy-queue';
+import { createSpillStore, type SpillStore } from './spill-store';
+import { createDurableRegistry, type DurableRecord, type DurableRegistry } from './hub-durables';
 import type { ErrorData } from '../platform/error-data';
 import { toWireError } from './wire-error';
 
@@ -66,6 +66,11 @@ export class Hub {
   private readonly interest: InterestAnnouncer;
   private readonly publishers: PublisherGuard;
   private readonly peers: HubPeers | undefined;
+  private readonly registry: DurableRegistry | undefined;
+  /** Registered durables being recreated: messages wait for it, so none is routed past them. */
+  private restoring: Promise<void> | null = null;
+  /** Recreated from the register and not yet claimed: a subscriber with a new pattern replaces them. */
+  private readonly unclaimed = new Set<string>();
 
   constructor(options: HubOptions = {}) {
     this.id = options.hubId ?? crypto.randomUUID();
@@ -75,6 +80,7 @@ export class Hub {
     if (options.db) {
       this.log = new EventLog(options.db, this.now);
       this.spill = createSpillStore(options.db);
+      this.registry = createDurableRegistry(options.db);
     }
     this.publishers = new PublisherGuard(options.publishers ?? DEFAULT_PUBLISHER_RULES);
     this.routes = new RouteTable(this.publishers, this.now);
@@ -93,6 +99,44 @@ export class Hub {
       log: this.log,
     });
     this.peers?.onEvents((events) => this.publish(null, events, null));
+    if (this.registry && this.spill) this.restoring = this.restore(this.registry);
+  }
+
+  private async restore(registry: DurableRegistry): Promise<void> {
+    const records = await registry.load().catch((err: unknown) => {
+      console.warn(`[sentio hub] durable subscriptions not restored: ${(err as Error).message}`);
+      return [] as DurableRecord[];
+    });
+    for (const r of records) {
+      if (this.durables.has(r.name)) continue;
+      const sub = this.createSubscription(`durable:${r.name}`, { id: '', send() {} }, r, false);
+      sub.detach();
+      this.subs.set(sub.id, sub);
+      this.durables.set(r.name, sub);
+      this.unclaimed.add(r.name);
+      this.routes.add(sub);
+    }
+    this.restoring = null;
+  }
+
+  private createSubscription(
+    id: string,
+    owner: HubSubscriptionOwner,
+    w: { name?: string; pattern: string; policy: WireSubscription['policy']; credits: number },
+    lane: boolean,
+  ): HubSubscription {
+    return new HubSubscription(
+      id,
+      owner,
+      w.pattern,
+      w.policy,
+      w.credits,
+      lane,
+      w.name,
+      this.spill,
+      this.now,
+      (err) => console.warn(`[sentio hub] spill for ${w.name ?? id} failed: ${(err as Error).message}`),
+    );
   }
 
   /**
@@ -106,7 +150,8 @@ export class Hub {
   /** Serves one client port (a tab, a worker, the page's own bus). */
   connect(port: Port): void {
     let client: HubClient | undefined;
-    const listener = (e: MessageEvent<ClientMessage>) => {
+    const listener = (e: MessageEvent<ClientMessage>): void => {
+      if (this.restoring) return void this.restoring.then(() => listener(e));
       const m = e.data;
       if (e.type === 'messageerror') {
         this.refuse(port, {
@@ -261,7 +306,13 @@ export class Hub {
   }
 
   private subscribe(client: HubClient, w: WireSubscription): void {
-    const existing = typeof w?.durable === 'string' ? this.durables.get(w.durable) : undefined;
+    let existing = typeof w?.durable === 'string' ? this.durables.get(w.durable) : undefined;
+    if (existing && this.unclaimed.has(w.durable!) && existing.pattern !== w?.pattern) {
+      // Registered by an older version of its owner: the new definition wins and adopts the stored rows.
+      this.unsubscribe(existing.id, null);
+      existing = undefined;
+    }
+    if (typeof w?.durable === 'string') this.unclaimed.delete(w.durable);
     const problem = subscribeProblem(w, (id) => this.subs.has(id), existing);
     if (problem) {
       client.post({ type: 'subscribed', id: String(w?.id), error: problem });
@@ -274,27 +325,20 @@ export class Hub {
       this.subs.set(w.id, sub);
       sub.attach(client, w.id, w.credits);
     } else {
-      sub = new HubSubscription(
-        w.id,
-        client,
-        w.pattern,
-        w.policy,
-        w.credits,
-        w.lane,
-        w.durable,
-        this.spill,
-        this.now,
-        (err) =>
-          console.warn(`[sentio hub] spill for ${w.durable ?? w.id} failed: ${(err as Error).message}`),
-      );
+      sub = this.createSubscription(w.id, client, { ...w, name: w.durable }, w.lane);
       this.subs.set(w.id, sub);
-      if (w.durable) {
-        this.durables.set(w.durable, sub);
-        if (w.policy.kind === 'persist' && this.spill) {
-          // Events a previous hub spilled under this name are still on disk: take them on.
-          void this.spill.count(`hub:${w.durable}`).then((n) => n && sub.queue.adoptSpilled(n));
-        }
-      }
+      if (w.durable) this.durables.set(w.durable, sub);
+      if (w.durable && w.policy.kind === 'persist')
+        void this.registry
+          ?.save({
+            name: w.durable,
+            pattern: w.pattern,
+            policy: w.policy,
+            credits: w.credits,
+          })
+          .catch((err: unknown) =>
+            console.warn(`[sentio hub] durable ${w.durable} not registered: ${(err as Error).message}`),
+          );
       this.routes.add(sub);
     }
     client.subs.add(sub);
@@ -308,11 +352,16 @@ export class Hub {
     const sub = this.subs.get(id);
     if (!sub || (client && sub.owner !== client)) return;
     this.subs.delete(id);
-    if (sub.durable) this.durables.delete(sub.durable);
+    if (sub.durable) {
+      this.durables.delete(sub.durable);
+      this.unclaimed.delete(sub.durable);
+      void this.registry?.remove(sub.durable).catch(() => {});
+    }
     if (sub.owner) this.clients.get(sub.owner.id)?.subs.delete(sub);
     this.routes.remove(sub);
     this.lanes.closeFor(sub);
     this.interest.removed(id);
+    sub.close();
   }
 
   private disconnect(client: HubClient): void {
@@ -349,12 +398,19 @@ export class Hub {
     if (isLogRequest(name)) return (await this.logRequests.answer(name, params)) as R;
     switch (name) {
       case 'ping':
+        // flush() ends with a ping: once answered, its events are on disk for every `persist` subscriber.
+        await this.written();
         return { hubId: this.id } as R;
       case 'stats':
         return (await this.stats()) as R;
       default:
         throw new Error(`unknown hub request "${String(name)}"`);
     }
+  }
+
+  private written(): Promise<unknown> {
+    const subs = new Set([...this.subs.values(), ...this.durables.values()]);
+    return Promise.all([...subs].map((s) => s.queue.written()));
   }
 
   private publishReplayed(e: SentioEvent): void {

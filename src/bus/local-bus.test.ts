@@ -31,6 +31,18 @@ describe('createLocalBus', () => {
     expect(sent.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('publishes with a given id (a re-published event keeps its first id) and names a bad one', () => {
+    const bus = createLocalBus({ name: 't' });
+    const got: string[] = [];
+    bus.subscribe('x', (e) => void got.push(e.id));
+    const first = bus.publish('x', 1);
+    expect(bus.publish('x', 1, { id: first.id }).id).toBe(first.id);
+    expect(got).toEqual([first.id, first.id]);
+    expect(() => bus.publish('x', 1, { id: 'not-an-id' })).toThrow(
+      /id must be a lower-case UUIDv7.*not-an-id/,
+    );
+  });
+
   it('rejects a bad topic or pattern with the reason', () => {
     const bus = createLocalBus({ name: 't' });
     expect(() => bus.publish('camera..face', 1)).toThrow(/token 2 is empty/);

@@ -1,8 +1,8 @@
 // The bus inside one thread. Publishing routes through the topic trie to this thread's subscribers; a link
 // (see hub-client.ts) can be attached to carry events to and from other threads through the hub, which makes
 // the same object the cross-thread bus.
-import type { Privacy, Qos, SentioEvent } from '../events/event';
-import { createCoarseClock, createIdGenerator, type IdGenerator } from '../events/id';
+import type { EventId, Privacy, Qos, SentioEvent } from '../events/event';
+import { createCoarseClock, createIdGenerator, UUID_V7, type IdGenerator } from '../events/id';
 import type { Clock } from '../platform/clock';
 import { assertPattern, assertTopic } from '../events/topic';
 import { TopicTrie } from '../events/topic-trie';
@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/valid
 import { LatencyHistogram } from '../telemetry/histogram';
 import { LocalSubscription } from './local-subscription';
 import { checkPolicy, defaultPolicy } from './policy';
-import type { SpillStore } from './policy-queue';
+import type { SpillStore } from './spill-store';
 import type { WireSubscription } from './protocol';
 import {
   BusClosedError,
@@ -180,8 +180,10 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
         };
       } else {
         const ts = o.ts ?? clock.now();
+        if (o.id !== undefined && !(typeof o.id === 'string' && UUID_V7.test(o.id)))
+          throw new TypeError(`id must be a lower-case UUIDv7 (got ${JSON.stringify(o.id)})`);
         event = {
-          id: ids.next(ts),
+          id: (o.id as EventId | undefined) ?? ids.next(ts),
           type: o.type ?? topic,
           topic,
           ts,

@@ -36,14 +36,21 @@ export class LocalSubscription {
     private readonly handler: Handler,
     private readonly host: SubscriptionHost,
     readonly durable?: string,
-  ) {}
+  ) {
+    // A durable `persist` queue takes on what a previous thread left under its name, so it starts now.
+    if (durable !== undefined && policy.kind === 'persist' && host.spill) void this.backlog;
+  }
 
   private get backlog(): PolicyQueue {
     return (this.queue ??= new PolicyQueue(this.policy, {
       now: this.host.now,
       spill:
         this.policy.kind === 'persist' && this.host.spill
-          ? { store: this.host.spill, name: `local:${this.durable ?? this.id}` }
+          ? {
+              store: this.host.spill,
+              name: `local:${this.durable ?? this.id}`,
+              adopt: this.durable !== undefined,
+            }
           : undefined,
       onRefill: () => this.pump(),
       onSpillError: (err) => this.host.onHandlerError(err, undefined, this.id),
@@ -55,7 +62,8 @@ export class LocalSubscription {
     if (this.closed) return;
     // Fast path: nothing waiting and the handler is free. Batch/aggregate still deliver at once when idle:
     // policies only shape a backlog.
-    if (!this.busy && (this.queue === undefined || this.queue.size === 0)) {
+    // A written-through backlog takes everything, so each event has its row until handled.
+    if (!this.busy && (this.queue === undefined || (this.queue.size === 0 && !this.queue.writesThrough))) {
       this.run(event, source, source !== undefined);
       return;
     }
@@ -67,15 +75,20 @@ export class LocalSubscription {
     this.schedule();
   }
 
-  private await(result: Promise<void>, event: SentioEvent, source: string | undefined): void {
+  private await(
+    result: Promise<void>,
+    event: SentioEvent,
+    source: string | undefined,
+    queued: boolean,
+  ): void {
     this.busy = true;
     this.current = event.id;
     result.then(
-      () => this.finish(source),
+      () => this.finish(source, queued),
       (err: unknown) => {
         this.errors++;
         this.host.onHandlerError(err, event, this.id);
-        this.finish(source);
+        this.finish(source, queued);
       },
     );
   }
@@ -85,7 +98,7 @@ export class LocalSubscription {
    * thread). `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth
    * recording; an in-thread event delivered at once has none, and skipping the clock keeps publish cheap.
    */
-  private run(event: SentioEvent, source: string | undefined, waited: boolean): void {
+  private run(event: SentioEvent, source: string | undefined, waited: boolean, queued = false): void {
     this.delivered++;
     if (waited) this.host.latency.record(this.host.now() - event.ts);
     let result: void | Promise<void>;
@@ -94,22 +107,24 @@ export class LocalSubscription {
     } catch (err) {
       this.errors++;
       this.host.onHandlerError(err, event, this.id);
-      this.settle(source);
+      this.settle(source, queued);
       return;
     }
     if (result && typeof (result as Promise<void>).then === 'function')
-      this.await(result as Promise<void>, event, source);
-    else this.settle(source);
+      this.await(result as Promise<void>, event, source, queued);
+    else this.settle(source, queued);
   }
 
-  private finish(source: string | undefined): void {
+  private finish(source: string | undefined, queued: boolean): void {
     this.busy = false;
     this.current = undefined;
-    this.settle(source);
+    this.settle(source, queued);
     this.pump();
   }
 
-  private settle(source: string | undefined): void {
+  /** `queued`: it came out of the backlog, which keeps a written-through copy until told it was handled. */
+  private settle(source: string | undefined, queued: boolean): void {
+    if (queued) this.queue?.acknowledge(1);
     if (source !== undefined) this.host.onSettled?.(this.id, source, 1);
   }
 
@@ -149,7 +164,7 @@ export class LocalSubscription {
         source = this.remote.get(next.id);
         if (source !== undefined) this.remote.delete(next.id);
       }
-      this.run(next, source, true);
+      this.run(next, source, true, true);
     }
     if (this.remote.size) this.reconcileRemote();
     const wait = this.busy ? null : this.queue.nextReadyIn();
@@ -179,6 +194,7 @@ export class LocalSubscription {
 
   close(): void {
     this.closed = true;
+    if (this.durable === undefined) this.queue?.dispose();
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 }

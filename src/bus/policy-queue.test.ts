@@ -83,7 +83,19 @@ describe('PolicyQueue', () => {
     expect(values(q.take(10))).toEqual([1, 2, 3]);
   });
 
-  it('persist spills to IndexedDB beyond its memory budget and never drops or reorders', async () => {
+  /** Takes everything `q` will give, acknowledging each take as a consumer would once it handled it. */
+  async function consume(q: PolicyQueue, n: number, per = 3): Promise<number[]> {
+    const got: number[] = [];
+    for (let i = 0; i < 500 && got.length < n; i++) {
+      const batch = q.take(per);
+      got.push(...values(batch));
+      q.acknowledge(batch.length);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    return got;
+  }
+
+  it('persist writes every event through, bounds memory, never drops or reorders, and forgets what was acknowledged', async () => {
     const store = createSpillStore(openDatabase(`spill-${Math.random()}`));
     let refills = 0;
     const q = new PolicyQueue(policies.persist(4), {
@@ -92,98 +104,97 @@ describe('PolicyQueue', () => {
     });
     for (let v = 0; v < 50; v++) q.push(ev('x', { v }));
     expect(q.size).toBe(50);
-    const got: number[] = [];
-    for (let i = 0; i < 200 && got.length < 50; i++) {
-      got.push(...values(q.take(3)));
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    expect(got).toEqual([...Array(50).keys()]);
+    await q.written();
+    expect(await store.count('agent.a')).toBe(50);
+    expect(await consume(q, 50)).toEqual([...Array(50).keys()]);
     expect(q.drops).toEqual({});
     expect(refills).toBeGreaterThan(0);
-    expect(await store.count('agent.a')).toBe(0);
+    await expect.poll(() => store.count('agent.a')).toBe(0);
   });
 
-  it('persist with nobody consuming keeps everything on disk, in order, ahead of what was spilled', async () => {
-    const db = openDatabase(`spill-${Math.random()}`);
-    const store = createSpillStore(db);
-    const q = new PolicyQueue(policies.persist(4), { spill: { store, name: 'hub:agent' } });
-    // 4 in memory, 6 spilled behind them.
-    for (let v = 0; v < 10; v++) q.push(ev('x', { v }));
-    await expect.poll(() => store.count('hub:agent')).toBe(6);
-    q.keepOnDisk();
-    for (let v = 10; v < 15; v++) q.push(ev('x', { v }));
-    // Everything is stored, so a second hub (after every tab closed) finds it all, oldest first.
-    await expect.poll(() => store.count('hub:agent')).toBe(15);
-    expect(q.take(10)).toEqual([]);
-    const next = new PolicyQueue(policies.persist(4), { spill: { store, name: 'hub:agent' } });
-    next.adoptSpilled(await store.count('hub:agent'));
-    const got: number[] = [];
-    for (let i = 0; i < 200 && got.length < 15; i++) {
-      got.push(...values(next.take(3)));
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    expect(got).toEqual([...Array(15).keys()]);
-  });
-
-  it('persist resumes from memory once a consumer is back', async () => {
-    const store = createSpillStore(openDatabase(`spill-${Math.random()}`));
-    const q = new PolicyQueue(policies.persist(8), { spill: { store, name: 'q' } });
-    for (let v = 0; v < 3; v++) q.push(ev('x', { v }));
-    q.keepOnDisk();
-    await expect.poll(() => store.count('q')).toBe(3);
-    q.keepInMemory();
-    await expect.poll(() => store.count('q')).toBe(0);
-    q.push(ev('x', { v: 3 }));
-    await expect.poll(() => q.size).toBe(4);
-    const got: number[] = [];
-    for (let i = 0; i < 200 && got.length < 4; i++) {
-      got.push(...values(q.take(8)));
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    expect(got).toEqual([0, 1, 2, 3]);
-  });
-
-  it('persist keeps order when a consumer is back before the memory it moved to disk has been written', async () => {
-    // Seen in e2e/bus.spec's worker-kill test: 40 delivered before 39.
+  it('persist: once written() resolves, a new owner (a new hub) gets every unacknowledged event, in order', async () => {
     const real = createSpillStore(openDatabase(`spill-${Math.random()}`));
     let land: () => void = () => {};
     const gate = new Promise<void>((r) => (land = r));
-    const store: SpillStore = { ...real, prepend: (q, events) => gate.then(() => real.prepend(q, events)) };
-    const q = new PolicyQueue(policies.persist(8), { spill: { store, name: 'q' } });
-    for (let v = 0; v < 3; v++) q.push(ev('x', { v }));
-    q.keepOnDisk(); // the owner died: 0..2 go to disk, slowly
-    for (let v = 3; v < 5; v++) q.push(ev('x', { v })); // newer events are spilled behind them
-    await expect.poll(() => real.count('q')).toBe(2);
-    // Counted while both writes are in flight: an empty-looking queue sends the next event straight past
-    // the stored ones (e2e/bus.spec again: 33 before 32).
-    expect(q.size).toBe(5);
-    q.keepInMemory(); // a new owner, before 0..2 are written
+    const store: SpillStore = { ...real, write: (...a) => gate.then(() => real.write(...a)) };
+    const q = new PolicyQueue(policies.persist(4), { spill: { store, name: 'hub:agent' } });
+    for (let v = 0; v < 10; v++) q.push(ev('x', { v }));
+    let written = false;
+    void q.written().then(() => (written = true));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(written).toBe(false); // the write has not landed: not yet acknowledgeable to a publisher
     land();
-    const got: number[] = [];
-    for (let i = 0; i < 200 && got.length < 5; i++) {
-      got.push(...values(q.take(8)));
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    expect(got).toEqual([0, 1, 2, 3, 4]);
+    await q.written();
+    // The owner handled 0..2 (acknowledged) and got 3..4 (in flight), then died with the hub.
+    q.acknowledge(q.take(3).length);
+    q.take(2);
+    await expect.poll(() => real.count('hub:agent')).toBe(7);
+    const next = new PolicyQueue(policies.persist(4), {
+      spill: { store: real, name: 'hub:agent', adopt: true },
+    });
+    // Published to the new hub before it has counted the old rows: delivered after them.
+    next.push(ev('x', { v: 10 }));
+    expect(await consume(next, 8)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    await expect.poll(() => real.count('hub:agent')).toBe(0);
   });
 
-  it('persist keeps events in memory when the store fails (quota), and reports it', async () => {
+  it('persist keeps order when writes are slower than the consumer and memory overflows meanwhile', async () => {
+    // The tail past memory leaves memory only once written; a consumer taking meanwhile gets it from memory.
+    const real = createSpillStore(openDatabase(`spill-${Math.random()}`));
+    let slow = true;
+    const store: SpillStore = {
+      ...real,
+      write: (...a) => new Promise((r) => setTimeout(r, slow ? 20 : 0)).then(() => real.write(...a)),
+    };
+    const q = new PolicyQueue(policies.persist(3), { spill: { store, name: 'q' } });
+    const got: number[] = [];
+    for (let v = 0; v < 30; v++) {
+      q.push(ev('x', { v }));
+      if (v % 4 === 0) {
+        const b = q.take(2);
+        got.push(...values(b));
+        q.acknowledge(b.length);
+      }
+      if (v === 15) slow = false;
+      await new Promise((r) => setTimeout(r, v % 7));
+    }
+    got.push(...(await consume(q, 30 - got.length)));
+    expect(got).toEqual([...Array(30).keys()]);
+    await expect.poll(() => real.count('q')).toBe(0);
+  });
+
+  it('persist keeps events in memory when the store fails (quota), reports it, and writes them once it recovers', async () => {
     const errors: unknown[] = [];
-    const failing: SpillStore = {
-      append: () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')),
-      takeOldest: () => Promise.resolve([]),
-      count: () => Promise.resolve(0),
-      prepend: () => Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')),
+    const real = createSpillStore(openDatabase(`spill-${Math.random()}`));
+    let full = true;
+    const store: SpillStore = {
+      ...real,
+      write: (...a) =>
+        full ? Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')) : real.write(...a),
     };
     const q = new PolicyQueue(policies.persist(2), {
-      spill: { store: failing, name: 'q' },
+      spill: { store, name: 'q' },
       onSpillError: (e) => errors.push(e),
     });
     for (let v = 0; v < 6; v++) q.push(ev('x', { v }));
-    await new Promise((r) => setTimeout(r, 5));
+    await q.written();
     expect(q.size).toBe(6);
     expect((errors[0] as DOMException).name).toBe('QuotaExceededError');
     expect(q.drops).toEqual({});
+    full = false;
+    q.push(ev('x', { v: 6 }));
+    await q.written();
+    expect(await real.count('q')).toBe(7);
+    expect(await consume(q, 7)).toEqual([...Array(7).keys()]);
+  });
+
+  it('persist: a non-durable queue that closes leaves no rows behind', async () => {
+    const store = createSpillStore(openDatabase(`spill-${Math.random()}`));
+    const q = new PolicyQueue(policies.persist(2), { spill: { store, name: 'gone' } });
+    for (let v = 0; v < 5; v++) q.push(ev('x', { v }));
+    await q.written();
+    q.dispose();
+    await expect.poll(() => store.count('gone')).toBe(0);
   });
 
   it('persist without a store keeps everything in memory', () => {

@@ -4,19 +4,13 @@
 import type { SentioEvent } from '../events/event';
 import { Deque } from './deque';
 import { readPath } from './field-path';
+import { PersistBacklog } from './persist-backlog';
 import type { BackpressurePolicy, DropReason, Reducer } from './policy';
+import type { SpillStore } from './spill-store';
+
+export type { SpillStore } from './spill-store';
 
 export type DropCounts = Partial<Record<DropReason, number>>;
-
-/** Where `persist` puts what does not fit in memory. Order in = order out. */
-export interface SpillStore {
-  append(queue: string, events: readonly SentioEvent[]): Promise<void>;
-  /** The oldest `limit` spilled events of `queue`, removed from the store. */
-  takeOldest(queue: string, limit: number): Promise<SentioEvent[]>;
-  count(queue: string): Promise<number>;
-  /** Stores `events` ahead of what `queue` already holds (they are older), in one transaction. */
-  prepend(queue: string, events: readonly SentioEvent[]): Promise<void>;
-}
 
 interface AggregateEntry {
   first: SentioEvent;
@@ -47,11 +41,14 @@ function reduce(reducer: Reducer, values: number[], count: number, first: unknow
 
 export interface PolicyQueueOptions {
   now?: () => number;
-  /** Required for `persist`: the spill store and this queue's durable name in it. */
-  spill?: { store: SpillStore; name: string };
-  /** Called when spilled events come back and are ready to deliver. */
+  /**
+   * For `persist`: the store and this queue's name in it. Every event is written through and stays there
+   * until acknowledge(); `adopt`: take on the rows a previous owner of the name left (durable queues).
+   */
+  spill?: { store: SpillStore; name: string; adopt?: boolean };
+  /** Called when stored events come back and are ready to deliver. */
   onRefill?: () => void;
-  /** Called when the spill store fails: the events stay in memory (over budget) rather than being lost. */
+  /** Called when the store fails: the events stay in memory (over budget) rather than being lost. */
   onSpillError?: (err: unknown) => void;
   /** Called with each event a policy drops, e.g. to close the VideoFrame it carries. */
   onDiscard?: (event: SentioEvent) => void;
@@ -62,16 +59,8 @@ export class PolicyQueue {
   private readonly byKey = new Map<unknown, SentioEvent>();
   private readonly aggregates = new Map<string, AggregateEntry>();
   private sampleCounter = 0;
-  private spilled = 0;
-  private spillPending: SentioEvent[] = [];
-  private spillBusy = false;
-  /** Events handed to the store whose write has not finished yet. */
-  private spillWriting = 0;
-  /**
-   * Set while nobody consumes this queue (a durable subscription whose thread is gone): everything waits on
-   * disk, so it outlives the hub, and nothing is read back until a consumer returns.
-   */
-  private diskOnly = false;
+  /** `persist` with a store: the whole backlog is there (write-through). */
+  private readonly persisted: PersistBacklog | undefined;
   readonly drops: DropCounts = {};
   private readonly now: () => number;
 
@@ -80,11 +69,24 @@ export class PolicyQueue {
     private readonly options: PolicyQueueOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    const spill = options.spill;
+    if (policy.kind === 'persist' && spill) {
+      this.persisted = new PersistBacklog(policy.memory, spill.store, spill.name, {
+        onRefill: options.onRefill,
+        onError: options.onSpillError,
+      });
+      if (spill.adopt) this.persisted.adopt();
+    }
+  }
+
+  /** Whether every event pushed is written to a store and must be acknowledged once handled. */
+  get writesThrough(): boolean {
+    return this.persisted !== undefined;
   }
 
   /** Events waiting, wherever they wait (memory or spill). */
   get size(): number {
-    return this.memorySize + this.spilled + this.spillPending.length + this.spillWriting;
+    return this.persisted ? this.persisted.size : this.memorySize;
   }
 
   private get memorySize(): number {
@@ -174,23 +176,9 @@ export class PolicyQueue {
         if (this.items.length > p.n) this.drop('overflow', this.items.shift());
         return;
       case 'persist':
-        if (!this.options.spill) {
-          // No store here (e.g. the receiving end of a credit window, already bounded): memory only, never drop.
-          this.items.push(event);
-          return;
-        }
-        if (
-          this.diskOnly ||
-          this.spilled > 0 ||
-          this.spillPending.length > 0 ||
-          this.items.length >= p.memory
-        ) {
-          // Once anything is spilled, newer events queue behind it so that order is kept.
-          this.spillPending.push(event);
-          this.flushSpill();
-        } else {
-          this.items.push(event);
-        }
+        // Without a store (e.g. the receiving end of a credit window, already bounded): memory only, never drop.
+        if (this.persisted) this.persisted.push(event);
+        else this.items.push(event);
         return;
     }
   }
@@ -247,12 +235,12 @@ export class PolicyQueue {
       }
       return out;
     }
+    if (this.persisted) return this.persisted.take(max);
     if (p.kind === 'aggregate') this.closeWindows();
     if (p.kind === 'batch') max = Math.min(max, p.maxCount);
     const n = Math.min(max, this.items.length);
     const out = new Array<SentioEvent>(n);
     for (let i = 0; i < n; i++) out[i] = this.items.shift()!;
-    if (p.kind === 'persist') this.refill();
     return out;
   }
 
@@ -266,56 +254,28 @@ export class PolicyQueue {
       for (const [k, e] of rest) if (!this.byKey.has(k)) this.byKey.set(k, e);
       return;
     }
-    this.items.unshiftAll(events);
+    if (this.persisted) this.persisted.requeueFront(events);
+    else this.items.unshiftAll(events);
   }
 
-  /** Adopts events a previous owner of this queue's name left in the spill store (e.g. before a hub restart). */
-  adoptSpilled(n: number): void {
-    this.spilled += n;
-    if (this.items.length === 0) this.refill();
+  /** The consumer handled the `n` oldest events taken (write-through only): they leave the store. */
+  acknowledge(n: number): void {
+    this.persisted?.acknowledge(n);
   }
 
-  /**
-   * `persist` with a store: moves what waits in memory to the store, ahead of what is already there, and keeps
-   * new events there too until `keepInMemory()`. "Never drop" then holds even if this thread dies.
-   */
-  keepOnDisk(): void {
-    if (this.policy.kind !== 'persist' || !this.options.spill) return;
-    this.diskOnly = true;
-    // A read from the store in progress brings back the oldest rows: they are moved once it lands.
-    if (this.refilling) return;
-    const events = this.items.toArray();
-    if (events.length === 0) return;
-    this.items.clear();
-    const spill = this.options.spill;
-    this.spillWriting += events.length;
-    this.prepending++;
-    spill.store.prepend(spill.name, events).then(
-      () => {
-        this.prepending--;
-        this.spillWriting -= events.length;
-        this.spilled += events.length;
-        if (!this.diskOnly) this.refill();
-      },
-      (err: unknown) => {
-        // Not stored: they stay in memory, first in line, as before.
-        this.prepending--;
-        this.spillWriting -= events.length;
-        this.items.unshiftAll(events);
-        this.options.onSpillError?.(err);
-      },
-    );
+  /** Resolves once everything pushed so far is in the store (at once without one). */
+  written(): Promise<void> {
+    return this.persisted ? this.persisted.written() : Promise.resolve();
   }
 
-  /** A consumer is back: events come from the store into memory again. */
-  keepInMemory(): void {
-    if (!this.diskOnly) return;
-    this.diskOnly = false;
-    this.refill();
+  /** A non-durable queue is closed: what it stored is of no use to anyone. */
+  dispose(): void {
+    this.persisted?.dispose();
   }
 
   /** Ids of the events waiting in memory (not spilled), oldest first. */
   peekIds(): string[] {
+    if (this.persisted) return this.persisted.peekIds();
     const items = this.policy.kind === 'collapse' ? [...this.byKey.values()] : this.items.toArray();
     const ids = items.map((e) => e.id);
     for (const a of this.aggregates.values()) ids.push(a.last.id);
@@ -329,69 +289,5 @@ export class PolicyQueue {
     this.items.clear();
     this.byKey.clear();
     return out;
-  }
-
-  private flushSpill(): void {
-    const spill = this.options.spill;
-    if (!spill || this.spillBusy || this.spillPending.length === 0) return;
-    this.spillBusy = true;
-    const batch = this.spillPending;
-    this.spillPending = [];
-    // += and -=: keepOnDisk's write may be in flight too, and `size` must count both.
-    this.spillWriting += batch.length;
-    spill.store.append(spill.name, batch).then(
-      () => {
-        this.spillWriting -= batch.length;
-        this.spilled += batch.length;
-        this.spillBusy = false;
-        if (this.items.length === 0) this.refill();
-        this.flushSpill();
-      },
-      (err: unknown) => {
-        // Keep the events rather than lose them: memory goes over budget until storage recovers.
-        this.spillWriting -= batch.length;
-        this.spillPending = [...batch, ...this.spillPending];
-        this.spillBusy = false;
-        this.options.onSpillError?.(err);
-      },
-    );
-  }
-
-  private refilling = false;
-  /**
-   * Writes of keepOnDisk() in progress. Their rows are the oldest, so nothing may come back from the store or
-   * the pending spill until they have landed: a consumer back meanwhile would get newer events first.
-   */
-  private prepending = 0;
-
-  private refill(): void {
-    const spill = this.options.spill;
-    if (!spill || this.policy.kind !== 'persist' || this.refilling || this.diskOnly) return;
-    if (this.prepending > 0) return; // refilled when the write lands
-    if (this.items.length > this.policy.memory / 2) return;
-    if (this.spilled === 0) {
-      // Nothing on disk: whatever waits to be written can come straight back into memory.
-      if (!this.spillBusy && this.spillPending.length) {
-        for (const e of this.spillPending.splice(0, this.policy.memory - this.items.length))
-          this.items.push(e);
-        this.options.onRefill?.();
-      }
-      return;
-    }
-    this.refilling = true;
-    const want = this.policy.memory - this.items.length;
-    spill.store.takeOldest(spill.name, want).then(
-      (events) => {
-        this.spilled -= events.length;
-        for (const e of events) this.items.push(e);
-        this.refilling = false;
-        if (this.diskOnly) return this.keepOnDisk();
-        if (events.length) this.options.onRefill?.();
-      },
-      (err: unknown) => {
-        this.refilling = false;
-        this.options.onSpillError?.(err);
-      },
-    );
   }
 }

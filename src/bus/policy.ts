@@ -21,7 +21,10 @@ export type BackpressurePolicy =
    * across threads a sender may hold events up to `maxWaitMs` to fill a batch.
    */
   | { kind: 'batch'; maxCount: number; maxWaitMs: number; n: number }
-  /** Never drop: what does not fit in memory (`memory` events) is spilled to IndexedDB and delivered later. */
+  /**
+   * Never drop: with a store (the hub's IndexedDB) every event is written through until acknowledged; at
+   * most `memory` events wait in memory, the rest are read back from disk in order.
+   */
   | { kind: 'persist'; memory: number };
 
 export type DropReason =

@@ -7,6 +7,11 @@ import type { BackpressurePolicy, DropReason } from './policy';
 export type EventMap = Record<string, unknown>;
 
 export interface PublishOptions {
+  /**
+   * A UUIDv7 the event must carry instead of a fresh one: something published again after a crash (an
+   * agent's committed emit) keeps its first id, so subscribers that dedupe by id (a durable inbox) see it once.
+   */
+  id?: string;
   /** Defaults to the topic. */
   type?: string;
   /** When it happened; defaults to now. */

@@ -1,6 +1,8 @@
 // The page side of the inference worker: `infer(task, input, options)` returning the typed result, with
 // cancellation by AbortSignal, errors rebuilt as their own classes, and load progress as a callback.
 // The same API is what the app puts on `window.sentio`.
+import inferenceWorkerScript from '../../workers/inference.worker.ts?worker&url';
+import { builtRuntimeFiles, type RuntimeFiles } from '../platform/runtime-files';
 import { fromInferenceErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';
 import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
@@ -135,11 +137,9 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
   };
 }
 
-/** Starts the inference worker of this app and returns its client. */
-export function startInferenceWorker(): InferenceClient {
-  const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'sentio-inference',
-  });
+/** Starts the inference worker from `files` (default: where the build put it) and returns its client. */
+export function startInferenceWorker(files?: RuntimeFiles): InferenceClient {
+  const f = files ?? builtRuntimeFiles();
+  const { worker } = f.worker(f.script(inferenceWorkerScript), 'sentio-inference');
   return createInferenceClient(worker);
 }

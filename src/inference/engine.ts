@@ -103,7 +103,9 @@ export function createInferenceEngine(o: EngineOptions): InferenceEngine {
   tfjs.register('tfjs-cpu', tfjsCpuBackend(), 10);
 
   const transformers: BackendRegistry<TransformersBackend> = createBackendRegistry();
-  const tOpts = { ...platform, modelPath: o.modelBaseUrl, wasmPaths: `${rt}transformers-ort/` };
+  // transformers.js takes a path (it would treat a URL as a remote model); the store serves the bytes anyway.
+  const modelPath = new URL(o.modelBaseUrl, 'http://localhost/').pathname;
+  const tOpts = { ...platform, modelPath, wasmPaths: `${rt}transformers-ort/` };
   transformers.register('transformers-webgpu', transformersBackend('webgpu', tOpts), hardwareGpu ? 20 : 5);
   transformers.register('transformers-wasm', transformersBackend('wasm', tOpts), 10);
 

@@ -69,12 +69,12 @@ function isQuotaError(err: unknown): boolean {
 }
 
 export function createModelStore(options: ModelStoreOptions): ModelStore {
-  const doFetch = options.fetch ?? ((url: string) => fetchSameOrigin(url));
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+  const doFetch = options.fetch ?? ((url: string) => fetchSameOrigin(url, undefined, base));
   const cacheName = options.cacheName ?? MODEL_CACHE;
   const storage = options.caches === undefined ? globalThis.caches : options.caches;
   const now = options.now ?? (() => performance.now());
   const emit = options.onProgress ?? (() => {});
-  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
 
   const urlOf = (entry: ModelEntry, file: ModelFile) => file.url ?? `${base}${entry.id}/${file.path}`;
 

@@ -1,5 +1,6 @@
 // Relations between topic patterns (NATS grammar: `*` one token, `>` one or more trailing tokens), used to
 // decide whether what a plugin asks for lies inside what it was granted.
+import { patternMatches } from '../events/topic';
 
 /** True when every topic matched by `inner` is also matched by `outer`. */
 export function patternCovers(outer: string, inner: string): boolean {
@@ -29,4 +30,21 @@ export function patternsOverlap(a: string, b: string): boolean {
     if (s !== '*' && t !== '*' && s !== t) return false;
   }
   return true;
+}
+
+/**
+ * Whether a topic is matched by any of the granted patterns. Topics repeat, so each answer is remembered
+ * (bounded, like the bus's route memo).
+ */
+export function grantedTopics(patterns: readonly string[]): (topic: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (topic) => {
+    let ok = memo.get(topic);
+    if (ok === undefined) {
+      ok = patterns.some((p) => patternMatches(p, topic));
+      if (memo.size >= 1024) memo.clear();
+      memo.set(topic, ok);
+    }
+    return ok;
+  };
 }

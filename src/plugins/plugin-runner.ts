@@ -2,10 +2,11 @@
 // message it sends (shape, valid event, own source, granted topic, rate), watches its health, and isolates it
 // when it throws, hangs or floods: the sandbox is destroyed and restarted with backoff, or disabled.
 import type { Subscription } from '../bus/types';
-import { isStricterThan, type Privacy, type SentioEvent } from '../events/event';
+import { isStricterThan } from '../events/event';
+import { PluginDeliveries } from './plugin-deliveries';
 import { backoffDelay } from '../platform/backoff';
 import { WindowCounter } from '../platform/window-counter';
-import { assertPattern, patternMatches } from '../events/topic';
+import { assertPattern } from '../events/topic';
 import { measurePayload } from '../events/payload-measure';
 import { DEFAULT_LIMITS, validateEvent } from '../events/validate';
 import { PluginFault, pluginFaultFrom } from './errors';
@@ -18,7 +19,7 @@ import {
   type Refusals,
 } from './lifecycle';
 import { pluginSource, type PluginManifest } from './manifest';
-import { patternCovers } from './patterns';
+import { grantedTopics, patternCovers } from './patterns';
 import {
   parsePluginMessage,
   type GrantedCapabilities,
@@ -36,15 +37,8 @@ export class PluginRunner {
   private state: PluginState = { status: 'stopped' };
   private sandbox: Sandbox | undefined;
   private subs = new Map<string, Subscription>();
-  /** Ids of events recently handed over: overlapping subscriptions deliver an event once. */
-  private recentIds = new Set<string>();
-  private outbox: SentioEvent[] = [];
-  private flushQueued = false;
-  private inFlight = 0;
-  private handled = 0;
+  private readonly deliveries: PluginDeliveries;
   private published = 0;
-  private droppedBacklog = 0;
-  private withheldLocal = 0;
   private restarts = 0;
   private consecutiveRestarts = 0;
   private readonly refused: Refusals = emptyRefusals();
@@ -60,12 +54,7 @@ export class PluginRunner {
   private bucket: TokenBucket;
   private firstStart: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private readonly source: string;
-  private readonly noLocal: boolean;
-  /**
-   * The strictest label among the events this plugin has been given. A plugin is a black box, so everything
-   * it publishes counts as derived from all of them (DESIGN.md: derived events inherit the strictest label).
-   */
-  private privacyFloor: Privacy = 'public';
+  private readonly mayPublish: (topic: string) => boolean;
 
   constructor(
     readonly manifest: PluginManifest,
@@ -74,9 +63,18 @@ export class PluginRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.source = pluginSource(manifest.id);
-    // Raw sensor data is labelled local and never leaves the device: a plugin that can reach the network
-    // never sees it.
-    this.noLocal = grants.network.length > 0;
+    this.mayPublish = grantedTopics(grants.publish);
+    this.deliveries = new PluginDeliveries({
+      // Raw sensor data is labelled local and never leaves the device: a plugin that can reach the network
+      // never sees it.
+      noLocal: grants.network.length > 0,
+      maxInFlight: deps.limits.maxInFlight,
+      send: (events) => {
+        if (!this.sandbox) return false;
+        this.post({ type: 'events', events });
+        return true;
+      },
+    });
     const rate = manifest.capabilities.messagesPerSecond;
     this.bucket = createTokenBucket(rate, Math.max(rate, 16), deps.clock);
     const window = deps.limits.errorWindowMs;
@@ -105,21 +103,21 @@ export class PluginRunner {
       id: this.manifest.id,
       version: this.manifest.version,
       state: this.state,
-      handled: this.handled,
+      handled: this.deliveries.handled,
       published: this.published,
-      droppedBacklog: this.droppedBacklog,
-      withheldLocal: this.withheldLocal,
+      droppedBacklog: this.deliveries.droppedBacklog,
+      withheldLocal: this.deliveries.withheldLocal,
       refused: { ...this.refused },
       failures: { ...this.failures },
       restarts: this.restarts,
-      failureRate: failureRate(this.handled, this.failures),
+      failureRate: failureRate(this.deliveries.handled, this.failures),
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
     };
   }
 
   private setState(s: PluginState): void {
     this.state = s;
-    this.deps.onChange(this.stats(), this.privacyFloor);
+    this.deps.onChange(this.stats(), this.deliveries.privacyFloor);
   }
 
   private later(fn: () => void, ms: number): void {
@@ -255,11 +253,9 @@ export class PluginRunner {
       case 'storage':
         return void store(this.requestContext(), m.requestId, m.op, m.key, m.value);
       case 'done': {
-        const n = Math.min(m.count, this.inFlight);
-        if (n < m.count)
-          this.refuse('message', `acknowledged ${m.count} events but only ${this.inFlight} were in flight`);
-        this.inFlight -= n;
-        this.handled += n;
+        const inFlight = this.deliveries.unacknowledged;
+        if (this.deliveries.acknowledge(m.count) < m.count)
+          this.refuse('message', `acknowledged ${m.count} events but only ${inFlight} were in flight`);
         return;
       }
       case 'pong':
@@ -289,10 +285,11 @@ export class PluginRunner {
     const event = v.event;
     if (event.source !== this.source)
       return this.refuse('source', `event source must be "${this.source}", not "${event.source}"`);
-    if (isStricterThan(this.privacyFloor, event.privacy)) {
+    const floor = this.deliveries.privacyFloor;
+    if (isStricterThan(floor, event.privacy)) {
       return this.refuse(
         'privacy',
-        `"${event.topic}" is labelled ${event.privacy}, but this plugin has received ${this.privacyFloor} events: what it derives keeps that label`,
+        `"${event.topic}" is labelled ${event.privacy}, but this plugin has received ${floor} events: what it derives keeps that label`,
       );
     }
     if (!this.mayPublish(event.topic))
@@ -303,19 +300,6 @@ export class PluginRunner {
     } catch (e) {
       this.refuse('invalid', (e as Error).message);
     }
-  }
-
-  /** Topics repeat, so the grant check is remembered per topic (bounded, like the bus's route memo). */
-  private readonly publishable = new Map<string, boolean>();
-
-  private mayPublish(topic: string): boolean {
-    let ok = this.publishable.get(topic);
-    if (ok === undefined) {
-      ok = this.grants.publish.some((p) => patternMatches(p, topic));
-      if (this.publishable.size >= 1024) this.publishable.clear();
-      this.publishable.set(topic, ok);
-    }
-    return ok;
   }
 
   private subscribe(requestId: number, pattern: string): void {
@@ -333,40 +317,10 @@ export class PluginRunner {
         return this.refuse('subscribe', `at most ${max} subscriptions per plugin`, requestId);
       this.subs.set(
         pattern,
-        this.deps.bus.subscribe(pattern, (event) => this.deliver(event), { qos: 'realtime' }),
+        this.deps.bus.subscribe(pattern, (event) => this.deliveries.deliver(event), { qos: 'realtime' }),
       );
     }
     this.post({ type: 'subscribed', requestId, pattern });
-  }
-
-  /** Called by the bus for each event on a granted subscription; never blocks the bus. */
-  private deliver(event: SentioEvent): void {
-    if (this.recentIds.has(event.id)) return;
-    if (this.recentIds.size >= 1024) this.recentIds.clear();
-    this.recentIds.add(event.id);
-    if (this.noLocal && event.privacy === 'local') {
-      this.withheldLocal++;
-      return;
-    }
-    if (isStricterThan(event.privacy, this.privacyFloor)) this.privacyFloor = event.privacy;
-    if (this.inFlight + this.outbox.length >= this.deps.limits.maxInFlight) {
-      this.droppedBacklog++;
-      return;
-    }
-    this.outbox.push(event);
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flushQueued = false;
-    if (!this.outbox.length || !this.sandbox) return;
-    const events = this.outbox;
-    this.outbox = [];
-    this.inFlight += events.length;
-    this.post({ type: 'events', events });
   }
 
   private scheduleHealth(): void {
@@ -396,7 +350,7 @@ export class PluginRunner {
     if (n >= this.deps.limits.maxErrorsInWindow) {
       this.isolate(kind, `${n} errors within ${this.deps.limits.errorWindowMs} ms; last: ${message}`);
     } else {
-      this.deps.onChange(this.stats(), this.privacyFloor);
+      this.deps.onChange(this.stats(), this.deliveries.privacyFloor);
     }
   }
 
@@ -435,11 +389,9 @@ export class PluginRunner {
     this.timers = [];
     for (const s of this.subs.values()) s.unsubscribe();
     this.subs.clear();
-    this.recentIds.clear();
+    this.deliveries.reset();
     this.sandbox?.destroy();
     this.sandbox = undefined;
-    this.outbox = [];
-    this.inFlight = 0;
     this.awaitingPing = undefined;
     this.errors.reset();
     this.floods.reset();

@@ -243,15 +243,20 @@ export class CrossOriginAssetError extends Error {
 
 /**
  * Fetches one of the app's own files (a model, a loader script). It carries no runtime data, so it needs no
- * consent; refusing other origins keeps it from becoming a way round the gate.
+ * consent; refusing other origins keeps it from becoming a way round the gate. `runtimeFolder` is where the
+ * page said Sentio's runtime files are (its `base`, perhaps an asset host on another origin): files under
+ * it are Sentio's own too.
  */
 export function fetchSameOrigin(
   url: string | URL,
   init?: Omit<RequestInit, 'body' | 'method'>,
+  runtimeFolder?: string | URL,
 ): Promise<Response> {
   const base = typeof location !== 'undefined' ? location.href : undefined;
   const target = new URL(url, base);
-  if (!base || target.origin !== new URL(base).origin) {
+  const folder = runtimeFolder !== undefined ? new URL(runtimeFolder, base).href : null;
+  const own = base !== undefined && target.origin === new URL(base).origin;
+  if (!own && !(folder && target.href.startsWith(folder))) {
     return Promise.reject(new CrossOriginAssetError(`"${target.href}" is not on this app's origin`));
   }
   return fetch(target, { ...init, method: 'GET' });

@@ -5,7 +5,9 @@ import type { Bus } from '../bus/types';
 import type { Privacy } from '../events/event';
 import type { ConsentStore } from '../privacy/consent';
 import type { AuditLog } from '../privacy/audit-log';
-import type { DecisionRow, SentioDb } from '../storage/db';
+import type { SentioDb } from '../storage/db';
+import { createDecisionLog } from './decision-log';
+import { decisionFeatures, routeInputs } from './route-inputs';
 import type { Budget } from './budget';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { CloudClient } from './cloud-client';
@@ -124,106 +126,29 @@ export interface Router {
 
 const CONFIDENCE_CODES = new Set(['low-confidence-cloud', 'mid-confidence-hybrid']);
 
+type CloudRun = Awaited<ReturnType<CloudTask['run']>> & { latencyMs: number };
+
+/** What the decision step hands to the step that carries it out. */
+interface Decided {
+  decision: Decision;
+  inputs: PolicyInputs;
+  localAnswer: LocalAnswer | undefined;
+  localMs: number;
+  speculative: { promise: Promise<CloudRun>; controller: AbortController } | undefined;
+}
+
 export function createRouter(deps: RouterDeps): Router {
-  const { bus, clock, consent, budget, local, cloud } = deps;
+  const { bus, clock, budget, local, cloud } = deps;
   const policy = deps.policy ?? DEFAULT_POLICY;
   const newId = deps.newId ?? (() => crypto.randomUUID());
+  const log = createDecisionLog(deps.db);
 
-  // Decision records are training data, not state: they are written behind, in one transaction per tick,
-  // so that a decision costs no IndexedDB round trip of its own. flush() waits for them.
-  const pending = new Map<string, DecisionRow>();
-  let writing: Promise<void> = Promise.resolve();
-  let scheduled = false;
-
-  function writeBehind(): void {
-    if (scheduled || !deps.db) return;
-    scheduled = true;
-    setTimeout(() => {
-      scheduled = false;
-      const rows = [...pending.values()];
-      pending.clear();
-      writing = writing
-        .then(() => deps.db!.decisions.bulkPut(rows))
-        .then(
-          () => undefined,
-          // Never swallowed: reportError in browsers, the console where it is missing (Node).
-          (err: unknown) => (typeof reportError === 'function' ? reportError(err) : console.error(err)),
-        );
-    }, 0);
-  }
-  function record(row: DecisionRow): void {
-    if (!deps.db) return;
-    pending.set(row.id, row);
-    writeBehind();
-  }
-  async function outcome(id: string, values: Record<string, number | string | boolean>): Promise<void> {
-    if (!deps.db) return;
-    const queued = pending.get(id);
-    if (queued) {
-      queued.outcome = { ...queued.outcome, ...values };
-      return;
-    }
-    await writing;
-    await deps.db.decisions
-      .where('id')
-      .equals(id)
-      .modify((row) => {
-        row.outcome = { ...row.outcome, ...values };
-      });
-  }
-
-  function inputsFor(
+  async function runCloud(
     task: string,
     input: unknown,
     options: InferOptions,
-    localConfidence?: number,
-  ): PolicyInputs {
-    const spec = deps.cloudTasks[task];
-    const endpoint = cloud?.client.endpoint;
-    const network = deps.network();
-    const measured = cloud?.client.rttMs();
-    return {
-      task,
-      privacy: options.privacy,
-      consent: !!(
-        spec &&
-        endpoint &&
-        consent.isGranted({ capability: spec.capability, endpoint: endpoint.id })
-      ),
-      cleared: !!endpoint && !(options.privacy === 'private' && endpoint.clearance === 'public'),
-      localSupported: !!local?.supports(task),
-      ...(localConfidence !== undefined ? { localConfidence } : {}),
-      complexity: options.complexity ?? spec?.complexity ?? 0.5,
-      ...(options.latencyBudgetMs !== undefined ? { latencyBudgetMs: options.latencyBudgetMs } : {}),
-      estimates: {
-        localLatencyMs: local?.estimateLatencyMs(task) ?? 0,
-        cloudLatencyMs: (measured ?? network.rttMs ?? 300) + 200,
-        cloudCost: spec && endpoint ? spec.estimateCost(input, endpoint.costPer1kTokens) : 0,
-      },
-      budgetRemaining: budget.remaining(options.agentId ?? 'global'),
-      network: measured !== undefined ? { ...network, rttMs: measured } : network,
-      circuit: cloud?.breaker.state() ?? 'open',
-      deferrable: !!options.deferrable && !!spec?.toOutbox && !!deps.outbox,
-    };
-  }
-
-  function features(inputs: PolicyInputs, options: InferOptions): Record<string, number | string | boolean> {
-    return {
-      task: inputs.task,
-      privacy: inputs.privacy,
-      localConfidence: inputs.localConfidence ?? -1,
-      complexity: inputs.complexity,
-      online: inputs.network.online,
-      rttMs: inputs.network.rttMs ?? -1,
-      effectiveType: inputs.network.effectiveType ?? 'unknown',
-      circuit: inputs.circuit,
-      budgetRemaining: inputs.budgetRemaining,
-      latencyBudgetMs: inputs.latencyBudgetMs ?? -1,
-      ...options.features,
-    };
-  }
-
-  async function runCloud(task: string, input: unknown, options: InferOptions, decisionId: string) {
+    decisionId: string,
+  ): Promise<CloudRun> {
     const spec = deps.cloudTasks[task]!;
     const started = clock.now();
     const result = await spec.run(cloud!.client, input, {
@@ -236,97 +161,153 @@ export function createRouter(deps: RouterDeps): Router {
     return { ...result, latencyMs: clock.now() - started };
   }
 
+  /** The policy's decision, with the local model run first where its confidence is an input. */
+  async function decide(
+    task: string,
+    input: unknown,
+    options: InferOptions,
+    decisionId: string,
+  ): Promise<Decided> {
+    let inputs = routeInputs(deps, task, input, options);
+    let decision = decideRoute(inputs, policy);
+    let localAnswer: LocalAnswer | undefined;
+    let localMs = 0;
+    let speculative: Decided['speculative'];
+    // Run the local model unless the decision is already cloud-only, deferred or dropped: its confidence
+    // is an input of the policy (seed §14: "run local classifier fast").
+    if (
+      inputs.localSupported &&
+      (decision.route === 'local' ||
+        decision.route === 'hybrid' ||
+        CONFIDENCE_CODES.has(decision.code) ||
+        decision.code === 'confident-local')
+    ) {
+      // Speculation (seed §6): when only the local confidence stands between us and the cloud, start the
+      // cloud call now, so a hybrid refinement costs max(local, cloud) instead of their sum. Aborted if the
+      // local answer turns out good enough (the endpoint may still bill a started request: opt-in).
+      if (options.speculate && cloud && decision.code === 'low-confidence-cloud') {
+        const controller = new AbortController();
+        const signal = options.signal
+          ? AbortSignal.any([options.signal, controller.signal])
+          : controller.signal;
+        const promise = runCloud(task, input, { ...options, signal }, decisionId);
+        promise.catch(() => undefined); // handled where it is awaited, or deliberately dropped
+        speculative = { promise, controller };
+      }
+      const t = clock.now();
+      localAnswer = await local!.run(task, input, options.signal ? { signal: options.signal } : {});
+      localMs = clock.now() - t;
+      if (inputs.privacy !== 'local' && inputs.consent && inputs.cleared) {
+        inputs = routeInputs(deps, task, input, options, localAnswer.confidence);
+        decision = decideRoute(inputs, policy);
+      } else {
+        inputs = { ...inputs, localConfidence: localAnswer.confidence };
+        decision = { ...decision, estimates: { ...decision.estimates, confidence: localAnswer.confidence } };
+      }
+    }
+    return { decision, inputs, localAnswer, localMs, speculative };
+  }
+
+  /** A learned override, and what a reader of the decision needs: the endpoint, the consent that is missing. */
+  function annotate(task: string, d: Decided, feats: Record<string, number | string | boolean>): Decision {
+    let { decision } = d;
+    const { localAnswer } = d;
+    if (deps.learned && localAnswer && CONFIDENCE_CODES.has(decision.code)) {
+      const p = deps.learned.predict(feats);
+      if (p >= deps.learned.threshold) {
+        decision = {
+          ...decision,
+          route: 'local',
+          code: 'learned-local',
+          reason: `learned router: local suffices with p=${p.toFixed(2)} ≥ ${deps.learned.threshold.toFixed(2)} (${decision.reason})`,
+          estimates: { latencyMs: d.localMs, cost: 0, confidence: localAnswer.confidence },
+        };
+      }
+    }
+    if ((decision.route === 'cloud' || decision.route === 'hybrid') && cloud) {
+      decision = { ...decision, endpoint: cloud.client.endpoint.id };
+    }
+    const spec = deps.cloudTasks[task];
+    if (decision.code === 'no-consent' && cloud && spec) {
+      decision = {
+        ...decision,
+        consentNeeded: { capability: spec.capability, endpoint: cloud.client.endpoint.id },
+      };
+    }
+    return decision;
+  }
+
+  /** The decision on the bus, a refusal to send in the audit log. */
+  function announce(task: string, decisionId: string, decision: Decision, options: InferOptions): void {
+    bus.publish(
+      'router.decision',
+      { id: decisionId, task, ...decision, agentId: options.agentId ?? null },
+      { privacy: 'private', qos: 'background' },
+    );
+    if (deps.audit && DENIED_CODES.has(decision.code)) {
+      deps.audit
+        .append({
+          what: task,
+          capability: deps.cloudTasks[task]?.capability ?? `cloud.${task}`,
+          labels: [options.privacy],
+          endpoint: cloud?.client.endpoint.id ?? 'none',
+          bytes: 0,
+          decision: 'denied',
+          reason: `router ${decision.code}: ${decision.reason}`,
+          requestId: decisionId,
+        })
+        .catch(() => undefined); // an unwritable log must not stop the answer; verify() shows the gap
+    }
+  }
+
+  /** The local answer now, the cloud's refinement as `<topic>.refined` (or `.refine-failed`) later. */
+  function hybrid(
+    draft: LocalAnswer,
+    cloudRun: Promise<CloudRun>,
+    decisionId: string,
+    topic: string,
+    options: InferOptions,
+  ): Promise<Merged | null> {
+    bus.publish(
+      `${topic}.draft`,
+      { decisionId, output: draft.output, confidence: draft.confidence },
+      { privacy: options.privacy, confidence: draft.confidence },
+    );
+    return cloudRun.then(
+      async (r) => {
+        const merged = mergeAnswers(draft, r);
+        bus.publish(
+          `${topic}.refined`,
+          { decisionId, ...merged, cloud: r.output },
+          { privacy: options.privacy, confidence: merged.confidence },
+        );
+        await log.outcome(decisionId, { latencyMs: r.latencyMs, cost: r.cost, agreement: merged.agreement });
+        return merged;
+      },
+      async (err: unknown) => {
+        const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        bus.publish(`${topic}.refine-failed`, { decisionId, error: message }, { privacy: 'private' });
+        await log.outcome(decisionId, { refineError: message });
+        return null;
+      },
+    );
+  }
+
   return {
     async infer(task, input, options) {
       const decisionId = newId();
       const started = clock.now();
-      let inputs = inputsFor(task, input, options);
-      let decision = decideRoute(inputs, policy);
-      let localAnswer: LocalAnswer | undefined;
-      let localMs = 0;
-      let speculative: { promise: ReturnType<typeof runCloud>; controller: AbortController } | undefined;
-      // Run the local model unless the decision is already cloud-only, deferred or dropped: its confidence
-      // is an input of the policy (seed §14: "run local classifier fast").
-      if (
-        inputs.localSupported &&
-        (decision.route === 'local' ||
-          decision.route === 'hybrid' ||
-          CONFIDENCE_CODES.has(decision.code) ||
-          decision.code === 'confident-local')
-      ) {
-        // Speculation (seed §6): when only the local confidence stands between us and the cloud, start the
-        // cloud call now, so a hybrid refinement costs max(local, cloud) instead of their sum. Aborted if the
-        // local answer turns out good enough (the endpoint may still bill a started request: opt-in).
-        if (options.speculate && cloud && decision.code === 'low-confidence-cloud') {
-          const controller = new AbortController();
-          const signal = options.signal
-            ? AbortSignal.any([options.signal, controller.signal])
-            : controller.signal;
-          const promise = runCloud(task, input, { ...options, signal }, decisionId);
-          promise.catch(() => undefined); // handled where it is awaited, or deliberately dropped
-          speculative = { promise, controller };
-        }
-        const t = clock.now();
-        localAnswer = await local!.run(task, input, options.signal ? { signal: options.signal } : {});
-        localMs = clock.now() - t;
-        if (inputs.privacy !== 'local' && inputs.consent && inputs.cleared) {
-          inputs = inputsFor(task, input, options, localAnswer.confidence);
-          decision = decideRoute(inputs, policy);
-        } else {
-          inputs = { ...inputs, localConfidence: localAnswer.confidence };
-          decision = {
-            ...decision,
-            estimates: { ...decision.estimates, confidence: localAnswer.confidence },
-          };
-        }
-      }
-      const feats = { ...features(inputs, options), ...localAnswer?.features, speculative: !!speculative };
-      if (deps.learned && localAnswer && CONFIDENCE_CODES.has(decision.code)) {
-        const p = deps.learned.predict(feats);
-        if (p >= deps.learned.threshold) {
-          decision = {
-            ...decision,
-            route: 'local',
-            code: 'learned-local',
-            reason: `learned router: local suffices with p=${p.toFixed(2)} ≥ ${deps.learned.threshold.toFixed(2)} (${decision.reason})`,
-            estimates: { latencyMs: localMs, cost: 0, confidence: localAnswer.confidence },
-          };
-        }
-      }
-      if ((decision.route === 'cloud' || decision.route === 'hybrid') && cloud) {
-        decision = { ...decision, endpoint: cloud.client.endpoint.id };
-      }
-      const spec = deps.cloudTasks[task];
-      if (decision.code === 'no-consent' && cloud && spec) {
-        decision = {
-          ...decision,
-          consentNeeded: { capability: spec.capability, endpoint: cloud.client.endpoint.id },
-        };
-      }
-      bus.publish(
-        'router.decision',
-        { id: decisionId, task, ...decision, agentId: options.agentId ?? null },
-        {
-          privacy: 'private',
-          qos: 'background',
-        },
-      );
-      if (deps.audit && DENIED_CODES.has(decision.code)) {
-        deps.audit
-          .append({
-            what: task,
-            capability: deps.cloudTasks[task]?.capability ?? `cloud.${task}`,
-            labels: [options.privacy],
-            endpoint: cloud?.client.endpoint.id ?? 'none',
-            bytes: 0,
-            decision: 'denied',
-            reason: `router ${decision.code}: ${decision.reason}`,
-            requestId: decisionId,
-          })
-          .catch(() => undefined); // an unwritable log must not stop the answer; verify() shows the gap
-      }
+      const decided = await decide(task, input, options, decisionId);
+      const { localAnswer, localMs, speculative } = decided;
+      const feats = {
+        ...decisionFeatures(decided.inputs, options),
+        ...localAnswer?.features,
+        speculative: !!speculative,
+      };
+      const decision = annotate(task, decided, feats);
+      announce(task, decisionId, decision, options);
       // A local answer's outcome is known now: one write instead of two on the hot path.
-      record({
+      log.record({
         id: decisionId,
         ts: started,
         task,
@@ -334,11 +315,10 @@ export function createRouter(deps: RouterDeps): Router {
         features: feats,
         ...(decision.route === 'local' ? { outcome: { latencyMs: localMs, cost: 0 } } : {}),
       });
-
       if (speculative && decision.route !== 'cloud' && decision.route !== 'hybrid') {
         speculative.controller.abort(new Error(`speculative cloud call not needed: ${decision.code}`));
       }
-      const topic = options.topic ?? `router.${task}`;
+      const cloudRun = () => speculative?.promise ?? runCloud(task, input, options, decisionId);
       switch (decision.route) {
         case 'drop':
           return { decisionId, decision };
@@ -354,8 +334,8 @@ export function createRouter(deps: RouterDeps): Router {
         case 'local':
           return { decisionId, decision, output: localAnswer!.output, confidence: localAnswer!.confidence };
         case 'cloud': {
-          const r = await (speculative?.promise ?? runCloud(task, input, options, decisionId));
-          await outcome(decisionId, {
+          const r = await cloudRun();
+          await log.outcome(decisionId, {
             latencyMs: r.latencyMs,
             cost: r.cost,
             ...(localAnswer ? { agreement: mergeAnswers(localAnswer, r).agreement } : {}),
@@ -364,50 +344,15 @@ export function createRouter(deps: RouterDeps): Router {
         }
         case 'hybrid': {
           const draft = localAnswer!;
-          bus.publish(
-            `${topic}.draft`,
-            { decisionId, output: draft.output, confidence: draft.confidence },
-            {
-              privacy: options.privacy,
-              confidence: draft.confidence,
-            },
-          );
-          const refined = (speculative?.promise ?? runCloud(task, input, options, decisionId)).then(
-            async (r) => {
-              const merged = mergeAnswers(draft, r);
-              bus.publish(
-                `${topic}.refined`,
-                { decisionId, ...merged, cloud: r.output },
-                {
-                  privacy: options.privacy,
-                  confidence: merged.confidence,
-                },
-              );
-              await outcome(decisionId, {
-                latencyMs: r.latencyMs,
-                cost: r.cost,
-                agreement: merged.agreement,
-              });
-              return merged;
-            },
-            async (err: unknown) => {
-              const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-              bus.publish(`${topic}.refine-failed`, { decisionId, error: message }, { privacy: 'private' });
-              await outcome(decisionId, { refineError: message });
-              return null;
-            },
-          );
+          const refined = hybrid(draft, cloudRun(), decisionId, options.topic ?? `router.${task}`, options);
           return { decisionId, decision, output: draft.output, confidence: draft.confidence, refined };
         }
       }
     },
-    async flush() {
-      while (scheduled || pending.size) await new Promise((resolve) => setTimeout(resolve, 0));
-      await writing;
-    },
+    flush: () => log.flush(),
     async feedback(decisionId, score) {
       if (!(score >= 0 && score <= 1)) throw new RangeError(`feedback score must be in 0..1, got ${score}`);
-      await outcome(decisionId, { feedback: score });
+      await log.outcome(decisionId, { feedback: score });
     },
   };
 }

@@ -185,7 +185,12 @@ function stored<S extends v.GenericSchema>(key: string, schema: S, value: unknow
  * Reads the router's settings. With nothing stored, the development endpoint (when the build names one) is
  * the one in use; a user who chose "none" keeps none.
  */
-export async function loadRouterSettings(db: SentioDb, devUrl: string | undefined): Promise<RouterSettings> {
+/** The stored settings; `privacyDefaults` (the runtime's, DEFAULT_PRIVACY by default) until the user saves their own. */
+export async function loadRouterSettings(
+  db: SentioDb,
+  devUrl: string | undefined,
+  privacyDefaults: PrivacyDefaults = DEFAULT_PRIVACY,
+): Promise<RouterSettings> {
   const [endpoints, active, budget, privacy] = await db.settings.bulkGet([
     ENDPOINTS_KEY,
     ACTIVE_ENDPOINT_KEY,
@@ -204,7 +209,7 @@ export async function loadRouterSettings(db: SentioDb, devUrl: string | undefine
     endpoints: list,
     active: activeId !== null && list.some((e) => e.id === activeId) ? activeId : null,
     budget: budget ? stored(BUDGET_KEY, BudgetSettingsSchema, budget.value) : DEFAULT_BUDGET,
-    privacy: privacy ? stored(PRIVACY_DEFAULTS_KEY, PrivacyDefaultsSchema, privacy.value) : DEFAULT_PRIVACY,
+    privacy: privacy ? stored(PRIVACY_DEFAULTS_KEY, PrivacyDefaultsSchema, privacy.value) : privacyDefaults,
   };
 }
 

@@ -28,6 +28,7 @@ import {
   saveRouterSettings,
   toEndpointConfig,
   type BudgetSettings,
+  type PrivacyDefaults,
   type RouterSettings,
 } from './router-settings';
 
@@ -79,6 +80,8 @@ export interface StartRoutingOptions {
   network?: ReturnType<typeof browserNetwork>;
   /** Keeps consent in step across tabs; a BroadcastChannel by default, null for none. */
   consentChannel?: ConsentChannel | null;
+  /** The privacy defaults until the user saves their own in Settings. Default DEFAULT_PRIVACY. */
+  privacyDefaults?: PrivacyDefaults;
 }
 
 const PRIVACY_LABELS: readonly Privacy[] = ['local', 'private', 'public'];
@@ -124,10 +127,15 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
   let settings: RouterSettings;
   let loadProblem: string | null = null;
   try {
-    settings = await loadRouterSettings(o.db, devUrl);
+    settings = await loadRouterSettings(o.db, devUrl, o.privacyDefaults);
   } catch (err) {
     loadProblem = `the stored router settings could not be read (${(err as Error).message}); fix them in Settings`;
-    settings = { endpoints: [], active: null, budget: DEFAULT_BUDGET, privacy: DEFAULT_PRIVACY };
+    settings = {
+      endpoints: [],
+      active: null,
+      budget: DEFAULT_BUDGET,
+      privacy: o.privacyDefaults ?? DEFAULT_PRIVACY,
+    };
   }
 
   function localOnlyView(reason: string): RoutingView {

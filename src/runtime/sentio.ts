@@ -6,36 +6,38 @@ import * as Comlink from 'comlink';
 import { createAgentRuntime } from '../agents/runtime';
 import type { ResolvedAgent } from '../agents/define';
 import type { Actuator } from '../agents/host';
-import { openBus, type HubConnection } from '../bus/open-bus';
+import { builtRuntimeBase, openBus, type HubConnection } from '../bus/open-bus';
+import { runtimeFiles } from '../platform/runtime-files';
+import { CAPTURE_WORKLET_SCRIPT } from '../sensors/microphone';
 import type { ConnectedBus } from '../bus/hub-client';
 import { startInferenceWorker, type ClientInferOptions, type InferenceClient } from '../inference/client';
 import type { InferResult } from '../inference/types';
 import type { Task } from '../inference/manifest';
 import { createUseLiteProvider } from '../agents/memory/use-lite-provider';
 import type { EmbeddingProvider } from '../agents/memory/embedding-provider';
+import type { PrivacyDefaults } from '../privacy/defaults';
 import { declassifierFor } from '../privacy/labels';
 import { openDatabase, type SentioDb } from '../storage/db';
 import { StageMetrics } from '../telemetry/stage-metrics';
 import { StageTracer } from '../telemetry/stage-tracer';
 import { startAgents, type AgentsRuntime } from './agents';
-import { SentioClosedError, SentioOptionsError } from './errors';
+import { SentioClosedError } from './errors';
+import { checkAgents, checkOptions, privacyDefaultsOf } from './sentio-options';
 import { startPerception, type PerceptionHandle, type PerceptionOptions } from './perception';
 import { startRouting, type Routing, type RoutingView } from './routing';
 import { resolveTask, type TaskName } from './tasks';
+import { lazyPluginHost, type SentioPlugins, type SentioPluginsOptions } from './plugins';
 import { localTracer } from '../telemetry/local-tracer';
 import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
-import {
-  checkGenerationOptions,
-  createLocalGeneration,
-  type GenerationOptions,
-  type LocalGeneration,
-} from './local-generation';
+import { createLocalGeneration, type GenerationOptions, type LocalGeneration } from './local-generation';
 
 /** Options of {@link createSentio}; every one has a default. */
 export interface SentioOptions {
   /**
-   * URL of the runtime files (workers, WASM, models), ending in `/`. Default: the folder the library was
-   * loaded from. Models are read from `<base>models/`.
+   * URL of the runtime files, as `sentio assets` lays them out: workers in `<base>assets/`, WASM in
+   * `<base>runtime/`, models in `<base>models/`. May be another origin (it must send CORS, see
+   * docs/package.md). Default: the folder the library was loaded from; give it when a bundler moved the
+   * library's code.
    */
   base?: string | URL;
   /** This runtime's name on the bus (the `source` of what it publishes). Default `"sentio"`. */
@@ -58,6 +60,13 @@ export interface SentioOptions {
   connectTimeoutMs?: number;
   /** Local text generation on the models the user brings (see {@link Sentio.generation}). */
   generation?: GenerationOptions;
+  /**
+   * The privacy defaults this runtime starts with (merged over {@link DEFAULT_PRIVACY}: unlabelled requests
+   * private, PII masked). Settings the user saved (`router.apply`) win over them.
+   */
+  privacy?: Partial<PrivacyDefaults>;
+  /** Which plugin signers this runtime trusts, and where their sandboxes go (see {@link Sentio.plugins}). */
+  plugins?: SentioPluginsOptions;
 }
 
 /** Options of {@link SentioInfer}. */
@@ -86,8 +95,9 @@ export type SentioInfer = (
 /** How to start agents: a module worker that calls {@link serveAgents}. */
 export interface StartAgentsOptions {
   /**
-   * The agent worker module: its URL, or a function that spawns it with the given name (what bundlers need to
-   * build it: `(name) => new Worker(new URL('./agents.ts', import.meta.url), { type: 'module', name })`).
+   * The agent worker module: its URL (any origin; another one is started through a Blob bootstrap and needs
+   * CORS), or a function that spawns it with the given name (what bundlers need to build it:
+   * `(name) => new Worker(new URL('./agents.ts', import.meta.url), { type: 'module', name })`).
    */
   worker: string | URL | ((name: string) => Worker);
   /** Performers of `ctx.act(kind, …)` by kind; kinds without one are published on `agent.<id>.act.<kind>`. */
@@ -149,66 +159,12 @@ export interface Sentio {
     declassify: ReturnType<typeof declassifierFor>;
   };
   readonly telemetry: { readonly tracer: StageTracer };
+  /** Signed plugins, each in its own sandbox (the host starts on first use). */
+  readonly plugins: SentioPlugins;
   /** The IndexedDB database this runtime uses. */
   readonly db: SentioDb;
   /** Stops everything this runtime started (sensors, agents, workers, subscriptions); resolves when done. */
   close(): Promise<void>;
-}
-
-function defaultBase(): URL {
-  // Built by Vite (the app, a consumer's build), the page's base; otherwise the library's own folder.
-  const viteBase = (import.meta.env as { BASE_URL?: unknown } | undefined)?.BASE_URL;
-  return typeof viteBase === 'string' ? new URL(viteBase, location.href) : new URL('./', import.meta.url);
-}
-
-function checkOptions(o: unknown): SentioOptions {
-  if (o === undefined) return {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o))
-    throw new SentioOptionsError('(options)', `must be an object, got ${o === null ? 'null' : typeof o}`);
-  const x = o as Record<string, unknown>;
-  const known = [
-    'base',
-    'name',
-    'database',
-    'devEndpointUrl',
-    'tracer',
-    'agents',
-    'hub',
-    'connectTimeoutMs',
-    'generation',
-  ];
-  for (const k of Object.keys(x))
-    if (!known.includes(k)) throw new SentioOptionsError(k, `is not an option (known: ${known.join(', ')})`);
-  if (x.name !== undefined && (typeof x.name !== 'string' || !/^[\w.-]{1,64}$/.test(x.name)))
-    throw new SentioOptionsError('name', 'must be 1–64 letters, digits, ".", "_" or "-"');
-  if (x.database !== undefined && (typeof x.database !== 'string' || !x.database))
-    throw new SentioOptionsError('database', 'must be a non-empty string');
-  if (x.base !== undefined) {
-    if (typeof x.base !== 'string' && !(x.base instanceof URL))
-      throw new SentioOptionsError('base', 'must be a URL or a string');
-    try {
-      new URL(String(x.base), location.href);
-    } catch {
-      throw new SentioOptionsError('base', `is not a URL: ${String(x.base)}`);
-    }
-  }
-  if (x.devEndpointUrl !== undefined && x.devEndpointUrl !== null && typeof x.devEndpointUrl !== 'string')
-    throw new SentioOptionsError('devEndpointUrl', 'must be a URL string or null');
-  const t = x.connectTimeoutMs;
-  if (t !== undefined && (typeof t !== 'number' || !(t > 0)))
-    throw new SentioOptionsError('connectTimeoutMs', 'must be a positive number of milliseconds');
-  if (x.agents !== undefined) checkAgents(x.agents, 'agents');
-  if (x.generation !== undefined) checkGenerationOptions(x.generation);
-  return x as SentioOptions;
-}
-
-function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions {
-  const w = (a as { worker?: unknown } | null)?.worker;
-  if (typeof w !== 'string' && !(w instanceof URL) && typeof w !== 'function')
-    throw new SentioOptionsError(
-      `${where}.worker`,
-      'must be the URL of an agent worker module or a function spawning it',
-    );
 }
 
 /**
@@ -218,19 +174,24 @@ function checkAgents(a: unknown, where: string): asserts a is StartAgentsOptions
 export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   const o = checkOptions(options);
   const name = o.name ?? 'sentio';
-  const base = o.base !== undefined ? new URL(String(o.base), location.href) : defaultBase();
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  // One map from runtime file to URL for every worker this runtime starts (src/platform/runtime-files.ts).
+  const files = runtimeFiles(
+    o.base !== undefined ? new URL(String(o.base), location.href) : undefined,
+    builtRuntimeBase(),
+  );
+  const base = files.base;
   let closed = false;
   const alive = () => {
     if (closed) throw new SentioClosedError(`Sentio "${name}" is closed`);
   };
 
-  const bus = openBus({ name, ...(o.hub ? { hub: o.hub } : {}) });
+  const bus = openBus({ name, ...(o.hub ? { hub: o.hub } : { files }) });
   const timeoutMs = o.connectTimeoutMs ?? 10_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
       bus.connected,
+      ...(bus.hubConnection.failed ? [bus.hubConnection.failed] : []),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`the bus hub did not answer within ${timeoutMs} ms`)),
@@ -240,6 +201,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     ]);
   } catch (err) {
     bus.close();
+    if (!o.hub) bus.hubConnection.terminate?.();
     throw err;
   } finally {
     clearTimeout(timer);
@@ -248,7 +210,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   let client: InferenceClient | null = null;
   const inference = () => {
     alive();
-    return (client ??= startInferenceWorker());
+    return (client ??= startInferenceWorker(files));
   };
   let embedder: EmbeddingProvider | null = null;
   const db = openDatabase(o.database);
@@ -267,6 +229,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     db,
     inference,
     localChat: generation.chat,
+    ...(o.privacy ? { privacyDefaults: privacyDefaultsOf(o.privacy) } : {}),
     ...(o.devEndpointUrl !== undefined ? { devEndpointUrl: o.devEndpointUrl ?? undefined } : {}),
   });
   const declassify = declassifierFor(router);
@@ -304,7 +267,14 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
         onProgress: (fn) => inference().onProgress(fn),
         tracer,
         ...(sensor(so.camera) !== undefined ? { camera: sensor(so.camera)! } : {}),
-        ...(sensor(so.microphone) !== undefined ? { microphone: sensor(so.microphone)! } : {}),
+        ...(so.microphone === false
+          ? { microphone: false as const }
+          : {
+              microphone: {
+                ...(typeof so.microphone === 'object' ? so.microphone : {}),
+                workletUrl: files.script(CAPTURE_WORKLET_SCRIPT).href,
+              },
+            }),
         ...(so.tasks?.pose === false ? { poseIntervalMs: false as const } : {}),
         ...(so.tasks?.transcribe !== undefined ? { transcribe: so.tasks.transcribe } : {}),
       });
@@ -326,11 +296,11 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       checkAgents(ao, 'agents.start');
       if (host) throw new Error('the agents already run in this Sentio; stop() them first');
       const w = ao.worker;
+      // A URL on another origin (an asset host) starts through the same Blob bootstrap as Sentio's own.
       const spawnWorker =
         typeof w === 'function'
           ? w
-          : (workerName: string) =>
-              new Worker(new URL(String(w), location.href), { type: 'module', name: workerName });
+          : (workerName: string) => files.worker(new URL(String(w), location.href), workerName).worker;
       host = startAgents({
         bus,
         spawnWorker,
@@ -358,6 +328,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     generation
       .restore()
       .catch((err: Error) => console.warn(`Sentio: the stored local model did not load: ${err.message}`));
+  const plugins = lazyPluginHost(bus, db, o.plugins ?? {}, alive);
 
   return {
     name,
@@ -371,11 +342,13 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     router,
     privacy: { consent: router.consent, audit: router.audit, declassify },
     telemetry: { tracer },
+    plugins: plugins.plugins,
     db,
     async close() {
       if (closed) return;
       closed = true;
       for (const p of [...perceptions]) p.stop();
+      plugins.close();
       await agents.stop();
       const view: RoutingView = router.view();
       view.outbox?.stop();
@@ -384,6 +357,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       generation.close();
       await bus.flush().catch(() => {});
       bus.close();
+      if (!o.hub) bus.hubConnection.terminate?.();
       db.close();
     },
   };

@@ -3,7 +3,10 @@
 // which publishes `audio.<id>.chunk` (privacy 'local') and a low-rate `audio.<id>.level`. Failures become
 // `sensor.error` / `sensor.stopped` events; an AudioContext held back by the autoplay policy is reported and
 // resumed on the next user gesture.
-import workletUrl from '../../workers/audio-capture.worklet.ts?worker&url';
+import builtWorkletUrl from '../../workers/audio-capture.worklet.ts?worker&url';
+
+/** The capture worklet's script as the build named it (see src/platform/runtime-files.ts to move it). */
+export const CAPTURE_WORKLET_SCRIPT: string = builtWorkletUrl;
 import type { Bus } from '../bus/types';
 import type { CaptureProcessorOptions, FromWorkletMessage, ToWorkletMessage } from './audio-capture-protocol';
 import {
@@ -38,6 +41,8 @@ export interface MicrophoneOptions {
   resumeTimeoutMs?: number;
   mediaDevices?: MediaDevices;
   watchdogMs?: number;
+  /** The capture worklet's URL. Default: where the build put it (CAPTURE_WORKLET_SCRIPT). */
+  workletUrl?: string;
 }
 
 export type MicrophoneState = 'idle' | 'starting' | 'suspended' | 'running' | 'stopped' | 'failed';
@@ -204,7 +209,7 @@ export function createMicrophone(options: MicrophoneOptions): Microphone {
     track = t;
     deviceId = t.getSettings().deviceId ?? deviceId;
     try {
-      await context.audioWorklet.addModule(workletUrl);
+      await context.audioWorklet.addModule(options.workletUrl ?? builtWorkletUrl);
       if (gen !== generation) return false;
       const processorOptions: CaptureProcessorOptions = { outputRate: OUTPUT_RATE, chunkSize };
       const worklet = new AudioWorkletNode(context, 'sentio-capture', {

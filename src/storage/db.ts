@@ -65,6 +65,8 @@ export interface ActionRow {
   eventId?: string;
   /** The causing event's label (AgentAction.privacy). */
   privacy?: Privacy;
+  /** The id of the event it publishes (AgentAction.publishId). */
+  publishId?: string;
 }
 
 /** Long-term episodic memory: an episode with its embedding. */

@@ -32,6 +32,12 @@ export interface MonitorCard {
   setControls(enabled: boolean, note: string): void;
 }
 
+/** Remote calls are keyed `<device>/<key>` (remote-tools.ts); the sensor monitor's own keys have no slash. */
+function askerOf(key: string): string {
+  const slash = key.indexOf('/');
+  return slash > 0 ? `Device "${key.slice(0, slash)}"` : 'The sensor monitor';
+}
+
 export function createMonitorCard(bus: Bus, robot: SimulatedRobot): MonitorCard {
   const state = el('dd', { testId: 'robot-state', text: '–' });
   const temperature = el('dd', { testId: 'robot-temperature', text: '–' });
@@ -117,7 +123,7 @@ export function createMonitorCard(bus: Bus, robot: SimulatedRobot): MonitorCard 
           el('p', { className: 'confirm-title', text: title }),
           el('p', {
             text:
-              `The sensor monitor asks for a risky tool${request.call.reason ? ` because of ${request.call.reason}` : ''}: ` +
+              `${askerOf(request.key)} asks for a risky tool${request.call.reason ? ` because of ${request.call.reason}` : ''}: ` +
               request.spec.description,
           }),
         );

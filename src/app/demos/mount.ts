@@ -17,6 +17,8 @@ import { createMonitorCard } from './monitor-card';
 import { createNotesCard } from './notes-card';
 import { createSimulatedRobot } from './simulated-robot';
 import { createToolGateway } from './tool-gateway';
+import { acceptRemoteToolCalls } from './remote-tools';
+import type { ToolResult } from './agents/topics';
 
 export interface MountAgentsOptions {
   bus: Bus;
@@ -43,6 +45,8 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
   const { bus, routing } = o;
   const robot = createSimulatedRobot({ bus });
   const monitor = createMonitorCard(bus, robot);
+  const reportTool = (r: ToolResult) =>
+    void bus.publish('tool.result', r, { privacy: 'private', qos: 'batched' });
   const gateway = createToolGateway({
     allowlist: ROBOT_TOOLS,
     tools: {
@@ -50,7 +54,7 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
       'alert.notify': (c) => monitor.alert(String(c.args?.message ?? c.reason ?? 'alert')),
     },
     confirm: (r) => monitor.confirm(r),
-    report: (r) => void bus.publish('tool.result', r, { privacy: 'private', qos: 'batched' }),
+    report: reportTool,
   });
   const runtime = startAgents({
     bus,
@@ -74,6 +78,12 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
   };
   follow();
   runtime.onStatus(follow);
+  acceptRemoteToolCalls({
+    bus,
+    gateway,
+    here: () => runtime.status().kind === 'running',
+    report: reportTool,
+  });
 
   const settled = () =>
     new Promise<void>((done) => {

@@ -2,49 +2,36 @@
 // device's name, topics, credentials) are kept in this browser's settings table like the cloud endpoints;
 // private events cross only after the consent box is ticked, and unticking stops them at once.
 import type { BridgeApi, BridgeHandle } from '../../bridge/client';
-import type { BridgeOptions, BridgeStats } from '../../bridge/types';
+import type { BridgeStats } from '../../bridge/types';
 import type { SentioDb } from '../../storage/db';
 import { el, section } from '../dom';
-import { inputField } from '../settings/form';
+import { inputField, selectField } from '../settings/form';
+import {
+  AUTH_KINDS,
+  DEFAULT_DEVICE_SETTINGS,
+  readDeviceSettings,
+  toBridgeOptions,
+  type AuthKind,
+  type DeviceSettings,
+} from './device-settings';
 
 const KEY = 'bridge.settings';
 const P = 'devices';
 
-export interface DeviceSettings {
-  server: string;
-  device: string;
-  exportTopics: string;
-  importTopics: string;
-  durableTopics: string;
-  token: string;
-  privateConsent: boolean;
-}
-
 const DEFAULTS: DeviceSettings = {
-  server: (import.meta.env.VITE_SENTIO_NATS_URL as string | undefined) ?? 'ws://127.0.0.1:9222',
-  device: 'this-device',
-  exportTopics: 'vision.face.expression',
-  importTopics: 'vision.face.expression',
-  durableTopics: '',
-  token: '',
-  privateConsent: false,
+  ...DEFAULT_DEVICE_SETTINGS,
+  server: (import.meta.env.VITE_SENTIO_NATS_URL as string | undefined) ?? DEFAULT_DEVICE_SETTINGS.server,
 };
 
-const list = (s: string) =>
-  s
-    .split(/[\s,]+/)
-    .map((t) => t.trim())
-    .filter(Boolean);
-
-export function toOptions(s: DeviceSettings): BridgeOptions {
-  return {
-    servers: s.server,
-    device: s.device,
-    export: list(s.exportTopics),
-    import: list(s.importTopics),
-    durable: list(s.durableTopics),
-    ...(s.token ? { credentials: { token: s.token } } : {}),
-  };
+function checkbox(key: string, label: string): { input: HTMLInputElement; row: HTMLElement } {
+  const input = el('input', { testId: `${P}-${key}`, attrs: { type: 'checkbox', id: `${P}-${key}` } });
+  const row = el(
+    'div',
+    { className: 'form-row' },
+    input,
+    el('label', { text: label, attrs: { for: `${P}-${key}` } }),
+  );
+  return { input, row };
 }
 
 function describeStats(st: BridgeStats): string[] {
@@ -67,15 +54,46 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     exportTopics: inputField('exportTopics', 'Send these topics', P),
     importTopics: inputField('importTopics', 'Receive these topics', P),
     durableTopics: inputField('durableTopics', 'Durable (caught up after being offline)', P),
-    token: inputField('token', 'Token (kept in this browser)', P, { type: 'password', autocomplete: 'off' }),
   };
-  const consent = el('input', { testId: `${P}-consent`, attrs: { type: 'checkbox', id: `${P}-consent` } });
-  const consentRow = el(
-    'div',
-    { className: 'form-row' },
-    consent,
-    el('label', { text: 'Let private events go to this server', attrs: { for: `${P}-consent` } }),
+  const auth = selectField('auth', 'Sign in with', P, AUTH_KINDS);
+  const user = inputField('user', 'User', P, { autocomplete: 'off' });
+  const secret = inputField('secret', 'Token', P, { type: 'password', autocomplete: 'off' });
+  const credsInput = el('textarea', {
+    testId: `${P}-creds`,
+    attrs: { id: `${P}-creds`, rows: '4', spellcheck: 'false', autocomplete: 'off' },
+  });
+  const creds = {
+    input: credsInput,
+    row: el(
+      'div',
+      { className: 'form-row' },
+      el('label', { text: 'Credentials file (kept in this browser)', attrs: { for: `${P}-creds` } }),
+      credsInput,
+    ),
+  };
+  const SECRET_LABEL: Record<AuthKind, string> = {
+    none: '',
+    token: 'Token (kept in this browser)',
+    user: 'Password (kept in this browser)',
+    nkey: 'NKey seed, "SU…" (kept in this browser)',
+    creds: '',
+  };
+  /** Only the fields the chosen kind of sign-in uses are shown. */
+  const showAuthFields = () => {
+    const kind = auth.input.value as AuthKind;
+    user.row.hidden = kind !== 'user';
+    secret.row.hidden = kind === 'none' || kind === 'creds';
+    creds.row.hidden = kind !== 'creds';
+    const label = secret.row.querySelector('label');
+    if (label) label.textContent = SECRET_LABEL[kind];
+  };
+  auth.input.addEventListener('change', showAuthFields);
+  showAuthFields();
+  const insecure = checkbox(
+    'allowInsecure',
+    'Allow plain ws:// to another machine (not encrypted: anyone on the network can read and change the events)',
   );
+  const { input: consent, row: consentRow } = checkbox('consent', 'Let private events go to this server');
   const connectBtn = el('button', { text: 'Connect', testId: `${P}-connect`, attrs: { type: 'button' } });
   const disconnectBtn = el('button', {
     text: 'Disconnect',
@@ -94,7 +112,11 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     exportTopics: f.exportTopics.input.value,
     importTopics: f.importTopics.input.value,
     durableTopics: f.durableTopics.input.value,
-    token: f.token.input.value,
+    auth: auth.input.value as AuthKind,
+    user: user.input.value.trim(),
+    secret: secret.input.value,
+    creds: creds.input.value,
+    allowInsecure: insecure.input.checked,
     privateConsent: consent.checked,
   });
 
@@ -129,7 +151,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
       try {
         await disconnect();
         await db.settings.put({ key: KEY, value: s });
-        handle = await bridge.connect(toOptions(s));
+        handle = await bridge.connect(toBridgeOptions(s));
         if (s.privateConsent) await handle.grantPrivate();
         timer = setInterval(() => void refresh(), 1000);
         await refresh();
@@ -146,9 +168,15 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
   });
 
   void db.settings.get(KEY).then((row) => {
-    const s = { ...DEFAULTS, ...(row?.value as Partial<DeviceSettings> | undefined) };
+    const s = readDeviceSettings(row?.value, DEFAULTS);
     for (const k of Object.keys(f) as (keyof typeof f)[]) f[k].input.value = String(s[k]);
+    auth.input.value = s.auth;
+    user.input.value = s.user;
+    secret.input.value = s.secret;
+    creds.input.value = s.creds;
+    insecure.input.checked = s.allowInsecure;
     consent.checked = s.privateConsent;
+    showAuthFields();
   });
 
   return section(
@@ -158,6 +186,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
       text: 'Share chosen topics with your other devices through a NATS server. Local data (camera frames, audio) never leaves.',
     }),
     ...Object.values(f).map((x) => x.row),
+    ...[auth, user, secret, creds, insecure].map((x) => x.row),
     consentRow,
     el('div', { className: 'form-row' }, connectBtn, disconnectBtn),
     state,

@@ -27,7 +27,7 @@ export function mediaPipeBackend(o: { wasmPath: string }): BackendInit<MediaPipe
     async init() {
       const vision = await import('@mediapipe/tasks-vision');
       const loaderUrl = `${o.wasmPath}vision_wasm_internal.js`;
-      const res = await fetchSameOrigin(loaderUrl);
+      const res = await fetchSameOrigin(loaderUrl, undefined, o.wasmPath);
       if (!res.ok) throw new Error(`MediaPipe loader ${loaderUrl}: HTTP ${res.status}`);
       const source = `${await res.text()}\nexport default ModuleFactory;`;
       const g = globalThis as { custom_dbg?: (...a: unknown[]) => void; ModuleFactory?: unknown };
