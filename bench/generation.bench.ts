@@ -7,7 +7,9 @@
 import { Wllama } from '@wllama/wllama';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import modelUrl from '../e2e/fixtures/models/stories260K.gguf?url';
-import { startGenerationWorker } from '../src/inference/generation/client';
+import { createGenerationClient, startGenerationWorker } from '../src/inference/generation/client';
+import { createGenerationEngine } from '../src/inference/generation/engine';
+import { serveGeneration } from '../src/inference/generation/host';
 import { compare, median, runBench, type BenchResult } from './harness';
 
 const PROMPT = 'Once upon a time';
@@ -48,6 +50,25 @@ async function memory(): Promise<number | null> {
   return (await p.measureUserAgentSpecificMemory()).bytes;
 }
 
+/**
+ * The same host and client with no worker of ours: the host runs on the page over a MessageChannel, and
+ * wllama's own worker does the work. Measures what the generation worker's hop costs (issue 18, item 5).
+ */
+function startOnPage() {
+  const { port1, port2 } = new MessageChannel();
+  serveGeneration(
+    port1,
+    createGenerationEngine({
+      wasmUrl,
+      hardwareConcurrency: navigator.hardwareConcurrency || 1,
+      crossOriginIsolated: self.crossOriginIsolated,
+    }),
+  );
+  port1.start();
+  port2.start();
+  return createGenerationClient(port2);
+}
+
 runBench(async (progress) => {
   if (!crossOriginIsolated) throw new Error('the bench page is not cross-origin isolated');
   const model = await (await fetch(modelUrl)).blob();
@@ -66,6 +87,9 @@ runBench(async (progress) => {
       n_parallel: 1,
     });
     const withRaw = await memory();
+    // Loaded after the memory readings, which it must not count.
+    const onPage = startOnPage();
+    await onPage.load('stories260K', model, { threads, contextTokens: CONTEXT });
     if (sentio.loaded()?.threads !== threads || raw.getNumThreads() !== threads) {
       throw new Error(
         `asked for ${threads} threads, got ${sentio.loaded()?.threads} / ${raw.getNumThreads()}`,
@@ -85,14 +109,21 @@ runBench(async (progress) => {
           onData: (c) => onPiece(c.choices[0]?.text ?? ''),
         }),
       );
-    await runSentio(); // warm-up: first-request allocations on both sides
+    const runOnPage = () =>
+      timed((onToken) =>
+        onPage.generate({ prompt: PROMPT }, { maxTokens: MAX_TOKENS, temperature: 0, onToken }),
+      );
+    await runSentio(); // warm-up: first-request allocations on every side
     await runRaw();
+    await runOnPage();
     const s: Timing[] = [];
     const r: Timing[] = [];
+    const p: Timing[] = [];
     for (let i = 0; i < RUNS; i++) {
       progress(`${threads} thread(s): run ${i + 1}/${RUNS}`);
       s.push(await runSentio());
       r.push(await runRaw());
+      p.push(await runOnPage());
     }
     if (s.some((x) => x.pieces !== r[0]!.pieces))
       throw new Error('the two sides generated different lengths');
@@ -115,6 +146,21 @@ runBench(async (progress) => {
         'ms',
         { op: '<=', ratio: 1.11 },
       ),
+      // Diagnostics, not targets: the host on the page, without the generation worker's hop.
+      compare(
+        'generation',
+        `tokens/s, ${label}, host on the page`,
+        median(p.map((x) => x.tokensPerSecond)),
+        median(r.map((x) => x.tokensPerSecond)),
+        'tok/s',
+      ),
+      compare(
+        'generation',
+        `time to first token, ${label}, host on the page`,
+        median(p.map((x) => x.ttftMs)),
+        median(r.map((x) => x.ttftMs)),
+        'ms',
+      ),
     );
     if (before !== null && withSentio !== null && withRaw !== null) {
       results.push(
@@ -128,6 +174,8 @@ runBench(async (progress) => {
       );
     }
     sentio.close();
+    await onPage.unload();
+    onPage.close();
     await raw.exit();
   }
   return results;

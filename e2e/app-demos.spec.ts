@@ -7,6 +7,7 @@ import { AUTO_GRANT_MEDIA_ARG, BASE_ARGS, chromiumPath } from './fixtures/chromi
 import { writePhotoCamera } from './fixtures/photo-camera';
 import { GENERATED_DIR, MIC_FILE } from './fixtures/timeline';
 import { inView } from './fixtures/panels';
+import { startStaticServer, type StaticServer } from './fixtures/static-server';
 import { routeToDevEndpoint } from './fixtures/dev-routing';
 
 async function openApp(page: Page): Promise<string[]> {
@@ -321,6 +322,128 @@ test.describe('with the development endpoint and no consent yet', () => {
     await expect(summary.getByTestId('kept-local')).toContainText('Stayed on this device: no consent for');
     await expect(summary.getByTestId('grant-consent')).toHaveCount(1);
     expect(errors).toEqual([]);
+  });
+});
+
+// ── With a local text model the user brings (issue 18): the real tiny llama (stories260K) ──
+
+test.describe('with a local text model', () => {
+  test.describe.configure({ timeout: 240_000 });
+  const SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
+  // The model host: another origin (e2e/PORTS.md, + 14).
+  const MODEL_PORT = Number(process.env.SENTIO_E2E_PORT ?? 4173) + 14;
+  let models: StaticServer;
+  let closed = false;
+  test.beforeAll(async () => {
+    models = await startStaticServer({
+      root: resolve(import.meta.dirname, 'fixtures/models'),
+      port: MODEL_PORT,
+      headers: { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+    });
+  });
+  test.afterAll(async () => {
+    if (!closed) await models?.close();
+  });
+
+  const chat = (page: Page, text: string) =>
+    page.evaluate(async (t) => {
+      const r = (await window.sentio!.routing!.infer('chat', t, { privacy: 'private' })) as {
+        decision: { route: string; code: string; reason: string };
+        output?: { text: string; model: string };
+      };
+      return { decision: r.decision, output: r.output ?? null };
+    }, text);
+
+  test('added in Settings by URL and sha256, it answers chat and Summarise on the device, and after an offline reload from its stored copy', async ({
+    page,
+    context,
+  }) => {
+    const errors = await openApp(page);
+    await agentsRunHere(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const settings = page.getByTestId('local-model-settings');
+    // No model yet: no generation worker was started…
+    expect(await page.evaluate(() => window.sentio!.generation!.client())).toBeNull();
+    // …and nothing in storage: listing the (empty) library creates no cache.
+    await expect(settings.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+    expect(await page.evaluate(() => caches.has('sentio-local-models-v1'))).toBe(false);
+
+    await settings.scrollIntoViewIfNeeded();
+    // A wrong checksum is refused by name, and nothing is stored.
+    await settings.getByTestId('local-model-url').fill(`${models.origin}/stories260K.gguf`);
+    await settings.getByTestId('local-model-sha256').fill('0'.repeat(64));
+    await settings.getByTestId('local-model-add').click();
+    await expect(settings.getByTestId('local-model-status')).toHaveText(/^Not added: ModelChecksumError: /, {
+      timeout: 60_000,
+    });
+    await expect(settings.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+    await settings.getByTestId('local-model-sha256').fill(SHA256);
+    // The file does not state its licence (stories260K is MIT, see fixtures/models/PROVENANCE.md).
+    await settings.getByTestId('local-model-declared-licence').fill('MIT');
+    await settings.getByTestId('local-model-add').click();
+    await expect(settings.getByTestId('local-model-status')).toHaveText(
+      'Added stories260K (1.2 MB) and loaded: chat now answers on this device.',
+      { timeout: 120_000 },
+    );
+    const row = settings.getByTestId('local-model-stories260K');
+    await expect(row.getByTestId('local-model-size')).toHaveText('1.2 MB');
+    await expect(row.getByTestId('local-model-licence')).toHaveText('· licence: MIT');
+    await expect(row.getByTestId('local-model-loaded')).toBeVisible();
+
+    // No endpoint in this build: a private chat is answered by the local model, and the decision says why.
+    const answered = await chat(page, 'Tell me about a cat.');
+    expect(answered.decision.route).toBe('local');
+    expect(answered.decision.reason.length).toBeGreaterThan(0);
+    expect(answered.output).toMatchObject({ model: 'stories260K' });
+    expect(answered.output!.text.length).toBeGreaterThan(0);
+
+    // A note (as the speech pipeline publishes a transcript), then Summarise: written by the local model.
+    await page.evaluate(() =>
+      window.sentio!.bus.publish(
+        'audio.transcript',
+        { stream: 'mic', segment: 1, text: 'Go forward to the door, then open it.', start: 0, end: 2 },
+        { privacy: 'local' },
+      ),
+    );
+    await expect(page.getByTestId('notes-list')).toContainText(/go forward/i, { timeout: 60_000 });
+    await page.getByTestId('notes-summarize').click();
+    const summary = page.getByTestId('notes-summary').getByTestId('refined');
+    await expect(summary).toContainText('Refined by the local model:', { timeout: 60_000 });
+    await expect(summary.getByTestId('route-reason')).toContainText('local');
+
+    // Remove frees it and chat is no longer local; the same model from a file on this device is back at once.
+    await row.getByTestId('local-model-remove-stories260K').click();
+    await expect(settings.getByTestId('local-model-message')).toHaveText(/No local text model yet/);
+    await expect.poll(() => page.evaluate(() => window.sentio!.generation!.loaded())).toBeNull();
+    const removed = await chat(page, 'Tell me about a cat.');
+    expect(removed.decision.route).not.toBe('local');
+    expect(removed.decision.reason).toContain('no local model');
+    await settings
+      .getByTestId('local-model-file')
+      .setInputFiles(resolve(import.meta.dirname, 'fixtures/models/stories260K.gguf'));
+    await expect(settings.getByTestId('local-model-status')).toHaveText(
+      'Added stories260K (1.2 MB) and loaded: chat now answers on this device.',
+      { timeout: 120_000 },
+    );
+    await expect(row).toContainText('file stories260K.gguf');
+    expect((await chat(page, 'A dog?')).decision.route).toBe('local');
+    expect(errors).toEqual([]);
+
+    // Offline, with the model host gone: the reload loads the stored copy and chat is local again.
+    await models.close();
+    closed = true;
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+    await expect
+      .poll(() => page.evaluate(() => window.sentio!.generation!.loaded()?.model ?? null), {
+        timeout: 120_000,
+      })
+      .toBe('stories260K');
+    const offline = await chat(page, 'Once upon a time');
+    expect(offline.decision.route).toBe('local');
+    expect(offline.output).toMatchObject({ model: 'stories260K' });
+    await context.setOffline(false);
   });
 });
 

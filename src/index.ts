@@ -14,6 +14,14 @@ export {
   type PerceptionStartOptions,
   type StartAgentsOptions,
 } from './runtime/sentio';
+export type { LocalGeneration, GenerationOptions } from './runtime/local-generation';
+export type { LocalModel } from './inference/generation/library';
+export type {
+  GenerationInput,
+  GenerationResult,
+  LoadedModelInfo,
+  ChatTurn,
+} from './inference/generation/types';
 export type { SentioPlugins, SentioPluginsOptions } from './runtime/plugins';
 export type { TrustedKey } from './plugins/signature';
 export type { PluginPackage, RunningPlugin, PluginHostStats } from './plugins/plugin-host';

@@ -12,16 +12,15 @@ import { createConsentStore, type ConsentStore } from '../../src/privacy/consent
 import { createEgressGate } from '../../src/privacy/egress-gate';
 import { createLocalBus } from '../../src/bus/local-bus';
 import { combineLocal, createLocalChat } from '../../src/router/local-chat';
-import { browserNetwork } from '../../src/router/network';
 import type { Router } from '../../src/router/router';
 import type { Privacy } from '../../src/events/event';
-import { createRoutingStack } from '../../src/router/stack';
 import { DEFAULT_POLICY } from '../../src/router/types';
 import { openDatabase } from '../../src/storage/db';
 import { emotionAssistant } from '../../src/app/demos/agents/emotion-assistant';
 import { meetingNotes } from '../../src/app/demos/agents/meeting-notes';
 import { event, startAgent } from '../../src/app/demos/agents/test-support';
 import { localModelSettings } from '../../src/app/settings/local-model-settings';
+import { startTestRouting, UNREACHED_ENDPOINT } from './test-routing';
 
 export interface GenHarness {
   client: GenerationClient;
@@ -76,42 +75,22 @@ async function main() {
   await consent.load();
   const gate = createEgressGate({ consent, audit });
   const client = startGenerationWorker();
-  const stack = await createRoutingStack({
+  // Never reached: these tests grant this stack no cloud consent.
+  const stack = await startTestRouting(UNREACHED_ENDPOINT, {
     db,
     bus: createLocalBus({ name: 'e2e.generation' }),
-    // Never reached: these tests grant no cloud consent.
-    endpoint: {
-      id: 'dev',
-      baseUrl: 'http://127.0.0.1:9/',
-      clearance: 'private',
-      model: 'sentio-dev-echo',
-      costPer1kTokens: 0.1,
-      development: true,
-    },
-    network: browserNetwork(window),
     local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
-    locks: navigator.locks,
   });
-  const endpointUrl = new URL(location.href).searchParams.get('endpoint') ?? 'http://127.0.0.1:9';
+  const endpointUrl = new URL(location.href).searchParams.get('endpoint') ?? UNREACHED_ENDPOINT;
   const hybridBus = createLocalBus({ name: 'e2e.generation.hybrid' });
   const topics: { topic: string; payload: unknown }[] = [];
   hybridBus.subscribe('router.chat.>', (e) => void topics.push({ topic: e.topic, payload: e.payload }));
-  const hybrid = await createRoutingStack({
+  const hybrid = await startTestRouting(endpointUrl, {
     db,
     bus: hybridBus,
-    endpoint: {
-      id: 'dev',
-      baseUrl: `${endpointUrl}/`,
-      clearance: 'private',
-      model: 'sentio-dev-echo',
-      costPer1kTokens: 0.1,
-      development: true,
-    },
-    network: browserNetwork(window),
     local: combineLocal(createLocalChat(client, { maxTokens: 24 })),
     policy: { ...DEFAULT_POLICY, ...HYBRID_BAND },
     shared: { audit, consent, budget: stack.budget },
-    locks: navigator.locks,
   });
   const library = createModelLibrary({ gate });
   const settings = localModelSettings(library);

@@ -6,9 +6,9 @@ import type { AuditEntry } from '../../src/privacy/audit-log';
 import { canonicalJson } from '../../src/events/canonical-json';
 import { declassify } from '../../src/privacy/labels';
 import type { AttemptReport } from '../../src/router/cloud-client';
-import { browserNetwork } from '../../src/router/network';
-import { createRoutingStack, type RoutingStack } from '../../src/router/stack';
+import type { RoutingStack } from '../../src/router/stack';
 import { openDatabase, type SentioDb } from '../../src/storage/db';
+import { startTestRouting } from './test-routing';
 
 interface InitOptions {
   dbName: string;
@@ -47,22 +47,12 @@ const api = {
   busLog,
   async init(o: InitOptions) {
     db = openDatabase(o.dbName);
-    stack = await createRoutingStack({
+    stack = await startTestRouting(endpointUrl, {
       db,
       bus,
-      endpoint: {
-        id: 'dev',
-        baseUrl: `${endpointUrl}/`,
-        clearance: 'private',
-        model: 'sentio-dev-echo',
-        costPer1kTokens: 0.1,
-        development: true,
-      },
-      network: browserNetwork(window),
       ...(o.breaker ? { breaker: o.breaker } : {}),
       retry: { baseMs: 200, maxMs: 2000, ...o.retry },
       ...(o.outboxBackoff ? { outboxBackoff: o.outboxBackoff } : {}),
-      locks: navigator.locks,
       onAttempt: (r) => attempts.push({ ...r, at: Date.now() }),
     });
     stack.outbox.start();

@@ -19,7 +19,9 @@ import { createFirstRunCard } from './first-run';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
-import { startRouting, type RoutingGlobal } from '../runtime/routing';
+import { startRouting, type Routing, type RoutingGlobal } from '../runtime/routing';
+import { createLocalGeneration, type LocalGeneration } from '../runtime/local-generation';
+import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
 import { sharedRenderScheduler } from './render-scheduler';
@@ -79,6 +81,8 @@ declare global {
       replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
       /** How often each panel has rendered (see render-scheduler.ts): panels off screen stay still. */
       renders(): Record<string, number>;
+      /** Local text generation on the models the user brought (Settings → Local text models). */
+      generation?: LocalGeneration;
     } & Partial<SentioGlobal> &
       Partial<RoutingGlobal>;
   }
@@ -126,12 +130,22 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
     status.className = 'ok';
     const db = openDatabase();
+    const generation = appGeneration(() => routing || null);
+    window.sentio.generation = generation;
     const routing = await startRouting({
       bus,
       db,
       inference: () => window.sentio!.inference!(),
+      localChat: generation.chat,
       global: window,
     }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
+    // The generation worker starts only if a model was stored on an earlier visit.
+    if (routing)
+      generation
+        .restore()
+        .catch((err: Error) =>
+          bar.set('generation', `The stored local text model did not load: ${err.message}`, 'error'),
+        );
     // Telemetry export answers to the router's consent and audit log, like every egress.
     const telemetry = startTelemetry({
       db,
@@ -156,7 +170,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       telemetry.panel,
       createInspectorPanel(bus),
       createSessionPanel(bus, recorder),
-      createSettingsPanel(db, routing ?? undefined),
+      createSettingsPanel(db, routing ?? undefined, generation),
       createDevicesPanel(bridge, db),
       createXrPanel(bus),
       capsSection,
@@ -170,6 +184,20 @@ export async function startApp(root: HTMLElement): Promise<void> {
       'error',
     );
   }
+}
+
+/** The app's local text generation: downloads go through an egress gate on the router's consent and audit. */
+function appGeneration(routing: () => Routing | null): LocalGeneration {
+  const started = () => {
+    const r = routing();
+    if (!r) throw new Error('the router did not start, so no consent can be given for a download');
+    return r;
+  };
+  let gate: EgressGate | null = null;
+  return createLocalGeneration({
+    gate: () => (gate ??= createEgressGate({ consent: started().consent, audit: started().audit })),
+    consent: () => started().consent,
+  });
 }
 
 /** localStorage, or null where the browser refuses it (storage blocked for this site). */

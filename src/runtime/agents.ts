@@ -114,7 +114,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
               const { declassify: step, ...rest } = options ?? {};
               if (typeof step === 'string' && o.declassify && typeof rest.privacy === 'string')
                 rest.privacy = await o.declassify(rest.privacy as Privacy, step);
-              return await infer(task, input, rest);
+              return await cloneable(await infer(task, input, rest));
             } finally {
               inferring.set(id, (inferring.get(id) ?? 1) - 1);
             }
@@ -177,4 +177,16 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
 export async function requestAgentsView(bus: Bus, timeoutMs = 2000): Promise<AgentsView> {
   const reply = await bus.request<AgentsView>(INSPECT_TOPIC, {}, { timeoutMs, privacy: 'local' });
   return reply.payload;
+}
+
+/**
+ * A hybrid answer's `refined` is a promise, which cannot cross to the agent's worker: the agent is handed
+ * its settled value (the cloud's answer merged over the draft, or null if the cloud failed), as the router's
+ * `<topic>.refined` event follows its `.draft`. Everything else passes as it is.
+ */
+export async function cloneable(result: unknown): Promise<unknown> {
+  if (typeof result !== 'object' || result === null) return result;
+  const refined = (result as { refined?: unknown }).refined;
+  if (!(refined instanceof Promise)) return result;
+  return { ...result, refined: await refined.catch(() => null) };
 }

@@ -13,6 +13,8 @@ import { createBudget, type Budget, type BudgetCaps } from '../router/budget';
 import { systemClock } from '../platform/clock';
 import type { EndpointConfig } from '../router/endpoint';
 import { createLocalInference } from '../router/local-inference';
+import { combineLocal } from '../router/local-chat';
+import type { LocalInference } from '../router/router';
 import { browserNetwork } from '../router/network';
 import { createRouter, type InferOptions, type InferResult, type Router } from '../router/router';
 import { createRoutingStack, type RoutingStack } from '../router/stack';
@@ -68,6 +70,8 @@ export interface StartRoutingOptions {
   db: SentioDb;
   /** The inference client, started on first use (the router runs the local models through it). */
   inference: () => Pick<InferenceClient, 'infer'>;
+  /** The local text-generation model as the router's `chat` on the device (see local-generation.ts). */
+  localChat?: LocalInference;
   /** The development endpoint's URL; the build's VITE_SENTIO_DEV_ENDPOINT (set by `npm start`) by default. */
   devEndpointUrl?: string;
   /** Where `router` and `routing` are exposed for tests and scripting. */
@@ -114,9 +118,10 @@ export async function startRouting(o: StartRoutingOptions): Promise<Routing> {
   const shared = { audit, consent, budget };
   const cloudCalls = new CloudCallStats();
   const network = o.network ?? browserNetwork(self);
-  const local = createLocalInference({
+  const perception = createLocalInference({
     infer: (task, input, opts) => o.inference().infer(task, input, opts),
   });
+  const local = o.localChat ? combineLocal(o.localChat, perception) : perception;
   const listeners = new Set<(view: RoutingView) => void>();
 
   let settings: RouterSettings;

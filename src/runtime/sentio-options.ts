@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { DEFAULT_PRIVACY, PrivacyDefaultsSchema, type PrivacyDefaults } from '../privacy/defaults';
 import { SentioOptionsError } from './errors';
+import { checkGenerationOptions } from './local-generation';
 import type { SentioOptions, StartAgentsOptions } from './sentio';
 
 export function checkOptions(o: unknown): SentioOptions {
@@ -21,6 +22,7 @@ export function checkOptions(o: unknown): SentioOptions {
     'connectTimeoutMs',
     'privacy',
     'plugins',
+    'generation',
   ];
   for (const k of Object.keys(x))
     if (!known.includes(k)) throw new SentioOptionsError(k, `is not an option (known: ${known.join(', ')})`);
@@ -45,6 +47,7 @@ export function checkOptions(o: unknown): SentioOptions {
   if (x.agents !== undefined) checkAgents(x.agents, 'agents');
   if (x.privacy !== undefined) privacyDefaultsOf(x.privacy);
   if (x.plugins !== undefined) checkPlugins(x.plugins);
+  if (x.generation !== undefined) checkGenerationOptions(x.generation);
   return x as SentioOptions;
 }
 

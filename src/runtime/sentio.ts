@@ -28,6 +28,8 @@ import { startRouting, type Routing, type RoutingView } from './routing';
 import { resolveTask, type TaskName } from './tasks';
 import { lazyPluginHost, type SentioPlugins, type SentioPluginsOptions } from './plugins';
 import { localTracer } from '../telemetry/local-tracer';
+import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
+import { createLocalGeneration, type GenerationOptions, type LocalGeneration } from './local-generation';
 
 /** Options of {@link createSentio}; every one has a default. */
 export interface SentioOptions {
@@ -56,6 +58,8 @@ export interface SentioOptions {
   hub?: HubConnection;
   /** How long to wait for the bus hub's welcome. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /** Local text generation on the models the user brings (see {@link Sentio.generation}). */
+  generation?: GenerationOptions;
   /**
    * The privacy defaults this runtime starts with (merged over {@link DEFAULT_PRIVACY}: unlabelled requests
    * private, PII masked). Settings the user saved (`router.apply`) win over them.
@@ -143,6 +147,11 @@ export interface Sentio {
   inference(): InferenceClient;
   readonly perception: SentioPerception;
   readonly agents: SentioAgents;
+  /**
+   * Local text generation: add a model by URL + sha256 or from a file, list, remove. While one is loaded the
+   * router answers `chat` on the device (decision `local`, or `hybrid` with cloud consent).
+   */
+  readonly generation: LocalGeneration;
   /** The routing stack: `infer` with decisions, endpoints, budget (`view()` is the live stack). */
   readonly router: Routing;
   /** Consent, the audit log and the declassifier agents use. */
@@ -206,10 +215,20 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   let embedder: EmbeddingProvider | null = null;
   const db = openDatabase(o.database);
   const tracer = o.tracer ?? new StageTracer({ tracer: localTracer(), metrics: new StageMetrics() });
+  // The gate is the router's consent and audit log: downloads are audited like every egress.
+  let gate: EgressGate | null = null;
+  const go = o.generation ?? {};
+  const generation = createLocalGeneration({
+    gate: () => (gate ??= createEgressGate({ consent: router.consent, audit: router.audit })),
+    consent: () => router.consent,
+    ...(go.threads !== undefined ? { threads: go.threads } : {}),
+    ...(go.maxTokens !== undefined ? { chat: { maxTokens: go.maxTokens } } : {}),
+  });
   const router = await startRouting({
     bus,
     db,
     inference,
+    localChat: generation.chat,
     ...(o.privacy ? { privacyDefaults: privacyDefaultsOf(o.privacy) } : {}),
     ...(o.devEndpointUrl !== undefined ? { devEndpointUrl: o.devEndpointUrl ?? undefined } : {}),
   });
@@ -304,6 +323,11 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     },
   };
   if (o.agents) agents.start(o.agents);
+  // A model stored on an earlier visit: loaded in the background, so chat turns local once it is in.
+  if (go.restore !== false)
+    generation
+      .restore()
+      .catch((err: Error) => console.warn(`Sentio: the stored local model did not load: ${err.message}`));
   const plugins = lazyPluginHost(bus, db, o.plugins ?? {}, alive);
 
   return {
@@ -312,6 +336,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     bus,
     infer,
     inference,
+    generation,
     perception,
     agents,
     router,
@@ -329,6 +354,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       view.outbox?.stop();
       client?.close();
       client = null;
+      generation.close();
       await bus.flush().catch(() => {});
       bus.close();
       if (!o.hub) bus.hubConnection.terminate?.();

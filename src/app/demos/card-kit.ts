@@ -18,9 +18,18 @@ export type GrantConsent = (key: { capability: string; endpoint: string }) => Pr
  */
 export function refinementLine(r: Refinement, grant?: GrantConsent): HTMLElement {
   if (r.status === 'refined') {
-    // The router may have answered on the device's own text-generation model: say which.
-    const by = r.route === 'local' ? 'the local model' : 'the endpoint';
-    return el('p', { className: 'refined', testId: 'refined', text: `Refined by ${by}: ${r.text}` });
+    // The router may have answered on the device's own text-generation model: say which, and why.
+    const by =
+      r.route === 'local'
+        ? 'the local model'
+        : r.route === 'hybrid'
+          ? "the endpoint, replacing the local model's draft"
+          : 'the endpoint';
+    return el(
+      'p',
+      { className: 'refined', testId: 'refined', text: `Refined by ${by}: ${r.text}` },
+      r.reason ? el('span', { className: 'meta', testId: 'route-reason', text: ` (${r.reason})` }) : '',
+    );
   }
   const line = el('p', {
     className: 'kept-local',

@@ -8,6 +8,8 @@
 // - cache the WASM runtimes under /runtime/ (onnxruntime-web's and MediaPipe's .mjs/.js/.wasm) the same
 //   way: without them no model runs offline. They are not precached: all variants are 158 MB, and a
 //   device loads only the ones its backends use;
+// - likewise the WASM the build bundles into assets/ (llama.cpp's for local text generation): cached the
+//   first time it is used, never precached (tens of MB that most visits never load);
 // - take control of the page on the first install (clientsClaim), so the first visit's model and runtime
 //   loads already go through this worker and are cached;
 // - wait for the page's consent before replacing a running version (the "new version available" prompt).
@@ -26,6 +28,7 @@ import { isPageToServiceWorker } from './sw-messages';
 
 export { MODEL_CACHE };
 export const RUNTIME_CACHE = 'sentio-runtime-v1';
+export const BUNDLED_WASM_CACHE = 'sentio-bundled-wasm-v1';
 
 /**
  * A file under /models/ or /runtime/ is the same bytes whoever asks. Servers send `Vary: Origin` (Vite's
@@ -54,6 +57,11 @@ export function isRuntimeRequest(url: URL, scopeUrl: string): boolean {
   return isUnder('runtime/', url, scopeUrl);
 }
 
+/** A .wasm file the build put in assets/ (its name carries its hash, so it never changes). */
+export function isBundledWasmRequest(url: URL, scopeUrl: string): boolean {
+  return isUnder('assets/', url, scopeUrl) && url.pathname.endsWith('.wasm');
+}
+
 export function installServiceWorker(scope: ServiceWorkerScope, precache: (string | PrecacheEntry)[]): void {
   precacheAndRoute(precache);
   cleanupOutdatedCaches();
@@ -76,6 +84,14 @@ export function installServiceWorker(scope: ServiceWorkerScope, precache: (strin
       cacheName: RUNTIME_CACHE,
       matchOptions: IMMUTABLE,
       plugins: [new ExpirationPlugin({ maxEntries: 32, purgeOnQuotaError: true })],
+    }),
+  );
+  registerRoute(
+    ({ url }) => isBundledWasmRequest(url, scope.registration.scope),
+    new CacheFirst({
+      cacheName: BUNDLED_WASM_CACHE,
+      matchOptions: IMMUTABLE,
+      plugins: [new ExpirationPlugin({ maxEntries: 8, purgeOnQuotaError: true })],
     }),
   );
   scope.addEventListener('message', (event) => {

@@ -5,6 +5,7 @@ import type { Routing } from '../../runtime/routing';
 import { el, section } from '../dom';
 import { consentSettings } from './consent-settings';
 import { endpointSettings } from './endpoint-settings';
+import { localModelSettings, type LocalModelSource } from './local-model-settings';
 import { modelSettings } from './model-settings';
 import { privacySettings } from './privacy-settings';
 import { telemetryConsent } from './telemetry-consent';
@@ -25,8 +26,15 @@ export function otlpUrlProblem(value: string): string | null {
   return null;
 }
 
-/** Without `routing` (the router did not start) the router's sections say so instead of offering controls. */
-export function createSettingsPanel(db: SentioDb, routing?: Routing): HTMLElement {
+/**
+ * Without `routing` (the router did not start) the router's sections say so instead of offering controls;
+ * without `localModels` there is no local text-model section.
+ */
+export function createSettingsPanel(
+  db: SentioDb,
+  routing?: Routing,
+  localModels?: LocalModelSource,
+): HTMLElement {
   const input = el('input', {
     testId: 'otlp-url',
     attrs: {
@@ -87,5 +95,6 @@ export function createSettingsPanel(db: SentioDb, routing?: Routing): HTMLElemen
     consentStep.element,
     ...router,
     modelSettings(),
+    localModels ? localModelSettings(localModels).element : '',
   );
 }

@@ -1,7 +1,8 @@
 // The page side of the generation worker: `generate(input, { onToken, signal })` resolves with the result
 // once the model has finished, streaming each piece of text as it comes; `stream()` offers the same as an
 // async iterator. Errors are rebuilt as their own classes.
-import { fromData, GenerationCancelledError } from './errors';
+import type { Endpoint } from '../../platform/messages';
+import { fromGenerationErrorData, GenerationCancelledError } from './errors';
 import type { FromGeneration, GenerationStatus, ToGeneration } from './protocol';
 import type {
   GenerationInput,
@@ -33,12 +34,11 @@ export interface GenerationClient {
   close(): void;
 }
 
-interface WorkerLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
-  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
-  removeEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
+/** A Worker also reports its own death (a script error at start, a crash), as in ../client.ts. */
+interface WorkerLike extends Endpoint<FromGeneration, ToGeneration> {
   terminate?: () => void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<FromGeneration>) => void): void;
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
 }
 
 interface Pending {
@@ -61,7 +61,7 @@ export function createGenerationClient(endpoint: WorkerLike): GenerationClient {
     if (m.type === 'token') return p.onToken?.(m.text);
     if (m.type === 'started') return p.onStart?.();
     pending.delete(m.id);
-    if (m.type === 'error') p.reject(fromData(m.error));
+    if (m.type === 'error') p.reject(fromGenerationErrorData(m.error));
     else p.resolve(m);
   };
   endpoint.addEventListener('message', onMessage);

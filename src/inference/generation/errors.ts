@@ -1,5 +1,6 @@
 // Named errors of local text generation and of the models the user brings. They cross the worker boundary
-// as { name, message, fields } and are rebuilt as the same class on the page (see toData / fromData).
+// as ErrorData (src/platform/error-data.ts) and are rebuilt as the same class on the page.
+import { fromErrorData, toErrorData, type ErrorData, type ErrorReviver } from '../../platform/error-data';
 
 export class ModelChecksumError extends Error {
   override name = 'ModelChecksumError';
@@ -98,53 +99,45 @@ export class GenerationUnavailableError extends Error {
   }
 }
 
-export interface GenerationErrorData {
-  name: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
+const FIELDS = [
+  'model',
+  'expected',
+  'actual',
+  'reason',
+  'bytes',
+  'available',
+  'promptTokens',
+  'maxTokens',
+  'contextTokens',
+] as const;
 
-export function toData(err: unknown): GenerationErrorData {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
-  const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(err)) if (k !== 'name' && k !== 'message') fields[k] = v;
-  return { name: err.name, message: err.message, fields };
+// Fields are whatever toGenerationErrorData copied from the same class on the other side.
+const REVIVERS: Record<string, ErrorReviver> = {
+  ModelChecksumError: (f) => new ModelChecksumError(String(f.model), String(f.expected), String(f.actual)),
+  ModelFormatError: (f) => new ModelFormatError(String(f.model), String(f.reason)),
+  ModelStorageQuotaError: (f) =>
+    new ModelStorageQuotaError(
+      String(f.model),
+      Number(f.bytes),
+      typeof f.available === 'number' ? f.available : null,
+    ),
+  ModelDownloadError: (f) => new ModelDownloadError(String(f.model), String(f.reason)),
+  ModelNotFoundError: (f) => new ModelNotFoundError(String(f.model)),
+  NoModelLoadedError: () => new NoModelLoadedError(),
+  ContextOverflowError: (f) =>
+    new ContextOverflowError(Number(f.promptTokens), Number(f.maxTokens), Number(f.contextTokens)),
+  GenerationCancelledError: (f) =>
+    new GenerationCancelledError(f.reason as GenerationCancelledError['reason']),
+  GenerationInputError: (f) => new GenerationInputError(String(f.reason)),
+  GenerationUnavailableError: (f) => new GenerationUnavailableError(String(f.reason)),
+};
+
+/** A generation error as data, to cross from the generation worker. */
+export function toGenerationErrorData(err: unknown): ErrorData {
+  return toErrorData(err, FIELDS);
 }
 
 /** Rebuilds our own classes (so `instanceof` works on the page); anything else keeps its name. */
-export function fromData(data: GenerationErrorData): Error {
-  // Fields are whatever toData copied from the same class on the other side.
-  const f = data.fields as {
-    model: string;
-    reason: string & GenerationCancelledError['reason'];
-    promptTokens: number;
-    maxTokens: number;
-    contextTokens: number;
-  };
-  let err: Error;
-  switch (data.name) {
-    case 'ModelFormatError':
-      err = new ModelFormatError(f.model, f.reason);
-      break;
-    case 'NoModelLoadedError':
-      err = new NoModelLoadedError();
-      break;
-    case 'ContextOverflowError':
-      err = new ContextOverflowError(f.promptTokens, f.maxTokens, f.contextTokens);
-      break;
-    case 'GenerationCancelledError':
-      err = new GenerationCancelledError(f.reason);
-      break;
-    case 'GenerationUnavailableError':
-      err = new GenerationUnavailableError(f.reason);
-      break;
-    case 'GenerationInputError':
-      err = new GenerationInputError(f.reason);
-      break;
-    default:
-      err = new Error(data.message);
-      err.name = data.name;
-  }
-  err.message = data.message;
-  return err;
+export function fromGenerationErrorData(data: ErrorData): Error {
+  return fromErrorData(data, REVIVERS);
 }

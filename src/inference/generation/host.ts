@@ -3,7 +3,7 @@
 // llama.cpp. Loading a model waits for the running generation, and requests still waiting are dropped.
 import type { Endpoint } from '../../platform/messages';
 import type { GenerationEngine } from './engine';
-import { GenerationCancelledError, toData } from './errors';
+import { GenerationCancelledError, toGenerationErrorData } from './errors';
 import type { FromGeneration, ToGeneration } from './protocol';
 
 interface Job {
@@ -18,7 +18,7 @@ export function serveGeneration(
   engine: GenerationEngine,
 ): () => void {
   const send = (m: FromGeneration) => endpoint.postMessage(m);
-  const fail = (id: number, err: unknown) => send({ type: 'error', id, error: toData(err) });
+  const fail = (id: number, err: unknown) => send({ type: 'error', id, error: toGenerationErrorData(err) });
   const waiting: Job[] = [];
   let running: Job | null = null;
   let tokensStreamed = 0;

@@ -217,6 +217,8 @@ export function createModelLibrary(deps: {
       );
     },
     async list() {
+      // Listing must not create the cache: a visit that never added a model leaves no trace in storage.
+      if (!(await storage.has(CACHE))) return [];
       return readIndex(await cache());
     },
     async open(id) {

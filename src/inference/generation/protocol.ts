@@ -1,6 +1,7 @@
 // The wire format between a page and the generation worker: one tagged map per direction. A generation
 // streams `token` messages under its request id and ends with `done` or `error`.
-import type { GenerationErrorData } from './errors';
+import type { ErrorData } from '../../platform/error-data';
+import type { Tagged } from '../../platform/messages';
 import type {
   GenerationInput,
   GenerationOptions,
@@ -34,13 +35,9 @@ export interface FromGenerationMap {
   started: { id: number };
   token: { id: number; text: string };
   done: { id: number; result: GenerationResult };
-  error: { id: number; error: GenerationErrorData };
+  error: { id: number; error: ErrorData };
   status: { id: number; status: GenerationStatus };
 }
 
-export type ToGeneration = {
-  [K in keyof ToGenerationMap]: { type: K } & ToGenerationMap[K];
-}[keyof ToGenerationMap];
-export type FromGeneration = {
-  [K in keyof FromGenerationMap]: { type: K } & FromGenerationMap[K];
-}[keyof FromGenerationMap];
+export type ToGeneration = Tagged<ToGenerationMap>;
+export type FromGeneration = Tagged<FromGenerationMap>;

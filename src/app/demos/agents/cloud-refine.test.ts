@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noConsentMessage, readNoConsent } from '../../../privacy/consent';
+import { cloneable } from '../../../runtime/agents';
 import { askCloud, readRefinement } from './cloud-refine';
 import { readPublishRequest } from './labelled-publish';
 
@@ -73,6 +74,78 @@ describe('the consent a kept-local answer needs', () => {
     );
     expect(other).toEqual({ status: 'kept-local', reason: 'offline' });
     expect(readNoConsent('consent "x" on "y"')).toBeNull();
+  });
+});
+
+describe('a hybrid answer', () => {
+  const hybrid = (refined: Promise<unknown>) => ({
+    decision: {
+      route: 'hybrid',
+      reason: 'local confidence 0.41 is middling: local draft now, cloud refinement after',
+    },
+    output: { text: 'Once upon a time', model: 'stories260K' },
+    confidence: 0.41,
+    refined,
+  });
+  const ask = { system: 's', user: 'u', privacy: 'private' } as const;
+
+  it("is the cloud's refinement, replacing the local draft, whether the promise is here or crossed to a worker", async () => {
+    const merged = { output: { text: 'A dog ran home.', model: 'sentio-dev-echo' }, confidence: 0.9 };
+    const expected = {
+      status: 'refined',
+      text: 'A dog ran home.',
+      route: 'hybrid',
+      reason: 'local confidence 0.41 is middling: local draft now, cloud refinement after',
+      draft: 'Once upon a time',
+    };
+    // In the router's thread (an agent run beside it).
+    expect(await askCloud({ agentId: 'a', infer: async () => hybrid(Promise.resolve(merged)) }, ask)).toEqual(
+      expected,
+    );
+    // Through the agent host: the promise is settled before the answer crosses to the worker.
+    const crossed = structuredClone(await cloneable(hybrid(Promise.resolve(merged))));
+    expect(await askCloud({ agentId: 'a', infer: async () => crossed }, ask)).toEqual(expected);
+  });
+
+  it('keeps the local draft, saying so, when the cloud refinement failed', async () => {
+    const r = await askCloud({ agentId: 'a', infer: async () => hybrid(Promise.resolve(null)) }, ask);
+    expect(r).toMatchObject({ status: 'refined', text: 'Once upon a time', route: 'local' });
+    expect((r as { reason: string }).reason).toMatch(/the local draft stands$/);
+    const rejected = structuredClone(await cloneable(hybrid(Promise.reject(new Error('down')))));
+    expect(rejected).toMatchObject({ refined: null });
+  });
+});
+
+describe('a declassification refused', () => {
+  it('asks again with the label kept, so a local text model answers on the device; without one the refusal stands', async () => {
+    const refused = new Error(noConsentMessage({ capability: 'cloud.transcript', endpoint: 'dev' }));
+    const seen: unknown[] = [];
+    const infer = async (_t: string, _i: unknown, o?: Record<string, unknown>) => {
+      seen.push(o?.declassify ?? null);
+      if (o?.declassify) throw refused;
+      return {
+        decision: { route: 'local', reason: 'input is labelled local' },
+        output: { text: 'A summary.' },
+      };
+    };
+    const ask = { system: 's', user: 'u', privacy: 'local', declassify: 'transcript.share' } as const;
+    expect(await askCloud({ agentId: 'a', infer }, ask)).toEqual({
+      status: 'refined',
+      text: 'A summary.',
+      route: 'local',
+      reason: 'input is labelled local',
+    });
+    expect(seen).toEqual(['transcript.share', null]);
+    const none = async (_t: string, _i: unknown, o?: Record<string, unknown>) => {
+      if (o?.declassify) throw refused;
+      return {
+        decision: { route: 'drop', reason: 'input is labelled local and no local model does this task' },
+      };
+    };
+    expect(await askCloud({ agentId: 'a', infer: none }, ask)).toMatchObject({
+      status: 'kept-local',
+      needs: { capability: 'cloud.transcript', endpoint: 'dev' },
+    });
   });
 });
 

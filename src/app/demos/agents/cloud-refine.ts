@@ -38,9 +38,10 @@ export function readRefinement(result: unknown): Refinement {
   const d = r?.decision;
   if (typeof text === 'string') {
     const refined = refinedOrEmpty(text);
-    return refined.status === 'refined' && typeof d?.route === 'string'
-      ? { ...refined, route: d.route }
-      : refined;
+    if (refined.status !== 'refined' || typeof d?.route !== 'string') return refined;
+    return typeof d.reason === 'string' && d.reason
+      ? { ...refined, route: d.route, reason: d.reason }
+      : { ...refined, route: d.route };
   }
   if (d && typeof d.route === 'string') {
     const why = typeof d.reason === 'string' && d.reason ? d.reason : `the router chose ${d.route}`;
@@ -72,32 +73,70 @@ function refinedOrEmpty(text: string): Refinement {
     : { status: 'kept-local', reason: 'the endpoint answered nothing' };
 }
 
+/**
+ * Reads a router answer, waiting for a hybrid one's cloud refinement: the refined answer replaces the local
+ * draft (kept as `draft`), as the router's `<topic>.refined` follows `<topic>.draft`; if the cloud failed the
+ * draft stands. `refined` is a promise in the router's thread and its settled value once it crossed to an
+ * agent's worker (src/runtime/agents.ts).
+ */
+export async function settleRefinement(result: unknown): Promise<Refinement> {
+  const draft = readRefinement(result);
+  if (typeof result !== 'object' || result === null || !('refined' in result)) return draft;
+  const merged = (await (result as { refined: unknown }).refined) as { output?: unknown } | null;
+  const reason = (result as { decision?: { reason?: unknown } }).decision?.reason;
+  const why = typeof reason === 'string' ? reason : 'local draft now, cloud refinement after';
+  if (merged) {
+    const refined = readRefinement({ output: merged.output, decision: { route: 'hybrid', reason: why } });
+    if (refined.status === 'refined')
+      return draft.status === 'refined' ? { ...refined, draft: draft.text } : refined;
+  }
+  return draft.status === 'refined'
+    ? {
+        ...draft,
+        route: 'local',
+        reason: `${why}; the cloud refinement did not come, so the local draft stands`,
+      }
+    : draft;
+}
+
 export async function askCloud(
   ctx: Pick<AgentContext<unknown>, 'infer' | 'agentId'>,
   ask: CloudAsk,
 ): Promise<Refinement> {
   try {
-    const result = await ctx.infer(
-      'chat',
-      {
-        messages: [
-          { role: 'system', content: ask.system },
-          { role: 'user', content: ask.user },
-        ],
-      },
-      {
-        priority: 'normal',
-        privacy: ask.privacy,
-        latencyBudgetMs: ask.latencyBudgetMs ?? REFINE_LATENCY_BUDGET_MS,
-        agentId: ctx.agentId,
-        ...(ask.declassify ? { declassify: ask.declassify } : {}),
-      },
-    );
-    return readRefinement(result);
+    return await settleRefinement(await askRouter(ctx, ask, true));
   } catch (e) {
     // A declassification refused for want of consent comes back here as a plain error (its key was lost on
     // the way from the main thread): its message names the capability and endpoint.
     const reason = (e as Error)?.message ?? String(e);
-    return keptLocal(reason, readNoConsent(reason));
+    const refused = keptLocal(reason, readNoConsent(reason));
+    if (!ask.declassify) return refused;
+    // The label stays as it was, so the router keeps the text on the device: a local text model may still
+    // answer it. Without one, the refusal is the reason (with its one grant).
+    const local = await askRouter(ctx, ask, false).then(settleRefinement, () => null);
+    return local?.status === 'refined' ? local : refused;
   }
+}
+
+function askRouter(
+  ctx: Pick<AgentContext<unknown>, 'infer' | 'agentId'>,
+  ask: CloudAsk,
+  declassify: boolean,
+) {
+  return ctx.infer(
+    'chat',
+    {
+      messages: [
+        { role: 'system', content: ask.system },
+        { role: 'user', content: ask.user },
+      ],
+    },
+    {
+      priority: 'normal',
+      privacy: ask.privacy,
+      latencyBudgetMs: ask.latencyBudgetMs ?? REFINE_LATENCY_BUDGET_MS,
+      agentId: ctx.agentId,
+      ...(declassify && ask.declassify ? { declassify: ask.declassify } : {}),
+    },
+  );
 }

@@ -90,12 +90,13 @@ describe('emotion assistant: the agent', () => {
     });
     expect(h.published('demo.emotion.refined')[0]!.payload).toEqual({
       id: reaction.id,
-      refinement: { status: 'refined', text: 'Keep smiling!', route: 'cloud' },
+      refinement: { status: 'refined', text: 'Keep smiling!', route: 'cloud', reason: 'cloud' },
     });
     expect(h.state().reactions[0]!.refinement).toEqual({
       status: 'refined',
       text: 'Keep smiling!',
       route: 'cloud',
+      reason: 'cloud',
     });
     await h.stop();
   });

@@ -9,7 +9,16 @@ import type { Side } from '../../../inference/tasks/gestures';
  * `needs`: the consent that would have let it go (the card offers that one grant).
  */
 export type Refinement =
-  | { status: 'refined'; text: string; route?: string }
+  | {
+      status: 'refined';
+      text: string;
+      /** Where it was made: `local` (the device's text model), `cloud`, or `hybrid` (cloud over a local draft). */
+      route?: string;
+      /** The router's reason for that route. */
+      reason?: string;
+      /** Hybrid: the local draft the cloud's answer replaced. */
+      draft?: string;
+    }
   | { status: 'kept-local'; reason: string; needs?: { capability: string; endpoint: string } };
 
 export interface Reaction {
