@@ -8,6 +8,8 @@ import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
 import { watchOfflineReadiness } from './pwa/offline-readiness';
+import { fetchSameOrigin } from '../privacy/egress-gate';
+import { describeWarmup, OFFLINE_LIST, parseOfflineList, warmOfflineCaches } from './pwa/offline-warmup';
 import { buildId } from './build-info';
 import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
@@ -198,18 +200,80 @@ function startServiceWorker(root: HTMLElement, offline: HTMLElement): void {
 }
 
 let offlineWatched = false;
-/** The offline line, read from the caches (see pwa/offline-readiness.ts). */
+/** The offline line, read from the caches (see pwa/offline-readiness.ts), and the first visit's saving. */
 function watchOffline(offline: HTMLElement): void {
   if (offlineWatched) return;
   offlineWatched = true;
+  const base = import.meta.env.BASE_URL;
+  // Looked up as the service worker does (src/app/pwa/service-worker.ts: IMMUTABLE).
+  const has = async (path: string) => (await caches.match(path, { ignoreVary: true })) !== undefined;
+  let saving = saveOfflineWanted();
+  let saved: string[] = [];
   watchOfflineReadiness(
     () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state(),
-    // Looked up as the service worker does (src/app/pwa/service-worker.ts: IMMUTABLE).
-    async (path) => (await caches.match(path, { ignoreVary: true })) !== undefined,
+    has,
     ({ text, ok }) => {
+      if (saving) return; // the saving progress holds the line until it is done
       offline.textContent = text;
       offline.className = ok ? 'ok' : 'info';
     },
-    import.meta.env.BASE_URL,
+    base,
+    3000,
+    () => saved,
   );
+  if (!saving) return;
+  void saveForOffline(base, has, (text) => {
+    offline.textContent = text;
+    offline.className = 'info';
+  }).then(
+    (paths) => {
+      saved = paths;
+      saving = false;
+    },
+    (err: unknown) => {
+      saving = false;
+      offline.textContent = `Could not save the models for offline use: ${(err as Error)?.message ?? err}`;
+      offline.className = 'missing';
+    },
+  );
+}
+
+/**
+ * `localStorage['sentio.offline.save']` = "on" | "off" overrides the default: on, except in the test build,
+ * where hundreds of fresh browser profiles would each save 160 MB (the specs that check it turn it on).
+ */
+function saveOfflineWanted(): boolean {
+  const o = localStorage.getItem('sentio.offline.save');
+  return o === 'on' || (o !== 'off' && import.meta.env.MODE !== 'e2e');
+}
+
+/**
+ * Once a service worker controls this page (on the first visit, as soon as it claims it), fetches through it
+ * every model and runtime file not cached yet. Resolves with their URL paths (what offline use needs).
+ */
+async function saveForOffline(
+  base: string,
+  has: (path: string) => Promise<boolean>,
+  show: (text: string) => void,
+): Promise<string[]> {
+  if (!navigator.serviceWorker.controller)
+    await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  const res = await fetchSameOrigin(`${base}${OFFLINE_LIST}`, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`${OFFLINE_LIST} answered ${res.status}`);
+  const files = parseOfflineList(await res.json());
+  const { failed } = await warmOfflineCaches(
+    files,
+    {
+      has,
+      fetchFile: async (path) => {
+        const r = await fetchSameOrigin(path);
+        if (!r.ok) throw new Error(`answered ${r.status}`);
+        await r.blob(); // read to the end: the worker stores the file as it streams through
+      },
+      onProgress: (p) => show(describeWarmup(p)),
+    },
+    base,
+  );
+  for (const f of failed) console.warn(`not saved for offline use: ${f.path} (${f.reason})`);
+  return files.map((f) => `${base}${f.path}`);
 }

@@ -9,7 +9,8 @@
 //   way: without them no model runs offline. They are not precached: all variants are 158 MB, and a
 //   device loads only the ones its backends use;
 // - take control of the page on the first install (clientsClaim), so the first visit's model and runtime
-//   loads already go through this worker and are cached;
+//   loads already go through this worker and are cached; the page then fetches through it every model and
+//   runtime it lacks (src/app/pwa/offline-warmup.ts), so one visit is enough to work offline;
 // - wait for the page's consent before replacing a running version (the "new version available" prompt).
 import {
   cleanupOutdatedCaches,
