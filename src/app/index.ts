@@ -209,13 +209,18 @@ function watchOffline(offline: HTMLElement): void {
   const has = async (path: string) => (await caches.match(path, { ignoreVary: true })) !== undefined;
   let saving = saveOfflineWanted();
   let saved: string[] = [];
+  let readiness: { text: string; ok: boolean } | undefined;
+  const showReadiness = () => {
+    if (!readiness) return;
+    offline.textContent = readiness.text;
+    offline.className = readiness.ok ? 'ok' : 'info';
+  };
   watchOfflineReadiness(
     () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state(),
     has,
-    ({ text, ok }) => {
-      if (saving) return; // the saving progress holds the line until it is done
-      offline.textContent = text;
-      offline.className = ok ? 'ok' : 'info';
+    (line) => {
+      readiness = line;
+      if (!saving) showReadiness(); // the saving progress holds the line until it is done
     },
     base,
     3000,
@@ -229,6 +234,7 @@ function watchOffline(offline: HTMLElement): void {
     (paths) => {
       saved = paths;
       saving = false;
+      showReadiness(); // the watcher says it again only when it changes (it re-checks with `saved` soon)
     },
     (err: unknown) => {
       saving = false;
