@@ -216,7 +216,7 @@ function watchOffline(offline: HTMLElement): void {
     offline.className = readiness.ok ? 'ok' : 'info';
   };
   watchOfflineReadiness(
-    () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state(),
+    perceptionState,
     has,
     (line) => {
       readiness = line;
@@ -242,6 +242,22 @@ function watchOffline(offline: HTMLElement): void {
       offline.className = 'missing';
     },
   );
+}
+
+const perceptionState = () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state();
+
+/**
+ * Saving waits while the live perception loads models (for at most two minutes: a load that failed stays
+ * unfinished), and leaves a model the perception has asked for to it: its model store caches that itself,
+ * and one download of a file at a time is enough.
+ */
+async function leaveToPerception(path: string): Promise<boolean> {
+  const loading = () =>
+    Object.values(perceptionState()?.models ?? {}).some((m) => Object.values(m.files).some((f) => !f.done));
+  const until = Date.now() + 120_000;
+  while (loading() && Date.now() < until) await new Promise((r) => setTimeout(r, 2000));
+  const model = /^models\/([^/]+)\//.exec(path)?.[1];
+  return model !== undefined && model in (perceptionState()?.models ?? {});
 }
 
 /**
@@ -277,6 +293,7 @@ async function saveForOffline(
         await r.blob(); // read to the end: the worker stores the file as it streams through
       },
       onProgress: (p) => show(describeWarmup(p)),
+      before: (path) => leaveToPerception(path.slice(base.length)),
     },
     base,
   );

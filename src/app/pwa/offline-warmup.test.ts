@@ -31,6 +31,23 @@ describe('saving for offline use', () => {
     expect(seen.at(-1)).toBe('Saving the models for offline use: 3 of 3 files (16 MB of 16 MB)…');
   });
 
+  it('leaves a file to whoever is loading it when asked to', async () => {
+    const fetched: string[] = [];
+    await warmOfflineCaches(
+      [
+        { path: 'models/whisper/decoder.onnx', bytes: 1 },
+        { path: 'models/vad/model.onnx', bytes: 1 },
+      ],
+      {
+        has: async () => false,
+        fetchFile: async (p) => void fetched.push(p),
+        onProgress: () => {},
+        before: async (p) => p.includes('whisper'),
+      },
+    );
+    expect(fetched).toEqual(['/models/vad/model.onnx']);
+  });
+
   it('says when a fetched file did not end up in the cache', async () => {
     const r = await warmOfflineCaches([{ path: 'runtime/x.wasm', bytes: 1 }], {
       has: async () => false,

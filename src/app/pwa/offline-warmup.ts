@@ -47,6 +47,11 @@ export interface WarmupDeps {
   /** Fetches through the service worker and reads the whole body (the worker stores it as it streams). */
   fetchFile(path: string): Promise<void>;
   onProgress(p: WarmupProgress): void;
+  /**
+   * Asked before each file: may wait (while the live perception is loading its models, so saving never
+   * slows the first face or transcript) and answers true to leave the file to whoever is loading it.
+   */
+  before?(path: string): Promise<boolean>;
 }
 
 /**
@@ -70,7 +75,7 @@ export async function warmOfflineCaches(
   for (const f of files) {
     const path = `${base}${f.path}`;
     try {
-      if (!(await deps.has(path))) {
+      if (!(await deps.before?.(path)) && !(await deps.has(path))) {
         await deps.fetchFile(path);
         fetched++;
         if (!(await deps.has(path))) failed.push({ path, reason: 'fetched, but not stored in the cache' });
