@@ -248,16 +248,16 @@ const perceptionState = () => (window as { sentio?: Partial<SentioGlobal> }).sen
 
 /**
  * Saving waits while the live perception loads models (for at most two minutes: a load that failed stays
- * unfinished), and leaves a model the perception has asked for to it: its model store caches that itself,
- * and one download of a file at a time is enough.
+ * unfinished), and leaves a model file the perception has asked for to it: its model store caches that
+ * itself, and one download of a file at a time is enough (the model's other files are saved here).
  */
 async function leaveToPerception(path: string): Promise<boolean> {
   const loading = () =>
     Object.values(perceptionState()?.models ?? {}).some((m) => Object.values(m.files).some((f) => !f.done));
   const until = Date.now() + 120_000;
   while (loading() && Date.now() < until) await new Promise((r) => setTimeout(r, 2000));
-  const model = /^models\/([^/]+)\//.exec(path)?.[1];
-  return model !== undefined && model in (perceptionState()?.models ?? {});
+  const [, model, file] = /^models\/([^/]+)\/(.+)$/.exec(path) ?? [];
+  return model !== undefined && file !== undefined && !!perceptionState()?.models[model]?.files[file];
 }
 
 /**
