@@ -1,7 +1,7 @@
 import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 
 // COOP/COEP make the page and its dedicated workers cross-origin isolated: SharedArrayBuffer,
 // multi-threaded WASM and 5 µs timers. Everything we serve is same-origin, so require-corp costs nothing.
@@ -60,14 +60,45 @@ function pwa(): PluginOption {
         { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
       ],
     },
-    // Models and WASM runtimes are cached at run time when first used (src/app/pwa/service-worker.ts), never
-    // precached: they are large. (runtime/ holds MediaPipe's loader .js: precached, it would sit under a
+    // Models and WASM runtimes are cached at run time (src/app/pwa/service-worker.ts; the first visit saves
+    // them all, see offlineFileList), never precached: they are large, and would sit in a second cache. (runtime/ holds MediaPipe's loader .js: precached, it would sit under a
     // revisioned key beside its .wasm in the runtime cache.)
     injectManifest: {
       globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
       globIgnores: ['models/**', 'runtime/**'],
     },
   });
+}
+
+/**
+ * offline-files.json: every model and WASM runtime the build ships (public/models, public/runtime, put there
+ * by scripts/prepare-models.mjs), with its size. The first visit saves them all through the service worker
+ * (src/app/pwa/offline-warmup.ts), so the camera, microphone and models work offline after one visit.
+ */
+function offlineFileList(): PluginOption {
+  const publicDir = resolve(root, 'public');
+  const filesUnder = (folder: string) => {
+    const dir = resolve(publicDir, folder);
+    let names: string[];
+    try {
+      names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    } catch {
+      return []; // models not prepared: nothing to save
+    }
+    return names
+      .map((n) => resolve(dir, n))
+      .filter((f) => statSync(f).isFile())
+      .map((f) => ({ path: relative(publicDir, f).split('\\').join('/'), bytes: statSync(f).size }))
+      .sort((a, b) => a.path.localeCompare(b.path));
+  };
+  return {
+    name: 'sentio:offline-file-list',
+    apply: 'build',
+    generateBundle() {
+      const files = [...filesUnder('runtime'), ...filesUnder('models')];
+      this.emitFile({ type: 'asset', fileName: 'offline-files.json', source: JSON.stringify({ files }) });
+    },
+  };
 }
 
 /** `--mode embed`: one script for third-party pages, as an ES module and a classic script (dist-embed/), with
@@ -107,7 +138,7 @@ function buildFor(mode: string) {
 export default defineConfig(({ mode, command }) => ({
   // The embed resolves its worker files against its own script URL (see src/embed.ts), wherever it is hosted.
   base: mode === 'embed' ? './' : '/',
-  plugins: mode === 'bench' ? [] : mode === 'embed' ? [keepOwnAssetUrls()] : [pwa()],
+  plugins: mode === 'bench' ? [] : mode === 'embed' ? [keepOwnAssetUrls()] : [pwa(), offlineFileList()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
   preview: {
     host: '127.0.0.1',

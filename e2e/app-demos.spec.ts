@@ -152,6 +152,42 @@ test('the agents panel says in words what each agent does, and fits a phone', as
   expect(overflow).toBeLessThanOrEqual(0);
 });
 
+test("the Bus panel's delivered count for an agent's subscriptions agrees with what the agent processed", async ({
+  page,
+}) => {
+  const errors = await openApp(page);
+  await agentsRunHere(page);
+  // The robot's readings are published in this tab and the agents' subscriptions live here too: they never
+  // pass through the hub, which used to show "delivered 0" beside an agent with dozens processed.
+  const processed = () =>
+    page.evaluate(async () => {
+      const { agents } = window.sentio as unknown as {
+        agents: { inspect(): Promise<{ agents: { snapshot: { id: string; processed: number } }[] } | null> };
+      };
+      return (await agents.inspect())?.agents.find((a) => a.snapshot.id === 'sensor-monitor')?.snapshot
+        .processed;
+    });
+  const card = page.getByTestId('demo-monitor');
+  await card.getByTestId('robot-power').click();
+  await expect.poll(processed, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await card.getByTestId('robot-power').click(); // powered off: the readings stop and the numbers settle
+  await expect(card.getByTestId('robot-state')).toHaveText('powered off');
+  const rows = page
+    .getByTestId('subscriptions-table')
+    .locator('tbody tr', { hasText: '(agent.sensor-monitor.' });
+  const delivered = async () => {
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[3]?.textContent ?? ''));
+    return cells.reduce((a, c) => a + Number(c), 0);
+  };
+  await inView(page.getByTestId('bus-stats'), async () => {
+    await expect(rows).toHaveCount(2, { timeout: 2000 }); // sim.robot.telemetry and device.motion
+    const [d, p] = [await delivered(), await processed()];
+    expect(`${d} delivered`).toBe(`${p} delivered`);
+    expect(d).toBeGreaterThanOrEqual(3);
+  });
+  expect(errors).toEqual([]);
+});
+
 // ── With the fake camera and microphone playing real media (e2e/fixtures/timeline.ts) ──
 
 /** Starts the app's camera and microphone pipelines the way a user does. */

@@ -112,3 +112,50 @@ test('after one online visit, face detection, voice activity and a transcript ru
   expect(repeated).toEqual([]);
   await expect(page.getByTestId('status-bar').locator('.missing')).toHaveCount(0);
 });
+
+test('after the very first visit, with nothing started, the camera and the models work offline', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(900_000);
+  // The test build leaves saving off by default (every spec would save 160 MB); a user's build saves.
+  await page.addInitScript(() => localStorage.setItem('sentio.offline.save', 'on'));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  // The first visit: the worker installs, claims this page and saves every model and runtime through it.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
+  await expect(page.getByTestId('offline-status')).toHaveText('Ready to work offline.', { timeout: 480_000 });
+  const cached = await page.evaluate(async () =>
+    (await (await caches.open('sentio-runtime-v1')).keys()).map((r) => new URL(r.url).pathname),
+  );
+  expect(cached).toContain('/runtime/mediapipe/vision_wasm_internal.wasm');
+
+  await context.setOffline(true);
+  await page.reload();
+  const uncached = await page.evaluate(() =>
+    fetch(`/not-cached-${Math.random()}`, { cache: 'no-store' }).then(
+      (r) => `answered ${r.status}`,
+      (e: Error) => `refused: ${e.message}`,
+    ),
+  );
+  expect(uncached).toMatch(/^refused/);
+  await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
+  const errors = await watchInferenceErrors(page);
+  await page.getByTestId('start-sensors').click();
+  await expect(page.getByTestId('live-camera-status')).toContainText('Camera: on');
+  await expect
+    .poll(
+      async () => {
+        const failed = await errors();
+        if (failed.length > 0) throw new Error(`inference failed offline: ${failed.slice(0, 3).join('\n')}`);
+        return page.evaluate(() => window.sentio!.perception!.stats().face?.processed ?? 0);
+      },
+      { timeout: 360_000, intervals: [1000], message: 'no face processed offline' },
+    )
+    .toBeGreaterThan(0);
+  await expect(page.getByTestId('live-task-voice-activity')).toContainText('running on', {
+    timeout: 180_000,
+  });
+  await expect(page.getByTestId('offline-status')).toHaveText('Ready to work offline.');
+  await expect(page.getByTestId('status-bar').locator('.missing')).toHaveCount(0);
+});

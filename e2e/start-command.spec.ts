@@ -181,6 +181,24 @@ test('npm start in a fresh clone: a face and a transcript, no reload after load,
     expect(log).not.toMatch(/npm warn/i);
     // No build warnings of ours either (bundler timings, chunk sizes).
     expect(log).not.toMatch(/PLUGIN_TIMINGS|\(!\) /);
+
+    // Offline right after this very first visit: meanwhile the service worker took the page and saved every
+    // model and runtime. The reload runs face detection from the caches alone.
+    await expect(page.getByTestId('offline-status')).toHaveText('Ready to work offline.', {
+      timeout: 300_000,
+    });
+    await page.context().setOffline(true);
+    await page.reload();
+    await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 60_000 });
+    await page.getByTestId('start-sensors').click();
+    await expect
+      .poll(() => page.evaluate(() => window.sentio!.perception!.stats().face?.processed ?? 0), {
+        timeout: 300_000,
+        intervals: [1000],
+        message: 'no face processed offline',
+      })
+      .toBeGreaterThan(0);
+    await expect(page.getByTestId('live-status').locator('.missing')).toHaveCount(0);
   } finally {
     if (app) await stopGroup(app);
     await test.info().attach('npm start output', { body: output.join(''), contentType: 'text/plain' });

@@ -8,6 +8,8 @@ import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
 import { watchOfflineReadiness } from './pwa/offline-readiness';
+import { fetchSameOrigin } from '../privacy/egress-gate';
+import { describeWarmup, OFFLINE_LIST, parseOfflineList, warmOfflineCaches } from './pwa/offline-warmup';
 import { buildId } from './build-info';
 import { createSessionPanel } from './replay/session-panel';
 import { createInspectorPanel } from './inspector/inspector-panel';
@@ -226,18 +228,103 @@ function startServiceWorker(root: HTMLElement, offline: HTMLElement): void {
 }
 
 let offlineWatched = false;
-/** The offline line, read from the caches (see pwa/offline-readiness.ts). */
+/** The offline line, read from the caches (see pwa/offline-readiness.ts), and the first visit's saving. */
 function watchOffline(offline: HTMLElement): void {
   if (offlineWatched) return;
   offlineWatched = true;
+  const base = import.meta.env.BASE_URL;
+  // Looked up as the service worker does (src/app/pwa/service-worker.ts: IMMUTABLE).
+  const has = async (path: string) => (await caches.match(path, { ignoreVary: true })) !== undefined;
+  let saving = saveOfflineWanted();
+  let saved: string[] = [];
+  let readiness: { text: string; ok: boolean } | undefined;
+  const showReadiness = () => {
+    if (!readiness) return;
+    offline.textContent = readiness.text;
+    offline.className = readiness.ok ? 'ok' : 'info';
+  };
   watchOfflineReadiness(
-    () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state(),
-    // Looked up as the service worker does (src/app/pwa/service-worker.ts: IMMUTABLE).
-    async (path) => (await caches.match(path, { ignoreVary: true })) !== undefined,
-    ({ text, ok }) => {
-      offline.textContent = text;
-      offline.className = ok ? 'ok' : 'info';
+    perceptionState,
+    has,
+    (line) => {
+      readiness = line;
+      if (!saving) showReadiness(); // the saving progress holds the line until it is done
     },
-    import.meta.env.BASE_URL,
+    base,
+    3000,
+    () => saved,
   );
+  if (!saving) return;
+  void saveForOffline(base, has, (text) => {
+    offline.textContent = text;
+    offline.className = 'info';
+  }).then(
+    (paths) => {
+      saved = paths;
+      saving = false;
+      showReadiness(); // the watcher says it again only when it changes (it re-checks with `saved` soon)
+    },
+    (err: unknown) => {
+      saving = false;
+      offline.textContent = `Could not save the models for offline use: ${(err as Error)?.message ?? err}`;
+      offline.className = 'missing';
+    },
+  );
+}
+
+const perceptionState = () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state();
+
+/**
+ * Saving waits while the live perception loads models (for at most two minutes: a load that failed stays
+ * unfinished), and leaves a model file the perception has asked for to it: its model store caches that
+ * itself, and one download of a file at a time is enough (the model's other files are saved here).
+ */
+async function leaveToPerception(path: string): Promise<boolean> {
+  const loading = () =>
+    Object.values(perceptionState()?.models ?? {}).some((m) => Object.values(m.files).some((f) => !f.done));
+  const until = Date.now() + 120_000;
+  while (loading() && Date.now() < until) await new Promise((r) => setTimeout(r, 2000));
+  const [, model, file] = /^models\/([^/]+)\/(.+)$/.exec(path) ?? [];
+  return model !== undefined && file !== undefined && !!perceptionState()?.models[model]?.files[file];
+}
+
+/**
+ * `localStorage['sentio.offline.save']` = "on" | "off" overrides the default: on, except in the test build,
+ * where hundreds of fresh browser profiles would each save 160 MB (the specs that check it turn it on).
+ */
+function saveOfflineWanted(): boolean {
+  const o = localStorage.getItem('sentio.offline.save');
+  return o === 'on' || (o !== 'off' && import.meta.env.MODE !== 'e2e');
+}
+
+/**
+ * Once a service worker controls this page (on the first visit, as soon as it claims it), fetches through it
+ * every model and runtime file not cached yet. Resolves with their URL paths (what offline use needs).
+ */
+async function saveForOffline(
+  base: string,
+  has: (path: string) => Promise<boolean>,
+  show: (text: string) => void,
+): Promise<string[]> {
+  if (!navigator.serviceWorker.controller)
+    await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  const res = await fetchSameOrigin(`${base}${OFFLINE_LIST}`, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`${OFFLINE_LIST} answered ${res.status}`);
+  const files = parseOfflineList(await res.json());
+  const { failed } = await warmOfflineCaches(
+    files,
+    {
+      has,
+      fetchFile: async (path) => {
+        const r = await fetchSameOrigin(path);
+        if (!r.ok) throw new Error(`answered ${r.status}`);
+        await r.blob(); // read to the end: the worker stores the file as it streams through
+      },
+      onProgress: (p) => show(describeWarmup(p)),
+      before: (path) => leaveToPerception(path.slice(base.length)),
+    },
+    base,
+  );
+  for (const f of failed) console.warn(`not saved for offline use: ${f.path} (${f.reason})`);
+  return files.map((f) => `${base}${f.path}`);
 }

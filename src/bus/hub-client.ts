@@ -18,6 +18,7 @@ import type { ErrorData } from '../platform/error-data';
 import { fromWireError } from './wire-error';
 import { postToHub } from './post-to-hub';
 import { HubInterest } from './hub-interest';
+import { DeliveryReporter } from './delivery-reporter';
 import type { Endpoint } from '../platform/messages';
 
 type HubPort = Endpoint<HubMessage, ClientMessage>;
@@ -71,6 +72,10 @@ class HubLink implements BusLink {
   private preWelcome: { message: ClientMessage; transfer?: Transferable[] }[] = [];
   private closed = false;
   private releaseLock: (() => void) | undefined;
+  private readonly deliveries = new DeliveryReporter(
+    () => this.bus.deliveries(),
+    (reports) => this.post({ type: 'delivery', reports }),
+  );
 
   constructor(
     private readonly bus: LocalBus,
@@ -106,6 +111,7 @@ class HubLink implements BusLink {
     this.welcomed = true;
     for (const { message, transfer } of this.preWelcome) this.send(message, transfer);
     this.preWelcome = [];
+    if (!this.closed) this.deliveries.start();
   }
 
   private post(message: ClientMessage, transfer?: Transferable[]): void {
@@ -350,6 +356,7 @@ class HubLink implements BusLink {
 
   async flush(): Promise<void> {
     for (const r of this.hubCredits.values()) r.flush();
+    this.deliveries.report();
     this.flushNow();
     // A round trip through the hub proves everything before it has been received there.
     await this.request('ping', {});
@@ -362,6 +369,7 @@ class HubLink implements BusLink {
     this.flushNow();
     this.post({ type: 'bye', reason: 'closed' });
     this.closed = true;
+    this.deliveries.stop();
     for (const id of [...this.senders.keys(), ...this.receivers.keys()]) this.closeLane(id);
     for (const r of this.hubCredits.values()) r.cancel();
     this.releaseLock?.();

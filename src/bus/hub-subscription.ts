@@ -3,7 +3,7 @@
 import type { SentioEvent } from '../events/event';
 import type { BackpressurePolicy } from './policy';
 import { PolicyQueue, type SpillStore } from './policy-queue';
-import type { HubSubscriptionStats } from './protocol';
+import type { DeliveryReport, HubSubscriptionStats } from './protocol';
 
 export interface HubSubscriptionOwner {
   readonly id: string;
@@ -15,6 +15,10 @@ export class HubSubscription {
   owner: HubSubscriptionOwner | null;
   credits: number;
   delivered = 0;
+  /** The owner's own count of what reached its handler (lanes and its own publishes bypass the hub). */
+  private reported: DeliveryReport | undefined;
+  /** Counted by earlier owners: a durable subscription outlives its owner's thread, whose count restarts. */
+  private reportedBefore = 0;
   /** Delivered but not yet acknowledged by a credit; redelivered if the owner dies (durable only). */
   private inFlight: SentioEvent[] = [];
   private inFlightCount = 0;
@@ -98,7 +102,13 @@ export class HubSubscription {
     if (!this.durable) this.queue.dispose();
   }
 
+  report(r: DeliveryReport): void {
+    this.reported = r;
+  }
+
   attach(owner: HubSubscriptionOwner, id: string, creditLimit: number): void {
+    this.reportedBefore += this.reported?.delivered ?? 0;
+    this.reported = undefined;
     this.owner = owner;
     this.id = id;
     this.creditLimit = creditLimit;
@@ -115,7 +125,12 @@ export class HubSubscription {
       policy: this.policy,
       lane: this.lane,
       connected: this.owner !== null,
-      delivered: this.delivered,
+      delivered:
+        this.reported || this.reportedBefore
+          ? this.reportedBefore + (this.reported?.delivered ?? 0)
+          : this.delivered,
+      sentByHub: this.delivered,
+      ...(this.reported?.latency ? { latency: this.reported.latency } : {}),
       inFlight: this.durable ? this.inFlight.length : this.inFlightCount,
       backlog: this.queue.size,
       dropped: { ...this.queue.drops },

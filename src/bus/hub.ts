@@ -12,6 +12,7 @@ import { LaneTable } from './hub-lanes';
 import { HubLogRequests, isLogRequest } from './hub-log-requests';
 import { RouteTable } from './hub-routes';
 import { creditGrants, helloProblem, subscribeProblem } from './hub-admission';
+import { deliveryReports } from './hub-delivery';
 import { HubClient, type Port } from './hub-port';
 import { HubSubscription, type HubSubscriptionOwner } from './hub-subscription';
 import { InterestAnnouncer } from './hub-announcer';
@@ -202,6 +203,12 @@ export class Hub {
           const sub = this.subs.get(id);
           if (sub && sub.owner === client) sub.grant(n);
         }
+        if (error) this.refuse(client.port, error);
+        return;
+      }
+      case 'delivery': {
+        const { reports, error } = deliveryReports(m);
+        for (const r of reports) if (this.subs.get(r.id)?.owner === client) this.subs.get(r.id)!.report(r);
         if (error) this.refuse(client.port, error);
         return;
       }

@@ -11,7 +11,7 @@ import { LatencyHistogram } from '../telemetry/histogram';
 import { LocalSubscription } from './local-subscription';
 import { checkPolicy, defaultPolicy } from './policy';
 import type { SpillStore } from './spill-store';
-import type { WireSubscription } from './protocol';
+import type { DeliveryReport, WireSubscription } from './protocol';
 import {
   BusClosedError,
   RequestTimeoutError,
@@ -84,6 +84,8 @@ export interface LocalBus<M extends EventMap = EventMap> extends Bus<M> {
   attach(link: BusLink): void;
   /** Records a refusal at this bus's boundary (shown in stats().lastErrors). */
   noteRejected(message: string): void;
+  /** Per subscription, what reached its handler and how long it took (reported to the hub). */
+  deliveries(): DeliveryReport[];
   readonly clientId: string;
 }
 
@@ -351,6 +353,15 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
     noteRejected(message: string) {
       rejected++;
       noteError(message);
+    },
+
+    deliveries() {
+      return [...subs.values()].map((s) => {
+        const l = s.latency();
+        return l
+          ? { id: s.id, delivered: s.delivered, latency: { p50: l.p50, p99: l.p99, count: l.count } }
+          : { id: s.id, delivered: s.delivered };
+      });
     },
   };
   return bus;

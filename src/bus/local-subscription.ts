@@ -1,7 +1,7 @@
 // One subscriber in this thread: its handler, its backlog (shaped by its policy) and its counters. A handler
 // runs one event at a time: when it returns a promise, the next event waits until that promise settles.
 import type { SentioEvent } from '../events/event';
-import type { LatencyHistogram } from '../telemetry/histogram';
+import { LatencyHistogram, type Percentiles } from '../telemetry/histogram';
 import { PolicyQueue, type SpillStore } from './policy-queue';
 import type { BackpressurePolicy, DropReason } from './policy';
 import type { Handler, SubscriptionStats } from './types';
@@ -24,6 +24,8 @@ export class LocalSubscription {
   private closed = false;
   delivered = 0;
   errors = 0;
+  /** This subscription's own publish → handler latency (the host's histogram is the whole thread's). */
+  private ownLatency: LatencyHistogram | undefined;
   /** Remote events handled since credits were last returned, per source (the hub or a lane). */
   private unreturned = new Map<string, number>();
   /** Remote events not yet handled, with where they came from (a policy drop must still return the credit). */
@@ -100,7 +102,11 @@ export class LocalSubscription {
    */
   private run(event: SentioEvent, source: string | undefined, waited: boolean, queued = false): void {
     this.delivered++;
-    if (waited) this.host.latency.record(this.host.now() - event.ts);
+    if (waited) {
+      const ms = this.host.now() - event.ts;
+      this.host.latency.record(ms);
+      (this.ownLatency ??= new LatencyHistogram()).record(ms);
+    }
     let result: void | Promise<void>;
     try {
       result = this.handler(event);
@@ -185,6 +191,11 @@ export class LocalSubscription {
       dropped: { ...(this.queue?.drops ?? {}) },
       errors: this.errors,
     };
+  }
+
+  /** Publish → handler latency of the events that crossed threads or waited; undefined while there were none. */
+  latency(): Percentiles | undefined {
+    return this.ownLatency?.summary();
   }
 
   addDrops(reason: DropReason, n: number): void {

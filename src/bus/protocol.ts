@@ -25,7 +25,15 @@ export interface HubSubscriptionStats {
   policy: BackpressurePolicy;
   lane: boolean;
   connected: boolean;
+  /**
+   * Events handed to the subscriber's handler on every path (through the hub, on lanes, from its own thread),
+   * as its owner last reported (at most a report interval old); what the hub sent until a report arrives.
+   */
   delivered: number;
+  /** Events the hub itself sent (lanes and the owner's own publishes bypass it). */
+  sentByHub: number;
+  /** Publish → handler latency (ms) of the events that crossed threads or waited, as the owner reported. */
+  latency?: DeliveryLatency;
   inFlight: number;
   backlog: number;
   dropped: Partial<Record<DropReason, number>>;
@@ -41,6 +49,19 @@ export interface HubStats {
   interestTimeouts: number;
   topicRates: Record<string, number>;
   log: LogStats;
+}
+
+export interface DeliveryLatency {
+  p50: number;
+  p99: number;
+  count: number;
+}
+
+/** A subscriber's own count of what reached its handler (see delivery-reporter.ts). */
+export interface DeliveryReport {
+  id: string;
+  delivered: number;
+  latency?: DeliveryLatency;
 }
 
 export interface InterestEntry {
@@ -76,6 +97,8 @@ export interface ClientMessages {
   /** The client applied interest `version`: its later publishes follow it. */
   'interest.ack': { version: number };
   bye: { reason?: string };
+  /** Per subscription, what reached its handlers: sent about once a second, only when something changed. */
+  delivery: { reports: DeliveryReport[] };
 }
 
 export interface HubMessages {

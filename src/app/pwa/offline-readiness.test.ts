@@ -63,4 +63,15 @@ describe('offline readiness', () => {
     expect(r).toEqual({ ready: false, reason: 'nothing-loaded' });
     expect(describeOfflineReadiness(r).text).toMatch(/^Opens offline\./);
   });
+
+  it('counts the files saved on the first visit as needed, loaded or not, and each once', async () => {
+    const nothing = offlineNeeds({ tasks: {}, models: {} });
+    const saved = ['/models/a/model.onnx', '/runtime/ort/ort-wasm-simd-threaded.wasm'];
+    expect(await checkOfflineReadiness(nothing, async () => true, '/', saved)).toEqual({
+      ready: true,
+      files: 2,
+    });
+    const r = await checkOfflineReadiness(offlineNeeds(state), async (p) => p !== saved[0], '/', saved);
+    expect(r).toMatchObject({ ready: false, missing: ['/models/a/model.onnx'], files: 9 });
+  });
 });

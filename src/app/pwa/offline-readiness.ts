@@ -55,12 +55,17 @@ export async function checkOfflineReadiness(
   needs: OfflineNeeds,
   has: (path: string) => Promise<boolean>,
   base = '/',
+  /** Files saved for offline use on the first visit (offline-warmup.ts), as URL paths: needed too. */
+  saved: readonly string[] = [],
 ): Promise<OfflineReadiness> {
   const paths = [
-    ...needs.runtime.map((p) => `${base}runtime/${p}`),
-    ...needs.models.map((p) => `${base}models/${p}`),
+    ...new Set([
+      ...needs.runtime.map((p) => `${base}runtime/${p}`),
+      ...needs.models.map((p) => `${base}models/${p}`),
+      ...saved,
+    ]),
   ];
-  if (needs.models.length === 0) return { ready: false, reason: 'nothing-loaded' };
+  if (needs.models.length === 0 && saved.length === 0) return { ready: false, reason: 'nothing-loaded' };
   const found = await Promise.all(paths.map(has));
   const missing = paths.filter((_, i) => !found[i]);
   return missing.length === 0
@@ -94,11 +99,12 @@ export function watchOfflineReadiness(
   show: (line: { text: string; ok: boolean }) => void,
   base = '/',
   everyMs = 3000,
+  saved: () => readonly string[] = () => [],
 ): () => void {
   let last = '';
   const check = async () => {
     const s = state() ?? { tasks: {}, models: {} };
-    const line = describeOfflineReadiness(await checkOfflineReadiness(offlineNeeds(s), has, base));
+    const line = describeOfflineReadiness(await checkOfflineReadiness(offlineNeeds(s), has, base, saved()));
     if (line.text !== last) show(line);
     last = line.text;
   };

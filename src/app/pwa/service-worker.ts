@@ -11,7 +11,8 @@
 // - likewise the WASM the build bundles into assets/ (llama.cpp's for local text generation): cached the
 //   first time it is used, never precached (tens of MB that most visits never load);
 // - take control of the page on the first install (clientsClaim), so the first visit's model and runtime
-//   loads already go through this worker and are cached;
+//   loads already go through this worker and are cached; the page then fetches through it every model and
+//   runtime it lacks (src/app/pwa/offline-warmup.ts), so one visit is enough to work offline;
 // - wait for the page's consent before replacing a running version (the "new version available" prompt).
 import {
   cleanupOutdatedCaches,

@@ -107,19 +107,24 @@ export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions =
     ensureChart();
     chart?.setData(series.data() as uPlot.AlignedData);
     if (!error) {
+      // No event from another thread handled here yet: a percentile of nothing is not "0 µs".
+      const l = local.latency;
+      const [p50, p99] = l.count ? [fmtMs(l.p50), fmtMs(l.p99)] : ['—', '—'];
       summary.textContent =
-        `${rate.toFixed(1)} events/s · latency p50 ${fmtMs(local.latency.p50)}, p99 ${fmtMs(local.latency.p99)} ` +
-        `(${local.latency.count} delivered here) · ${local.rejected} rejected`;
+        `${rate.toFixed(1)} events/s · latency p50 ${p50}, p99 ${p99} ` +
+        `(${l.count} from other threads handled here) · ${local.rejected} rejected`;
     }
     if (!hub) return;
     subs.replaceChildren(
       table(
-        ['pattern', 'client', 'policy', 'delivered', 'backlog', 'dropped'],
+        ['pattern', 'client', 'policy', 'delivered', 'latency p50 / p99', 'backlog', 'dropped'],
         hub.subscriptions.map((s) => [
           s.durable ? `${s.pattern} (${s.durable})` : s.pattern,
           hub.clients.find((c) => c.id === s.client)?.name ?? s.client,
           s.policy.kind + (s.lane ? ', lane' : ''),
+          // Counted by the subscriber where its handler got them (lanes and its own thread bypass the hub).
           String(s.delivered),
+          s.latency?.count ? `${fmtMs(s.latency.p50)} / ${fmtMs(s.latency.p99)}` : '—',
           String(s.backlog),
           String(sum(s.dropped)),
         ]),
