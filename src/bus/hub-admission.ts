@@ -118,3 +118,17 @@ export function subscribeProblem(
     };
   return null;
 }
+
+/** A message the port could not deserialise: what does not clone through the hub is media. */
+export const UNREADABLE_MESSAGE: ErrorData = Object.freeze({
+  name: 'DataCloneError',
+  message:
+    'a message to the hub could not be deserialised: media (VideoFrame, AudioData) cannot go through the hub; publish it on a lane',
+});
+
+/** A port must say hello before anything else. */
+export function notHelloFirst(m: unknown): ErrorData {
+  return protocolError(
+    `expected "hello" first, got ${JSON.stringify((m as { type?: unknown } | null)?.type)}`,
+  );
+}

@@ -90,8 +90,15 @@ export class DurableSubscriptions<
     return existing;
   }
 
-  /** A new durable subscription; a `persist` one is registered so that a new hub recreates it. */
-  added(sub: S, record: DurableRecord): void {
+  /** A new subscription; a durable one is kept by name, and a durable `persist` one registered for new hubs. */
+  added(sub: S, w: Omit<DurableRecord, 'name'> & { durable?: string | undefined }): void {
+    if (!w.durable) return;
+    const record: DurableRecord = {
+      name: w.durable,
+      pattern: w.pattern,
+      policy: w.policy,
+      credits: w.credits,
+    };
     this.byName.set(record.name, sub);
     if (record.policy.kind !== 'persist') return;
     void this.registry

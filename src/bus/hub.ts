@@ -11,7 +11,13 @@ import { EventLog, NO_LOG_STATS } from './event-log';
 import { LaneTable } from './hub-lanes';
 import { HubLogRequests, isLogRequest } from './hub-log-requests';
 import { RouteTable } from './hub-routes';
-import { creditGrants, helloProblem, subscribeProblem } from './hub-admission';
+import {
+  creditGrants,
+  helloProblem,
+  notHelloFirst,
+  subscribeProblem,
+  UNREADABLE_MESSAGE,
+} from './hub-admission';
 import { deliveryReports } from './hub-delivery';
 import { HubClient, type Port } from './hub-port';
 import { HubSubscription, type HubSubscriptionOwner } from './hub-subscription';
@@ -121,22 +127,9 @@ export class Hub {
     const listener = (e: MessageEvent<ClientMessage>): void => {
       if (this.restoring) return void this.restoring.then(() => listener(e));
       const m = e.data;
-      if (e.type === 'messageerror') {
-        this.refuse(port, {
-          name: 'DataCloneError',
-          message:
-            'a message to the hub could not be deserialised: media (VideoFrame, AudioData) cannot go through the hub; publish it on a lane',
-        });
-        return;
-      }
+      if (e.type === 'messageerror') return this.refuse(port, UNREADABLE_MESSAGE);
       if (!client) {
-        if (m?.type !== 'hello') {
-          this.refuse(port, {
-            name: 'ProtocolError',
-            message: `expected "hello" first, got ${JSON.stringify((m as { type?: unknown })?.type)}`,
-          });
-          return;
-        }
+        if (m?.type !== 'hello') return this.refuse(port, notHelloFirst(m));
         client = this.welcome(port, m, listener);
         return;
       }
@@ -153,6 +146,12 @@ export class Hub {
     port.addEventListener('message', listener);
     port.addEventListener('messageerror', listener);
     port.start?.();
+  }
+
+  /** A subscription of `client`'s; credits and reports for anyone else's are ignored. */
+  private ownedBy(client: HubClient, id: string): HubSubscription | undefined {
+    const sub = this.subs.get(id);
+    return sub?.owner === client ? sub : undefined;
   }
 
   private refuse(port: Port, error: ErrorData): void {
@@ -199,16 +198,13 @@ export class Hub {
         return;
       case 'credit': {
         const { grants, error } = creditGrants(m);
-        for (const [id, n] of grants) {
-          const sub = this.subs.get(id);
-          if (sub && sub.owner === client) sub.grant(n);
-        }
+        for (const [id, n] of grants) this.ownedBy(client, id)?.grant(n);
         if (error) this.refuse(client.port, error);
         return;
       }
       case 'delivery': {
         const { reports, error } = deliveryReports(m);
-        for (const r of reports) if (this.subs.get(r.id)?.owner === client) this.subs.get(r.id)!.report(r);
+        for (const r of reports) this.ownedBy(client, r.id)?.report(r);
         if (error) this.refuse(client.port, error);
         return;
       }
@@ -295,13 +291,7 @@ export class Hub {
     } else {
       sub = this.createSubscription(w.id, client, { ...w, name: w.durable }, w.lane);
       this.subs.set(w.id, sub);
-      if (w.durable)
-        this.durables.added(sub, {
-          name: w.durable,
-          pattern: w.pattern,
-          policy: w.policy,
-          credits: w.credits,
-        });
+      this.durables.added(sub, w);
       this.routes.add(sub);
     }
     client.subs.add(sub);
