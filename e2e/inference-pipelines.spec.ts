@@ -51,8 +51,11 @@ test('camera → faces in the face segment, none in the no-face segment, and the
     if (last && last.face === face) last.to = e.ts;
     else runs.push({ face, from: e.ts, to: e.ts });
   }
-  expect(runs.length).toBeGreaterThanOrEqual(3);
-  expect(runs.length).toBeLessThanOrEqual(6);
+  // The runs, relative to the first event, in the message of a failure: which segment broke is the clue.
+  const t0 = runs[0]?.from ?? 0;
+  const shown = JSON.stringify(runs.map((x) => [x.face ? 'face' : 'none', x.from - t0, x.to - t0]));
+  expect(runs.length, shown).toBeGreaterThanOrEqual(3);
+  expect(runs.length, shown).toBeLessThanOrEqual(6);
   // The changes between runs follow the 2 s segments. A change happened somewhere between the last event of
   // one run and the first of the next, so each is known to within half that gap: however slow inference is
   // on a loaded machine, consecutive changes must lie one segment apart within those bounds (plus 400 ms for
