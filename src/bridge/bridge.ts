@@ -185,8 +185,18 @@ export async function runBridge(
   const conn = keepConnected(
     { servers: o.servers, name: `sentio.${o.space}.${o.device}`, credentials: o.credentials },
     {
-      up(nc, first) {
-        if (first) {
+      up(nc, fresh) {
+        if (fresh) {
+          // The old subscriptions and JetStream consumers belonged to a connection that is closed now.
+          for (const sub of natsSubs) {
+            try {
+              sub.unsubscribe();
+            } catch {
+              // already gone with its connection
+            }
+          }
+          durable?.stop();
+          durable = null;
           natsSubs = o.import.map((p) =>
             nc.subscribe(importSubject(o.space, 'r', p), {
               callback: (_e, m) => onMessage(m.subject, m.data),

@@ -13,8 +13,11 @@ import { backoffDelay } from '../platform/backoff';
 import type { BridgeState, Credentials } from './types';
 
 export interface ConnectionEvents {
-  /** A (re)established connection: subscribe, drain the outbox. */
-  up(nc: NatsConnection, first: boolean): void;
+  /**
+   * A (re)established connection: drain the outbox. `fresh`: a new connection object, on which the imports
+   * must be subscribed (after the client's own reconnect, its subscriptions carry over).
+   */
+  up(nc: NatsConnection, fresh: boolean): void;
   /** The connection is gone for now: queue instead of sending. */
   down(): void;
   state(s: BridgeState): void;
@@ -108,10 +111,12 @@ export function keepConnected(
         continue;
       }
       const conn = nc;
-      set({ state: 'connected', server: conn.getServer(), attempts: 0 });
-      on.up(conn, first);
+      on.up(conn, true);
       first = false;
       void follow(conn);
+      // "connected" means what we import is live: once flush() returns, the server has our subscriptions.
+      await conn.flush().catch(() => undefined);
+      if (nc === conn && !conn.isClosed()) set({ state: 'connected', server: conn.getServer(), attempts: 0 });
       const err = await conn.closed();
       nc = null;
       if (closing) break;
