@@ -8,14 +8,7 @@ import {
   type GenerateCallOptions,
   type GenerationClient,
 } from '../inference/generation/client';
-import {
-  createModelLibrary,
-  MODEL_DOWNLOAD_CAPABILITY,
-  modelHostEndpoint,
-  type AddCommon,
-  type LocalModel,
-  type ModelLibrary,
-} from '../inference/generation/library';
+import type { AddCommon, LocalModel, ModelLibrary } from '../inference/generation/library';
 import type { GenerationInput, GenerationResult, LoadedModelInfo } from '../inference/generation/types';
 import type { EgressGate } from '../privacy/egress-gate';
 import type { ConsentStore } from '../privacy/consent';
@@ -90,9 +83,14 @@ export interface LocalGeneration {
 }
 
 export function createLocalGeneration(o: LocalGenerationOptions): LocalGeneration {
-  let library: ModelLibrary | null = null;
+  // The model library (streamed SHA-256, the GGUF reader) loads on first use: a page that never stores a model
+  // never fetches it, and the embed's entry script stays within its size budget.
+  const libraryModule = () => import('../inference/generation/library');
+  let library: Promise<ModelLibrary> | null = null;
   const lib = () =>
-    (library ??= createModelLibrary({ gate: o.gate(), ...(o.caches ? { caches: o.caches } : {}) }));
+    (library ??= libraryModule().then((m) =>
+      m.createModelLibrary({ gate: o.gate(), ...(o.caches ? { caches: o.caches } : {}) }),
+    ));
   let worker: GenerationClient | null = null;
   const client = () => (worker ??= (o.startWorker ?? startGenerationWorker)());
   // One load at a time: a later add wins, and `generate` waits for the load in progress.
@@ -102,7 +100,7 @@ export function createLocalGeneration(o: LocalGenerationOptions): LocalGeneratio
     const next = loading
       .catch(() => null)
       .then(async () => {
-        const { file } = await lib().open(id);
+        const { file } = await (await lib()).open(id);
         return client().load(id, file, o.threads !== undefined ? { threads: o.threads } : {});
       });
     loading = next;
@@ -123,28 +121,30 @@ export function createLocalGeneration(o: LocalGenerationOptions): LocalGeneratio
   }
 
   return {
-    list: () => lib().list(),
+    list: async () => (await lib()).list(),
     async addFromUrl(url, sha256, options) {
-      const model = await lib().addFromUrl(url, sha256, options);
+      const model = await (await lib()).addFromUrl(url, sha256, options);
       await load(model.id);
       return model;
     },
     async addFromFile(file, options) {
-      const model = await lib().addFromFile(file, options);
+      const model = await (await lib()).addFromFile(file, options);
       await load(model.id);
       return model;
     },
     async remove(id) {
-      const removed = await lib().remove(id);
+      const removed = await (await lib()).remove(id);
       if (removed && worker?.loaded()?.model === id) await worker.unload();
       return removed;
     },
-    allowDownloadsFrom: (url) =>
-      o.consent().grant({ capability: MODEL_DOWNLOAD_CAPABILITY, endpoint: modelHostEndpoint(url) }),
+    async allowDownloadsFrom(url) {
+      const { MODEL_DOWNLOAD_CAPABILITY, modelHostEndpoint } = await libraryModule();
+      await o.consent().grant({ capability: MODEL_DOWNLOAD_CAPABILITY, endpoint: modelHostEndpoint(url) });
+    },
     async restore() {
       // No Cache API (an insecure context): nothing can have been stored.
       if (!o.caches && typeof caches === 'undefined') return null;
-      const models = await lib().list();
+      const models = await (await lib()).list();
       const newest = models.at(-1);
       return newest ? load(newest.id) : null;
     },
