@@ -167,6 +167,10 @@ test('the inspector: closed by default; raw media hidden, summarised as rates, l
   await expect
     .poll(inView(page, 'event-list', () => rows.filter({ hasText: 'audio.test-mic.chunk' }).count()))
     .toBe(0);
+  // From the keyboard too: a focused row shows its event on Enter.
+  await rows.filter({ hasText: 'demo.among.media' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('event-detail')).toContainText('"topic": "demo.among.media"');
 });
 
 /** Pixels of `png` within `tolerance` of an RGB colour: how many, and their vertical extent. */

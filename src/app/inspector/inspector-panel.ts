@@ -51,7 +51,14 @@ export function createInspectorPanel(bus: Bus, options: InspectorOptions = {}): 
         el('span', { className: 'payload', text: payloadPreview(e.payload) }),
       );
       row.tabIndex = 0;
-      row.addEventListener('click', () => (detail.textContent = eventDetail(e)));
+      // Chosen when pressed, not on click: new events move the rows down every frame, so the row under the
+      // pointer when the button goes up is often another one, and a click (down and up on different rows)
+      // then selects nothing.
+      const show = () => void (detail.textContent = eventDetail(e));
+      row.addEventListener('pointerdown', show);
+      row.addEventListener('keydown', (k) => {
+        if (k.key === 'Enter' || k.key === ' ') show();
+      });
       return row;
     },
     { testId: 'event-list' },
