@@ -14,7 +14,7 @@ import { importSubject, subjectFor } from '../src/bridge/subjects';
 import { eventFromProto, eventToProto } from '../src/events/codec-proto';
 import type { SentioEvent } from '../src/events/event';
 import { createIdGenerator } from '../src/events/id';
-import type { RemoteToolCall } from '../src/app/demos/remote-tools';
+import { FINAL_TOOL_STATUSES, type RemoteToolCall } from '../src/app/demos/remote-tools';
 import type { ToolResult } from '../src/app/demos/agents/topics';
 
 export interface CloudAgentOptions {
@@ -43,8 +43,6 @@ export interface CloudAgent {
   close(): Promise<void>;
 }
 
-const FINAL = new Set(['performed', 'declined', 'refused', 'failed']);
-
 export async function startCloudAgent(o: CloudAgentOptions): Promise<CloudAgent> {
   const space = o.space ?? 'sentio';
   const device = o.device ?? 'cloud';
@@ -71,7 +69,7 @@ export async function startCloudAgent(o: CloudAgentOptions): Promise<CloudAgent>
       results.push(r);
       const key = r.key.slice(device.length + 1);
       heard.add(key);
-      if (FINAL.has(r.status)) waiters.get(key)?.(r);
+      if (FINAL_TOOL_STATUSES.has(r.status)) waiters.get(key)?.(r);
     },
   });
 

@@ -28,7 +28,13 @@ export interface RemoteToolOptions {
 }
 
 const KEY = /^[\w.:-]{1,128}$/;
-const FINAL: ReadonlySet<ToolResult['status']> = new Set(['performed', 'declined', 'refused', 'failed']);
+/** Outcomes after which nothing more comes for a call (awaiting-confirmation is not one). */
+export const FINAL_TOOL_STATUSES: ReadonlySet<ToolResult['status']> = new Set([
+  'performed',
+  'declined',
+  'refused',
+  'failed',
+]);
 /** Outcomes remembered for repeats; a caller retries within minutes, not after thousands of other calls. */
 const REMEMBERED = 1000;
 
@@ -38,7 +44,7 @@ export function acceptRemoteToolCalls(o: RemoteToolOptions): { stop(): void } {
   const forwarded = new Set<string>();
   const results = o.bus.subscribe('tool.result', (e: SentioEvent) => {
     const r = e.payload as ToolResult;
-    if (!forwarded.has(r.key) || !FINAL.has(r.status)) return;
+    if (!forwarded.has(r.key) || !FINAL_TOOL_STATUSES.has(r.status)) return;
     if (outcomes.size >= REMEMBERED) outcomes.delete(outcomes.keys().next().value!);
     outcomes.set(r.key, r);
   });
