@@ -36,6 +36,17 @@ async function runPerception(page: Page): Promise<void> {
   expect(await errors()).toEqual([]);
 }
 
+/** Proof that the network is gone for this page: anything not cached is refused. */
+async function expectNetworkGone(page: Page): Promise<void> {
+  const uncached = await page.evaluate(() =>
+    fetch(`/not-cached-${Math.random()}`, { cache: 'no-store' }).then(
+      (r) => `answered ${r.status}`,
+      (e: Error) => `refused: ${e.message}`,
+    ),
+  );
+  expect(uncached).toMatch(/^refused/);
+}
+
 test('after one online visit, face detection, voice activity and a transcript run offline, each file fetched once', async ({
   page,
   context,
@@ -97,14 +108,7 @@ test('after one online visit, face detection, voice activity and a transcript ru
       requests.set(path, (requests.get(path) ?? 0) + 1);
   });
   await page.reload();
-  // Proof that the network is gone for this page: anything not cached is refused.
-  const uncached = await page.evaluate(() =>
-    fetch(`/not-cached-${Math.random()}`, { cache: 'no-store' }).then(
-      (r) => `answered ${r.status}`,
-      (e: Error) => `refused: ${e.message}`,
-    ),
-  );
-  expect(uncached).toMatch(/^refused/);
+  await expectNetworkGone(page);
 
   await runPerception(page);
   // No request loops: no runtime or model file was asked for over and over.
@@ -132,13 +136,7 @@ test('after the very first visit, with nothing started, the camera and the model
 
   await context.setOffline(true);
   await page.reload();
-  const uncached = await page.evaluate(() =>
-    fetch(`/not-cached-${Math.random()}`, { cache: 'no-store' }).then(
-      (r) => `answered ${r.status}`,
-      (e: Error) => `refused: ${e.message}`,
-    ),
-  );
-  expect(uncached).toMatch(/^refused/);
+  await expectNetworkGone(page);
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/);
   const errors = await watchInferenceErrors(page);
   await page.getByTestId('start-sensors').click();
