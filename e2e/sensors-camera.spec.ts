@@ -125,6 +125,60 @@ test.describe('camera', () => {
     expect(meta[0]!.payload).toMatchObject({ width: 160, height: 120, capture: 'video-frame-callback' });
   });
 
+  test('requestVideoFrameCallback capture that falls silent on a live track is restarted, reported, and recovers; endless silence fails by name', async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const watchdog = { stallMs: 2000, firstFrameMs: 2000, maxRestarts: 3 };
+    const started = (o: object) =>
+      page.evaluate(
+        (opts) => window.__sensors.startCamera({ ...opts, capture: 'video-frame-callback', painted: true }),
+        o,
+      );
+    const frameCount = async () => (await page.evaluate(() => window.__sensors.cameraStats()!.seq)) as number;
+    expect(await started({ videoFrameCallback: watchdog })).toBe(true);
+    await expect.poll(frameCount, { timeout: 30_000 }).toBeGreaterThan(10);
+    // The canvas stops changing: the track stays live, the <video> gets no more frames.
+    await page.evaluate(() => window.__sensors.paintCamera(false));
+    const stalled = await waitForEvent(page, 'sensor.error', { reason: 'capture-stalled' }, 45_000);
+    expect(stalled.payload).toMatchObject({
+      sensor: 'camera.front',
+      message: expect.stringMatching(/no camera frame for \d+ ms .*restarted \(1 of 3\)/),
+    });
+    expect(await page.evaluate(() => window.__sensors.cameraStats()!.state)).toBe('running');
+    const before = await frameCount();
+    await page.evaluate(() => window.__sensors.paintCamera(true));
+    await waitForEvent(page, 'sensor.recovered', { reason: 'capture-stalled' }, 45_000);
+    await expect.poll(frameCount, { timeout: 30_000 }).toBeGreaterThan(before + 10);
+    // Nothing but stall warnings so far: the camera never failed.
+    expect(
+      (await eventsOf(page, 'sensor.error')).every(
+        (e) => (e.payload as { reason: string }).reason === 'capture-stalled',
+      ),
+    ).toBe(true);
+
+    // Silence that outlasts every restart is a failure with a reason, not a camera "running" forever.
+    await page.evaluate(() => window.__sensors.clearEvents());
+    expect(await started({ videoFrameCallback: watchdog })).toBe(true);
+    await expect.poll(frameCount, { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.evaluate(() => window.__sensors.paintCamera(false));
+    const failed = await waitForEvent(page, 'sensor.error', { reason: 'capture-failed' }, 45_000);
+    expect((failed.payload as { message: string }).message).toMatch(/after 3 restarts/);
+    // The three restarts in a row, then the failure (a slow tick on a loaded machine may add an earlier warning).
+    const reported = (await eventsOf(page, 'sensor.error')).map(
+      (e) => e.payload as { reason: string; message: string },
+    );
+    expect(
+      reported.slice(-4).map((p) => `${p.reason} ${/\(\d of 3\)/.exec(p.message)?.[0] ?? ''}`.trim()),
+    ).toEqual([
+      'capture-stalled (1 of 3)',
+      'capture-stalled (2 of 3)',
+      'capture-stalled (3 of 3)',
+      'capture-failed',
+    ]);
+    expect(await page.evaluate(() => window.__sensors.cameraStats()!.state)).toBe('failed');
+  });
+
   test('two consumers each get every frame (VideoFrame clones, and ImageBitmap copies when downscaled)', async ({
     page,
   }) => {

@@ -34,7 +34,12 @@ export function eventsOf(page: Page, prefix: string): Promise<RecordedEvent[]> {
   return page.evaluate((p) => window.__sensors.events(p), prefix);
 }
 
-export async function waitForEvent(page: Page, topic: string, match: Record<string, unknown> = {}) {
+export async function waitForEvent(
+  page: Page,
+  topic: string,
+  match: Record<string, unknown> = {},
+  timeout = 15_000,
+) {
   const handle = await page.waitForFunction(
     ([t, m]) =>
       window.__sensors
@@ -45,7 +50,7 @@ export async function waitForEvent(page: Page, topic: string, match: Record<stri
             Object.entries(m).every(([k, v]) => (e.payload as Record<string, unknown>)[k] === v),
         ) ?? null,
     [topic, match] as const,
-    { timeout: 15_000 },
+    { timeout },
   );
   return (await handle.jsonValue()) as RecordedEvent;
 }

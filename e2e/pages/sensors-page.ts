@@ -69,17 +69,57 @@ function inspecting(port: MessagePort): Endpoint {
   };
 }
 
+/**
+ * A camera whose frames the test turns on and off: a canvas's capture stream gets a frame only when the
+ * canvas is drawn, so stopping the drawing silences a live track, as a stuck capture pipeline does.
+ */
+function paintedCamera(): { media: MediaDevices; paint(on: boolean): void } {
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 240;
+  const g = canvas.getContext('2d')!;
+  let n = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const draw = () => {
+    g.fillStyle = `hsl(${(n++ * 7) % 360} 60% 50%)`;
+    g.fillRect(0, 0, canvas.width, canvas.height);
+  };
+  const stream = canvas.captureStream();
+  const media = {
+    getUserMedia: async () => stream,
+    enumerateDevices: async () => [],
+  } as unknown as MediaDevices;
+  return {
+    media,
+    paint(on) {
+      if (timer !== null) clearInterval(timer);
+      timer = on ? setInterval(draw, 66) : null;
+      if (on) draw();
+    },
+  };
+}
+let painted: ReturnType<typeof paintedCamera> | null = null;
+
 const api = {
   events: (prefix = '') => events.filter((e) => e.topic.startsWith(prefix)),
   clearEvents: () => void events.splice(0),
   /** Starts the camera with `consumers` frame-probe workers (default 1), each on its own frame lane. */
   async startCamera(
-    options: Omit<CameraOptions, 'bus'> & { busyMs?: number; throwing?: boolean; consumers?: number },
+    options: Omit<CameraOptions, 'bus'> & {
+      busyMs?: number;
+      throwing?: boolean;
+      consumers?: number;
+      /** Frames from a canvas the test paints (see `paintCamera`) instead of the fake camera. */
+      painted?: boolean;
+    },
   ) {
     camera?.stop();
     for (const p of probes) p.terminate();
     probes = [];
-    camera = createCamera({ ...options, bus });
+    painted?.paint(false);
+    painted = options.painted ? paintedCamera() : null;
+    painted?.paint(true);
+    camera = createCamera({ ...options, bus, ...(painted ? { mediaDevices: painted.media } : {}) });
     for (let i = 0; i < (options.consumers ?? 1); i++) {
       const probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
       handBusTo(probe, hub, `e2e.frame-probe-${i}`);
@@ -99,6 +139,8 @@ const api = {
     return camera.start();
   },
   restartCamera: () => camera!.start(),
+  /** Starts or stops drawing the painted camera's canvas: its track stays live either way. */
+  paintCamera: (on: boolean) => painted?.paint(on),
   switchCamera: (deviceId: string) => camera!.switchTo(deviceId),
   listCameras: () => camera!.listDevices(),
   stopCamera: () => camera?.stop(),

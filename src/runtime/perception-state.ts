@@ -63,8 +63,10 @@ export const initialPerceptionState = (): PerceptionState => ({
 });
 
 function sensorError(current: SensorStatus, reason: ErrorReason, message: string): SensorStatus {
-  // A consumer that failed on one frame does not stop the camera: it stays running, with a warning.
-  if (reason === 'consumer-failed' && current.status === 'running') return { ...current, warning: message };
+  // A consumer that failed on one frame, or a capture restarted after a silence, does not stop the camera: it
+  // stays running, with a warning (a capture that cannot recover says so with 'capture-failed').
+  if ((reason === 'consumer-failed' || reason === 'capture-stalled') && current.status === 'running')
+    return { ...current, warning: message };
   if (reason === 'audio-suspended') return { status: 'waiting', message };
   return { status: 'failed', reason, message };
 }

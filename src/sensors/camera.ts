@@ -19,6 +19,7 @@ import { createFrameClock, type FrameClock } from './frame-clock';
 import { explainMediaError } from './media-errors';
 import { classifyTrackEnd } from './track-end';
 import { toErrorData } from '../platform/error-data';
+import { captureWithVideoFrameCallback, type VideoFrameCaptureOptions } from './video-frame-capture';
 
 export type CameraFrame = VideoFrame | ImageBitmap;
 export type CaptureMethod = 'track-processor' | 'video-frame-callback';
@@ -36,6 +37,8 @@ export interface CameraOptions {
   downscale?: { width: number; height: number };
   /** Force a capture method; by default the track processor where it exists. */
   capture?: CaptureMethod;
+  /** The requestVideoFrameCallback path's stall watchdog (see video-frame-capture.ts); defaults suit cameras. */
+  videoFrameCallback?: Pick<VideoFrameCaptureOptions, 'stallMs' | 'firstFrameMs' | 'maxRestarts' | 'checkMs'>;
   /** Injected for tests and other hosts; default `navigator.mediaDevices`. */
   mediaDevices?: MediaDevices;
   /** How often the track's state is checked: `track.stop()` from the page does not fire `ended`. Default 250 ms. */
@@ -238,35 +241,35 @@ export function createCamera(options: CameraOptions): Camera {
     return () => void reader.cancel().catch(() => {});
   }
 
-  function captureWithVideoFrameCallback(s: MediaStream, gen: number): () => void {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.playsInline = true;
-    video.srcObject = s;
-    let handle = 0;
-    const onFrame = (_now: number, md: VideoFrameCallbackMetadata) => {
-      if (gen !== generation) return;
-      const t0 = performance.now();
-      // captureTime is the camera's own capture instant in this page's clock, where the browser has it.
-      const ts = performance.timeOrigin + (md.captureTime ?? md.expectedDisplayTime);
-      try {
-        const frame = new VideoFrame(video, { timestamp: Math.round(md.mediaTime * 1e6) });
+  function captureFromVideo(s: MediaStream, gen: number): () => void {
+    return captureWithVideoFrameCallback(s, {
+      ...options.videoFrameCallback,
+      onFrame(frame, ts) {
+        if (gen !== generation) return frame.close();
+        const t0 = performance.now();
         void scaled(frame)
           .then((f) => deliver(f, ts, gen))
           .then(() => (mainThreadMs += performance.now() - t0), captureFailed);
-      } catch (e) {
-        captureFailed(e);
-        return;
-      }
-      handle = video.requestVideoFrameCallback(onFrame);
-    };
-    handle = video.requestVideoFrameCallback(onFrame);
-    video.play().catch((e: unknown) => gen === generation && captureFailed(e));
-    return () => {
-      video.cancelVideoFrameCallback(handle);
-      video.pause();
-      video.srcObject = null;
-    };
+      },
+      onFailed: (e) => gen === generation && captureFailed(e),
+      onStalled(silentMs, attempt, max) {
+        if (gen !== generation) return;
+        error({
+          sensor,
+          reason: 'capture-stalled',
+          message: `no camera frame for ${silentMs} ms although the camera is live; capture restarted (${attempt} of ${max})`,
+        });
+      },
+      onRecovered() {
+        if (gen !== generation) return;
+        const ok: SensorRecovered = {
+          sensor,
+          reason: 'capture-stalled',
+          message: 'camera frames flow again',
+        };
+        bus.publish('sensor.recovered', ok, { qos: 'realtime' });
+      },
+    });
   }
 
   function captureFailed(e: unknown): void {
@@ -324,9 +327,7 @@ export function createCamera(options: CameraOptions): Camera {
       typeof (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor === 'function';
     capture = options.capture ?? (hasProcessor ? 'track-processor' : 'video-frame-callback');
     stopCapture =
-      capture === 'track-processor'
-        ? captureWithTrackProcessor(t, gen)
-        : captureWithVideoFrameCallback(s, gen);
+      capture === 'track-processor' ? captureWithTrackProcessor(t, gen) : captureFromVideo(s, gen);
     t.addEventListener('ended', () => void endedMidStream(gen));
     watchdog = setInterval(() => {
       if (t.readyState === 'ended') void endedMidStream(gen);

@@ -22,6 +22,7 @@ export type ErrorReason =
   | 'audio-suspended'
   | 'capture-failed'
   | 'consumer-failed' // a frame/chunk consumer threw while handling
+  | 'capture-stalled' // a live camera gave no frames for a while: capture was restarted (a warning)
   | 'unknown';
 
 export interface SensorStopped {
