@@ -40,11 +40,14 @@ const publish = (d: Device, topic: string, payload: unknown, o: object = {}) =>
     ({ topic, payload, o }) => (window as unknown as BT).bridgeTest.publish(topic, payload, o),
     { topic, payload, o },
   );
-const call = (d: Device, method: string, key = 'main') =>
-  d.page.evaluate(({ method, key }) => (window as unknown as BT).bridgeTest.handles[key]![method]!(), {
-    method,
-    key,
-  });
+const call = (d: Device, method: string, key = 'main', arg?: string) =>
+  d.page.evaluate(
+    ({ method, key, arg }) =>
+      (
+        (window as unknown as BT).bridgeTest.handles[key]![method] as unknown as (a?: string) => Promise<void>
+      )(arg),
+    { method, key, arg },
+  );
 
 /** Everything the server carries, as text (protobuf strings are plain UTF-8 inside). */
 function wiretap(raw: NatsConnection) {
@@ -124,6 +127,91 @@ test('A\u2019s public events reach B exactly once, marked from A; local never re
     const stats = await statsOf(a);
     expect(stats.withheld).toMatchObject({ local: 1, 'no-consent': 2 });
     expect(stats.exported).toBe(6);
+  } finally {
+    tap.stop();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('a local expression reading crosses only through its declared step: the words alone, private, with consent for the step and the bridge', async ({
+  browser,
+  nats,
+  raw,
+}) => {
+  const s = nextSpace();
+  const tap = wiretap(raw);
+  const a = await openDevice(browser, 'A');
+  const b = await openDevice(browser, 'B');
+  const reading = (n: number) => ({
+    frame: n,
+    backend: 'onnxruntime-wasm',
+    faces: [
+      {
+        box: { x: 111.5, y: 222.5, width: 33.25, height: 44.25 },
+        expression: 'happy',
+        score: 0.875,
+        scores: { happy: 0.875, surprise: 0.0625 },
+      },
+    ],
+    mark: 'BOX-AND-PIXELS-MARK',
+  });
+  try {
+    const topics = {
+      export: ['vision.face.expression', 'demo.>'],
+      import: ['vision.face.expression', 'demo.>'],
+    };
+    await record(b, '>');
+    await bridgeUp(a, {
+      servers: nats.wsUrl,
+      space: s,
+      device: 'devA',
+      ...topics,
+      declassify: { 'vision.face.expression': 'expression.devices' },
+    });
+    await bridgeUp(b, { servers: nats.wsUrl, space: s, device: 'devB', ...topics });
+    await expect.poll(async () => (await stateOf(a)).state, { timeout: 30_000 }).toBe('connected');
+    await expect.poll(async () => (await stateOf(b)).state, { timeout: 30_000 }).toBe('connected');
+    const sentinel = async (mark: string) => {
+      await publish(a, 'demo.pub', { mark }, { privacy: 'public' });
+      await expect
+        .poll(async () => (await seenOn(b)).some((e) => (e.payload as { mark?: string }).mark === mark), {
+          timeout: 30_000,
+        })
+        .toBe(true);
+    };
+    const expressionsOnB = async () => (await seenOn(b)).filter((e) => e.topic === 'vision.face.expression');
+
+    // Neither consent: the reading stays on A. The step alone: still not, private needs the bridge's consent.
+    await publish(a, 'vision.face.expression', reading(1), { privacy: 'local' });
+    await call(a, 'grantStep', 'main', 'expression.devices');
+    await publish(a, 'vision.face.expression', reading(2), { privacy: 'local' });
+    await sentinel('S1');
+    expect(await expressionsOnB()).toEqual([]);
+
+    await call(a, 'grantPrivate');
+    await publish(a, 'vision.face.expression', reading(3), { privacy: 'local' });
+    await expect.poll(async () => (await expressionsOnB()).length, { timeout: 30_000 }).toBe(1);
+    const [got] = await expressionsOnB();
+    expect(got).toMatchObject({ device: 'devA', privacy: 'private' });
+    expect(got!.payload).toEqual({ frame: 3, faces: [{ expression: 'happy', score: 0.875 }] });
+
+    // Revoking the step stops it at once, with the bridge's own consent still given.
+    await call(a, 'revokeStep', 'main', 'expression.devices');
+    await publish(a, 'vision.face.expression', reading(4), { privacy: 'local' });
+    await sentinel('S2');
+    expect(await expressionsOnB()).toHaveLength(1);
+
+    const wire = tap.msgs.filter((m) => m.subject.startsWith(`${s}.`));
+    const crossed = wire.filter((m) => m.subject.endsWith('.vision.face.expression'));
+    expect(crossed).toHaveLength(1);
+    expect(crossed[0]!.text).toContain('happy');
+    for (const leak of ['BOX-AND-PIXELS-MARK', 'surprise', 'onnxruntime-wasm', 'box'])
+      expect(
+        wire.some((m) => m.text.includes(leak)),
+        `"${leak}" on the wire`,
+      ).toBe(false);
+    expect((await statsOf(a)).withheld).toMatchObject({ 'declassify-no-consent': 2, 'no-consent': 1 });
   } finally {
     tap.stop();
     await a.close();

@@ -7,6 +7,9 @@ import { eventToProto } from '../events/codec-proto';
 import type { SentioEvent } from '../events/event';
 import { createIdGenerator } from '../events/id';
 import { openDatabase } from '../storage/db';
+import { createAuditLog, type AuditEntry } from '../privacy/audit-log';
+import { createConsentStore } from '../privacy/consent';
+import { createEdge, declassifyRules } from './edge';
 import { createInbound, OversizeError, RateLimitedError, SubjectMismatchError } from './inbound';
 import { endpointId, resolveOptions } from './options';
 import { createOutbox } from './outbox';
@@ -120,5 +123,90 @@ describe('bridge outbox', () => {
     expect(again.depth()).toBe(2);
     expect(await again.purge((e) => e.payload === 'mid')).toBe(1);
     expect((await again.peek(10)).map((r) => r.event.payload)).toEqual(['new']);
+  });
+});
+
+let edgeDbs = 0;
+async function edgeWith(declassify: Record<string, string>) {
+  const db = openDatabase(`edge-test-${Date.now()}-${edgeDbs++}`);
+  const audit = createAuditLog({ db });
+  const consent = createConsentStore({ db, audit });
+  await consent.load();
+  const edge = createEdge({
+    consent,
+    audit,
+    endpoint: 'ws://127.0.0.1:9222',
+    clearance: 'private',
+    declassify,
+  });
+  return { edge, audit };
+}
+
+const reading = (): SentioEvent =>
+  event({
+    topic: 'vision.face.expression',
+    privacy: 'local',
+    payload: {
+      frame: 7,
+      backend: 'onnxruntime-wasm',
+      faces: [
+        {
+          box: { x: 1, y: 2, w: 3, h: 4 },
+          expression: 'happy',
+          score: 0.9,
+          scores: { happy: 0.9, sad: 0.1 },
+        },
+      ],
+    },
+  });
+
+describe('bridge edge: local topics through a declared step', () => {
+  it('withholds until the step is consented, then sends only the words, relabelled private, audited', async () => {
+    const { edge, audit } = await edgeWith({ 'vision.face.expression': 'expression.devices' });
+    expect(edge.declassify(reading())).toEqual({ withheld: 'declassify-no-consent' });
+    await edge.grant('bridge.expression');
+    const out = edge.declassify(reading());
+    if (!('event' in out)) throw new Error('expected an event');
+    expect(out.event.privacy).toBe('private');
+    expect(out.event.payload).toEqual({ frame: 7, faces: [{ expression: 'happy', score: 0.9 }] });
+    // Private still needs consent for the bridge itself.
+    expect(edge.decide(out.event, 10)).toEqual({ send: false, reason: 'no-consent' });
+    await edge.grant();
+    expect(edge.decide(out.event, 10)).toEqual({ send: true });
+    await edge.revoke('bridge.expression');
+    expect(edge.declassify(reading())).toEqual({ withheld: 'declassify-no-consent' });
+    // Audited per flow, whenever the decision changes (written in the background).
+    const decisions = async () =>
+      (await audit.entries())
+        .map((r) => r.entry as AuditEntry)
+        .filter((e) => e.what.startsWith('declassify.expression.devices'))
+        .map((e) => e.decision);
+    await expect.poll(decisions).toEqual(['denied', 'declassified', 'denied']);
+  });
+
+  it('leaves other events alone, and refuses a payload the step does not know by name', async () => {
+    const { edge } = await edgeWith({ 'vision.face.expression': 'expression.devices' });
+    await edge.grant('bridge.expression');
+    const other = event({ topic: 'demo.loc', privacy: 'local' });
+    expect(edge.declassify(other)).toEqual({ event: other });
+    const odd = { ...reading(), payload: { faces: 'none' } };
+    expect(edge.declassify(odd)).toEqual({
+      withheld: 'declassify-failed',
+      message: expect.stringMatching(/expression\.devices reduces vision\.face\.expression/),
+    });
+  });
+
+  it('refuses an unknown step, or one that does not reduce local data, when the bridge is configured', () => {
+    expect(() => declassifyRules({ 'a.b': 'frame.share' })).toThrow(/not a declared step/);
+    expect(() => declassifyRules({ 'a.b': 'summary.share' })).toThrow(BridgeConfigError);
+    const base = { servers: 'ws://127.0.0.1:1', device: 'd', export: [], import: [] };
+    expect(() => resolveOptions({ ...base, declassify: { 'a.>.b': 'expression.devices' } })).toThrow(
+      BridgeConfigError,
+    );
+    expect(
+      resolveOptions({ ...base, declassify: { 'vision.face.expression': 'expression.devices' } }).declassify,
+    ).toEqual({
+      'vision.face.expression': 'expression.devices',
+    });
   });
 });

@@ -140,9 +140,17 @@ export async function runBridge(
     });
   }
 
-  function onLocal(e: SentioEvent): void {
+  function onLocal(local: SentioEvent): void {
     // Imported (from another device): never re-exported.
-    if (e.meta?.device !== undefined && e.meta.device !== o.device) return;
+    if (local.meta?.device !== undefined && local.meta.device !== o.device) return;
+    // A `local` event leaves only through its topic's declared step, reduced and relabelled (or not at all).
+    const shared = edge.declassify(local);
+    if ('withheld' in shared) {
+      count(withheld, shared.withheld);
+      if (shared.message) noteError(`${local.topic}: ${shared.message}`);
+      return;
+    }
+    const e = shared.event;
     const isDurable = durableTrie.match(e.topic).length > 0;
     const out: SentioEvent = { ...e, meta: { ...e.meta, device: o.device } };
     const bytes = eventToProto(out);
@@ -164,12 +172,10 @@ export async function runBridge(
     );
   }
 
-  const unRevoked = edge.onRevoked(() => {
-    void outbox
-      .purge((e) => e.privacy !== 'public')
-      .then((n) => {
-        if (n) withheld.revoked = (withheld.revoked ?? 0) + n;
-      });
+  const unRevoked = edge.onRevoked((revoked) => {
+    void outbox.purge(revoked).then((n) => {
+      if (n) withheld.revoked = (withheld.revoked ?? 0) + n;
+    });
   });
 
   await outbox.load();

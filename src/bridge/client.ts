@@ -12,6 +12,12 @@ export interface BridgeHandle {
   /** Consent for `private` events to this server; revoking stops them at once. */
   grantPrivate(): Promise<void>;
   revokePrivate(): Promise<void>;
+  /**
+   * Consent for a declared declassification step (see `BridgeOptions.declassify`) to this server, e.g.
+   * `'expression.devices'`; revoking stops the reduced events at once.
+   */
+  grantStep(step: string): Promise<void>;
+  revokeStep(step: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +60,8 @@ export function createBridgeApi(hub: HubConnection): BridgeApi {
         stats: () => remote.stats(id),
         grantPrivate: () => remote.grantPrivate(id),
         revokePrivate: () => remote.revokePrivate(id),
+        grantStep: (step) => remote.grantStep(id, step),
+        revokeStep: (step) => remote.revokeStep(id, step),
         close: async () => {
           open.delete(handle);
           await remote.close(id);

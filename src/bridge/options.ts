@@ -2,6 +2,7 @@
 // `connect`, not a silent misbehaviour later.
 import { BridgeConfigError, checkPattern, checkServer, checkToken } from './subjects';
 import type { BridgeOptions } from './types';
+import { declassifyRules } from './edge';
 
 export type ResolvedOptions = Required<Omit<BridgeOptions, 'credentials'>> &
   Pick<BridgeOptions, 'credentials'> & { servers: string[] };
@@ -17,6 +18,9 @@ export function resolveOptions(o: BridgeOptions): ResolvedOptions {
   for (const p of o.export) checkPattern('export', p);
   for (const p of o.import) checkPattern('import', p);
   for (const p of durable) checkPattern('durable', p);
+  const declassify = { ...(o.declassify ?? {}) };
+  for (const p of Object.keys(declassify)) checkPattern('declassify', p);
+  declassifyRules(declassify);
   const positive = (what: string, v: number | undefined, dflt: number) => {
     const n = v ?? dflt;
     if (!(Number.isFinite(n) && n > 0)) throw new BridgeConfigError(`${what} must be a positive number`);
@@ -28,6 +32,7 @@ export function resolveOptions(o: BridgeOptions): ResolvedOptions {
     export: [...o.export],
     import: [...o.import],
     durable: [...durable],
+    declassify,
     ...(o.credentials ? { credentials: o.credentials } : {}),
     space: checkToken('space', o.space ?? 'sentio'),
     clearance: o.clearance ?? 'private',

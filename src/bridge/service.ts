@@ -7,6 +7,14 @@ import type { SentioDb } from '../storage/db';
 import { runBridge, type RunningBridge } from './bridge';
 import { createEdge, type Edge } from './edge';
 import { endpointId, resolveOptions } from './options';
+import { DECLASSIFY_STEPS } from '../privacy/labels';
+import { BridgeConfigError } from './subjects';
+
+function stepCapability(step: string): string {
+  const s = DECLASSIFY_STEPS.find((x) => x.id === step);
+  if (!s) throw new BridgeConfigError(`"${step}" is not a declared declassification step`);
+  return s.capability;
+}
 import { createOutbox } from './outbox';
 import type { BridgeOptions, BridgeState, BridgeStats } from './types';
 
@@ -17,6 +25,9 @@ export interface BridgeService {
   /** Consent for private events to this bridge's server (the same consent store as the router's). */
   grantPrivate(id: number): Promise<void>;
   revokePrivate(id: number): Promise<void>;
+  /** Consent for a declared declassification step's capability to this bridge's server. */
+  grantStep(id: number, step: string): Promise<void>;
+  revokeStep(id: number, step: string): Promise<void>;
   close(id: number): Promise<void>;
 }
 
@@ -50,6 +61,7 @@ export function createBridgeService(db: SentioDb): BridgeService {
         audit,
         endpoint: endpointId(o.servers),
         clearance: o.clearance,
+        declassify: o.declassify,
       });
       const outbox = createOutbox(db, `${o.space}:${o.device}`, o.outboxLimit);
       const run = await runBridge(o, { bus, edge, outbox });
@@ -61,6 +73,8 @@ export function createBridgeService(db: SentioDb): BridgeService {
     stats: (id) => get(id).run.stats(),
     grantPrivate: (id) => get(id).edge.grant(),
     revokePrivate: (id) => get(id).edge.revoke(),
+    grantStep: (id, step) => get(id).edge.grant(stepCapability(step)),
+    revokeStep: (id, step) => get(id).edge.revoke(stepCapability(step)),
     async close(id) {
       const b = bridges.get(id);
       if (!b) return;

@@ -27,6 +27,13 @@ export interface BridgeOptions {
   clearance?: 'private' | 'public';
   /** Plain ws:// to a non-loopback host: refused unless the user insists. */
   allowInsecure?: boolean;
+  /**
+   * Exported `local` topics that may cross through a declared declassification step (topic pattern → step id,
+   * e.g. `{ 'vision.face.expression': 'expression.devices' }`): each event is reduced by the step and relabelled
+   * `private`, only while the person consents to the step's capability for this server (and to `bridge`, as
+   * for any private event). Audited. Without a rule a `local` event never leaves.
+   */
+  declassify?: Record<string, string>;
   /** Events kept while the server is unreachable. Default 1000. */
   outboxLimit?: number;
   /** Largest event accepted from the wire, in bytes. Default 256 KiB. */
@@ -58,7 +65,10 @@ export interface PeerStats {
 export interface BridgeStats {
   exported: number;
   imported: number;
-  /** Events not sent, by reason: local, no-consent, clearance, realtime-offline, overflow, revoked. */
+  /**
+   * Events not sent, by reason: local, no-consent, clearance, declassify-no-consent, declassify-failed,
+   * realtime-offline, overflow, revoked.
+   */
   withheld: Record<string, number>;
   /** Arriving messages refused, by error name: EventValidationError, OversizeError, RateLimitedError… */
   rejected: Record<string, number>;

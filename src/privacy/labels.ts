@@ -21,6 +21,29 @@ export interface DeclassifyStep {
   /** The capability whose consent (for the target endpoint) this step needs. */
   capability: string;
   description: string;
+  /**
+   * What crosses, where the step passes on less than it was given: built from the input, field by field (never
+   * by removing from it, so a field added to the input later does not leak). Throws on an input it does not know.
+   */
+  reduce?: (payload: unknown) => unknown;
+}
+
+/** `vision.face.expression` reduced to the words and their scores: no box, no per-class scores, no frame size. */
+function expressionWords(payload: unknown): {
+  frame: number;
+  faces: { expression: string; score: number }[];
+} {
+  const p = payload as { frame?: unknown; faces?: unknown };
+  if (typeof p !== 'object' || p === null || typeof p.frame !== 'number' || !Array.isArray(p.faces))
+    throw new TypeError('expression.devices reduces vision.face.expression readings ({ frame, faces[] })');
+  return {
+    frame: p.frame,
+    faces: p.faces.map((f: { expression?: unknown; score?: unknown }) => {
+      if (typeof f?.expression !== 'string' || typeof f.score !== 'number')
+        throw new TypeError('expression.devices: each face needs an expression word and a score');
+      return { expression: f.expression, score: f.score };
+    }),
+  };
 }
 
 /** The declared steps. Raw frames have none: nothing turns camera pixels into shareable data. */
@@ -45,6 +68,15 @@ export const DECLASSIFY_STEPS: readonly DeclassifyStep[] = [
     to: 'private',
     capability: 'cloud.audio',
     description: 'one speech clip sent for transcription to a trusted endpoint the user consented to',
+  },
+  {
+    id: 'expression.devices',
+    from: 'local',
+    to: 'private',
+    capability: 'bridge.expression',
+    description:
+      'the word naming the facial expression read on this device and its score (never an image or a face box), sent to the person’s own devices through a bridge server they consented to',
+    reduce: expressionWords,
   },
   {
     id: 'summary.share',
