@@ -219,6 +219,76 @@ test('a local expression reading crosses only through its declared step: the wor
   }
 });
 
+test('createSentio().bridge: two front-door runtimes share public events over NATS, and close() ends the bridge worker', async ({
+  browser,
+  nats,
+}) => {
+  test.setTimeout(180_000);
+  const s = nextSpace();
+  type Win = { s: Awaited<ReturnType<typeof window.frontDoor.createSentio>>; got: unknown[] };
+  const device = async (name: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto('/e2e/pages/front-door.html');
+    await expect(page.locator('#status')).toHaveText('ready');
+    await page.evaluate(
+      async ({ name, servers, space }) => {
+        const w = window as unknown as Win;
+        w.got = [];
+        w.s = await window.frontDoor.createSentio({ name: `fd-${name}` });
+        await w.s.bus.subscribe(
+          'demo.>',
+          (e) => void w.got.push({ payload: e.payload, device: e.meta?.device }),
+        ).ready;
+        const h = await w.s.bridge.connect({
+          servers,
+          space,
+          device: name,
+          export: ['demo.>'],
+          import: ['demo.>'],
+        });
+        for (;;) {
+          if ((await h.state()).state === 'connected') return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
+      { name, servers: nats.wsUrl, space: s },
+    );
+    return { page, close: () => context.close() };
+  };
+  const a = await device('fdA');
+  const b = await device('fdB');
+  try {
+    await a.page.evaluate(() =>
+      (window as unknown as Win).s.bus.publish('demo.hi', { n: 1 }, { privacy: 'public' }),
+    );
+    await expect
+      .poll(() => b.page.evaluate(() => (window as unknown as Win).got), { timeout: 30_000 })
+      .toEqual([{ payload: { n: 1 }, device: 'fdA' }]);
+    expect(a.page.workers().some((w) => w.url().includes('bridge.worker'))).toBe(true);
+    await a.page.evaluate(() => (window as unknown as Win).s.close());
+    await expect
+      .poll(() => a.page.workers().filter((w) => w.url().includes('bridge.worker')).length, {
+        timeout: 30_000,
+      })
+      .toBe(0);
+    // Closed: connecting again is refused by name.
+    expect(
+      await a.page.evaluate(() =>
+        (window as unknown as Win).s.bridge
+          .connect({ servers: 'ws://127.0.0.1:1', device: 'x', export: [], import: [] })
+          .then(
+            () => 'connected',
+            (e: Error) => e.name,
+          ),
+      ),
+    ).toBe('SentioClosedError');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 test('three devices on one space create no loops: each event crosses once, none comes back', async ({
   browser,
   nats,

@@ -77,3 +77,15 @@ export type { AuditLog } from './privacy/audit-log';
 
 // Telemetry
 export type { StageTracer } from './telemetry/stage-tracer';
+
+// Devices (the bus shared over NATS)
+export type { BridgeApi, BridgeHandle } from './bridge/client';
+export type {
+  BridgeOptions,
+  BridgeState,
+  BridgeStateName,
+  BridgeStats,
+  Credentials,
+  PeerStats,
+} from './bridge/types';
+export { BridgeConfigError, InsecureServerError } from './bridge/subjects';

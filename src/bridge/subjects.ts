@@ -5,6 +5,7 @@ import { assertPattern, TopicError } from '../events/topic';
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A bridge option that cannot work (bad pattern, device name, server URL, declassify rule); thrown at `connect`. */
 export class BridgeConfigError extends Error {
   override name = 'BridgeConfigError';
 }
@@ -55,6 +56,7 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/** Plain ws:// to a host that is not this machine, without `allowInsecure`: refused at `connect`. */
 export class InsecureServerError extends Error {
   override name = 'InsecureServerError';
 }

@@ -1,6 +1,7 @@
 // The NATS bridge as its callers see it: options, state and stats. Shared by the page-side client and the
 // worker that runs the bridge, so both ends of the comlink agree on every shape.
 
+/** How the bridge signs in to the NATS server; never logged, never in stats or errors. */
 export type Credentials =
   | { token: string }
   | { user: string; password: string }
@@ -9,6 +10,7 @@ export type Credentials =
   /** An NKey seed ("SU…") for a server that lists the user's public NKey. */
   | { nkeySeed: string };
 
+/** What `bridge.connect` takes: the server, this device's name, the topics that cross, and the limits. */
 export interface BridgeOptions {
   /** WebSocket URLs of the NATS server(s): wss:// anywhere, ws:// only to loopback unless `allowInsecure`. */
   servers: string | string[];
@@ -20,6 +22,7 @@ export interface BridgeOptions {
   import: string[];
   /** Of the exported patterns, those kept in a JetStream stream so an offline device catches up (opt-in). */
   durable?: string[];
+  /** Sign-in for the server; none for an open development server. */
   credentials?: Credentials;
   /** Subject prefix shared by one person's devices; one subject token. Default "sentio". */
   space?: string;
@@ -42,10 +45,14 @@ export interface BridgeOptions {
   maxInboundRate?: number;
 }
 
+/** Where a bridge's connection stands. */
 export type BridgeStateName = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
+/** A bridge's connection: its state, the server it uses or tries, and the last error. */
 export interface BridgeState {
+  /** Where the connection stands. */
   state: BridgeStateName;
+  /** The server connected to, or being tried. */
   server: string;
   /** What went wrong last, with its error name: "AuthorizationError: Authorization Violation". */
   lastError?: string;
@@ -53,17 +60,25 @@ export interface BridgeState {
   attempts: number;
 }
 
+/** Another device this bridge hears from. */
 export interface PeerStats {
+  /** Its name (`meta.device` of what it sends). */
   device: string;
+  /** Events received from it. */
   received: number;
+  /** The topic of its latest event. */
   lastTopic: string;
+  /** When its latest event arrived (ms since the epoch). */
   lastTs: number;
   /** Events per second over the last few seconds. */
   rate: number;
 }
 
+/** What a bridge has done since it connected: counts by outcome, the outbox, the peers. */
 export interface BridgeStats {
+  /** Events sent to the server. */
   exported: number;
+  /** Events from other devices published on this bus. */
   imported: number;
   /**
    * Events not sent, by reason: local, no-consent, clearance, declassify-no-consent, declassify-failed,
@@ -74,7 +89,10 @@ export interface BridgeStats {
   rejected: Record<string, number>;
   /** Arrivals already seen (redelivery), dropped. */
   duplicates: number;
+  /** Exported events waiting (server unreachable, or JetStream not ready). */
   outboxDepth: number;
+  /** The other devices heard from. */
   peers: PeerStats[];
+  /** The latest errors (up to 10), newest last, each with its error name. */
   lastErrors: string[];
 }

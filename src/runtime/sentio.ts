@@ -29,6 +29,7 @@ import { resolveTask, type TaskName } from './tasks';
 import { lazyPluginHost, type SentioPlugins, type SentioPluginsOptions } from './plugins';
 import { localTracer } from '../telemetry/local-tracer';
 import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
+import { createBridgeApi, type BridgeApi } from '../bridge/client';
 import { createLocalGeneration, type GenerationOptions, type LocalGeneration } from './local-generation';
 
 /** Options of {@link createSentio}; every one has a default. */
@@ -161,6 +162,11 @@ export interface Sentio {
   readonly telemetry: { readonly tracer: StageTracer };
   /** Signed plugins, each in its own sandbox (the host starts on first use). */
   readonly plugins: SentioPlugins;
+  /**
+   * The bus shared with the person's other devices over NATS (WebSocket): `connect({ servers, device, export,
+   * import, … })` → a handle with state, stats, consent and close. Runs in its own worker (started on first use).
+   */
+  readonly bridge: BridgeApi;
   /** The IndexedDB database this runtime uses. */
   readonly db: SentioDb;
   /** Stops everything this runtime started (sensors, agents, workers, subscriptions); resolves when done. */
@@ -329,6 +335,15 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
       .restore()
       .catch((err: Error) => console.warn(`Sentio: the stored local model did not load: ${err.message}`));
   const plugins = lazyPluginHost(bus, db, o.plugins ?? {}, alive);
+  const bridges = createBridgeApi(bus.hubConnection, files);
+  const bridge: BridgeApi = {
+    // async: a closed runtime or a bad option rejects, as every other Promise-returning member does.
+    async connect(bo) {
+      alive();
+      return bridges.connect(bo);
+    },
+    close: () => bridges.close(),
+  };
 
   return {
     name,
@@ -343,12 +358,14 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     privacy: { consent: router.consent, audit: router.audit, declassify },
     telemetry: { tracer },
     plugins: plugins.plugins,
+    bridge,
     db,
     async close() {
       if (closed) return;
       closed = true;
       for (const p of [...perceptions]) p.stop();
       plugins.close();
+      await bridges.close();
       await agents.stop();
       const view: RoutingView = router.view();
       view.outbox?.stop();
