@@ -58,7 +58,7 @@ export function createIdGenerator(
   const rnd = new Uint8Array(8);
   let lastMs = -1;
   let counter = 0;
-  /** Everything but the counter: timestamp, version, the random bits; flat, since every id shares it. */
+  /** Everything but the counter: timestamp, version and the random bits, shared by the millisecond's ids. */
   let head = '';
 
   function startMillisecond(ms: number): void {
