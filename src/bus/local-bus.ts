@@ -94,7 +94,9 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
   const ids = options.ids ?? createIdGenerator(clock);
   const limits = options.limits ?? DEFAULT_LIMITS;
   const reportHandlerError = options.onHandlerError ?? defaultErrorReporter;
-  const clientId = ids.next().slice(-12);
+  // 12 of the first id's random hex digits (its last three are a counter).
+  const first = ids.next();
+  const clientId = first.slice(15, 18) + first.slice(20, 23) + first.slice(24, 30);
   const trie = new TopicTrie<LocalSubscription>();
   const subs = new Map<string, LocalSubscription>();
   let routes = new Map<string, Route>();
@@ -147,7 +149,8 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
   }
 
   function dispatch(event: SentioEvent, transfer: Transferable[] | undefined): void {
-    const r = route(event.topic);
+    let r = routes.get(event.topic);
+    if (r === undefined || r.generation !== generation) r = route(event.topic);
     // First: the link throws for an event that cannot leave the thread, and then nobody gets it.
     if (link) link.check(event, transfer);
     r.count++;

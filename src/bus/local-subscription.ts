@@ -61,6 +61,22 @@ export class LocalSubscription {
 
   /** `source` names where an event from another thread came from (the hub or a lane); it holds a credit. */
   offer(event: SentioEvent, source?: string): void {
+    // Hottest path (an in-thread publish to an idle subscriber with no backlog): the handler runs here
+    // directly; no latency to record (it did not wait), no credit to return (it never crossed threads).
+    if (source === undefined && !this.busy && this.queue === undefined && !this.closed) {
+      this.delivered++;
+      let result: void | Promise<void>;
+      try {
+        result = this.handler(event);
+      } catch (err) {
+        this.errors++;
+        this.host.onHandlerError(err, event, this.id);
+        return;
+      }
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function')
+        this.await(result as Promise<void>, event, undefined, false);
+      return;
+    }
     if (this.closed) return;
     // Fast path: nothing waiting and the handler is free. Batch/aggregate still deliver at once when idle:
     // policies only shape a backlog.

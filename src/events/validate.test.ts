@@ -119,6 +119,21 @@ describe('ids', () => {
     expect(idTime(seen[0]!)).toBe(1_700_000_000_001);
   });
 
+  it('carry 62 random bits per millisecond, with the counter in their last three digits', () => {
+    const t = 1_700_000_000_000;
+    let draw = 0;
+    // Random bytes that differ from draw to draw: each millisecond gets its own.
+    const fill = (b: Uint8Array) => b.forEach((_, i) => ((b[i] = (draw * 37 + i * 101) & 0xff), draw++));
+    const gen = createIdGenerator({ now: () => t }, fill);
+    const ms = Array.from({ length: 4097 }, () => gen.next());
+    // Within a millisecond only the counter moves; its 4097th id opened the next one, new random bits.
+    expect(new Set(ms.slice(0, 4096).map((id) => id.slice(0, 33))).size).toBe(1);
+    expect(ms.slice(0, 3).map((id) => id.slice(33))).toEqual(['000', '001', '002']);
+    expect(ms[4096]!.slice(14, 33)).not.toBe(ms[0]!.slice(14, 33));
+    expect(idTime(ms[4096]!)).toBe(t + 1);
+    expect(ms.every((id, i) => i === 0 || id > ms[i - 1]!)).toBe(true);
+  });
+
   it('keep order when the clock steps back', () => {
     let t = 2_000;
     const gen = createIdGenerator({ now: () => t });

@@ -87,6 +87,10 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
       if (signal?.aborted) throw new InferenceCancelledError(task, 'cancelled');
       const id = nextId++;
       const transfers: Transferable[] = [];
+      // Structured clone copies a typed array's whole backing buffer, not just its view: a 4096-sample
+      // subarray of a recording would post the recording. Copy the view's samples alone instead.
+      if (!transfer && input instanceof Float32Array && input.byteLength !== input.buffer.byteLength)
+        input = input.slice();
       if (transfer) {
         if (input instanceof Float32Array) transfers.push(input.buffer as ArrayBuffer);
         else if (

@@ -62,6 +62,28 @@ describe('session cache', () => {
     expect(sessions.has('face-detection', 'gpu')).toBe(true);
   });
 
+  it('answers repeat calls from the resolved session without asking the registry, until it goes', async () => {
+    const { registry, sessions } = setup();
+    let resolves = 0;
+    const counted = {
+      ...registry,
+      resolve: (...a: Parameters<typeof registry.resolve>) => (resolves++, registry.resolve(...a)),
+    };
+    let loads = 0;
+    const create = async (h: string) => (loads++, made(`${h}#${loads}`));
+    const c = { ids: ['gpu', 'cpu'], ordered: false };
+    const first = await sessions.session('face-detection', counted, c, create);
+    for (let i = 0; i < 5; i++)
+      expect(await sessions.session('face-detection', counted, c, create)).toBe(first);
+    expect(resolves).toBe(1);
+    await sessions.release('face-detection');
+    const again = await sessions.session('face-detection', counted, c, create);
+    expect(again.session).toBe('gpu#2');
+    sessions.dropBackend('gpu');
+    expect((await sessions.session('face-detection', counted, c, create)).session).toBe('gpu#3');
+    expect(resolves).toBe(3);
+  });
+
   it('forgets a lost backend’s sessions and releases per task', async () => {
     const { registry, sessions } = setup();
     const disposed: string[] = [];

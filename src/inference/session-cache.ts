@@ -61,6 +61,8 @@ export function createSessionCache(o: {
   // the next frame: every caller gets the same error until the memo expires or the task is released.
   // Without this, the camera's pipelines re-requested the missing WASM a few times a second.
   const failed = new Map<string, { error: unknown; at: number }>();
+  /** Candidate-list key → what it resolved to; cleared whenever a session goes. */
+  const resolved = new Map<string, Loaded<unknown>>();
 
   /** Tries candidates until one starts and takes the model; a model file's own error ends the search. */
   async function loadOn<H, S>(
@@ -113,13 +115,22 @@ export function createSessionCache(o: {
       create: CreateSession<H, S>,
     ) {
       const key = `${task}:${candidates.ordered ? '=' : '~'}${candidates.ids.join(',')}`;
+      // Every call after the first: the session this candidate list resolved to, without walking the
+      // registry again (a VAD stream asks several times a second).
+      const hit = resolved.get(key);
+      if (hit) return Promise.resolve(hit as Loaded<S>);
       const failure = failed.get(key);
       if (failure && now() - failure.at < memoMs) return Promise.reject(failure.error);
       let p = loading.get(key) as Promise<Loaded<S>> | undefined;
       if (!p) {
         p = loadOn(task, registry, candidates, create)
           .then(
-            (l) => (failed.delete(key), l),
+            (l) => {
+              failed.delete(key);
+              // Only while the session is still loaded (a release during the load removed it).
+              if (loaded.get(`${task}:${l.backend}`)?.session === l.session) resolved.set(key, l);
+              return l;
+            },
             (error: unknown) => {
               failed.set(key, { error, at: now() });
               throw error;
@@ -132,10 +143,12 @@ export function createSessionCache(o: {
     },
     has: (task, backend) => loaded.has(`${task}:${backend}`),
     dropBackend(backend) {
+      resolved.clear();
       for (const [key, l] of loaded) if (l.backend === backend) loaded.delete(key);
       failed.clear(); // the backends changed: what failed may run elsewhere now
     },
     async release(task) {
+      resolved.clear();
       for (const key of [...failed.keys()]) if (!task || key.startsWith(`${task}:`)) failed.delete(key);
       for (const [key, l] of [...loaded]) {
         if (task && !key.startsWith(`${task}:`)) continue;

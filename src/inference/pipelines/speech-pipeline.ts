@@ -140,7 +140,8 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
         append(own);
         const stage = o.tracer?.begin('inference', 'voice-activity', meta.trace);
         try {
-          const r = await o.infer('voice-activity', own, { stream: o.stream });
+          // `own` is in the buffer now (append copied it): hand it to the worker instead of copying again.
+          const r = await o.infer('voice-activity', own, { stream: o.stream, transfer: true });
           vadBackend = r.backend;
           stage?.end();
           for (const p of r.output.probabilities) handle(seg.push(p), r.backend, stage?.trace);

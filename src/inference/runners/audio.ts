@@ -1,7 +1,7 @@
 // Audio runners: voice activity (Silero on onnxruntime, state kept per stream) and speech recognition
 // (Whisper on transformers.js). Audio is 16 kHz mono Float32, or a WAV Blob converted here.
 import { wavTo16kMono } from '../audio';
-import type { OnnxBackend, OnnxSession } from '../backends/onnxruntime';
+import type { OnnxBackend, OnnxInput, OnnxSession } from '../backends/onnxruntime';
 import type { BackendRegistry } from '../backends/registry';
 import type { SpeechRecognizer, TransformersBackend } from '../backends/transformers';
 import { InferenceInputError } from '../errors';
@@ -24,7 +24,19 @@ export interface AudioRegistries {
 
 interface VadStream {
   framer: SileroFramer;
-  state: Float32Array;
+  feeds: { input: OnnxInput; state: OnnxInput & { type: 'float32' }; sr: OnnxInput };
+}
+
+function newVadStream(): VadStream {
+  const framer = new SileroFramer();
+  return {
+    framer,
+    feeds: {
+      input: { type: 'float32', data: framer.input, dims: [1, framer.input.length] },
+      state: { type: 'float32', data: new Float32Array(VAD_STATE_SIZE), dims: [2, 1, 128] },
+      sr: { type: 'int64', data: BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), dims: [1] },
+    },
+  };
 }
 
 export function createAudioRunners(
@@ -48,11 +60,7 @@ export function createAudioRunners(
           const m = await ctx.store.loadModel(entry);
           const session = await b.createSession(m.files.get('model.onnx')!);
           // Warm-up on one silent frame with a throw-away state.
-          await session.run({
-            input: { type: 'float32', data: new Float32Array(576), dims: [1, 576] },
-            state: { type: 'float32', data: new Float32Array(VAD_STATE_SIZE), dims: [2, 1, 128] },
-            sr: { type: 'int64', data: BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), dims: [1] },
-          });
+          await session.run(newVadStream().feeds);
           return { session, threads: b.threads, source: m.source, dispose: () => session.release() };
         },
       );
@@ -60,25 +68,18 @@ export function createAudioRunners(
       const audio = await toAudio(input, 'voice-activity');
       let s: VadStream;
       if (opts.stream) {
-        s = vadStreams.get(opts.stream) ?? {
-          framer: new SileroFramer(),
-          state: new Float32Array(VAD_STATE_SIZE),
-        };
+        s = vadStreams.get(opts.stream) ?? newVadStream();
         vadStreams.set(opts.stream, s);
-      } else s = { framer: new SileroFramer(), state: new Float32Array(VAD_STATE_SIZE) };
+      } else s = newVadStream();
       const firstSample = s.framer.framed;
-      const frames = s.framer.push(audio);
+      s.framer.push(audio);
       const t1 = ctx.now();
       const probabilities: number[] = [];
-      const sr = { type: 'int64' as const, data: BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), dims: [1] };
-      for (const frame of frames) {
-        const out = await l.session.run({
-          input: { type: 'float32', data: frame, dims: [1, frame.length] },
-          state: { type: 'float32', data: s.state, dims: [2, 1, 128] },
-          sr,
-        });
+      // One feeds object per stream: the framer rewrites its input in place, the state is swapped in.
+      while (s.framer.next()) {
+        const out = await l.session.run(s.feeds);
         probabilities.push(out['output']!.data[0]!);
-        s.state = out['stateN']!.data;
+        s.feeds.state.data = out['stateN']!.data;
       }
       const t2 = ctx.now();
       let segments: SpeechSegment[] | null = null;

@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_HYSTERESIS, HysteresisSegmenter, SileroFramer, VAD_CONTEXT, VAD_FRAME } from './silero';
 
 describe('Silero framing', () => {
+  const frames = (f: SileroFramer) => {
+    const out: Float32Array[] = [];
+    for (let x = f.next(); x; x = f.next()) out.push(x.slice());
+    return out;
+  };
+
   it('cuts arbitrary chunks into 64 + 512 sample inputs carrying the previous context', () => {
     const f = new SileroFramer();
     const ramp = Float32Array.from({ length: 1300 }, (_, i) => i);
-    const a = f.push(ramp.subarray(0, 700));
-    const b = f.push(ramp.subarray(700));
+    f.push(ramp.subarray(0, 700));
+    const a = frames(f);
+    f.push(ramp.subarray(700));
+    const b = frames(f);
     expect(a).toHaveLength(1);
     expect(b).toHaveLength(1);
     expect(a[0]!.subarray(0, VAD_CONTEXT).every((v) => v === 0)).toBe(true);
@@ -14,6 +22,36 @@ describe('Silero framing', () => {
     expect(b[0]![0]).toBe(VAD_FRAME - VAD_CONTEXT);
     expect(b[0]![VAD_CONTEXT]).toBe(VAD_FRAME);
     expect(f.framed).toBe(2 * VAD_FRAME);
+  });
+
+  it('gives the same frames whatever the chunk sizes, small or larger than its buffer', () => {
+    const ramp = Float32Array.from({ length: 40_000 }, (_, i) => i);
+    const whole = new SileroFramer();
+    whole.push(ramp);
+    const expected = frames(whole);
+    expect(expected).toHaveLength(Math.floor(40_000 / VAD_FRAME));
+    for (const size of [7, 100, 511, 512, 513, 4096, 5000, 39_999]) {
+      const f = new SileroFramer();
+      const got: Float32Array[] = [];
+      for (let i = 0; i < ramp.length; i += size) {
+        f.push(ramp.subarray(i, i + size));
+        got.push(...frames(f));
+      }
+      const differs = got.findIndex((g, i) => g.some((v, j) => v !== expected[i]![j]));
+      expect([got.length, differs], `chunks of ${size}`).toEqual([expected.length, -1]);
+    }
+    const last = expected.at(-1)!;
+    expect(last[VAD_CONTEXT]).toBe((expected.length - 1) * VAD_FRAME);
+    expect(last[0]).toBe((expected.length - 1) * VAD_FRAME - VAD_CONTEXT);
+  });
+
+  it('rewrites one input buffer in place instead of allocating one per frame', () => {
+    const f = new SileroFramer();
+    f.push(new Float32Array(3 * VAD_FRAME).fill(0.5));
+    expect(f.next()).toBe(f.input);
+    expect(f.next()).toBe(f.input);
+    expect(f.next()).toBe(f.input);
+    expect(f.next()).toBeNull();
   });
 });
 

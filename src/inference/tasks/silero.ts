@@ -6,30 +6,46 @@ export const VAD_FRAME = 512;
 export const VAD_CONTEXT = 64;
 export const VAD_STATE_SIZE = 2 * 1 * 128;
 
-/** Cuts a stream of arbitrary-length chunks into model inputs; keeps the remainder and the context. */
+/**
+ * Cuts a stream of arbitrary-length chunks into model inputs; keeps the remainder and the context. The
+ * input is one buffer rewritten in place for every frame (the model copies it into its own memory on each
+ * run), so framing a stream allocates nothing per frame.
+ */
 export class SileroFramer {
-  private pending = new Float32Array(0);
-  private context = new Float32Array(VAD_CONTEXT);
+  /** The current model input: 64 samples of context, then 512 new ones. Rewritten by every next(). */
+  readonly input = new Float32Array(VAD_CONTEXT + VAD_FRAME);
+  private pending = new Float32Array(8 * VAD_FRAME);
+  private start = 0;
+  private end = 0;
   /** Samples consumed into frames so far: the stream position of the next frame's first new sample. */
   framed = 0;
 
-  /** Returns every complete [64 + 512] input the chunk makes available, in order. */
-  push(chunk: Float32Array): Float32Array[] {
-    const all = new Float32Array(this.pending.length + chunk.length);
-    all.set(this.pending);
-    all.set(chunk, this.pending.length);
-    const frames: Float32Array[] = [];
-    let at = 0;
-    for (; at + VAD_FRAME <= all.length; at += VAD_FRAME) {
-      const input = new Float32Array(VAD_CONTEXT + VAD_FRAME);
-      input.set(this.context);
-      input.set(all.subarray(at, at + VAD_FRAME), VAD_CONTEXT);
-      this.context = input.slice(VAD_FRAME, VAD_FRAME + VAD_CONTEXT);
-      frames.push(input);
-      this.framed += VAD_FRAME;
+  /** Adds a chunk; its samples come out of next() in order. */
+  push(chunk: Float32Array): void {
+    const left = this.end - this.start;
+    if (this.end + chunk.length > this.pending.length) {
+      // Move the remainder (< one frame after next() ran dry) to the front, growing only for big chunks.
+      const need = left + chunk.length;
+      if (need > this.pending.length) {
+        const grown = new Float32Array(need);
+        grown.set(this.pending.subarray(this.start, this.end));
+        this.pending = grown;
+      } else this.pending.copyWithin(0, this.start, this.end);
+      this.start = 0;
+      this.end = left;
     }
-    this.pending = all.slice(at);
-    return frames;
+    this.pending.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Writes the next complete frame into `input` and returns it, or null until enough samples arrive. */
+  next(): Float32Array | null {
+    if (this.end - this.start < VAD_FRAME) return null;
+    this.input.copyWithin(0, VAD_FRAME, VAD_FRAME + VAD_CONTEXT);
+    this.input.set(this.pending.subarray(this.start, this.start + VAD_FRAME), VAD_CONTEXT);
+    this.start += VAD_FRAME;
+    this.framed += VAD_FRAME;
+    return this.input;
   }
 }
 

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { createInferenceClient } from './client';
+import type { FromWorker, ToWorker } from './protocol';
+
+// A real MessageChannel (structured clone and transfer as between threads); the far port answers each
+// infer with what it received.
+let ports: MessagePort[] = [];
+afterEach(() => {
+  for (const p of ports) p.close();
+  ports = [];
+});
+
+function connected() {
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  const received: Extract<ToWorker, { type: 'infer' }>[] = [];
+  port2.on('message', (m: ToWorker) => {
+    if (m.type !== 'infer') return;
+    received.push(m);
+    port2.postMessage({ type: 'result', id: m.id, result: {} } as unknown as FromWorker);
+  });
+  const endpoint = port1 as unknown as Parameters<typeof createInferenceClient>[0];
+  return { client: createInferenceClient(endpoint), received };
+}
+
+describe('inference client', () => {
+  it("posts a subarray's own samples, not the whole buffer it is a view of", async () => {
+    const { client, received } = connected();
+    const recording = Float32Array.from({ length: 160_000 }, (_, i) => i);
+    const batch = recording.subarray(4096, 8192);
+    await client.infer('voice-activity', batch, { stream: 's' });
+    const sent = received[0]!.input as Float32Array;
+    expect(sent.buffer.byteLength).toBe(4096 * 4);
+    expect(sent[0]).toBe(4096);
+    expect(sent.at(-1)).toBe(8191);
+    expect(recording[4096]).toBe(4096); // the caller's recording is untouched
+  });
+
+  it('transfers a whole buffer when asked, leaving the caller with a detached array', async () => {
+    const { client, received } = connected();
+    const chunk = new Float32Array(4096).fill(0.25);
+    await client.infer('voice-activity', chunk, { transfer: true });
+    expect((received[0]!.input as Float32Array).length).toBe(4096);
+    expect(chunk.length).toBe(0);
+  });
+});
