@@ -177,6 +177,33 @@ for (const mode of modes) {
       expect(after.length + before.length - 600).toBeLessThanOrEqual(8);
     });
 
+    test('persist: what a durable subscriber publishes itself is kept by the hub when its thread dies unhandled', async ({
+      page,
+    }) => {
+      // Chaos seed 7 (issue 17): the agents' tab published transcripts to its own durable subscription; they
+      // were delivered in-thread only (the hub skipped their publisher), so closing the tab before the handler
+      // reached them lost them although flush() had acknowledged them.
+      await openTestPage(page, mode.init);
+      await page.evaluate(() => window.busTest.spawnWorker('agent'));
+      const opts = { durable: 'agent.self', policy: { kind: 'persist', memory: 1024 } as const, credits: 8 };
+      await page.evaluate((o) => window.busTest.worker('agent').subscribe('work.>', o), opts);
+      // Every handler hangs from here on: nothing it gets is ever acknowledged.
+      await page.evaluate(() => window.busTest.worker('agent').freeze());
+      await page.evaluate(() =>
+        window.busTest.worker('agent').publishAt('work.self', 20, 1000, { qos: 'background' }),
+      );
+      await page.evaluate(() => window.busTest.kill('agent'));
+      await page.evaluate(() => window.busTest.spawnWorker('agent2'));
+      await page.evaluate((o) => window.busTest.worker('agent2').subscribe('work.>', o), opts);
+      await expect
+        .poll(
+          async () =>
+            (await page.evaluate(() => window.busTest.worker('agent2').received())).map((r) => r.payload),
+          { timeout: 30_000 },
+        )
+        .toEqual([...Array(20).keys()]);
+    });
+
     test('persist: events queued for a detached durable subscriber survive every tab closing', async ({
       context,
     }) => {

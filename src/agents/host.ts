@@ -13,6 +13,7 @@ import { createAgentStages } from '../telemetry/agent-stages';
 import type { StageTracer } from '../telemetry/stage-tracer';
 import type { BackoffPolicy } from '../platform/backoff';
 import { systemClock, type Clock } from '../platform/clock';
+import { actionPublishOptions } from './action-publish';
 import { createDurableStore, type DurableStore } from './durable-store';
 import { fromAgentErrorData } from './errors';
 import {
@@ -97,22 +98,20 @@ export function createAgentHost(o: AgentHostOptions) {
     const actuator = o.actuators?.[a.kind];
     if (actuator) return stages ? stages.perform(a, () => actuator(a)) : actuator(a);
     if (!o.bus) throw new Error(`no actuator for "${a.kind}" and no bus to publish it on`);
-    const meta = { idempotencyKey: a.key, agent: a.agentId };
-    // Published again after a crash, it is the same event (same id): see AgentAction.publishId.
-    const id = a.publishId ? { id: a.publishId } : {};
+    // Published again after a crash, it is the same event (same id).
+    const published = actionPublishOptions(a);
     // What the action publishes continues its cause's trace; whoever performs it there runs the action stage.
     const trace = a.trace ? { trace: a.trace } : {};
     // What an agent derives keeps its cause's label; a stored action from before labels counts as local.
     const privacy = a.privacy ?? 'local';
     if (a.kind === 'emit') {
       const { topic, payload } = a.payload as { topic: string; payload: unknown };
-      o.bus.publish(topic, payload, { meta, privacy, ...id, ...trace });
+      o.bus.publish(topic, payload, { ...published, privacy, ...trace });
     } else {
       o.bus.publish(`agent.${a.agentId}.act.${a.kind}`, a.payload, {
-        meta,
+        ...published,
         type: 'agent.action',
         privacy,
-        ...id,
         ...trace,
       });
     }

@@ -168,8 +168,8 @@ class HubLink implements BusLink {
   private toHub = false;
   private checked: SentioEvent | undefined;
 
-  /** Where this event goes from here: lanes, and whether the hub wants it. */
-  private destinations(event: SentioEvent, transfer: Transferable[] | undefined): void {
+  /** Where this event goes from here: lanes, and whether the hub wants it (`held`: it must have it). */
+  private destinations(event: SentioEvent, transfer: Transferable[] | undefined, held: boolean): void {
     let lanes = this.senderRoutes.get(event.topic);
     if (!lanes) {
       if (this.senderRoutes.size >= 8192) this.senderRoutes = new Map();
@@ -178,12 +178,12 @@ class HubLink implements BusLink {
     this.toLanes = lanes;
     // Media never goes to the hub: a SharedWorker cannot receive it.
     this.toHub = !transfer?.length;
-    if (this.toHub && !this.interest.hubWants(event)) this.toHub = false;
+    if (this.toHub && !held && !this.interest.hubWants(event)) this.toHub = false;
   }
 
-  check(event: SentioEvent, transfer: Transferable[] | undefined): void {
+  check(event: SentioEvent, transfer: Transferable[] | undefined, held: boolean): void {
     if (this.closed) return;
-    this.destinations(event, transfer);
+    this.destinations(event, transfer, held);
     this.checked = event;
     if (this.toLanes.length === 0 && !this.toHub) return; // Stays in this thread: nothing is cloned.
     // Checked here, where it leaves the thread: a payload the structured clone (or the receiver's limits)
@@ -196,10 +196,10 @@ class HubLink implements BusLink {
     }
   }
 
-  outbound(event: SentioEvent, transfer: Transferable[] | undefined): void {
+  outbound(event: SentioEvent, transfer: Transferable[] | undefined, held: boolean): void {
     if (this.closed) return;
     // A handler that published in between (in-thread delivery is synchronous) routed another event.
-    if (this.checked !== event) this.destinations(event, transfer);
+    if (this.checked !== event) this.destinations(event, transfer, held);
     this.checked = undefined;
     const lanes = this.toLanes;
     const toHub = this.toHub;

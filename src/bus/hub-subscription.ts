@@ -1,7 +1,7 @@
 // A subscription as the hub holds it for a client in another thread: credits the client granted, events in
 // flight (kept until acknowledged when the subscription is durable), and a backlog shaped by its policy.
 import type { SentioEvent } from '../events/event';
-import type { BackpressurePolicy } from './policy';
+import { heldByHub, type BackpressurePolicy } from './policy';
 import { PolicyQueue, type SpillStore } from './policy-queue';
 import type { DeliveryReport, HubSubscriptionStats } from './protocol';
 
@@ -23,6 +23,8 @@ export class HubSubscription {
   private inFlight: SentioEvent[] = [];
   private inFlightCount = 0;
   readonly queue: PolicyQueue;
+  /** Its owner's own publishes come through the hub too (see heldByHub). */
+  readonly holdsOwnPublishes: boolean;
 
   constructor(
     public id: string,
@@ -38,6 +40,7 @@ export class HubSubscription {
   ) {
     this.owner = owner;
     this.credits = creditLimit;
+    this.holdsOwnPublishes = heldByHub(durable, policy);
     this.queue = new PolicyQueue(policy, {
       now,
       // Durable: rows a previous hub left under this name (every tab closed) are taken on, oldest first.

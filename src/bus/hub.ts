@@ -259,7 +259,8 @@ export class Hub {
       const subs = r.subs;
       for (let i = 0; i < subs.length; i++) {
         const s = subs[i]!;
-        if (origin !== null && s.owner === origin) continue;
+        // A publisher's own subscriptions had it in its thread, except those the hub holds (see heldByHub).
+        if (origin !== null && s.owner === origin && !s.holdsOwnPublishes) continue;
         if (skip !== null && skip.has(s.id)) continue;
         s.offer(e);
         this.routed++;

@@ -9,7 +9,7 @@ import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
 import { LatencyHistogram } from '../telemetry/histogram';
 import { LocalSubscription } from './local-subscription';
-import { checkPolicy, defaultPolicy } from './policy';
+import { checkPolicy, defaultPolicy, heldByHub } from './policy';
 import type { SpillStore } from './spill-store';
 import type { DeliveryReport, WireSubscription } from './protocol';
 import {
@@ -27,9 +27,12 @@ import {
 
 /** How a bus reaches other threads. Attached by the hub client; absent for a purely in-thread bus. */
 export interface BusLink {
-  /** Throws a named error, before anyone gets it, for an event that would be refused where it leaves the thread. */
-  check(event: SentioEvent, transfer: Transferable[] | undefined): void;
-  outbound(event: SentioEvent, transfer: Transferable[] | undefined): void;
+  /**
+   * Throws a named error, before anyone gets it, for an event that would be refused where it leaves the thread.
+   * `held`: a subscription of this thread's that the hub holds wants it, so it goes there whatever the interest.
+   */
+  check(event: SentioEvent, transfer: Transferable[] | undefined, held: boolean): void;
+  outbound(event: SentioEvent, transfer: Transferable[] | undefined, held: boolean): void;
   subscribed(sub: WireSubscription): Promise<void>;
   unsubscribed(id: string): void;
   /** `source`: HUB_SOURCE or a lane id. */
@@ -65,7 +68,10 @@ const MAX_LAST_ERRORS = 10;
 const ROUTE_CACHE_LIMIT = 8192;
 
 interface Route {
+  /** Delivered in this thread. */
   subs: readonly LocalSubscription[];
+  /** This thread's, but held by the hub (see heldByHub): delivered through it. */
+  held: readonly LocalSubscription[];
   count: number;
   /** The subscription set `subs` was matched against (see `matchesChanged`). */
   generation: number;
@@ -132,17 +138,27 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
     if (lastErrors.length > MAX_LAST_ERRORS) lastErrors.shift();
   }
 
+  /** Splits the matching subscriptions: delivered here, or (connected to a hub) held by the hub. */
+  function match(topic: string): Pick<Route, 'subs' | 'held'> {
+    const all = trie.match(topic);
+    if (!link || !all.some((s) => heldByHub(s.durable, s.policy))) return { subs: all, held: [] };
+    return {
+      subs: all.filter((s) => !heldByHub(s.durable, s.policy)),
+      held: all.filter((s) => heldByHub(s.durable, s.policy)),
+    };
+  }
+
   function route(topic: string): Route {
     let r = routes.get(topic);
     if (r !== undefined && r.generation !== generation) {
-      r.subs = trie.match(topic);
+      Object.assign(r, match(topic));
       r.generation = generation;
     }
     if (r === undefined) {
       assertTopic(topic);
       // One-off topics (request inboxes) must not grow the cache for ever; rates restart when it is cleared.
       if (routes.size >= ROUTE_CACHE_LIMIT) routes = new Map();
-      r = { subs: trie.match(topic), count: 0, generation };
+      r = { ...match(topic), count: 0, generation };
       routes.set(topic, r);
     }
     return r;
@@ -151,13 +167,16 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
   function dispatch(event: SentioEvent, transfer: Transferable[] | undefined): void {
     let r = routes.get(event.topic);
     if (r === undefined || r.generation !== generation) r = route(event.topic);
+    // Media cannot reach the hub (a SharedWorker cannot receive it): held subscriptions get it here then.
+    const viaHub = r.held.length > 0 && !transfer?.length;
     // First: the link throws for an event that cannot leave the thread, and then nobody gets it.
-    if (link) link.check(event, transfer);
+    if (link) link.check(event, transfer, viaHub);
     r.count++;
     published++;
     const list = r.subs;
     for (let i = 0; i < list.length; i++) list[i]!.offer(event);
-    if (link) link.outbound(event, transfer);
+    if (!viaHub) for (let i = 0; i < r.held.length; i++) r.held[i]!.offer(event);
+    if (link) link.outbound(event, transfer, viaHub);
   }
 
   function checkOpen(): void {

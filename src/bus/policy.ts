@@ -51,6 +51,15 @@ export const policies = {
 };
 
 /** DESIGN.md: realtime → latest, batched → batch by count/time, background → persist. */
+/**
+ * Whether the hub holds every event of this subscription, its own thread's publishes too. A durable `persist`
+ * subscription must lose nothing when its thread dies: an event delivered in-thread would wait in that
+ * thread's memory only, so it makes the round trip and the hub keeps it until the handler acknowledges it.
+ */
+export function heldByHub(durable: string | undefined, policy: BackpressurePolicy): boolean {
+  return durable !== undefined && policy.kind === 'persist';
+}
+
 export function defaultPolicy(qos: Qos): BackpressurePolicy {
   switch (qos) {
     case 'realtime':

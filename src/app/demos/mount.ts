@@ -2,12 +2,11 @@
 // the demos' actuators — labelled publishing and the tool gateway — and adds the agents panel and the demo
 // cards to the grid.
 import type { Bus } from '../../bus/types';
-import { readPublishRequest, PUBLISH_ACTION } from './agents/labelled-publish';
+import { publishActuator, PUBLISH_ACTION } from './agents/labelled-publish';
 import { NOTES_AGENT, type NotesState } from './agents/meeting-notes';
 import { ROBOT_TOOLS, TOOL_ACTION } from './agents/tools';
-import type { Actuator } from '../../agents/host';
 import type { StageTracer } from '../../telemetry/stage-tracer';
-import { declassifierFor, publishedLabel } from '../../privacy/labels';
+import { declassifierFor } from '../../privacy/labels';
 import type { Routing } from '../../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
 import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../../runtime/agents';
@@ -28,17 +27,6 @@ export interface MountAgentsOptions {
   expose?: { sentio?: object };
   /** Traces the agents' stages (the app's telemetry). */
   tracer?: StageTracer;
-}
-
-function publishActuator(bus: Bus): Actuator {
-  return (a) => {
-    const r = readPublishRequest(a.payload);
-    // An agent may label what it publishes more strictly than its cause, never less (lowering is declassify's).
-    bus.publish(r.topic, r.payload, {
-      privacy: publishedLabel(r.privacy, a.privacy),
-      meta: { idempotencyKey: a.key, agent: a.agentId },
-    });
-  };
 }
 
 export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRuntime {

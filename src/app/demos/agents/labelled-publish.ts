@@ -1,9 +1,13 @@
 // Agents' results reach the UI as bus events. `ctx.emit` publishes with the bus's default label (private),
 // but what these agents derive from camera and microphone is `local` data and must stay labelled so: they
 // ask for a `publish` action with an explicit label, performed by the host's actuator after commit.
+import { actionPublishOptions } from '../../../agents/action-publish';
+import type { Actuator } from '../../../agents/host';
+import type { AgentContext } from '../../../agents/types';
+import type { Bus } from '../../../bus/types';
 import type { Privacy } from '../../../events/event';
 import { isTopic } from '../../../events/topic';
-import type { AgentContext } from '../../../agents/types';
+import { publishedLabel } from '../../../privacy/labels';
 import type { DemoEvents, DemoTopic } from './topics';
 
 export const PUBLISH_ACTION = 'publish';
@@ -36,4 +40,17 @@ export function readPublishRequest(x: unknown): PublishRequest {
       `publish action: privacy must be one of ${LABELS.join(', ')} (got ${JSON.stringify(o.privacy)})`,
     );
   return { topic: o.topic, payload: o.payload, privacy: o.privacy as Privacy };
+}
+
+/** Performs `publish` actions on `bus`. */
+export function publishActuator(bus: Bus): Actuator {
+  return (a) => {
+    const r = readPublishRequest(a.payload);
+    // An agent may label what it publishes more strictly than its cause, never less (lowering is declassify's).
+    // The action's own id: published again by the next host after a crash, it is the same event, not a second.
+    bus.publish(r.topic, r.payload, {
+      ...actionPublishOptions(a),
+      privacy: publishedLabel(r.privacy, a.privacy),
+    });
+  };
 }
