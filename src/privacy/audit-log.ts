@@ -115,9 +115,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     entries: () => db.audit.orderBy('seq').toArray(),
     head: readHead,
     async verify() {
-      const rows = await db.audit.orderBy('seq').toArray();
-      const head = await readHead();
+      // One consistent snapshot while other threads append: the anchor first (it is written only after its
+      // entry committed, so it can never be ahead of what is read next), then chain and head together.
       const anchored = (await anchor?.read().catch(() => null)) ?? null;
+      const { rows, head } = await db.transaction('r', db.settings, db.audit, async () => ({
+        rows: await db.audit.orderBy('seq').toArray(),
+        head: await readHead(),
+      }));
       const k = rows.length ? await auditKey(db, false) : null;
       if (rows.length && !k) {
         return {

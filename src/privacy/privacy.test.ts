@@ -137,6 +137,36 @@ describe('audit log', () => {
     await Promise.all([a.append(e), b.append(e), a.append(e), b.append(e)]);
     expect(await a.verify()).toEqual({ ok: true, entries: 4 });
   });
+
+  it('verifies as ok while another writer keeps appending (one consistent snapshot of chain, head and anchor)', async () => {
+    // Seen in a fresh-clone run: telemetry exports kept being audited while the test called verify(), and
+    // verify read the rows, then the head and the anchor after another append had moved them: "truncated".
+    const db = freshDb();
+    const anchor = memoryAnchor();
+    const writer = createAuditLog({ db, anchor });
+    const reader = createAuditLog({ db, anchor });
+    const e: AuditEntry = {
+      what: 'w',
+      capability: 'c',
+      labels: [],
+      endpoint: 'e',
+      bytes: 0,
+      decision: 'denied',
+      reason: 'r',
+    };
+    await writer.append(e);
+    let writing = true;
+    const appends = (async () => {
+      for (let i = 0; i < 40; i++) await writer.append(e);
+      writing = false;
+    })();
+    const verdicts = [];
+    while (writing) verdicts.push(await reader.verify());
+    await appends;
+    verdicts.push(await reader.verify());
+    expect(verdicts.length).toBeGreaterThan(1);
+    expect(verdicts.filter((v) => !v.ok)).toEqual([]);
+  });
 });
 
 describe('consent across threads', () => {
