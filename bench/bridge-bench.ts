@@ -11,12 +11,12 @@ type Dev = {
   benchDevice: {
     ready: Promise<boolean>;
     setup(o: { ws: string; space: string; device: string; role: 'a' | 'b' }): Promise<void>;
-    counts(): Record<string, { n: number; at: number }>;
+    counts(): Record<string, { n: number; at: number; first: number }>;
     bridgeRoundTrips(n: number): Promise<number[]>;
     rawRoundTrips(n: number): Promise<number[]>;
     bridgeBurst(n: number, topic?: string): number;
     rawBurst(n: number): number;
-    stats(): Promise<{ outboxDepth: number }>;
+    stats(): Promise<{ outboxDepth: number; exported: number; imported: number }>;
   };
 };
 
@@ -77,8 +77,27 @@ export async function runBridgeBench(browser: Browser): Promise<BenchResult[]> {
     const M = 5000;
     const rawT0 = await a.evaluate((n) => (window as unknown as Dev).benchDevice.rawBurst(n), M);
     const rawT1 = await arrivals(b, 'raw.tp', M);
+    const exported0 = (await a.evaluate(() => (window as unknown as Dev).benchDevice.stats())).exported;
+    const imported0 = (await b.evaluate(() => (window as unknown as Dev).benchDevice.stats())).imported;
     const brT0 = await a.evaluate((n) => (window as unknown as Dev).benchDevice.bridgeBurst(n), M);
+    // Where the time goes: when device A's bridge has sent them all, when B's has taken them all in.
+    const stage = (p: Page, key: 'exported' | 'imported', from: number) =>
+      p.waitForFunction(
+        ([k, n]) =>
+          (window as unknown as Dev).benchDevice.stats().then((s) => s[k as 'exported'] >= (n as number)),
+        [key, from + M] as const,
+        { timeout: 120_000, polling: 10 },
+      );
+    const [sentAt, takenAt] = await Promise.all([
+      stage(a, 'exported', exported0).then(() => Date.now()),
+      stage(b, 'imported', imported0).then(() => Date.now()),
+    ]);
     const brT1 = await arrivals(b, 'bridge.tp', M);
+    const firstAt = (await b.evaluate(() => (window as unknown as Dev).benchDevice.counts()))['bridge.tp']!
+      .first;
+    console.log(
+      `bridge burst of ${M}: A sent all at +${sentAt - brT0} ms, B took all in at +${takenAt - brT0} ms, first delivered at +${firstAt - brT0} ms, all at +${brT1 - brT0} ms`,
+    );
     results.push(
       compare(
         'bridge',

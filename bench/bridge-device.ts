@@ -10,10 +10,10 @@ const bus = openBus({ name: 'bench', hub });
 const bridgeApi = createBridgeApi(hub);
 let bridge: BridgeHandle | null = null;
 let raw: NatsConnection | null = null;
-const counts: Record<string, { n: number; at: number }> = {};
+const counts: Record<string, { n: number; at: number; first: number }> = {};
 
 function count(key: string): void {
-  const c = (counts[key] ??= { n: 0, at: 0 });
+  const c = (counts[key] ??= { n: 0, at: 0, first: Date.now() });
   c.n++;
   c.at = Date.now();
 }
