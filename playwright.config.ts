@@ -10,6 +10,7 @@ const HEAVY_SPECS = [
   '**/start-command.spec.ts',
   '**/offline-live.spec.ts',
   '**/app-responsiveness.spec.ts',
+  '**/app-devices.spec.ts',
 ];
 
 export default defineConfig({

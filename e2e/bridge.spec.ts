@@ -1,8 +1,7 @@
 // The bus shared over NATS: two or three browser contexts are two or three devices on one real
 // nats-server; a raw NATS client in Node watches every message on `>` (or attacks the subjects).
-import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { BridgeOptions, BridgeState, BridgeStats } from '../src/bridge/types';
-import { expect, openDevice, test, type Device } from './fixtures/nats';
+import { expect, openDevice, test, wiretap, type Device } from './fixtures/nats';
 import { nkeyUser, operatorWithAccount } from './fixtures/nats-auth';
 
 type BT = {
@@ -48,18 +47,6 @@ const call = (d: Device, method: string, key = 'main', arg?: string) =>
       )(arg),
     { method, key, arg },
   );
-
-/** Everything the server carries, as text (protobuf strings are plain UTF-8 inside). */
-function wiretap(raw: NatsConnection) {
-  const msgs: { subject: string; text: string }[] = [];
-  const sub = raw.subscribe('>', {
-    callback: (_e, m: Msg) => {
-      if (!m.subject.startsWith('$JS') && !m.subject.startsWith('_INBOX'))
-        msgs.push({ subject: m.subject, text: Buffer.from(m.data).toString('latin1') });
-    },
-  });
-  return { msgs, stop: () => sub.unsubscribe() };
-}
 
 let space = 0;
 const nextSpace = () => `t${Date.now().toString(36)}${space++}`;

@@ -14,10 +14,12 @@ export function createEmotionCard(bus: Bus, grant?: GrantConsent): HTMLElement {
   const byId = new Map<string, HTMLElement>();
   bus.subscribe('demo.emotion.reaction', (e) => {
     const r = e.payload as DemoEvents['demo.emotion.reaction'];
+    // A reading from another device's camera (over the bridge) says whose; its label is what it crossed as.
+    const seen = r.device !== undefined ? ` · seen on ${r.device}` : '';
     const item = feedItem(
       'emotion-reaction',
       r.text,
-      `${r.expression} ${(r.score * 100).toFixed(0)}% · local · ${timeOf(r.at)}`,
+      `${r.expression} ${(r.score * 100).toFixed(0)}% · ${e.privacy}${seen} · ${timeOf(r.at)}`,
     );
     byId.set(r.id, item);
     for (const id of byId.keys()) if (byId.size > 5) byId.delete(id);

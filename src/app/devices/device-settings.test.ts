@@ -34,3 +34,10 @@ test('a row stored before credential kinds keeps its token; nonsense falls back 
   expect(readDeviceSettings({ auth: 'kerberos' }).auth).toBe('none');
   expect(readDeviceSettings(null)).toEqual(DEFAULT_DEVICE_SETTINGS);
 });
+
+test('the expression step is always declared, and consent to it is only ever an explicit true', () => {
+  expect(toBridgeOptions(base).declassify).toEqual({ 'vision.face.expression': 'expression.devices' });
+  expect(readDeviceSettings({ device: 'laptop' }).shareExpressions).toBe(false);
+  expect(readDeviceSettings({ shareExpressions: 'yes' }).shareExpressions).toBe(false);
+  expect(readDeviceSettings({ shareExpressions: true }).shareExpressions).toBe(true);
+});

@@ -28,6 +28,11 @@ export interface DeviceSettings {
   /** Plain ws:// to another machine: the bridge refuses it unless the person ticks this. */
   allowInsecure: boolean;
   privateConsent: boolean;
+  /**
+   * Consent to the `expression.devices` step: this camera's expression readings cross, reduced to the
+   * expression word and score (never an image or a face box), as private events.
+   */
+  shareExpressions: boolean;
 }
 
 export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
@@ -42,7 +47,11 @@ export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
   creds: '',
   allowInsecure: false,
   privateConsent: false,
+  shareExpressions: false,
 };
+
+/** The one local topic the panel lets cross, through its declared step (see `shareExpressions`). */
+export const EXPRESSION_STEP = { topic: 'vision.face.expression', step: 'expression.devices' } as const;
 
 /** A stored row, from this version or from before credential kinds (a bare `token`). */
 export function readDeviceSettings(stored: unknown, defaults = DEFAULT_DEVICE_SETTINGS): DeviceSettings {
@@ -50,7 +59,8 @@ export function readDeviceSettings(stored: unknown, defaults = DEFAULT_DEVICE_SE
     token?: string;
   };
   const { token, ...rest } = row;
-  const s = { ...defaults, ...rest };
+  // A consent is only ever an explicit true: anything else stored there (an older row, nonsense) is no.
+  const s = { ...defaults, ...rest, shareExpressions: rest.shareExpressions === true };
   if (token && !row.auth) return { ...s, auth: 'token', secret: token };
   if (!AUTH_KINDS.some(([k]) => k === s.auth)) return { ...s, auth: 'none' };
   return s;
@@ -85,6 +95,8 @@ export function toBridgeOptions(s: DeviceSettings): BridgeOptions {
     export: list(s.exportTopics),
     import: list(s.importTopics),
     durable: list(s.durableTopics),
+    // Declared always, so ticking the box later works without a reconnect; nothing crosses without consent.
+    declassify: { [EXPRESSION_STEP.topic]: EXPRESSION_STEP.step },
     ...(creds ? { credentials: creds } : {}),
     ...(s.allowInsecure ? { allowInsecure: true } : {}),
   };

@@ -9,6 +9,7 @@ import { inputField, selectField } from '../settings/form';
 import {
   AUTH_KINDS,
   DEFAULT_DEVICE_SETTINGS,
+  EXPRESSION_STEP,
   readDeviceSettings,
   toBridgeOptions,
   type AuthKind,
@@ -94,6 +95,10 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     'Allow plain ws:// to another machine (not encrypted: anyone on the network can read and change the events)',
   );
   const { input: consent, row: consentRow } = checkbox('consent', 'Let private events go to this server');
+  const { input: shareExpressions, row: shareExpressionsRow } = checkbox(
+    'shareExpressions',
+    'Share my facial expression with my devices: the word and its score only, never an image or where my face is (it goes as a private event, so it needs the box above too)',
+  );
   const connectBtn = el('button', { text: 'Connect', testId: `${P}-connect`, attrs: { type: 'button' } });
   const disconnectBtn = el('button', {
     text: 'Disconnect',
@@ -118,6 +123,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     creds: creds.input.value,
     allowInsecure: insecure.input.checked,
     privateConsent: consent.checked,
+    shareExpressions: shareExpressions.checked,
   });
 
   async function refresh(): Promise<void> {
@@ -153,6 +159,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
         await db.settings.put({ key: KEY, value: s });
         handle = await bridge.connect(toBridgeOptions(s));
         if (s.privateConsent) await handle.grantPrivate();
+        if (s.shareExpressions) await handle.grantStep(EXPRESSION_STEP.step);
         timer = setInterval(() => void refresh(), 1000);
         await refresh();
       } catch (err) {
@@ -166,6 +173,13 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     void db.settings.put({ key: KEY, value: read() });
     if (handle) void (consent.checked ? handle.grantPrivate() : handle.revokePrivate());
   });
+  shareExpressions.addEventListener('change', () => {
+    void db.settings.put({ key: KEY, value: read() });
+    if (handle)
+      void (shareExpressions.checked
+        ? handle.grantStep(EXPRESSION_STEP.step)
+        : handle.revokeStep(EXPRESSION_STEP.step));
+  });
 
   void db.settings.get(KEY).then((row) => {
     const s = readDeviceSettings(row?.value, DEFAULTS);
@@ -176,6 +190,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     creds.input.value = s.creds;
     insecure.input.checked = s.allowInsecure;
     consent.checked = s.privateConsent;
+    shareExpressions.checked = s.shareExpressions;
     showAuthFields();
   });
 
@@ -188,6 +203,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     ...Object.values(f).map((x) => x.row),
     ...[auth, user, secret, creds, insecure].map((x) => x.row),
     consentRow,
+    shareExpressionsRow,
     el('div', { className: 'form-row' }, connectBtn, disconnectBtn),
     state,
     counts,

@@ -128,6 +128,7 @@ export function emotionAssistant(o: EmotionOptions = DEFAULT_EMOTION) {
         score: best.score,
         text: reactionLine(best.expression),
         at: event.ts,
+        ...(event.meta?.device !== undefined ? { device: event.meta.device } : {}),
       };
       ctx.state.reactions = [reaction, ...ctx.state.reactions].slice(0, KEEP_REACTIONS);
       publishLabelled(ctx, 'demo.emotion.reaction', reaction, event.privacy);

@@ -28,6 +28,8 @@ export interface Reaction {
   score: number;
   text: string;
   at: number;
+  /** The device whose camera read the expression, when it came over the bridge from another device. */
+  device?: string;
 }
 
 export interface Note {
