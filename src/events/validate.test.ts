@@ -34,6 +34,21 @@ describe('validateEvent', () => {
     expect(validateEvent(e).ok).toBe(true);
   });
 
+  it('takes a trace context and string meta through the fast path (every bridged or traced event has them)', () => {
+    const e = { ...good(), trace: { traceId: 't', spanId: 's', parentId: 'p' }, meta: { device: 'laptop' } };
+    expect(fastAccept(e)).toBe(true);
+    expect(validateEvent(e).ok).toBe(true);
+    // Anything unusual is left to the schema, which names the field.
+    for (const odd of [
+      { meta: { n: 1 } },
+      { meta: JSON.parse('{"__proto__": "x"}') as object },
+      { meta: new Map([['a', 'b']]) },
+      { trace: { traceId: 't' } },
+      { trace: { traceId: 't', spanId: 'x'.repeat(65) } },
+    ])
+      expect(fastAccept({ ...good(), ...odd })).toBe(false);
+  });
+
   it.each([
     [{ id: 'nope' }, 'id', /UUIDv7/],
     [{ topic: 'camera..face' }, 'topic', /token 2 is empty/],
@@ -92,6 +107,19 @@ describe('validateEvent', () => {
         priority: fc.oneof(fc.double(), fc.string()),
         confidence: fc.oneof(fc.double(), fc.constant(0.5)),
         payload: fc.jsonValue(),
+        trace: fc.oneof(
+          fc.record({ traceId: fc.string(), spanId: fc.string() }),
+          fc.record(
+            { traceId: fc.string(), spanId: fc.string(), parentId: fc.oneof(fc.string(), fc.integer()) },
+            { requiredKeys: [] },
+          ),
+          fc.jsonValue(),
+        ),
+        meta: fc.oneof(
+          fc.dictionary(fc.string(), fc.string(), { maxKeys: 70 }),
+          fc.dictionary(fc.string(), fc.jsonValue()),
+          fc.jsonValue(),
+        ),
       },
       { requiredKeys: ['id', 'type', 'topic', 'ts', 'source', 'privacy', 'qos'] },
     );

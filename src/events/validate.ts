@@ -119,9 +119,40 @@ function isShortText(x: unknown, max: number): boolean {
 
 const TYPE = /^[A-Za-z0-9_.-]+$/;
 
+/** A plain object (not a class instance, not a proxy-like exotic): what the schema's object checks see. */
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function traceAccepted(t: unknown): boolean {
+  if (t === undefined) return true;
+  if (!isPlainObject(t)) return false;
+  return (
+    isShortText(t.traceId, 64) &&
+    isShortText(t.spanId, 64) &&
+    (t.parentId === undefined || isShortText(t.parentId, 64))
+  );
+}
+
+// Keys the schema's record check skips or treats specially: left to the schema, which names them.
+const RISKY_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+function metaAccepted(m: unknown): boolean {
+  if (m === undefined) return true;
+  if (!isPlainObject(m)) return false;
+  let n = 0;
+  for (const k in m) {
+    if (!Object.hasOwn(m, k) || RISKY_KEYS.has(k) || typeof m[k] !== 'string' || ++n > 64) return false;
+  }
+  return true;
+}
+
 /**
- * Cheap acceptance of the common shape: required fields only, plus priority/confidence/tags. Anything
- * else (trace, meta, unknown cases) returns false and goes to the schema.
+ * Cheap acceptance of the common shape: the required fields, plus priority, confidence, a trace context and
+ * string meta (events from another device carry `meta.device`, traced ones a trace: every hop saw them).
+ * Anything else (tags, unusual cases) returns false and goes to the schema.
  */
 export function fastAccept(x: unknown): boolean {
   if (typeof x !== 'object' || x === null) return false;
@@ -141,8 +172,8 @@ export function fastAccept(x: unknown): boolean {
     isPrivacy(e.privacy) &&
     isQos(e.qos) &&
     e.payload !== undefined &&
-    e.trace === undefined &&
-    e.meta === undefined
+    traceAccepted(e.trace) &&
+    metaAccepted(e.meta)
   )) {
     return false;
   }
