@@ -13,6 +13,7 @@ import type { Outbox } from './outbox';
 import { importSubject, subjectFor } from './subjects';
 import { keepConnected } from './connection';
 import { openDurable, type Durable } from './durable';
+import { WindowCounter } from '../platform/window-counter';
 import type { BridgeOptions, BridgeState, BridgeStats, PeerStats } from './types';
 
 export interface RunningBridge {
@@ -22,7 +23,7 @@ export interface RunningBridge {
 }
 
 interface Peer extends Omit<PeerStats, 'rate'> {
-  recent: number[];
+  recent: WindowCounter;
 }
 
 const RATE_WINDOW_MS = 5000;
@@ -80,14 +81,21 @@ export async function runBridge(
       return;
     }
     imported++;
-    const now = Date.now();
-    const peer = peers.get(device) ?? { device, received: 0, lastTopic: '', lastTs: 0, recent: [] };
+    let peer = peers.get(device);
+    if (!peer) {
+      peer = {
+        device,
+        received: 0,
+        lastTopic: '',
+        lastTs: 0,
+        recent: new WindowCounter(RATE_WINDOW_MS, Date.now),
+      };
+      peers.set(device, peer);
+    }
     peer.received++;
     peer.lastTopic = a.event.topic;
-    peer.lastTs = now;
-    peer.recent.push(now);
-    while (peer.recent.length && peer.recent[0]! < now - RATE_WINDOW_MS) peer.recent.shift();
-    peers.set(device, peer);
+    peer.lastTs = Date.now();
+    peer.recent.hit();
   }
 
   /** Splits a subject `<space>.<kind>.<device>.<topic>` and hands it to `arrive`. */
@@ -246,7 +254,7 @@ export async function runBridge(
       outboxDepth: outbox.depth(),
       peers: [...peers.values()].map(({ recent, ...p }) => ({
         ...p,
-        rate: recent.filter((t) => t >= Date.now() - RATE_WINDOW_MS).length / (RATE_WINDOW_MS / 1000),
+        rate: recent.count() / (RATE_WINDOW_MS / 1000),
       })),
       lastErrors: [...lastErrors],
     }),
