@@ -63,12 +63,52 @@ test.afterAll(async () => {
   if (siteDir) await rm(siteDir, { recursive: true, force: true });
 });
 
-/** Every console line and uncaught error of the page, as they come. */
-function record(page: Page): { lines: string[]; errors: string[] } {
-  const out = { lines: [] as string[], errors: [] as string[] };
-  page.on('console', (m: ConsoleMessage) => void out.lines.push(m.text()));
-  page.on('pageerror', (e) => void out.errors.push(`${e.name}: ${e.message}`));
-  return out;
+/** The page's console lines and uncaught errors, as they come; `line` waits for one matching a pattern. */
+interface PageLog {
+  readonly lines: string[];
+  readonly errors: string[];
+  /** The first line matching `pattern`; rejects at once on an uncaught error, or after `timeoutMs`. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+function record(page: Page): PageLog {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const waiters = new Set<() => void>();
+  const wake = () => waiters.forEach((w) => w());
+  page.on('console', (m: ConsoleMessage) => {
+    lines.push(m.text());
+    wake();
+  });
+  page.on('pageerror', (e) => {
+    errors.push(`${e.name}: ${e.message}`);
+    wake();
+  });
+  return {
+    lines,
+    errors,
+    line: (pattern, timeoutMs = 120_000) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `no console line matched ${pattern} in ${timeoutMs} ms; the page logged: ${JSON.stringify(lines)}`,
+            ),
+          );
+        }, timeoutMs);
+        function check() {
+          const found = lines.find((l) => pattern.test(l));
+          if (found === undefined && errors.length === 0) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (found !== undefined) resolve(found);
+          else reject(new Error(`the example threw before logging ${pattern}: ${errors.join('; ')}`));
+        }
+        waiters.add(check);
+        check();
+      }),
+  };
 }
 
 async function withFaceCamera(run: (browser: Browser) => Promise<void>): Promise<void> {
@@ -80,21 +120,6 @@ async function withFaceCamera(run: (browser: Browser) => Promise<void>): Promise
   }
 }
 
-/** The first console line matching `pattern`; fails with what the page logged if an error came first. */
-async function lineMatching(log: { lines: string[]; errors: string[] }, pattern: RegExp): Promise<string> {
-  await expect
-    .poll(
-      () =>
-        log.errors.length > 0 ? `error: ${log.errors.join('; ')}` : log.lines.find((l) => pattern.test(l)),
-      {
-        timeout: 120_000,
-        message: `a console line matching ${pattern}`,
-      },
-    )
-    .toMatch(pattern);
-  return log.lines.find((l) => pattern.test(l))!;
-}
-
 test('the library example: one face on the photo, a face from the camera, and close() ends every worker', async () => {
   test.setTimeout(300_000);
   const assets = await startStaticServer({ root: embedDir, port: ASSETS_PORT });
@@ -104,8 +129,8 @@ test('the library example: one face on the photo, a face from the camera, and cl
       const log = record(page);
       const cdp = await page.context().newCDPSession(page);
       await page.goto(`${assets.origin}/`);
-      expect(await lineMatching(log, /^photo: /)).toMatch(/^photo: 1 face\(s\), backend [\w-]+$/);
-      const camera = await lineMatching(log, /^camera: /);
+      expect(await log.line(/^photo: /)).toMatch(/^photo: 1 face\(s\), backend [\w-]+$/);
+      const camera = await log.line(/^camera: /);
       expect(Number(/score (\d\.\d\d)$/.exec(camera)?.[1])).toBeGreaterThan(0.6);
       // The model ran in a worker loaded from base, on a model from base.
       for (const p of [
@@ -140,7 +165,7 @@ test('the embed example: a page on another origin sees faces through one <script
       const tab = await browser.newPage();
       const log = record(tab);
       await tab.goto(`${site.origin}/`);
-      await lineMatching(log, /^faces: [1-9]\d*$/);
+      await log.line(/^faces: [1-9]\d*$/);
       // Everything but the page came from the asset host.
       expect(site.requests.filter((q) => q !== '/' && q !== '/favicon.ico')).toEqual([]);
       for (const p of [
