@@ -2,12 +2,13 @@
 // loads Sentio from our origin, as an ES module and as a classic <script>, and its tabs talk through the bus.
 import { expect, test, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startStaticServer, type StaticServer } from './fixtures/static-server';
+import { buildEmbed } from './fixtures/embed-build';
 import type { EmbedBus } from '../src/embed';
 import { serveMedia } from './fixtures/serve-media';
 import {
@@ -18,7 +19,6 @@ import {
   workerTargets,
 } from './fixtures/runtime-tour';
 
-const root = resolve(import.meta.dirname, '..');
 const basePort = Number(process.env.SENTIO_E2E_PORT ?? 4173);
 const HOST_PORT = basePort + 2; // the third-party site
 const FILES_PORT = basePort + 5; // "our" origin, serving Sentio's embed build
@@ -55,26 +55,9 @@ function hostPage(filesOrigin: string, how: 'module' | 'classic'): string {
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  embedDir = await mkdtemp(join(tmpdir(), 'sentio-embed-'));
+  embedDir = await buildEmbed();
   hostDir = await mkdtemp(join(tmpdir(), 'sentio-host-'));
-  await promisify(execFile)(
-    process.execPath,
-    [
-      'node_modules/vite/bin/vite.js',
-      'build',
-      '--mode',
-      'embed',
-      '--outDir',
-      embedDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'error',
-    ],
-    { cwd: root },
-  );
   const files = `http://127.0.0.1:${FILES_PORT}`;
-  // The asset host serves what `sentio assets` would: the build, the WASM runtimes and the models.
-  for (const dir of ['runtime', 'models']) await symlink(join(root, 'public', dir), join(embedDir, dir));
   await writeFile(join(embedDir, 'tour-agents.js'), TOUR_AGENT_SOURCE('./sentio.mjs'));
   await writeFile(
     join(hostDir, 'tour.html'),

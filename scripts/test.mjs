@@ -19,6 +19,8 @@ run('npm', ['run', '--silent', 'typecheck'], { step: 'typecheck', env });
 run('npm', ['run', '--silent', 'lint'], { step: 'lint', env });
 // The public API (src/index.ts) must match api/sentio.api.md: a change there is announced by `npm run api`.
 run('npm', ['run', '--silent', 'api:check'], { step: 'API report', env });
+// docs/api is generated from the TSDoc (`npm run docs`); a doc comment changed without it fails here.
+run('npm', ['run', '--silent', 'docs:check'], { step: 'API reference', env });
 const unit = run(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/unit.json'],
