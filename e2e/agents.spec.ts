@@ -359,3 +359,69 @@ test('a full Storage Bucket at commit does not park a durable agent: it retries,
   expect(await page.evaluate(() => window.agentsTest.observed().inferCalls)).toBe(5);
   await page.evaluate(() => window.agentsTest.stop());
 });
+
+test('a full Storage Bucket at the inbox write keeps the bus events: they are redelivered, none lost, once space is back', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await open(page);
+  const db = dbName();
+  const bucket = `inbox-quota-${db}`;
+  await page.evaluate((b) => window.agentsTest.openBucket(b, 1 << 20), bucket);
+  await page.evaluate(({ db, bucket }) => window.agentsTest.start({ dbName: db, storageBucket: bucket }), {
+    db,
+    bucket,
+  });
+  // The bucket is full before the events arrive: the durable subscription's handler (the inbox write) is
+  // refused for lack of space. Today's bug: the bus counted that as handled and the events were gone.
+  const full = await page.evaluate((b) => window.agentsTest.fillBucket(b), bucket);
+  expect(full.refused).toBe('QuotaExceededError');
+  const names = ['n0', 'n1', 'n2', 'n3', 'n4'];
+  const ids = await page.evaluate(
+    (names) =>
+      window.agentsTest.publish(
+        'test.order.q',
+        names.map((name) => ({ name, work: 1 })),
+      ),
+    names,
+  );
+  // The agent says so on agent.ordered.error, naming the quota error and that the event will be retried.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          (window.agentsTest.observed().errors as { agentId: string; willRetry: boolean; error: ErrorLike }[])
+            .filter((e) => e.agentId === 'ordered')
+            .map((e) => ({
+              willRetry: e.willRetry,
+              quota: /QuotaExceededError/.test(`${e.error.name} ${e.error.message}`),
+            })),
+        ),
+      { timeout: 30_000 },
+    )
+    .toContainEqual({ willRetry: true, quota: true });
+  const waiting = await page.evaluate(() => window.agentsTest.agent('ordered'));
+  expect(waiting!.processed).toBe(0);
+
+  // Space comes back: every event is redelivered, written to the inbox and handled once, in order.
+  await page.evaluate((b) => window.agentsTest.emptyBucket(b), bucket);
+  const done = await waitForAgent(
+    page,
+    'ordered',
+    (a) => a.processed === names.length && a.mailboxDepth === 0,
+  );
+  expect((done!.state as { order: string[] }).order).toEqual(names);
+  expect(done!.lastEventId).toBe(ids[ids.length - 1]);
+  const stats = await page.evaluate(() => window.agentsTest.subscriptionStats());
+  const sub = stats.find((s) => s.pattern === 'test.order.>')!;
+  // Redelivered, not failed: no handler error counted, the backlog drained.
+  expect((sub as { redelivered?: number }).redelivered).toBeGreaterThan(0);
+  expect(sub.errors).toBe(0);
+  expect(sub.backlog).toBe(0);
+  await page.evaluate(() => window.agentsTest.stop());
+});
+
+interface ErrorLike {
+  name: string;
+  message: string;
+}

@@ -1,7 +1,9 @@
 // Chaos (issue 17, seed 004 #10), in the real app: a known stream of `local` transcripts flows to the durable
 // meeting-notes agent on the SharedWorker hub while a seeded schedule kills the agent worker, closes tabs,
 // restarts the hub (every tab closed, then reopened), flaps the network during cloud calls to a loopback
-// development endpoint, and runs a slow consumer. Afterwards every invariant is checked: every acknowledged
+// development endpoint, fills the agents' storage for a while (quota pressure: the agents' database lives in a
+// Storage Bucket with a small quota, `/?agents-bucket=`, and a ballast database fills it until writes are
+// refused, then is deleted), and runs a slow consumer. Afterwards every invariant is checked: every acknowledged
 // transcript is in the agent's notes exactly once, no note was published twice, no request carried a byte of
 // the local stream, every event the slow consumer missed is counted as a drop, every cloud call ended in an
 // answer or a named error. SENTIO_CHAOS_SEED=<n> replays a schedule.
@@ -12,7 +14,17 @@ import { routeToDevEndpoint } from './fixtures/dev-routing';
 const SECRET = 'chaos-secret-utterance';
 const WAVES = 10;
 const PER_WAVE = 6;
-const ACTIONS = ['kill-worker', 'close-tab', 'hub-restart', 'network-flap', 'slow-consumer'] as const;
+const ACTIONS = [
+  'kill-worker',
+  'close-tab',
+  'hub-restart',
+  'network-flap',
+  'quota-pressure',
+  'slow-consumer',
+] as const;
+/** The agents' Storage Bucket: its quota leaves room for the whole run, so only the ballast fills it. */
+const BUCKET = 'chaos-agents';
+const BUCKET_QUOTA = 4 << 20;
 type Action = (typeof ACTIONS)[number];
 
 /** mulberry32: a small seeded PRNG, so a seed names one schedule. */
@@ -45,7 +57,7 @@ async function openTab(context: BrowserContext): Promise<Page> {
     ids.add(eventId);
     notesSeen.set(noteId, ids);
   });
-  await page.goto('/');
+  await page.goto(`/?agents-bucket=${BUCKET}`);
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 30_000 });
   await page.waitForFunction(
     () => !!window.sentio?.routing && !!(window.sentio as unknown as { agents?: AgentsHandle }).agents,
@@ -110,6 +122,71 @@ async function noteIds(tabs: readonly Page[]): Promise<string[] | null> {
   });
 }
 
+/**
+ * Fills the agents' bucket with a ballast database of random (incompressible) bytes, in ever smaller chunks,
+ * until even a small write is refused: the disk is full for real, for the inbox write and the commit alike.
+ */
+function fillBucket(page: Page): Promise<{ refused: string | null; written: number }> {
+  return page.evaluate(async (name) => {
+    const buckets = (navigator as unknown as { storageBuckets: ChaosBuckets }).storageBuckets;
+    const bucket = await buckets.open(name);
+    const db = await new Promise<IDBDatabase>((ok, no) => {
+      const r = bucket.indexedDB.open('ballast', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('b');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+    let written = 0;
+    let refused: string | null = null;
+    let key = 0;
+    for (const size of [64 * 1024, 4096, 512, 64]) {
+      for (let i = 0; i < 1000; i++) {
+        const chunk = crypto.getRandomValues(new Uint8Array(size));
+        const error = await new Promise<string | null>((done) => {
+          const tx = db.transaction('b', 'readwrite');
+          tx.objectStore('b').put(chunk, key++);
+          tx.oncomplete = () => done(null);
+          tx.onabort = () => done(tx.error?.name ?? 'AbortError');
+        });
+        if (error) {
+          refused = error;
+          break;
+        }
+        written += size;
+      }
+    }
+    db.close();
+    return { refused, written };
+  }, BUCKET);
+}
+
+/** Deletes the ballast: the space is back. */
+function emptyBucket(page: Page): Promise<void> {
+  return page.evaluate(async (name) => {
+    const buckets = (navigator as unknown as { storageBuckets: ChaosBuckets }).storageBuckets;
+    const bucket = await buckets.open(name);
+    await new Promise<void>((ok, no) => {
+      const r = bucket.indexedDB.deleteDatabase('ballast');
+      r.onsuccess = () => ok();
+      r.onerror = () => no(r.error);
+    });
+  }, BUCKET);
+}
+
+/** The Storage Buckets API as this spec uses it (the DOM typings lack it). */
+interface ChaosBuckets {
+  open(
+    name: string,
+    options?: { quota?: number },
+  ): Promise<{ indexedDB: IDBFactory; estimate(): Promise<StorageEstimate> }>;
+}
+
+interface AgentErrorReport {
+  agentId: string;
+  willRetry: boolean;
+  error: { name: string; message: string };
+}
+
 let dev: DevEndpoint;
 test.beforeAll(async () => {
   dev = await createDevEndpoint({ port: 0 });
@@ -122,7 +199,7 @@ test.afterAll(() => dev?.close());
 // tab's publishes waited in that tab's memory only (seed 7 lost 4 of 72 at back-to-back hub restarts: see
 // bus.spec 'what a durable subscriber publishes itself…'); the app's publish actuator re-published a note
 // under a fresh id after a host died before marking it performed (seed 42: labelled-publish.test.ts).
-test('chaos: worker kills, tab closes, hub restarts, network flaps and a slow consumer lose, repeat and leak nothing', async ({
+test('chaos: worker kills, tab closes, hub restarts, network flaps, quota pressure and a slow consumer lose, repeat and leak nothing', async ({
   context,
 }) => {
   test.setTimeout(180_000);
@@ -140,6 +217,19 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps and a slow co
   const requests: { url: string; body: string }[] = [];
   context.on('request', (r) => requests.push({ url: r.url(), body: r.postData() ?? '' }));
 
+  // The agents' bucket, opened with its quota before any tab of the app opens it (an open names its quota once).
+  const setup = await context.newPage();
+  await setup.goto('/e2e/pages/agents.html');
+  const quota = await setup.evaluate(
+    async ({ name, quota }) => {
+      const buckets = (navigator as unknown as { storageBuckets: ChaosBuckets }).storageBuckets;
+      return (await (await buckets.open(name, { quota })).estimate()).quota;
+    },
+    { name: BUCKET, quota: BUCKET_QUOTA },
+  );
+  expect(quota).toBe(BUCKET_QUOTA);
+  await setup.close();
+
   let tabs = [await openTab(context), await openTab(context)];
   // The development endpoint, with consent for chat only: transcripts (local) may never reach it.
   await routeToDevEndpoint(tabs[0]!, dev.url, ['cloud.chat']);
@@ -149,6 +239,7 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps and a slow co
   const waveOf = new Map<string, string>();
   const drops: { published: number; handled: number; dropped: number; backlog: number }[] = [];
   const cloudOutcomes: string[] = [];
+  const pressures: { refused: string | null; reports: number }[] = [];
   for (let wave = 0; wave < WAVES; wave++) {
     const from = tabs[Math.floor(rand() * tabs.length)]!;
     const action = schedule[wave]!;
@@ -202,6 +293,37 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps and a slow co
       acknowledged.push(...(await publishWave(tab, 100 + wave, PER_WAVE)));
       await context.setOffline(false);
       cloudOutcomes.push(...(await calls));
+    } else if (action === 'quota-pressure') {
+      // The agents' disk is full while a wave flows: the inbox write (and any commit) is refused; the agent
+      // must say so (willRetry) and keep every event, and go on once the space is back.
+      const tab = tabs[Math.floor(rand() * tabs.length)]!;
+      await tab.evaluate(async () => {
+        const w = window as unknown as { chaosAgentErrors?: unknown[] };
+        w.chaosAgentErrors = [];
+        const sub = window.sentio!.bus.subscribe('agent.meeting-notes.error', (e) => {
+          w.chaosAgentErrors!.push(e.payload);
+        });
+        await sub.ready;
+      });
+      const full = await fillBucket(tab);
+      for (const id of await publishWave(tab, 200 + wave, PER_WAVE)) {
+        acknowledged.push(id);
+        waveOf.set(id, `${wave}:${action}`);
+      }
+      const refusedForSpace = () =>
+        tab.evaluate(() =>
+          ((window as unknown as { chaosAgentErrors: AgentErrorReport[] }).chaosAgentErrors ?? []).filter(
+            (r) => /QuotaExceededError/.test(`${r.error.name} ${r.error.message}`),
+          ),
+        );
+      await expect
+        .poll(async () => (await refusedForSpace()).length, { timeout: 60_000, intervals: [250, 500] })
+        .toBeGreaterThan(0);
+      const reports = await refusedForSpace();
+      pressures.push({ refused: full.refused, reports: reports.length });
+      // Refused for space is never given up on: every such report says the event will be retried.
+      expect(reports.filter((r) => !r.willRetry)).toEqual([]);
+      await emptyBucket(tab);
     } else if (action === 'slow-consumer') {
       // A consumer far slower than the burst, with a bounded queue: what it misses must be counted as dropped.
       const tab = tabs[Math.floor(rand() * tabs.length)]!;
@@ -272,9 +394,14 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps and a slow co
     expect(d.backlog).toBe(0);
     expect(d.handled + d.dropped).toBe(d.published);
   }
+  // Each spell of quota pressure filled the disk for real and was reported by the agent, not lost.
+  for (const p of pressures) {
+    expect(p.refused).toBe('QuotaExceededError');
+    expect(p.reports).toBeGreaterThan(0);
+  }
   // Every cloud call ended: answered (cloud or local fallback) or a named error, none hung.
   for (const o of cloudOutcomes) expect(o).toMatch(/^(ok:\w+|error:[A-Z]\w+)$/);
   console.log(
-    `chaos seed ${seed}: ${acknowledged.length} transcripts, ${drops.length} slow bursts, ${cloudOutcomes.length} cloud calls (${cloudOutcomes.join(' ')}), ${requests.length} requests`,
+    `chaos seed ${seed}: ${acknowledged.length} transcripts, ${pressures.length} quota spells, ${drops.length} slow bursts, ${cloudOutcomes.length} cloud calls (${cloudOutcomes.join(' ')}), ${requests.length} requests`,
   );
 });

@@ -48,6 +48,7 @@ export type { AgentsRuntime, AgentsView, AgentView, AgentsStatus, LastAction } f
 export type { SentioEvent, Privacy, Qos, TraceContext, EventId } from './events/event';
 export {
   BusClosedError,
+  HandlerRetryError,
   RequestTimeoutError,
   type EventMap,
   type BusStats,

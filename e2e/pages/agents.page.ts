@@ -175,6 +175,11 @@ const api = {
     return host!.inspect();
   },
 
+  /** The bus's subscriptions as it counts them (delivered, errors, redelivered, backlog). */
+  subscriptionStats() {
+    return bus!.stats().subscriptions;
+  },
+
   async agent(id: string) {
     const snap = await host!.inspect();
     return snap.agents.find((a) => a.id === id) ?? null;

@@ -46,19 +46,6 @@ const REVIVERS: Record<string, ErrorReviver> = {
   RangeError: (_f, m) => new RangeError(m),
 };
 
-/**
- * The storage refused a write for lack of space. IndexedDB raises QuotaExceededError; Dexie may wrap it
- * (its `inner`), and an aborted transaction may carry it as its cause.
- */
-export function isQuotaError(e: unknown): boolean {
-  for (let x = e, depth = 0; x && depth < 4; depth++) {
-    if ((x as { name?: unknown }).name === 'QuotaExceededError') return true;
-    const o = x as { inner?: unknown; cause?: unknown };
-    x = o.inner ?? o.cause;
-  }
-  return false;
-}
-
 /** An agent runtime error as data, to cross to the page (or from the agent worker). */
 export function toAgentErrorData(err: unknown): ErrorData {
   return toErrorData(err, FIELDS);

@@ -4,18 +4,19 @@
 // inference scheduler, and supervises the worker. After a worker crash nothing is re-sent by hand: the new
 // worker reads its inbox, which holds exactly the events not yet committed.
 import * as Comlink from 'comlink';
-import type { Bus, Subscription } from '../bus/types';
+import { HandlerRetryError, type Bus, type Subscription } from '../bus/types';
 import { defaultPolicy, policies } from '../bus/policy';
 import type { SentioEvent } from '../events/event';
 import { bucketIndexedDb } from '../storage/buckets';
 import { openDatabase, type SentioDb } from '../storage/db';
+import { isQuotaError } from '../storage/quota-error';
 import { createAgentStages } from '../telemetry/agent-stages';
 import type { StageTracer } from '../telemetry/stage-tracer';
 import type { BackoffPolicy } from '../platform/backoff';
 import { systemClock, type Clock } from '../platform/clock';
 import { actionPublishOptions } from './action-publish';
 import { createDurableStore, type DurableStore } from './durable-store';
-import { fromAgentErrorData } from './errors';
+import { fromAgentErrorData, toAgentErrorData } from './errors';
 import {
   errorTopic,
   type AgentInfo,
@@ -92,6 +93,11 @@ export function createAgentHost(o: AgentHostOptions) {
   const dispatched = new Set<string>();
   let sinceCleanup = 0;
   const stages = o.tracer ? createAgentStages(o.tracer) : null;
+  /**
+   * Inbox writes refused for lack of space, per agent and event: the attempt the next error report names, and
+   * the event as first delivered (its agent span is already open: a redelivery must not open another).
+   */
+  const inboxRefusals = new Map<string, { attempt: number; traced: SentioEvent }>();
   const delivered = (agentId: string, event: SentioEvent) => stages?.deliver(agentId, event) ?? event;
 
   async function perform(a: AgentAction): Promise<void> {
@@ -228,6 +234,36 @@ export function createAgentHost(o: AgentHostOptions) {
     forward([{ agentId, seq: ++localSeq, event }]);
   }
 
+  /**
+   * A durable agent's subscription handler: the event counts as handled only once it is in the inbox. A
+   * full disk is transient, so the event must not be lost to it: the agent says so on `agent.<id>.error`
+   * (willRetry) and the bus keeps the event and delivers it again (HandlerRetryError). Other errors stay
+   * what they are.
+   */
+  async function ingestDurable(
+    ingest: (traced: SentioEvent) => Promise<void>,
+    agentId: string,
+    event: SentioEvent,
+  ) {
+    const key = `${agentId}\n${event.id}`;
+    const before = inboxRefusals.get(key);
+    const traced = before?.traced ?? delivered(agentId, event);
+    try {
+      await ingest(traced);
+      inboxRefusals.delete(key);
+    } catch (err) {
+      if (!isQuotaError(err)) throw err;
+      const attempt = (before?.attempt ?? 0) + 1;
+      inboxRefusals.set(key, { attempt, traced });
+      const error = toAgentErrorData(err);
+      callbacks.failed({ agentId, eventId: event.id, attempt, error, timedOut: false, willRetry: true });
+      throw new HandlerRetryError(
+        `agent "${agentId}": storage is full, event ${event.id} is not in its inbox yet (attempt ${attempt})`,
+        { cause: err },
+      );
+    }
+  }
+
   function agentInfo(agentId: string): AgentInfo {
     const a = agents.find((x) => x.id === agentId);
     if (!a) throw new Error(`no agent "${agentId}" is running`);
@@ -261,7 +297,7 @@ export function createAgentHost(o: AgentHostOptions) {
               bus.subscribe(
                 s.pattern,
                 a.durable
-                  ? (event) => this.ingest(a.id, [delivered(a.id, event)])
+                  ? (event) => ingestDurable((traced) => this.ingest(a.id, [traced]), a.id, event)
                   : (event) => forwardFresh(a.id, delivered(a.id, event)),
                 {
                   durable: `agent.${a.id}.${i}`,

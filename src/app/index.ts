@@ -165,7 +165,16 @@ export async function startApp(root: HTMLElement): Promise<void> {
       }),
     );
     if (welcome) grid.append(welcome.element);
-    mountAgents(grid, { bus, ...(routing ? { routing } : {}), expose: window, tracer: telemetry.tracer });
+    // `?agents-bucket=<name>`: the agents' database lives in that Storage Bucket, which whoever opened it gave
+    // its quota — how e2e/chaos.spec.ts fills the agents' disk for a while. Unset, the origin's default storage.
+    const agentsBucket = new URLSearchParams(location.search).get('agents-bucket');
+    mountAgents(grid, {
+      bus,
+      ...(routing ? { routing } : {}),
+      expose: window,
+      tracer: telemetry.tracer,
+      ...(agentsBucket ? { storageBucket: agentsBucket } : {}),
+    });
     grid.append(
       routing ? createRouterPanel(bus, routing) : '',
       createStatsPanel(bus, { onHubStats: telemetry.onHubStats }),

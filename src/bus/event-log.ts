@@ -6,6 +6,7 @@ import { eventFromJson, eventsToJsonl } from '../events/codec-json';
 import { TopicTrie } from '../events/topic-trie';
 import { measurePayload, DEFAULT_LIMITS } from '../events/validate';
 import type { LoggedEvent, SentioDb } from '../storage/db';
+import { isQuotaError } from '../storage/quota-error';
 
 export interface LogRetention {
   /** Topic patterns the log keeps. */
@@ -58,15 +59,6 @@ export const NO_LOG_STATS: LogStats = Object.freeze({
 });
 
 const ROW_OVERHEAD = 160;
-
-function isQuotaError(err: unknown): boolean {
-  const e = err as { name?: string; inner?: { name?: string }; failures?: { name?: string }[] };
-  return (
-    e?.name === 'QuotaExceededError' ||
-    e?.inner?.name === 'QuotaExceededError' ||
-    (e?.failures ?? []).some((f) => f?.name === 'QuotaExceededError')
-  );
-}
 
 /**
  * What a row costs in the log, by the same measure as the hub's size limit (the entries of Map, Set and

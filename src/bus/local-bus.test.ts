@@ -3,7 +3,7 @@ import type { SentioEvent } from '../events/event';
 import { EventValidationError } from '../events/validate';
 import { createLocalBus } from './local-bus';
 import { policies } from './policy';
-import { BusClosedError, RequestTimeoutError } from './types';
+import { BusClosedError, HandlerRetryError, RequestTimeoutError } from './types';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -96,6 +96,33 @@ describe('createLocalBus', () => {
     expect(ok).toHaveBeenCalledTimes(2);
     expect((errors[0] as Error).message).toBe('boom');
     expect(bus.stats().lastErrors[0]).toMatch(/handler of subscription .* failed on x: boom/);
+  });
+
+  it('delivers again, in order and with nothing counted lost, an event whose handler threw HandlerRetryError', async () => {
+    const bus = createLocalBus({ name: 't' });
+    const handled: number[] = [];
+    let refusals = 0;
+    const sub = bus.subscribe(
+      'inbox',
+      (e) => {
+        const n = e.payload as number;
+        // The first event is refused twice: once synchronously, once by a rejected promise.
+        if (n === 0 && refusals === 0) {
+          refusals++;
+          throw new HandlerRetryError('storage full');
+        }
+        if (n === 0 && refusals === 1) {
+          refusals++;
+          return Promise.reject(new HandlerRetryError('storage still full'));
+        }
+        handled.push(n);
+      },
+      { policy: policies.persist() },
+    );
+    for (const n of [0, 1, 2]) bus.publish('inbox', n);
+    await vi.waitFor(() => expect(handled).toEqual([0, 1, 2]), { timeout: 5000 });
+    expect(sub.stats()).toMatchObject({ delivered: 3, redelivered: 2, errors: 0, backlog: 0, dropped: {} });
+    bus.close();
   });
 
   it('validates published events and names the field; other subscribers see no difference', () => {

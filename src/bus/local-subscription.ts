@@ -1,10 +1,17 @@
 // One subscriber in this thread: its handler, its backlog (shaped by its policy) and its counters. A handler
 // runs one event at a time: when it returns a promise, the next event waits until that promise settles.
 import type { SentioEvent } from '../events/event';
+import { backoffDelay, type BackoffPolicy } from '../platform/backoff';
 import { LatencyHistogram, type Percentiles } from '../telemetry/histogram';
 import { PolicyQueue, type SpillStore } from './policy-queue';
 import type { BackpressurePolicy, DropReason } from './policy';
-import type { Handler, SubscriptionStats } from './types';
+import { HandlerRetryError, type Handler, type SubscriptionStats } from './types';
+
+/** Between deliveries of an event whose handler asked for it again: soon at first, then every 5 s at most. */
+const REDELIVERY: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
+
+const asksForRetry = (err: unknown): boolean =>
+  err instanceof HandlerRetryError || (err as { name?: unknown } | null)?.name === 'HandlerRetryError';
 
 export interface SubscriptionHost {
   now(): number;
@@ -22,8 +29,11 @@ export class LocalSubscription {
   private current: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Waits to deliver again an event whose handler threw HandlerRetryError (the subscription stays busy). */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   delivered = 0;
   errors = 0;
+  redelivered = 0;
   /** This subscription's own publish → handler latency (the host's histogram is the whole thread's). */
   private ownLatency: LatencyHistogram | undefined;
   /** Remote events handled since credits were last returned, per source (the hub or a lane). */
@@ -69,12 +79,13 @@ export class LocalSubscription {
       try {
         result = this.handler(event);
       } catch (err) {
+        if (asksForRetry(err)) return this.redeliver(event, undefined, false, 1);
         this.errors++;
         this.host.onHandlerError(err, event, this.id);
         return;
       }
       if (result !== undefined && typeof (result as Promise<void>).then === 'function')
-        this.await(result as Promise<void>, event, undefined, false);
+        this.await(result as Promise<void>, event, undefined, false, 1);
       return;
     }
     if (this.closed) return;
@@ -98,12 +109,14 @@ export class LocalSubscription {
     event: SentioEvent,
     source: string | undefined,
     queued: boolean,
+    attempt: number,
   ): void {
     this.busy = true;
     this.current = event.id;
     result.then(
       () => this.finish(source, queued),
       (err: unknown) => {
+        if (asksForRetry(err)) return this.redeliver(event, source, queued, attempt);
         this.errors++;
         this.host.onHandlerError(err, event, this.id);
         this.finish(source, queued);
@@ -116,9 +129,16 @@ export class LocalSubscription {
    * thread). `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth
    * recording; an in-thread event delivered at once has none, and skipping the clock keeps publish cheap.
    */
-  private run(event: SentioEvent, source: string | undefined, waited: boolean, queued = false): void {
-    this.delivered++;
-    if (waited) {
+  private run(
+    event: SentioEvent,
+    source: string | undefined,
+    waited: boolean,
+    queued = false,
+    attempt = 1,
+  ): void {
+    // A redelivery is the same event again: counted once in `delivered`, its latency recorded the first time.
+    if (attempt === 1) this.delivered++;
+    if (waited && attempt === 1) {
       const ms = this.host.now() - event.ts;
       this.host.latency.record(ms);
       (this.ownLatency ??= new LatencyHistogram()).record(ms);
@@ -127,14 +147,36 @@ export class LocalSubscription {
     try {
       result = this.handler(event);
     } catch (err) {
+      if (asksForRetry(err)) return this.redeliver(event, source, queued, attempt);
       this.errors++;
       this.host.onHandlerError(err, event, this.id);
       this.settle(source, queued);
       return;
     }
     if (result && typeof (result as Promise<void>).then === 'function')
-      this.await(result as Promise<void>, event, source, queued);
+      this.await(result as Promise<void>, event, source, queued, attempt);
     else this.settle(source, queued);
+  }
+
+  /**
+   * The handler asked for `event` again: it is not settled (a `persist` row and the hub's credit stay, so a
+   * thread that dies meanwhile leaves it to the next owner), and nothing later runs before it is handled.
+   */
+  private redeliver(event: SentioEvent, source: string | undefined, queued: boolean, attempt: number): void {
+    this.redelivered++;
+    this.busy = true;
+    this.current = event.id;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        if (this.closed) return;
+        this.busy = false;
+        this.current = undefined;
+        this.run(event, source, false, queued, attempt + 1);
+        if (!this.busy) this.pump();
+      },
+      backoffDelay(attempt, REDELIVERY),
+    );
   }
 
   private finish(source: string | undefined, queued: boolean): void {
@@ -206,6 +248,7 @@ export class LocalSubscription {
       backlog: this.queue?.size ?? 0,
       dropped: { ...(this.queue?.drops ?? {}) },
       errors: this.errors,
+      redelivered: this.redelivered,
     };
   }
 
@@ -223,5 +266,6 @@ export class LocalSubscription {
     this.closed = true;
     if (this.durable === undefined) this.queue?.dispose();
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
   }
 }

@@ -60,6 +60,8 @@ export interface SubscriptionStats {
   dropped: Partial<Record<DropReason, number>>;
   /** Handler errors (the handler threw or its promise rejected); the subscription goes on. */
   errors: number;
+  /** Events delivered again because their handler threw {@link HandlerRetryError} (not counted as errors). */
+  redelivered: number;
 }
 
 export interface Subscription {
@@ -117,6 +119,16 @@ export class BusClosedError extends Error {
   constructor() {
     super('the bus is closed');
   }
+}
+
+/**
+ * Thrown (or rejected with) by a handler that could not handle an event for now — its storage is full, say —
+ * and must not lose it: the subscription keeps the event, delivers it again with backoff before any later one,
+ * and only then counts it handled (a `persist` queue keeps its row, the hub its credit). Any other error
+ * counts the event handled, as a handler error.
+ */
+export class HandlerRetryError extends Error {
+  override name = 'HandlerRetryError';
 }
 
 export class RequestTimeoutError extends Error {

@@ -6,6 +6,7 @@ import type { ErrorData } from '../platform/error-data';
 import { ModelLoadError, ModelQuotaError, toInferenceErrorData } from './errors';
 import type { ModelEntry, ModelFile } from './manifest';
 import { fetchSameOrigin } from '../privacy/egress-gate';
+import { isQuotaError } from '../storage/quota-error';
 
 export type LoadSource = 'cache' | 'network';
 
@@ -64,8 +65,9 @@ export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function isQuotaError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'QuotaExceededError' || /quota/i.test(err.message));
+/** A full cache as the shared test sees it, or an engine that names the quota only in its message. */
+function isCacheQuotaError(err: unknown): boolean {
+  return isQuotaError(err) || (err instanceof Error && /quota/i.test(err.message));
 }
 
 export function createModelStore(options: ModelStoreOptions): ModelStore {
@@ -139,7 +141,7 @@ export function createModelStore(options: ModelStoreOptions): ModelStore {
       const cache = await storage.open(cacheName);
       await cache.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
     } catch (err) {
-      const error = isQuotaError(err)
+      const error = isCacheQuotaError(err)
         ? new ModelQuotaError(entry.id, file.path, file.size)
         : new ModelLoadError(entry.id, file.path, `could not be cached for offline use: ${String(err)}`);
       emit({ status: 'cache-error', model: entry.id, file: file.path, error: toInferenceErrorData(error) });

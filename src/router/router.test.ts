@@ -172,10 +172,13 @@ describe('router', () => {
     expect(dev.log()).toHaveLength(1); // the speculative call was the refinement: nothing sent twice
 
     dev.reset();
+    // The cloud answer is held 400 ms after it arrives; the confident local run ends as soon as the endpoint
+    // has the speculative request (not after a fixed 50 ms: on a loaded machine the request may not have left
+    // yet by then, and nothing would have been sent to abort). Local wins, the call in flight is aborted.
     dev.setFaults({ latencyMs: 400 });
     const sure = await router.infer(
       'chat',
-      { ...chatInput('confident', 0.95), delayMs: 50 },
+      { ...chatInput('confident', 0.95), until: () => dev.log().length > 0 },
       { privacy: 'private', speculate: true },
     );
     expect(sure.decision.code).toBe('confident-local');

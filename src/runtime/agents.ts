@@ -53,6 +53,8 @@ export interface StartAgentsOptions {
   spawnWorker: (name: string) => Worker;
   /** The Web Lock that makes the agents run in one tab per origin. Default `sentio.agents`. */
   lockName?: string;
+  /** Keeps the agents' database in this Storage Bucket (see AgentHostOptions.storageBucket). */
+  storageBucket?: string;
   now?: () => number;
 }
 
@@ -122,6 +124,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
         }
       : {}),
     lockName: o.lockName ?? AGENTS_LOCK,
+    ...(o.storageBucket !== undefined ? { storageBucket: o.storageBucket } : {}),
   });
 
   async function inspect(): Promise<AgentsView | null> {

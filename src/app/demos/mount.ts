@@ -27,6 +27,8 @@ export interface MountAgentsOptions {
   expose?: { sentio?: object };
   /** Traces the agents' stages (the app's telemetry). */
   tracer?: StageTracer;
+  /** Keeps the agents' database in this Storage Bucket (the chaos test's full disk: see src/app/index.ts). */
+  storageBucket?: string;
 }
 
 export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRuntime {
@@ -52,6 +54,7 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
     actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
     ...(o.expose ? { expose: o.expose } : {}),
     ...(o.tracer ? { tracer: o.tracer } : {}),
+    ...(o.storageBucket !== undefined ? { storageBucket: o.storageBucket } : {}),
   });
 
   // The simulated robot lives where the agents run: one robot, whatever the number of tabs.

@@ -7,6 +7,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { EgressGate } from '../../privacy/egress-gate';
 import { ModelChecksumError, ModelDownloadError, ModelNotFoundError, ModelStorageQuotaError } from './errors';
 import { readGgufHeader } from './gguf';
+import { isQuotaError } from '../../storage/quota-error';
 
 export interface LocalModel {
   id: string;
@@ -47,10 +48,6 @@ const CACHE = 'sentio-local-models-v1';
 const INDEX_KEY = '/__sentio/local-models/index.json';
 const fileKey = (sha: string) => `/__sentio/local-models/${sha}.gguf`;
 const HEX64 = /^[0-9a-f]{64}$/;
-
-function isQuotaError(err: unknown): boolean {
-  return err instanceof DOMException && err.name === 'QuotaExceededError';
-}
 
 /** Passes the bytes through, hashing and counting them on the way. */
 function hashing(onChunk: (loaded: number) => void) {
