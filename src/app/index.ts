@@ -1,14 +1,19 @@
 // The PWA's shell: starts the bus hub and lays out the dashboard — this device, bus stats, the event
 // inspector, session record/replay and settings — in a grid that folds to one column on phones.
-import { probeCapabilities, type Capabilities } from '../platform/capabilities';
+import {
+  probeCapabilities,
+  type Capabilities,
+  type ConnectedBus,
+  fetchSameOrigin,
+  createEgressGate,
+  type EgressGate,
+} from '../index';
 import { openBus } from '../bus/open-bus';
 import { createDevicesPanel } from './devices/devices-panel';
 import { installBridgeGlobal, installSentioGlobal, type SentioGlobal } from './sentio-global';
-import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
 import { watchOfflineReadiness } from './pwa/offline-readiness';
-import { fetchSameOrigin } from '../privacy/egress-gate';
 import { describeWarmup, OFFLINE_LIST, parseOfflineList, warmOfflineCaches } from './pwa/offline-warmup';
 import { buildId } from './build-info';
 import { createSessionPanel } from './replay/session-panel';
@@ -23,7 +28,6 @@ import { el, section } from './dom';
 import { openDatabase } from '../storage/db';
 import { startRouting, type Routing, type RoutingGlobal } from '../runtime/routing';
 import { createLocalGeneration, type LocalGeneration } from '../runtime/local-generation';
-import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
 import { sharedRenderScheduler } from './render-scheduler';

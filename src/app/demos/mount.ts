@@ -1,13 +1,11 @@
 // The agents and their four demos in the dashboard: starts the agent host (src/runtime/agents.ts) with
 // the demos' actuators — labelled publishing and the tool gateway — and adds the agents panel and the demo
 // cards to the grid.
-import type { Bus } from '../../bus/types';
+import type { Bus, StageTracer, Routing } from '../../index';
 import { publishActuator, PUBLISH_ACTION } from './agents/labelled-publish';
 import { NOTES_AGENT, type NotesState } from './agents/meeting-notes';
 import { ROBOT_TOOLS, TOOL_ACTION } from './agents/tools';
-import type { StageTracer } from '../../telemetry/stage-tracer';
 import { declassifierFor } from '../../privacy/labels';
-import type { Routing } from '../../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
 import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../../runtime/agents';
 import { createEmotionCard } from './emotion-card';

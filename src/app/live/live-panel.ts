@@ -2,12 +2,16 @@
 // skeleton drawn over it, the current expression, and the microphone's level, speech segments and transcript.
 // It runs `startPerception` and shows what that perception's own sensors and pipelines publish (see
 // runtime/perception.ts for why not everything on the bus). The running handle is `window.sentio.perception`.
-import type { Bus } from '../../bus/types';
-import type { SentioEvent } from '../../events/event';
-import type { PerceptionEvents } from '../../inference/pipelines/events';
+import {
+  type Bus,
+  type SentioEvent,
+  type PerceptionEvents,
+  probeCapabilities,
+  type AudioLevel,
+  initialPerceptionState,
+  type PerceptionState,
+} from '../../index';
 import { startInferenceWorker, type InferenceClient } from '../../inference/client';
-import { probeCapabilities } from '../../platform/capabilities';
-import type { AudioLevel } from '../../sensors/level-meter';
 import { el, section } from '../dom';
 import { startPerception, type PerceptionHandle, type PerceptionOptions } from '../../runtime/perception';
 import type { SentioGlobal } from '../sentio-global';
@@ -15,7 +19,6 @@ import { createAudioView } from './audio-view';
 import { createOverlay } from './overlay';
 import { createStatusView, type SeenInEvents } from './status-view';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
-import { initialPerceptionState, type PerceptionState } from '../../runtime/perception-state';
 
 declare module '../sentio-global' {
   interface SentioGlobal {

@@ -1,17 +1,18 @@
 // The router panel: the endpoint in use (and, for our development endpoint, that it is a deterministic
 // responder and not a model), the recent decisions with their reasons, the cloud share and fallbacks, cost
 // against the caps, the circuit breaker and the offline outbox.
-import type { Bus } from '../../bus/types';
-import type { Routing, RoutingView } from '../../runtime/routing';
-import { el, section } from '../dom';
-import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import {
+  type Bus,
+  type Routing,
+  type RoutingView,
   DecisionLog,
   describeCost,
   percent,
   toDecisionRecord,
   type DecisionRecord,
-} from '../../router/decision-stats';
+} from '../../index';
+import { el, section } from '../dom';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 
 export const DEV_ENDPOINT_LABEL =
   'development endpoint on this machine: transcription is real Whisper base (larger than the Whisper tiny ' +

@@ -5,14 +5,17 @@
 // router's consent store and audit log (one consent, one audit chain for everything leaving the device).
 // `window.sentio.telemetry` gives scripts and tests the numbers.
 import { liveQuery } from 'dexie';
-import type { HubStats } from '../../bus/protocol';
-import type { AuditLog } from '../../privacy/audit-log';
-import type { ConsentStore } from '../../privacy/consent';
-import { createEgressGate } from '../../privacy/egress-gate';
-import type { SentioDb } from '../../storage/db';
-import type { Percentiles } from '../../telemetry/histogram';
-import { WindowedStageMetrics, type Stage } from '../../telemetry/stage-metrics';
-import { StageTracer } from '../../telemetry/stage-tracer';
+import {
+  type HubStats,
+  type AuditLog,
+  type ConsentStore,
+  createEgressGate,
+  type SentioDb,
+  type Percentiles,
+  WindowedStageMetrics,
+  type Stage,
+  StageTracer,
+} from '../../index';
 import type { SentioGlobal } from '../sentio-global';
 import { OTLP_URL_KEY } from '../settings/settings-panel';
 import { createCollectorSwitch, localTracer, type ExportState } from './collector-switch';

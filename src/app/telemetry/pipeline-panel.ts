@@ -3,8 +3,7 @@
 // start as text, and where spans are exported (with failures counted). Sampled once a second.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Percentiles } from '../../telemetry/histogram';
-import { STAGES, type Stage } from '../../telemetry/stage-metrics';
+import { type Percentiles, STAGES, type Stage } from '../../index';
 import { el, section } from '../dom';
 import { fmtMs, table } from '../stats/format';
 import type { ExportState } from './collector-switch';
