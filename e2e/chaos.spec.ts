@@ -48,7 +48,7 @@ async function openTab(context: BrowserContext): Promise<Page> {
   await page.goto('/');
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 30_000 });
   await page.waitForFunction(
-    () => !!window.sentio?.routing && !!(window.sentio as unknown as { agents?: AgentsHandle }).agents,
+    () => !!window.sentio?.router && !!(window.sentio as unknown as { agents?: AgentsHandle }).agents,
   );
   await page.evaluate(async () => {
     const sub = window.sentio!.bus.subscribe('demo.notes.note', (e) => {
@@ -191,7 +191,7 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps and a slow co
       const calls = tab.evaluate(() =>
         Promise.all(
           Array.from({ length: 3 }, (_, i) =>
-            window.sentio!.routing!.infer('chat', `public question ${i}`).then(
+            window.sentio!.router.infer('chat', `public question ${i}`).then(
               (r) => `ok:${(r as { decision: { route: string } }).decision.route}`,
               (err: Error) => `error:${err.name}`,
             ),

@@ -142,6 +142,8 @@ export interface Sentio {
   readonly base: URL;
   /** The bus: publish, subscribe, request, reply, stats. */
   readonly bus: ConnectedBus;
+  /** Where the bus hub runs: one SharedWorker per origin, or the per-tab fallback where that is missing. */
+  readonly hub: HubConnection['kind'];
   /** Local inference, with progress and the backend that ran. */
   readonly infer: SentioInfer;
   /** The inference worker's client (started on first use): stats, release, user models. */
@@ -349,6 +351,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     name,
     base,
     bus,
+    hub: bus.hubConnection.kind,
     infer,
     inference,
     generation,

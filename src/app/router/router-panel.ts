@@ -13,11 +13,9 @@ import {
 } from '../../index';
 import { el, section } from '../dom';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
+import { DEV_ENDPOINT_LABEL } from './dev-label';
 
-export const DEV_ENDPOINT_LABEL =
-  'development endpoint on this machine: transcription is real Whisper base (larger than the Whisper tiny ' +
-  'running in this tab, so refinements are real), embeddings are real (USE lite), chat is a deterministic ' +
-  'responder, not a model. For a real model, set an endpoint in Settings (Ollama, vLLM, llama.cpp server, OpenAI).';
+export { DEV_ENDPOINT_LABEL };
 
 function fact(label: string, testId: string): { row: HTMLElement; value: HTMLElement } {
   const value = el('dd', { testId });

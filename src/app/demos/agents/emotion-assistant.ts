@@ -6,7 +6,9 @@ import { askCloud } from './cloud-refine';
 import { publishLabelled } from './labelled-publish';
 import type { Reaction, Refinement } from './topics';
 
-export const EMOTION_AGENT = 'emotion-assistant';
+import { EMOTION_AGENT } from './names';
+
+export { EMOTION_AGENT };
 
 const LINES: Record<Expression, string> = {
   happy: 'You look happy — glad it is going well.',

@@ -12,7 +12,9 @@ import {
 } from '../../../index';
 import type { DemoEvents, DemoTopic } from './topics';
 
-export const PUBLISH_ACTION = 'publish';
+import { PUBLISH_ACTION } from './names';
+
+export { PUBLISH_ACTION };
 
 export interface PublishRequest {
   topic: string;
