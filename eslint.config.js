@@ -2,6 +2,51 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// The app is a client of the front door (issue 13): a file under src/app may import src/index.ts and other
+// files of src/app, nothing else of src/. Import strings are relative, so the rule is written per depth below
+// src/app: from a file d folders deep, `../` × (d + 1) reaches src/, and what follows must be `index`.
+// src/app/front-door-lint.test.ts proves it refuses a deep import and allows the front door.
+/** Library modules the app may still import directly, each with the reason (fewer is better). */
+export const FRONT_DOOR_EXCEPTIONS = [
+  // The Live panel runs perception on three inference workers (transcription and the slow vision models on
+  // workers of their own, so speech and expression never wait behind face detection) with its own rates;
+  // `sentio.perception.start` runs one worker and offers no rates yet (issue 13 item 3 moves perception into
+  // the inference worker; the panel moves onto the front door with it).
+  'inference/client',
+  'runtime/perception',
+  // The service worker is its own bundle, loaded before any page code: it takes the one cache name it shares
+  // with the model store, not the whole library.
+  'inference/model-store',
+];
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const allowed = ['index', 'index\\.ts', ...FRONT_DOOR_EXCEPTIONS.map(escape)].join('|');
+const appDepths = [0, 1, 2, 3, 4].map((d) => {
+  const up = `(\\.\\./){${d + 1}}`;
+  return {
+    files: [`src/app/${'*/'.repeat(d)}*.ts`],
+    // Tests drive library internals directly (an in-page bus, the agent runtime without its worker, the
+    // router's privacy stack); they ship nowhere, so the rule is about what the app's code reaches.
+    ignores: ['src/app/**/*.test.ts', 'src/app/**/test-support.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^${up}(?!(${allowed})$)(?!\\.\\./)`,
+              message: 'src/app imports the library only through its front door, src/index.ts.',
+            },
+            {
+              regex: `^${up}\\.\\./src/(?!(${allowed})$)`,
+              message: 'src/app imports the library only through its front door, src/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -52,6 +97,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...appDepths,
   {
     files: [
       'scripts/**',

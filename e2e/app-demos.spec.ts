@@ -320,7 +320,7 @@ test.describe('with the development endpoint and no consent yet', () => {
     await expect(grant).toHaveText('Allow cloud.expression to "dev"');
     const granted = () =>
       page.evaluate(() => {
-        const { consent } = window.sentio!.routing!;
+        const { consent } = window.sentio!.router;
         return ['cloud.expression', 'cloud.chat', 'cloud.transcript', 'cloud.embeddings'].filter(
           (capability) => consent.isGranted({ capability, endpoint: 'dev' }),
         );
@@ -332,12 +332,12 @@ test.describe('with the development endpoint and no consent yet', () => {
     expect(await granted()).toEqual(['cloud.expression']);
     expect(
       await page.evaluate(() =>
-        window.sentio!.routing!.consent.isGranted({ capability: 'cloud.expression', endpoint: 'other' }),
+        window.sentio!.router.consent.isGranted({ capability: 'cloud.expression', endpoint: 'other' }),
       ),
     ).toBe(false);
     // Audited like a grant from Settings.
     const grants = await page.evaluate(async () =>
-      (await window.sentio!.routing!.audit.entries())
+      (await window.sentio!.router.audit.entries())
         .map((row) => row.entry as { what: string; capability: string; endpoint: string; decision: string })
         .filter((e) => e.what === 'consent.grant')
         .map((e) => ({ capability: e.capability, endpoint: e.endpoint, decision: e.decision })),
@@ -383,7 +383,7 @@ test.describe('with a local text model', () => {
 
   const chat = (page: Page, text: string) =>
     page.evaluate(async (t) => {
-      const r = (await window.sentio!.routing!.infer('chat', t, { privacy: 'private' })) as {
+      const r = (await window.sentio!.router.infer('chat', t, { privacy: 'private' })) as {
         decision: { route: string; code: string; reason: string };
         output?: { text: string; model: string };
       };

@@ -122,7 +122,7 @@ test('live: face box over the face and pose skeleton (by pixels), happy expressi
     contentType: 'image/png',
   });
   // The handle is there for tests and demos; Stop releases the sensors.
-  const stats = await page.evaluate(() => window.sentio!.perception!.stats());
+  const stats = await page.evaluate(() => window.sentioApp!.perception!.stats());
   test.info().annotations.push({ type: 'perception stats', description: JSON.stringify(stats) });
   expect(stats.face!.processed).toBeGreaterThan(3);
   expect(stats.face!.failed).toBe(0);
@@ -131,7 +131,7 @@ test('live: face box over the face and pose skeleton (by pixels), happy expressi
   await page.getByTestId('start-sensors').click();
   await expect(page.getByTestId('live-camera-status')).toHaveText('Camera: stopped.');
   await expect(page.getByTestId('live-microphone-status')).toHaveText('Microphone: stopped.');
-  expect(await page.evaluate(() => window.sentio!.perception!.cameraTrack)).toBeNull();
+  expect(await page.evaluate(() => window.sentioApp!.perception!.cameraTrack)).toBeNull();
   expect(errors).toEqual([]);
 });
 
@@ -158,7 +158,7 @@ test('denied permission: a clear message per sensor, the other sensor runs on, a
         timeout: 30_000,
       })
       .toBeGreaterThan(0.2);
-    const state = await page.evaluate(() => window.sentio!.perception!.state());
+    const state = await page.evaluate(() => window.sentioApp!.perception!.state());
     expect(state.camera).toMatchObject({ status: 'failed', reason: 'permission-denied' });
     expect(state.microphone).toMatchObject({ status: 'running' });
     // The dashboard goes on: an event published now shows up in the inspector (closed until opened).
@@ -279,7 +279,7 @@ test('first visit on a phone: the welcome card with each model\'s real progress,
     w.faces = [];
     const o = window as unknown as { order: [string, number][] };
     o.order = [];
-    window.sentio!.perception!.observe((u) => {
+    window.sentioApp!.perception!.observe((u) => {
       if (u.kind === 'event' && u.event.topic.startsWith('vision.face'))
         o.order.push([u.event.topic, (u.event.payload as { frame: number }).frame]);
       if (u.kind !== 'event' || u.event.topic !== 'vision.face') return;
@@ -355,7 +355,7 @@ test('first visit on a phone: the welcome card with each model\'s real progress,
   const faceBackend = await page.evaluate(
     () =>
       new Promise<string>((done) => {
-        const off = window.sentio!.perception!.observe((u) => {
+        const off = window.sentioApp!.perception!.observe((u) => {
           if (u.kind === 'event' && u.event.topic === 'vision.face') {
             off();
             done((u.event.payload as { backend: string }).backend);

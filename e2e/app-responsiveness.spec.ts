@@ -7,7 +7,7 @@ import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { startSensorsAndWarmUp } from './fixtures/live-warm-up';
 
 type Renders = Record<string, number>;
-const renders = (page: Page) => page.evaluate(() => window.sentio!.renders());
+const renders = (page: Page) => page.evaluate(() => window.sentioApp!.renders());
 
 /**
  * Handler start minus the event's timestamp (when the browser took the input), for a click through CDP.

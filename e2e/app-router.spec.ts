@@ -2,7 +2,7 @@
 // a free port): window.sentio.router, the router panel, the endpoint / consent / privacy / model settings.
 import { expect, test, type Page } from '@playwright/test';
 import { createDevEndpoint, type DevEndpoint } from '../scripts/dev-endpoint/server.mjs';
-import { DEV_ENDPOINT_LABEL } from '../src/app/router/router-panel';
+import { DEV_ENDPOINT_LABEL } from '../src/app/router/dev-label';
 import { inView } from './fixtures/panels';
 import { routeToDevEndpoint } from './fixtures/dev-routing';
 
@@ -25,11 +25,11 @@ async function openApp(page: Page): Promise<string[]> {
 test('with no endpoint configured the router runs local-only and says why', async ({ page }) => {
   const errors = await openApp(page);
   // The e2e build is made without VITE_SENTIO_DEV_ENDPOINT, so there is no default endpoint.
-  expect(await page.evaluate(() => window.sentio!.router!.localOnly)).toBe(
+  expect(await page.evaluate(() => window.sentio!.router.view().localOnly)).toBe(
     'no cloud endpoint is configured (add one in Settings)',
   );
   const decision = await page.evaluate(async () => {
-    const r = (await window.sentio!.routing!.infer('chat', 'hello there')) as { decision: unknown };
+    const r = (await window.sentio!.router.infer('chat', 'hello there')) as { decision: unknown };
     return r.decision;
   });
   expect(decision).toMatchObject({ route: 'drop', code: 'no-consent' });
@@ -37,20 +37,18 @@ test('with no endpoint configured the router runs local-only and says why', asyn
   expect(errors).toEqual([]);
 });
 
-test('window.sentio.routing.apply switches to the development endpoint without a reload', async ({
-  page,
-}) => {
+test('window.sentio.router.apply switches to the development endpoint without a reload', async ({ page }) => {
   const errors = await openApp(page);
   await routeToDevEndpoint(page, dev.url, ['cloud.chat']);
   const decision = await page.evaluate(async () => {
-    const r = (await window.sentio!.routing!.infer('chat', 'hello there')) as {
+    const r = (await window.sentio!.router.infer('chat', 'hello there')) as {
       decision: unknown;
       output: { text: string };
     };
     return {
       decision: r.decision,
       text: r.output.text,
-      development: window.sentio!.router!.endpoint?.development,
+      development: window.sentio!.router.view().endpoint?.development,
     };
   });
   expect(decision).toMatchObject({
@@ -85,7 +83,7 @@ async function saveDevEndpoint(page: Page): Promise<void> {
 /** Asks the app's router for a chat answer; returns its decision. */
 async function decide(page: Page, text: string): Promise<{ route: string; code: string }> {
   return page.evaluate(async (t) => {
-    const r = (await window.sentio!.routing!.infer('chat', t)) as {
+    const r = (await window.sentio!.router.infer('chat', t)) as {
       decision: { route: string; code: string };
     };
     return { route: r.decision.route, code: r.decision.code };
@@ -129,7 +127,7 @@ test('settings: a bad endpoint is refused, each error naming its field; nothing 
     'Not saved: API key and proxy URL: give one or the other (a proxy adds the credentials itself)',
   );
   await expect(page.getByTestId('endpoint-error-baseUrl')).toHaveText('');
-  expect(await page.evaluate(() => window.sentio!.router!.endpoint)).toBeNull();
+  expect(await page.evaluate(() => window.sentio!.router.view().endpoint)).toBeNull();
   expect(errors).toEqual([]);
 });
 
@@ -257,12 +255,12 @@ test('revoking consent in Settings aborts the request in flight, blocks the next
   dev.setFaults({ tokenDelayMs: 150 });
   await page.evaluate(() => {
     const w = window as unknown as { longChat: Promise<string> };
-    w.longChat = window.sentio!.routing!.infer('chat', 'tell me a long story about the sea').then(
+    w.longChat = window.sentio!.router.infer('chat', 'tell me a long story about the sea').then(
       () => 'finished',
       (err: Error) => err.name,
     );
   });
-  await expect.poll(() => page.evaluate(() => window.sentio!.router!.gate!.inFlight())).toBe(1);
+  await expect.poll(() => page.evaluate(() => window.sentio!.router.view().gate!.inFlight())).toBe(1);
   await page.getByTestId('consent-cloud.chat-dev').uncheck();
   await expect(page.getByTestId('consent-message')).toHaveText(
     'Revoked cloud.chat to "dev": requests in flight were stopped.',
@@ -276,7 +274,7 @@ test('revoking consent in Settings aborts the request in flight, blocks the next
   expect(dev.stats().requests).toBe(before);
   const audit = () =>
     page.evaluate(async () =>
-      (await window.sentio!.router!.audit.entries()).map((r) => {
+      (await window.sentio!.router.audit.entries()).map((r) => {
         const e = r.entry as { what: string; decision: string; endpoint: string };
         return `${e.what}:${e.decision}:${e.endpoint}`;
       }),
@@ -291,7 +289,7 @@ test('revoking consent in Settings aborts the request in flight, blocks the next
       'consent.revoke:consent:dev',
       'chat:denied:dev',
     ]);
-  expect(await page.evaluate(() => window.sentio!.router!.audit.verify())).toMatchObject({ ok: true });
+  expect(await page.evaluate(() => window.sentio!.router.audit.verify())).toMatchObject({ ok: true });
   expect(errors).toEqual([]);
 });
 
@@ -329,7 +327,7 @@ test('cost caps from Settings: a bad cap is named; spend shows against the cap, 
   );
 
   expect(await decide(page, 'a question that costs something')).toMatchObject({ route: 'cloud' });
-  const spent = await page.evaluate(() => window.sentio!.router!.budget.spent().session);
+  const spent = await page.evaluate(() => window.sentio!.router.view().budget.spent().session);
   expect(spent).toBeGreaterThan(0);
   await inView(page.getByTestId('router-panel'), () =>
     expect(page.getByTestId('router-cost-session')).toHaveText(`${spent.toFixed(4)} of 0.10 this session`, {

@@ -5,10 +5,12 @@
 // pipeline panel charts per-stage numbers (checked by the chart's data, its pixels and its text); switching
 // the setting to a collector that fails is counted and shown while the pipeline goes on.
 import { expect, test, type Page } from '@playwright/test';
-import { STAGE_COLOURS } from '../src/app/telemetry/pipeline-panel';
-import { LATENCY_SERIES } from '../src/app/telemetry/pipeline-series';
-import { EMOTION_AGENT } from '../src/app/demos/agents/emotion-assistant';
-import { PUBLISH_ACTION } from '../src/app/demos/agents/labelled-publish';
+import { STAGE_COLOURS } from '../src/app/telemetry/stage-colours';
+import { STAGES } from '../src/telemetry/stage-metrics';
+import { EMOTION_AGENT, PUBLISH_ACTION } from '../src/app/demos/agents/names';
+
+// The latency chart's columns after its time column (src/app/telemetry/pipeline-series.ts: LATENCY_SERIES).
+const LATENCY_SERIES = STAGES.flatMap((s) => [`${s} p50`, `${s} p99`]);
 import { findColour, hexToRgb } from './fixtures/pixels';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './fixtures/otlp-receiver';
 import { inView } from './fixtures/panels';
@@ -180,7 +182,7 @@ test('real frames are traced capture → inference → agent → action, audio c
     await expect
       .poll(
         async () => {
-          const { latency } = await page.evaluate(() => window.sentio!.telemetry!.charts());
+          const { latency } = await page.evaluate(() => window.sentioApp!.telemetry!.charts());
           const has = (name: string) => latency[col(name)]!.some((v) => v !== null && v > 0);
           return ['capture', 'inference', 'agent', 'action', 'end-to-end'].every(
             (stage) => has(`${stage} p50`) && has(`${stage} p99`),
@@ -189,7 +191,7 @@ test('real frames are traced capture → inference → agent → action, audio c
         { timeout: 30_000 },
       )
       .toBe(true);
-    const summary = await page.evaluate(() => window.sentio!.telemetry!.summary());
+    const summary = await page.evaluate(() => window.sentioApp!.telemetry!.summary());
     expect(summary.capture.count).toBeGreaterThan(5);
     expect(summary.inference.count).toBeGreaterThan(2);
     expect(summary.inference.p50).toBeGreaterThan(summary.capture.p50);
@@ -231,8 +233,8 @@ test('real frames are traced capture → inference → agent → action, audio c
       contentType: 'image/png',
     });
 
-    await page.evaluate(() => window.sentio!.telemetry!.flush());
-    const sent = await page.evaluate(() => window.sentio!.telemetry!.exportStats());
+    await page.evaluate(() => window.sentioApp!.telemetry!.flush());
+    const sent = await page.evaluate(() => window.sentioApp!.telemetry!.exportStats());
     expect(sent).toMatchObject({ collector: good.url, failedExports: 0 });
     expect(sent.exportedSpans).toBeGreaterThan(10);
     await inView(page.getByTestId('pipeline'), () =>
@@ -241,9 +243,9 @@ test('real frames are traced capture → inference → agent → action, audio c
 
     // A collector that fails: counted and shown, never thrown; the pipeline goes on measuring.
     await saveCollector(page, down.url);
-    const before = (await page.evaluate(() => window.sentio!.telemetry!.summary())).capture.count;
+    const before = (await page.evaluate(() => window.sentioApp!.telemetry!.summary())).capture.count;
     await expect
-      .poll(() => page.evaluate(() => window.sentio!.telemetry!.exportStats().failedExports), {
+      .poll(() => page.evaluate(() => window.sentioApp!.telemetry!.exportStats().failedExports), {
         timeout: 30_000,
       })
       .toBeGreaterThan(0);
@@ -258,7 +260,7 @@ test('real frames are traced capture → inference → agent → action, audio c
       }),
     );
     await expect
-      .poll(() => page.evaluate(() => window.sentio!.telemetry!.summary().capture.count))
+      .poll(() => page.evaluate(() => window.sentioApp!.telemetry!.summary().capture.count))
       .toBeGreaterThan(before + 5);
     expect(down.bodies.length).toBeGreaterThan(0);
 

@@ -39,11 +39,14 @@ function prng(seed: number): () => number {
   };
 }
 
+/** `sentio.agents`: the host of the agents this tab runs (`running`), null in a tab that does not hold them. */
 interface AgentsHandle {
-  host: {
-    currentWorker(): Worker | null;
-    inspect(): Promise<{ agents: { id: string; state: unknown }[] }>;
-  };
+  running: {
+    host: {
+      currentWorker(): Worker | null;
+      inspect(): Promise<{ agents: { id: string; state: unknown }[] }>;
+    };
+  } | null;
   inspect(): Promise<unknown>;
 }
 
@@ -60,7 +63,7 @@ async function openTab(context: BrowserContext): Promise<Page> {
   await page.goto(`/?agents-bucket=${BUCKET}`);
   await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 30_000 });
   await page.waitForFunction(
-    () => !!window.sentio?.routing && !!(window.sentio as unknown as { agents?: AgentsHandle }).agents,
+    () => !!window.sentio?.router && !!(window.sentio as unknown as { agents?: AgentsHandle }).agents,
   );
   await page.evaluate(async () => {
     const sub = window.sentio!.bus.subscribe('demo.notes.note', (e) => {
@@ -104,7 +107,7 @@ async function agentTab(tabs: readonly Page[]): Promise<Page | null> {
   for (const t of tabs)
     if (
       await t.evaluate(
-        () => !!(window.sentio as unknown as { agents?: AgentsHandle }).agents?.host.currentWorker(),
+        () => !!(window.sentio as unknown as { agents?: AgentsHandle }).agents?.running?.host.currentWorker(),
       )
     )
       return t;
@@ -115,7 +118,9 @@ async function noteIds(tabs: readonly Page[]): Promise<string[] | null> {
   const tab = await agentTab(tabs);
   if (!tab) return null;
   return tab.evaluate(async () => {
-    const snap = await (window.sentio as unknown as { agents?: AgentsHandle }).agents!.host.inspect();
+    const snap = await (
+      window.sentio as unknown as { agents?: AgentsHandle }
+    ).agents!.running!.host.inspect();
     const agent = snap.agents.find((a) => a.id === 'meeting-notes');
     const notes = agent?.state as { notes: { id: string }[] } | undefined;
     return notes ? notes.notes.map((n) => n.id) : null;
@@ -251,7 +256,9 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps, quota pressu
     if (action === 'kill-worker') {
       const tab = await agentTab(tabs);
       await tab?.evaluate(() =>
-        (window.sentio as unknown as { agents?: AgentsHandle }).agents!.host.currentWorker()?.terminate(),
+        (window.sentio as unknown as { agents?: AgentsHandle })
+          .agents!.running!.host.currentWorker()
+          ?.terminate(),
       );
     } else if (action === 'close-tab') {
       const i = Math.floor(rand() * tabs.length);
@@ -282,7 +289,7 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps, quota pressu
       const calls = tab.evaluate(() =>
         Promise.all(
           Array.from({ length: 3 }, (_, i) =>
-            window.sentio!.routing!.infer('chat', `public question ${i}`).then(
+            window.sentio!.router.infer('chat', `public question ${i}`).then(
               (r) => `ok:${(r as { decision: { route: string } }).decision.route}`,
               (err: Error) => `error:${err.name}`,
             ),

@@ -22,8 +22,12 @@ test('with --enable-unsafe-webgpu the WebGPU path runs and matches WASM', async 
   await openApp(page);
   const r = await page.evaluate(async () => {
     const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-    const gpu = await window.sentio!.infer!('face-detection', blob, { backends: ['onnxruntime-webgpu'] });
-    const wasm = await window.sentio!.infer!('face-detection', blob, { backends: ['onnxruntime-wasm'] });
+    const gpu = await window
+      .sentio!.inference()
+      .infer('face-detection', blob, { backends: ['onnxruntime-webgpu'] });
+    const wasm = await window
+      .sentio!.inference()
+      .infer('face-detection', blob, { backends: ['onnxruntime-wasm'] });
     return { gpu, wasm };
   });
   expect(r.gpu.backend).toBe('onnxruntime-webgpu');
@@ -50,12 +54,15 @@ test('without --enable-unsafe-webgpu WASM runs and the result says WebGPU was tr
     await openApp(page);
     const r = await page.evaluate(async () => {
       const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-      const asked = await window.sentio!.infer!('face-detection', blob, {
+      const asked = await window.sentio!.inference().infer('face-detection', blob, {
         backends: ['onnxruntime-webgpu', 'onnxruntime-wasm'],
       });
-      const only = await window.sentio!.infer!('face-detection', blob, {
-        backends: ['onnxruntime-webgpu'],
-      }).catch((e: Error) => ({ name: e.name, message: e.message }));
+      const only = await window
+        .sentio!.inference()
+        .infer('face-detection', blob, {
+          backends: ['onnxruntime-webgpu'],
+        })
+        .catch((e: Error) => ({ name: e.name, message: e.message }));
       return { asked, only };
     });
     expect(r.asked.backend).toBe('onnxruntime-wasm');
@@ -89,8 +96,8 @@ test('without COOP/COEP the single-threaded WASM path works', async ({ page }) =
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
   const r = await page.evaluate(async () => {
     const blob = (f: string) => fetch(`/__media/${f}`).then((x) => x.blob());
-    const face = await window.sentio!.infer!('face-detection', await blob('face-640x480.jpg'));
-    const vad = await window.sentio!.infer!('voice-activity', await blob('goforward.wav'));
+    const face = await window.sentio!.inference().infer('face-detection', await blob('face-640x480.jpg'));
+    const vad = await window.sentio!.inference().infer('voice-activity', await blob('goforward.wav'));
     return { face, vad };
   });
   expect(r.face.backend).toBe('onnxruntime-wasm');
@@ -113,7 +120,9 @@ test('a corrupted model file is an error naming the model and file; the other mo
   await openApp(page);
   const r = await page.evaluate(async () => {
     const blob = (f: string) => fetch(`/__media/${f}`).then((x) => x.blob());
-    const face = await window.sentio!.infer!('face-detection', await blob('face-640x480.jpg'))
+    const face = await window
+      .sentio!.inference()
+      .infer('face-detection', await blob('face-640x480.jpg'))
       .then(() => null)
       .catch((e: Error & { model?: string; file?: string }) => ({
         name: e.name,
@@ -121,8 +130,8 @@ test('a corrupted model file is an error naming the model and file; the other mo
         file: e.file,
         message: e.message,
       }));
-    const vad = await window.sentio!.infer!('voice-activity', await blob('goforward.wav'));
-    const pose = await window.sentio!.infer!('pose', await blob('face-640x480.jpg'));
+    const vad = await window.sentio!.inference().infer('voice-activity', await blob('goforward.wav'));
+    const pose = await window.sentio!.inference().infer('pose', await blob('face-640x480.jpg'));
     return { face, vad: vad.output.segments!.length, pose: pose.output.poses.length };
   });
   expect(r.face).toMatchObject({ name: 'ModelLoadError', model: 'blazeface-front-128', file: 'model.onnx' });
@@ -138,7 +147,7 @@ test('after going offline a model loads again from the cache; one never loaded i
   await openApp(page);
   const first = await page.evaluate(async () => {
     const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-    return window.sentio!.infer!('face-detection', blob);
+    return window.sentio!.inference().infer('face-detection', blob);
   });
   expect(first.loadedFrom).toBe('network');
   await context.setOffline(true);
@@ -154,12 +163,14 @@ test('after going offline a model loads again from the cache; one never loaded i
     ctx.fillStyle = '#888';
     ctx.fillRect(0, 0, 640, 480);
     const bmp = await createImageBitmap(canvas);
-    await window.sentio!.inference!().release('face-detection');
-    const again = await window.sentio!.infer!('face-detection', bmp);
+    await window.sentio!.inference().release('face-detection');
+    const again = await window.sentio!.inference().infer('face-detection', bmp);
     // Same runtime (onnxruntime-web is up), a model never loaded: nothing to load it from.
-    const vad = await window.sentio!.infer!('voice-activity', new Float32Array(16000), {
-      backends: ['onnxruntime-wasm'],
-    })
+    const vad = await window
+      .sentio!.inference()
+      .infer('voice-activity', new Float32Array(16000), {
+        backends: ['onnxruntime-wasm'],
+      })
       .then(() => null)
       .catch((e: Error & { model?: string; file?: string }) => ({
         name: e.name,
@@ -190,9 +201,9 @@ test('a full storage quota is reported as ModelQuotaError and the model still ru
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 100_000 });
   const r = await page.evaluate(async () => {
     const events: { status: string; error?: { name: string; message: string } }[] = [];
-    window.sentio!.inference!().onProgress((p) => events.push(p as never));
+    window.sentio!.inference().onProgress((p) => events.push(p as never));
     const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-    const face = await window.sentio!.infer!('face-detection', blob);
+    const face = await window.sentio!.inference().infer('face-detection', blob);
     return { faces: face.output.faces.length, errors: events.filter((e) => e.status === 'cache-error') };
   });
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
@@ -223,15 +234,16 @@ test('a user-supplied model is loaded by URL and checksum; a wrong checksum is r
       backends: ['onnxruntime-wasm'],
       files: [{ path: 'model.onnx', url, size: bytes.byteLength, sha256: sha }],
     });
-    const client = window.sentio!.inference!();
+    const client = window.sentio!.inference();
     const image = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
     const bad = await client.addModel({ ...entry(sha256), files: [] }).catch((e: Error) => e.message);
     await client.addModel(entry('0'.repeat(64)));
-    const wrong = await window.sentio!.infer!('face-detection', image).catch(
-      (e: Error) => `${e.name}: ${e.message}`,
-    );
+    const wrong = await window
+      .sentio!.inference()
+      .infer('face-detection', image)
+      .catch((e: Error) => `${e.name}: ${e.message}`);
     await client.addModel(entry(sha256));
-    const ok = await window.sentio!.infer!('face-detection', image);
+    const ok = await window.sentio!.inference().infer('face-detection', image);
     return { bad, wrong, ok: { model: ok.model, faces: ok.output.faces.length } };
   });
   expect(r.bad).toMatch(/invalid model manifest: files: files must list at least one file/);
@@ -243,7 +255,7 @@ test('realtime requests are latest-wins, and a request can be cancelled', async 
   await openApp(page);
   const r = await page.evaluate(async () => {
     const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-    await window.sentio!.infer!('face-detection', blob);
+    await window.sentio!.inference().infer('face-detection', blob);
     const outcome = (p: Promise<unknown>) =>
       p.then(
         () => 'ok',
@@ -251,12 +263,14 @@ test('realtime requests are latest-wins, and a request can be cancelled', async 
       );
     const burst = await Promise.all(
       Array.from({ length: 6 }, () =>
-        outcome(window.sentio!.infer!('face-detection', blob, { realtime: true })),
+        outcome(window.sentio!.inference().infer('face-detection', blob, { realtime: true })),
       ),
     );
     const ctl = new AbortController();
-    const first = outcome(window.sentio!.infer!('face-detection', blob));
-    const cancelled = outcome(window.sentio!.infer!('face-detection', blob, { signal: ctl.signal }));
+    const first = outcome(window.sentio!.inference().infer('face-detection', blob));
+    const cancelled = outcome(
+      window.sentio!.inference().infer('face-detection', blob, { signal: ctl.signal }),
+    );
     ctl.abort();
     return { burst, first: await first, cancelled: await cancelled };
   });
@@ -285,8 +299,8 @@ test('a worker that dies rejects the requests in flight with a named error inste
         () => 'ok',
         (e: Error) => `${e.name}: ${e.message}`,
       );
-    const first = await outcome(window.sentio!.infer!('voice-activity', new Float32Array(16000)));
-    const next = await outcome(window.sentio!.infer!('voice-activity', new Float32Array(16000)));
+    const first = await outcome(window.sentio!.inference().infer('voice-activity', new Float32Array(16000)));
+    const next = await outcome(window.sentio!.inference().infer('voice-activity', new Float32Array(16000)));
     return { first, next };
   });
   expect(r.first).toMatch(/^InferenceWorkerError: the inference worker failed: .*crashed at start/);

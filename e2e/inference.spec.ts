@@ -18,21 +18,20 @@ test.beforeEach(async ({ page }) => {
 test('face detection finds the face in the face photo and none in the no-face photo', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const blob = (f: string) => fetch(`/__media/${f}`).then((x) => x.blob());
-    const face = await window.sentio!.infer!('face-detection', await blob('face-640x480.jpg'));
-    const none = await window.sentio!.infer!('face-detection', await blob('noface-640x480.jpg'));
+    const face = await window.sentio!.inference().infer('face-detection', await blob('face-640x480.jpg'));
+    const none = await window.sentio!.inference().infer('face-detection', await blob('noface-640x480.jpg'));
     // The same photo as ImageData and as an ImageBitmap.
     const bmp = await createImageBitmap(await blob('face-640x480.jpg'));
     const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
     ctx.drawImage(bmp, 0, 0);
-    const fromData = await window.sentio!.infer!(
-      'face-detection',
-      ctx.getImageData(0, 0, bmp.width, bmp.height),
-    );
-    const fromBitmap = await window.sentio!.infer!('face-detection', bmp);
-    const bad = await window.sentio!.infer!(
-      'face-detection',
-      new Blob(['not an image'], { type: 'image/png' }),
-    ).catch((e: Error) => `${e.name}: ${e.message}`);
+    const fromData = await window
+      .sentio!.inference()
+      .infer('face-detection', ctx.getImageData(0, 0, bmp.width, bmp.height));
+    const fromBitmap = await window.sentio!.inference().infer('face-detection', bmp);
+    const bad = await window
+      .sentio!.inference()
+      .infer('face-detection', new Blob(['not an image'], { type: 'image/png' }))
+      .catch((e: Error) => `${e.name}: ${e.message}`);
     return { face, none, fromData, fromBitmap, bad };
   });
   expect(r.face.output.faces).toHaveLength(1);
@@ -60,7 +59,7 @@ test('face detection finds the face in the face photo and none in the no-face ph
 test('the smiling astronaut is classified happy', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-    return window.sentio!.infer!('facial-expression', blob);
+    return window.sentio!.inference().infer('facial-expression', blob);
   });
   expect(r.output.faces).toHaveLength(1);
   expect(r.output.faces[0]!.expression).toBe('happy');
@@ -76,8 +75,10 @@ test('voice activity lines up with the fixture speech within 200 ms, and noise g
   const speech = micSpeechSpans(root);
   const r = await page.evaluate(async () => {
     const blob = (f: string) => fetch(f).then((x) => x.blob());
-    const mic = await window.sentio!.infer!('voice-activity', await blob('/__generated/microphone.wav'));
-    const noise = await window.sentio!.infer!('voice-activity', await blob('/__media/noise.wav'));
+    const mic = await window
+      .sentio!.inference()
+      .infer('voice-activity', await blob('/__generated/microphone.wav'));
+    const noise = await window.sentio!.inference().infer('voice-activity', await blob('/__media/noise.wav'));
     return { mic, noise };
   });
   expect(r.mic.backend).toBe('onnxruntime-wasm-single');
@@ -100,7 +101,7 @@ test('a LibriVox clip is transcribed with word error rate ≤ 0.2', async ({ pag
   test.setTimeout(180_000);
   const r = await page.evaluate(async () => {
     const wav = await fetch('/__media/librivox-0870.wav').then((x) => x.blob());
-    return window.sentio!.infer!('speech-recognition', wav);
+    return window.sentio!.inference().infer('speech-recognition', wav);
   });
   const reference =
     'and mister john dashwood had then leisure to consider how much there might be prudently in his power to do for them';
@@ -120,8 +121,8 @@ test('a LibriVox clip is transcribed with word error rate ≤ 0.2', async ({ pag
 test('a pose is found on the person photo, its nose inside the detected face', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const blob = await fetch('/__media/face-640x480.jpg').then((x) => x.blob());
-    const pose = await window.sentio!.infer!('pose', blob);
-    const face = await window.sentio!.infer!('face-detection', blob);
+    const pose = await window.sentio!.inference().infer('pose', blob);
+    const face = await window.sentio!.inference().infer('face-detection', blob);
     return { pose, face };
   });
   expect(r.pose.backend).toBe('mediapipe-cpu');

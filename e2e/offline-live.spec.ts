@@ -25,7 +25,7 @@ async function runPerception(page: Page): Promise<void> {
   const processed = async () => {
     const failed = await errors();
     if (failed.length > 0) throw new Error(`inference failed: ${failed.slice(0, 3).join('\n')}`);
-    return page.evaluate(() => window.sentio!.perception!.stats().face?.processed ?? 0);
+    return page.evaluate(() => window.sentioApp!.perception!.stats().face?.processed ?? 0);
   };
   await expect
     .poll(processed, { timeout: 360_000, intervals: [1000], message: 'no face processed' })
@@ -64,7 +64,7 @@ test('after one online visit, face detection, voice activity and a transcript ru
     .poll(
       () =>
         page.evaluate(() => {
-          const t = window.sentio!.perception!.state().tasks;
+          const t = window.sentioApp!.perception!.state().tasks;
           return (['facial-expression', 'pose', 'voice-activity', 'speech-recognition'] as const).every(
             (k) => t[k]?.status === 'ready',
           );
@@ -146,7 +146,7 @@ test('after the very first visit, with nothing started, the camera and the model
       async () => {
         const failed = await errors();
         if (failed.length > 0) throw new Error(`inference failed offline: ${failed.slice(0, 3).join('\n')}`);
-        return page.evaluate(() => window.sentio!.perception!.stats().face?.processed ?? 0);
+        return page.evaluate(() => window.sentioApp!.perception!.stats().face?.processed ?? 0);
       },
       { timeout: 360_000, intervals: [1000], message: 'no face processed offline' },
     )

@@ -26,7 +26,8 @@ async function openApp(page: Page): Promise<void> {
 /** Records 12 events published 15 ms apart on two topics; returns the JSONL. */
 async function recordSession(page: Page): Promise<string> {
   return page.evaluate(async (topics) => {
-    const { bus, recorder } = window.sentio!;
+    const { recorder } = window.sentioApp!;
+    const { bus } = window.sentio!;
     recorder.start();
     for (let i = 0; i < 12; i++) {
       bus.publish(topics[i % 2]!, { i, reading: 20 + i / 10 }, { qos: 'batched', privacy: 'private' });
@@ -45,7 +46,8 @@ async function replayInto(
 ): Promise<{ report: ReplayReport; got: Delivered[] }> {
   return page.evaluate(
     async ({ jsonl, speed, pattern }) => {
-      const { bus, replay } = window.sentio!;
+      const { replay } = window.sentioApp!;
+      const { bus } = window.sentio!;
       const got: Delivered[] = [];
       const sub = bus.subscribe(
         pattern,
@@ -113,7 +115,7 @@ test('a session file with bad lines: they are named and skipped, the good events
   expect(report.replayed).toBe(12);
   expect(got).toHaveLength(12);
   const empty = await ctxPage.evaluate(() =>
-    window.sentio!.replay('nothing here\n').then(
+    window.sentioApp!.replay('nothing here\n').then(
       () => 'replayed',
       (e: Error) => `${e.name}: ${e.message}`,
     ),

@@ -148,7 +148,7 @@ async function runsFaceAndTranscript(page: Page, url: string): Promise<void> {
   // Voice activity and Whisper run: the recording's first sentence is transcribed.
   await expect(page.getByTestId('live-transcript')).toContainText(/go\W+forward/i, { timeout: 300_000 });
 
-  const stats = await page.evaluate(() => window.sentio!.perception!.stats());
+  const stats = await page.evaluate(() => window.sentioApp!.perception!.stats());
   expect(stats.face!.processed).toBeGreaterThan(0);
   expect(stats.face!.failed).toBe(0);
   expect(stats.speech!.transcripts).toBeGreaterThanOrEqual(1);
@@ -202,7 +202,7 @@ test('npm start in a fresh clone: a face and a transcript, no reload after load,
     await expect(page.getByTestId('hub-status')).toHaveText(/Bus hub running/, { timeout: 60_000 });
     await page.getByTestId('start-sensors').click();
     await expect
-      .poll(() => page.evaluate(() => window.sentio!.perception!.stats().face?.processed ?? 0), {
+      .poll(() => page.evaluate(() => window.sentioApp!.perception!.stats().face?.processed ?? 0), {
         timeout: 300_000,
         intervals: [1000],
         message: 'no face processed offline',

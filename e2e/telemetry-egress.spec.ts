@@ -47,7 +47,7 @@ async function speak(page: Page, from: number, n: number): Promise<string[]> {
   );
 }
 
-const flush = (page: Page) => page.evaluate(() => window.sentio!.telemetry!.flush());
+const flush = (page: Page) => page.evaluate(() => window.sentioApp!.telemetry!.flush());
 const exportStatus = (page: Page) => page.getByTestId('otlp-export-status');
 
 interface Entry {
@@ -59,7 +59,7 @@ interface Entry {
 }
 const telemetryAudit = (page: Page) =>
   page.evaluate(async () =>
-    (await window.sentio!.router!.audit.entries())
+    (await window.sentio!.router.audit.entries())
       .map((r) => r.entry as Entry)
       .filter((e) => e.capability === 'telemetry'),
   );
@@ -88,7 +88,7 @@ test('telemetry export needs consent for the collector, names no local event, st
     // No consent: transcripts flow and are traced, and not one request reaches the collector.
     const unconsented = await speak(page, 0, 5);
     await expect
-      .poll(() => page.evaluate(() => window.sentio!.telemetry!.summary().agent.count))
+      .poll(() => page.evaluate(() => window.sentioApp!.telemetry!.summary().agent.count))
       .toBeGreaterThanOrEqual(5);
     await flush(page);
     expect(r.requests).toEqual([]);
@@ -146,7 +146,7 @@ test('telemetry export needs consent for the collector, names no local event, st
     expect(allowed.every((e) => e.bytes > 0)).toBe(true);
     expect(audit.slice(revoke).some((e) => e.decision === 'allowed')).toBe(false);
     expect(audit.slice(0, grant).some((e) => e.decision === 'allowed')).toBe(false);
-    expect(await page.evaluate(() => window.sentio!.router!.audit.verify())).toMatchObject({ ok: true });
+    expect(await page.evaluate(() => window.sentio!.router.audit.verify())).toMatchObject({ ok: true });
     expect(errors).toEqual([]);
   } finally {
     await receiver?.close();

@@ -78,10 +78,11 @@ try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`[page] ${e.message}`));
   await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => window.sentio !== undefined, null, { timeout: 15_000 });
+  await page.waitForFunction(() => window.sentioApp !== undefined, null, { timeout: 15_000 });
   const result = await page.evaluate(
     async ({ jsonl, speed }) => {
-      const { bus, replay } = window.sentio;
+      const { bus } = window.sentio;
+      const { replay } = window.sentioApp;
       await bus.connected;
       const delivered = [];
       const ids = new Set();

@@ -42,7 +42,16 @@ export {
 } from './agents/playbook';
 export type { Actuator } from './agents/host';
 export type { AgentDefinition, AgentContext, AgentAction, AgentSnapshot, InferFn } from './agents/types';
-export type { AgentsRuntime, AgentsView, AgentView, AgentsStatus, LastAction } from './runtime/agents';
+export {
+  requestAgentsView,
+  type AgentsRuntime,
+  type AgentsView,
+  type AgentView,
+  type AgentsStatus,
+  type LastAction,
+} from './runtime/agents';
+export { actionPublishOptions } from './agents/action-publish';
+export type { PlaybookState } from './agents/playbook';
 
 // Events and the bus
 export type { SentioEvent, Privacy, Qos, TraceContext, EventId } from './events/event';
@@ -57,27 +66,102 @@ export {
 export type { Bus, Handler, PublishOptions, SubscribeOptions, Subscription } from './bus/types';
 export type { ConnectedBus } from './bus/hub-client';
 export type { PerceptionEvents } from './inference/pipelines/events';
+export type { HubStats, HubSubscriptionStats } from './bus/protocol';
+export { policies, type BackpressurePolicy } from './bus/policy';
+export { isTopic, assertPattern, patternMatches, TopicError } from './events/topic';
+export { eventFromJson, eventsToJsonl } from './events/codec-json';
 
 // Perception
 export type { PerceptionHandle, PerceptionStats, PerceptionUpdate } from './runtime/perception';
-export type { PerceptionState } from './runtime/perception-state';
+export {
+  initialPerceptionState,
+  reducePerception,
+  modelTotals,
+  describeSensor,
+  describeTask,
+  describeModel,
+  type PerceptionState,
+  type PerceptionAction,
+  type SensorStatus,
+  type TaskStatus,
+  type Message as PerceptionMessage,
+} from './runtime/perception-state';
+export type { Expression } from './inference/tasks/expression';
+export type { Side } from './inference/tasks/gestures';
+export { SILENCE_DBFS, type AudioLevel } from './sensors/level-meter';
 
 // Inference
 export type { InferResult } from './inference/types';
-export type { Task } from './inference/manifest';
+export { TASKS, parseManifest, type Task, type ModelEntry, type Manifest } from './inference/manifest';
+export {
+  MODEL_CACHE,
+  createModelStore,
+  type ModelStore,
+  type ModelStoreOptions,
+  type CacheStorageLike,
+} from './inference/model-store';
+export type { AddCommon } from './inference/generation/library';
 export type { InferenceClient, ClientInferOptions } from './inference/client';
 export type { LoadProgress } from './inference/model-store';
 
 // Router and privacy
 export type { Routing, RoutingView } from './runtime/routing';
-export type { RouterSettings } from './runtime/router-settings';
+export {
+  BudgetSettingsSchema,
+  PrivacyDefaultsSchema,
+  parseWith,
+  parseEndpoint,
+  isDevelopment,
+  type RouterSettings,
+  type EndpointSettings,
+  type FieldProblem,
+  type Parsed,
+} from './runtime/router-settings';
+export {
+  DecisionLog,
+  describeCost,
+  percent,
+  toDecisionRecord,
+  type DecisionRecord,
+  type DecisionSummary,
+} from './router/decision-stats';
 export { DEFAULT_PRIVACY, type PrivacyDefaults } from './privacy/defaults';
-export { DECLASSIFY_STEPS, DeclassifyDeniedError, type DeclassifyStep } from './privacy/labels';
-export type { ConsentStore } from './privacy/consent';
-export type { AuditLog } from './privacy/audit-log';
+export {
+  DECLASSIFY_STEPS,
+  DeclassifyDeniedError,
+  publishedLabel,
+  type DeclassifyStep,
+} from './privacy/labels';
+export {
+  consentId,
+  noConsentMessage,
+  readNoConsent,
+  type ConsentKey,
+  type ConsentStore,
+} from './privacy/consent';
+export type { AuditLog, AuditEntry } from './privacy/audit-log';
+export { createEgressGate, fetchSameOrigin, type EgressGate } from './privacy/egress-gate';
 
 // Telemetry
-export type { StageTracer } from './telemetry/stage-tracer';
+export { StageTracer } from './telemetry/stage-tracer';
+export { StageMetrics, WindowedStageMetrics, STAGES, type Stage } from './telemetry/stage-metrics';
+export type { Percentiles } from './telemetry/histogram';
+export { localTracer } from './telemetry/local-tracer';
+export {
+  createOtlpTracing,
+  type OtlpTracing,
+  type OtlpTracingOptions,
+  type ExportStats,
+} from './telemetry/otlp';
+export { TELEMETRY_CAPABILITY, telemetryConsentKey } from './telemetry/gate-transport';
+
+// This device: what the browser offers, time, the database, XR
+export { probeCapabilities, type Capabilities, type WebGpuProbe } from './platform/capabilities';
+export { systemClock, type Clock } from './platform/clock';
+export type { SentioDb } from './storage/db';
+export { probeXr, type XrSystemLike, type XrSessionHandle, type XrSupport } from './sensors/xr';
+export { startImmersiveSession, XrStartError } from './sensors/xr-session';
+export type { XrMode } from './sensors/xr-events';
 
 // Devices (the bus shared over NATS)
 export type { BridgeApi, BridgeHandle } from './bridge/client';

@@ -1,14 +1,12 @@
-// Test page for the NATS bridge: one device's bus and `sentio.bridge` (installed exactly as the app does),
+// Test page for the NATS bridge: one device's bus and its bridge (the module behind `sentio.bridge`),
 // plus a recorder of what arrives on the local bus.
-import { installBridgeGlobal } from '../../src/app/sentio-global';
-import type { BridgeHandle } from '../../src/bridge/client';
+import { createBridgeApi, type BridgeHandle } from '../../src/bridge/client';
 import { openBus, startHub } from '../../src/bus/open-bus';
 import type { PublishOptions } from '../../src/bus/types';
 
 const hub = startHub();
 const bus = openBus({ name: 'page', hub });
-const sentio: { bridge?: ReturnType<typeof installBridgeGlobal> } = {};
-const bridge = installBridgeGlobal({ sentio }, hub);
+const bridge = createBridgeApi(hub);
 
 interface Seen {
   id: string;

@@ -3,9 +3,15 @@
 // answers take — with each model's real load progress once the camera and microphone start. Dismissed once,
 // remembered in localStorage. Text only (el() never parses HTML).
 import manifestJson from '../../models/manifest.json';
-import { parseManifest, TASKS, type ModelEntry, type Task } from '../inference/manifest';
+import {
+  parseManifest,
+  TASKS,
+  type ModelEntry,
+  type Task,
+  modelTotals,
+  type PerceptionState,
+} from '../index';
 import { el, section } from './dom';
-import { modelTotals, type PerceptionState } from '../runtime/perception-state';
 
 export const FIRST_RUN_KEY = 'sentio.firstRun.dismissed';
 

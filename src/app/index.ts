@@ -1,14 +1,19 @@
-// The PWA's shell: starts the bus hub and lays out the dashboard — this device, bus stats, the event
-// inspector, session record/replay and settings — in a grid that folds to one column on phones.
-import { probeCapabilities, type Capabilities } from '../platform/capabilities';
-import { openBus } from '../bus/open-bus';
+// The PWA's shell: creates the app's Sentio (the library's front door, exactly as a third-party page does) and
+// lays out the dashboard on it — this device, bus stats, the event inspector, session record/replay and
+// settings — in a grid that folds to one column on phones.
+import {
+  createSentio,
+  fetchSameOrigin,
+  probeCapabilities,
+  type Capabilities,
+  type ConnectedBus,
+  type Sentio,
+} from '../index';
+import type { SentioApp } from './app-global';
 import { createDevicesPanel } from './devices/devices-panel';
-import { installBridgeGlobal, installSentioGlobal, type SentioGlobal } from './sentio-global';
-import type { ConnectedBus } from '../bus/hub-client';
 import { registerServiceWorker } from './pwa/register';
 import { showUpdateBanner } from './pwa/update-banner';
 import { watchOfflineReadiness } from './pwa/offline-readiness';
-import { fetchSameOrigin } from '../privacy/egress-gate';
 import { describeWarmup, OFFLINE_LIST, parseOfflineList, warmOfflineCaches } from './pwa/offline-warmup';
 import { buildId } from './build-info';
 import { createSessionPanel } from './replay/session-panel';
@@ -20,20 +25,11 @@ import { createLivePanel } from './live/live-panel';
 import { createFirstRunCard } from './first-run';
 import { createStatusBar, watchNetwork, watchUncaughtErrors } from './status-bar';
 import { el, section } from './dom';
-import { openDatabase } from '../storage/db';
-import { startRouting, type Routing, type RoutingGlobal } from '../runtime/routing';
-import { createLocalGeneration, type LocalGeneration } from '../runtime/local-generation';
-import { createEgressGate, type EgressGate } from '../privacy/egress-gate';
 import { createRouterPanel } from './router/router-panel';
 import { createXrPanel } from './xr/xr-panel';
 import { sharedRenderScheduler } from './render-scheduler';
-import { startTelemetry } from './telemetry/app-telemetry';
-import {
-  replaySession,
-  SessionRecorder,
-  type ReplayOptions,
-  type ReplayReport,
-} from './replay/session-replay';
+import { createAppTracer, startTelemetry } from './telemetry/app-telemetry';
+import { replaySession, SessionRecorder } from './replay/session-replay';
 
 function row(label: string, value: string, ok: boolean | null, testId: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -73,25 +69,7 @@ export function renderCapabilities(caps: Capabilities): HTMLTableElement {
   return table;
 }
 
-declare global {
-  interface Window {
-    /** The app's runtime handles, for scripting and tests from the console. */
-    /** `infer`/`inference` are installed first (see sentio-global.ts); the bus handles once it runs. */
-    sentio?: {
-      bus: ConnectedBus;
-      recorder: SessionRecorder;
-      replay(jsonl: string, options?: ReplayOptions): Promise<ReplayReport>;
-      /** How often each panel has rendered (see render-scheduler.ts): panels off screen stay still. */
-      renders(): Record<string, number>;
-      /** Local text generation on the models the user brought (Settings → Local text models). */
-      generation?: LocalGeneration;
-    } & Partial<SentioGlobal> &
-      Partial<RoutingGlobal>;
-  }
-}
-
 export async function startApp(root: HTMLElement): Promise<void> {
-  installSentioGlobal(window);
   root.replaceChildren();
   const bar = createStatusBar();
   watchNetwork(bar);
@@ -113,102 +91,59 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const caps = await probeCapabilities();
   capsSection.append(renderCapabilities(caps));
 
+  let sentio: Sentio;
+  const traced = createAppTracer();
   try {
-    const bus = openBus({ name: 'app' });
-    const recorder = new SessionRecorder(bus);
-    window.sentio = {
-      ...window.sentio,
-      bus,
-      recorder,
-      replay: (jsonl, options) => replaySession(bus, jsonl, options),
-      renders: () => sharedRenderScheduler().counts(),
-    };
-    const bridge = installBridgeGlobal(window, bus.hubConnection);
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('the bus hub did not answer within 5 s')), 5000),
-    );
-    const hello = await Promise.race([bus.connected, timeout]);
-    const where = bus.hubConnection.kind === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
-    status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
-    status.className = 'ok';
-    const db = openDatabase();
-    const generation = appGeneration(() => routing || null);
-    window.sentio.generation = generation;
-    const routing = await startRouting({
-      bus,
-      db,
-      inference: () => window.sentio!.inference!(),
-      localChat: generation.chat,
-      global: window,
-    }).catch((err: Error) => bar.set('router', `The router did not start: ${err.message}`, 'error'));
-    // The generation worker starts only if a model was stored on an earlier visit.
-    if (routing)
-      generation
-        .restore()
-        .catch((err: Error) =>
-          bar.set('generation', `The stored local text model did not load: ${err.message}`, 'error'),
-        );
-    // Telemetry export answers to the router's consent and audit log, like every egress.
-    const telemetry = startTelemetry({
-      db,
-      global: window,
-      ...(routing ? { privacy: { consent: routing.consent, audit: routing.audit } } : {}),
-    });
-    // What a person came for first (the camera, the demos and their agents), then how it is decided and
-    // how the machinery runs, then settings and this device's facts.
-    // First visit: the welcome card beside the Live panel (after it, so on a phone the camera stays on top).
-    const welcome = createFirstRunCard(safeLocalStorage());
-    grid.replaceChildren(
-      createLivePanel(bus, window, {
-        tracer: telemetry.tracer,
-        ...(welcome ? { onState: (s) => welcome.progress(s) } : {}),
-      }),
-    );
-    if (welcome) grid.append(welcome.element);
-    // `?agents-bucket=<name>`: the agents' database lives in that Storage Bucket, which whoever opened it gave
-    // its quota — how e2e/chaos.spec.ts fills the agents' disk for a while. Unset, the origin's default storage.
-    const agentsBucket = new URLSearchParams(location.search).get('agents-bucket');
-    mountAgents(grid, {
-      bus,
-      ...(routing ? { routing } : {}),
-      expose: window,
-      tracer: telemetry.tracer,
-      ...(agentsBucket ? { storageBucket: agentsBucket } : {}),
-    });
-    grid.append(
-      routing ? createRouterPanel(bus, routing) : '',
-      createStatsPanel(bus, { onHubStats: telemetry.onHubStats }),
-      telemetry.panel,
-      createInspectorPanel(bus),
-      createSessionPanel(bus, recorder),
-      createSettingsPanel(db, routing ?? undefined, generation),
-      createDevicesPanel(bridge, db),
-      createXrPanel(bus),
-      capsSection,
-    );
+    // The app's bus source name is "app"; its tracer is the telemetry panel's (export joins it below).
+    sentio = await createSentio({ name: 'app', tracer: traced.tracer, connectTimeoutMs: 5000 });
   } catch (err) {
-    status.textContent = `Bus hub: ${(err as Error).message}`;
+    status.textContent = `Sentio: ${(err as Error).message}`;
     status.className = 'missing';
-    bar.set(
-      'hub',
-      `The bus hub did not start: ${(err as Error).message}. Reload the page to try again.`,
-      'error',
-    );
+    bar.set('hub', `Sentio did not start: ${(err as Error).message}. Reload the page to try again.`, 'error');
+    return;
   }
-}
-
-/** The app's local text generation: downloads go through an egress gate on the router's consent and audit. */
-function appGeneration(routing: () => Routing | null): LocalGeneration {
-  const started = () => {
-    const r = routing();
-    if (!r) throw new Error('the router did not start, so no consent can be given for a download');
-    return r;
+  const { bus, db, router } = sentio;
+  const hello = await bus.connected;
+  const where = sentio.hub === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
+  status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
+  status.className = 'ok';
+  // Telemetry export answers to the router's consent and audit log, like every egress.
+  const telemetry = startTelemetry({ db, traced, privacy: sentio.privacy });
+  const recorder = new SessionRecorder(bus);
+  const app: SentioApp = {
+    recorder,
+    replay: (jsonl, options) => replaySession(bus, jsonl, options),
+    renders: () => sharedRenderScheduler().counts(),
+    telemetry: telemetry.api,
   };
-  let gate: EgressGate | null = null;
-  return createLocalGeneration({
-    gate: () => (gate ??= createEgressGate({ consent: started().consent, audit: started().audit })),
-    consent: () => started().consent,
-  });
+  window.sentio = sentio;
+  window.sentioApp = app;
+  // What a person came for first (the camera, the demos and their agents), then how it is decided and
+  // how the machinery runs, then settings and this device's facts.
+  // First visit: the welcome card beside the Live panel (after it, so on a phone the camera stays on top).
+  const welcome = createFirstRunCard(safeLocalStorage());
+  grid.replaceChildren(
+    createLivePanel(
+      { sentio, app },
+      { tracer: traced.tracer, ...(welcome ? { onState: (s) => welcome.progress(s) } : {}) },
+    ),
+  );
+  if (welcome) grid.append(welcome.element);
+  // `?agents-bucket=<name>`: the agents' database lives in that Storage Bucket, which whoever opened it gave
+  // its quota — how e2e/chaos.spec.ts fills the agents' disk for a while. Unset, the origin's default storage.
+  const agentsBucket = new URLSearchParams(location.search).get('agents-bucket');
+  mountAgents(grid, sentio, agentsBucket ? { storageBucket: agentsBucket } : {});
+  grid.append(
+    createRouterPanel(bus, router),
+    createStatsPanel(bus as ConnectedBus, { onHubStats: telemetry.onHubStats }),
+    telemetry.panel,
+    createInspectorPanel(bus),
+    createSessionPanel(bus, recorder),
+    createSettingsPanel(db, router, sentio.generation),
+    createDevicesPanel(sentio.bridge, db),
+    createXrPanel(bus),
+    capsSection,
+  );
 }
 
 /** localStorage, or null where the browser refuses it (storage blocked for this site). */
@@ -281,7 +216,7 @@ function watchOffline(offline: HTMLElement): void {
   );
 }
 
-const perceptionState = () => (window as { sentio?: Partial<SentioGlobal> }).sentio?.perception?.state();
+const perceptionState = () => window.sentioApp?.perception?.state();
 
 /**
  * Saving waits while the live perception loads models (for at most two minutes: a load that failed stays

@@ -1,6 +1,6 @@
 // The page side of the inference worker: `infer(task, input, options)` returning the typed result, with
 // cancellation by AbortSignal, errors rebuilt as their own classes, and load progress as a callback.
-// The same API is what the app puts on `window.sentio`.
+// The same API is `sentio.inference()` (the app's `window.sentio`).
 import inferenceWorkerScript from '../../workers/inference.worker.ts?worker&url';
 import { builtRuntimeFiles, type RuntimeFiles } from '../platform/runtime-files';
 import { fromInferenceErrorData, InferenceCancelledError, InferenceWorkerError } from './errors';

@@ -32,7 +32,7 @@ import {
   type RouterSettings,
 } from './router-settings';
 
-/** What `window.sentio.router` is: the live stack, or its local half when no endpoint is in use. */
+/** What `sentio.router.view()` answers: the live stack, or its local half when no endpoint is in use. */
 export type RoutingView = Pick<RoutingStack, 'router' | 'consent' | 'audit' | 'budget'> &
   Partial<Pick<RoutingStack, 'gate' | 'breaker' | 'client' | 'outbox'>> & {
     /** The endpoint in use; null when the router runs local-only. */

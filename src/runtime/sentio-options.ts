@@ -81,4 +81,7 @@ export function checkAgents(a: unknown, where: string): asserts a is StartAgents
       `${where}.worker`,
       'must be the URL of an agent worker module or a function spawning it',
     );
+  const bucket = (a as { storageBucket?: unknown }).storageBucket;
+  if (bucket !== undefined && (typeof bucket !== 'string' || bucket === ''))
+    throw new SentioOptionsError(`${where}.storageBucket`, 'must be the name of a Storage Bucket');
 }

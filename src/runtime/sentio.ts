@@ -105,6 +105,11 @@ export interface StartAgentsOptions {
   actuators?: Record<string, Actuator>;
   /** Web Lock that makes the agents run in one tab per origin. Default `sentio.agents`. */
   lockName?: string;
+  /**
+   * Keeps the agents' database in this Storage Bucket (Chromium), e.g. one opened with a quota that caps what
+   * agent state may take; a full bucket is a quota error at commit, retried until space is back.
+   */
+  storageBucket?: string;
 }
 
 /** `sentio.agents`: starts, stops and inspects the agents of this runtime. */
@@ -142,6 +147,8 @@ export interface Sentio {
   readonly base: URL;
   /** The bus: publish, subscribe, request, reply, stats. */
   readonly bus: ConnectedBus;
+  /** Where the bus hub runs: one SharedWorker per origin, or the per-tab fallback where that is missing. */
+  readonly hub: HubConnection['kind'];
   /** Local inference, with progress and the backend that ran. */
   readonly infer: SentioInfer;
   /** The inference worker's client (started on first use): stats, release, user models. */
@@ -315,6 +322,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
         tracer,
         ...(ao.actuators ? { actuators: ao.actuators } : {}),
         ...(ao.lockName ? { lockName: ao.lockName } : {}),
+        ...(ao.storageBucket !== undefined ? { storageBucket: ao.storageBucket } : {}),
       });
       return host;
     },
@@ -349,6 +357,7 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
     name,
     base,
     bus,
+    hub: bus.hubConnection.kind,
     infer,
     inference,
     generation,

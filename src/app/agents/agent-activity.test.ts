@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentSnapshot } from '../../agents/types';
-import type { AgentView, AgentsView } from '../../runtime/agents';
+import type { AgentSnapshot, AgentView, AgentsView } from '../../index';
 import { activityOf, headline } from './agent-activity';
 import { stateSummary } from './state-summary';
 

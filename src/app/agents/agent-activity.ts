@@ -1,6 +1,6 @@
 // What each agent is doing, at a glance: idle, working, degraded or learning. Derived from two successive
 // views, because a fast handler is busy for microseconds and a poll would never catch it in the act.
-import type { AgentView, AgentsView } from '../../runtime/agents';
+import type { AgentView, AgentsView } from '../../index';
 
 export type Activity = 'idle' | 'working' | 'degraded' | 'learning';
 

@@ -1,14 +1,14 @@
 // The agents panel: where the agents run, and for each agent an animated "at work" figure (idle, working,
 // degraded, learning — said in words too), its state in one line, its mailbox depth, its last action and
 // its health. Polled once a second from whichever tab runs the agents.
-import type { Bus } from '../../bus/types';
-import { el, section } from '../dom';
 import {
+  type Bus,
   requestAgentsView,
   type AgentsRuntime,
   type AgentsStatus,
   type AgentsView,
-} from '../../runtime/agents';
+} from '../../index';
+import { el, section } from '../dom';
 import { activityOf, ACTIVITY_TEXT, headline, type Activity } from './agent-activity';
 import { stateSummary } from './state-summary';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';

@@ -4,7 +4,7 @@ import { EMOTION_AGENT, type EmotionState } from '../demos/agents/emotion-assist
 import { GESTURE_AGENT, type GestureState } from '../demos/agents/gesture-assistant';
 import { MONITOR_AGENT } from '../demos/agents/sensor-monitor';
 import { NOTES_AGENT, type NotesState } from '../demos/agents/meeting-notes';
-import type { PlaybookState } from '../../agents/playbook';
+import type { PlaybookState } from '../../index';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

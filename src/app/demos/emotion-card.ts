@@ -1,6 +1,6 @@
 // The emotion assistant's card: each reaction as the agent made it on the device, then — once the endpoint
 // answered, or the router said why it would not — its refinement underneath.
-import type { Bus } from '../../bus/types';
+import type { Bus } from '../../index';
 import type { DemoEvents } from './agents/topics';
 import { el, section } from '../dom';
 import { feedItem, hintLine, prependCapped, refinementLine, timeOf, type GrantConsent } from './card-kit';

@@ -1,5 +1,5 @@
 // The gesture assistant's card: suggestions from gestures the camera sees and from WebXR input.
-import type { Bus } from '../../bus/types';
+import type { Bus } from '../../index';
 import type { DemoEvents } from './agents/topics';
 import { el, section } from '../dom';
 import { feedItem, hintLine, prependCapped, timeOf } from './card-kit';

@@ -1,7 +1,7 @@
 // The sensor monitor's card: our simulated robot (said plainly: it is not a real device) with buttons to
 // inject faults, the tool calls the safety rules made and what became of them, and the question the user
 // must answer before a risky tool runs.
-import type { Bus } from '../../bus/types';
+import type { Bus } from '../../index';
 import type { DemoEvents, ToolResult } from './agents/topics';
 import { el, section } from '../dom';
 import { prependCapped, timeOf } from './card-kit';

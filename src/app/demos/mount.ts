@@ -1,15 +1,11 @@
-// The agents and their four demos in the dashboard: starts the agent host (src/runtime/agents.ts) with
+// The agents and their four demos in the dashboard: starts the app's agent host (`sentio.agents`) with
 // the demos' actuators — labelled publishing and the tool gateway — and adds the agents panel and the demo
 // cards to the grid.
-import type { Bus } from '../../bus/types';
+import { requestAgentsView, type AgentsRuntime, type AgentsView, type Sentio } from '../../index';
 import { publishActuator, PUBLISH_ACTION } from './agents/labelled-publish';
 import { NOTES_AGENT, type NotesState } from './agents/meeting-notes';
 import { ROBOT_TOOLS, TOOL_ACTION } from './agents/tools';
-import type { StageTracer } from '../../telemetry/stage-tracer';
-import { declassifierFor } from '../../privacy/labels';
-import type { Routing } from '../../runtime/routing';
 import { createAgentsPanel } from '../agents/agents-panel';
-import { requestAgentsView, startAgents, type AgentsRuntime, type AgentsView } from '../../runtime/agents';
 import { createEmotionCard } from './emotion-card';
 import { createGestureCard } from './gesture-card';
 import { createMonitorCard } from './monitor-card';
@@ -19,20 +15,17 @@ import { createToolGateway } from './tool-gateway';
 import { acceptRemoteToolCalls } from './remote-tools';
 import type { ToolResult } from './agents/topics';
 
-export interface MountAgentsOptions {
-  bus: Bus;
-  /** The router (its infer, consent and audit); without it agents keep every answer local and say so. */
-  routing?: Pick<Routing, 'infer' | 'consent' | 'audit' | 'view'>;
-  /** Where `sentio.agents` is exposed. */
-  expose?: { sentio?: object };
-  /** Traces the agents' stages (the app's telemetry). */
-  tracer?: StageTracer;
-  /** Keeps the agents' database in this Storage Bucket (the chaos test's full disk: see src/app/index.ts). */
-  storageBucket?: string;
-}
-
-export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRuntime {
-  const { bus, routing } = o;
+/**
+ * Starts the app's agents on `sentio.agents` (its router's infer and declassifier, its tracer) and lays out
+ * their panel and cards. `sentio.agents.inspect()` is then the running host's view, for scripts and tests.
+ */
+export function mountAgents(
+  grid: HTMLElement,
+  sentio: Pick<Sentio, 'bus' | 'agents' | 'privacy'>,
+  /** `storageBucket`: the agents' database in that Storage Bucket (the chaos test's full disk: see ../index.ts). */
+  o: { storageBucket?: string } = {},
+): AgentsRuntime {
+  const { bus } = sentio;
   const robot = createSimulatedRobot({ bus });
   const monitor = createMonitorCard(bus, robot);
   const reportTool = (r: ToolResult) =>
@@ -46,14 +39,10 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
     confirm: (r) => monitor.confirm(r),
     report: reportTool,
   });
-  const runtime = startAgents({
-    bus,
-    spawnWorker: (name) =>
+  const runtime = sentio.agents.start({
+    worker: (name) =>
       new Worker(new URL('../../../workers/agent.worker.ts', import.meta.url), { type: 'module', name }),
-    ...(routing ? { infer: routing.infer, declassify: declassifierFor(routing) } : {}),
     actuators: { [PUBLISH_ACTION]: publishActuator(bus), [TOOL_ACTION]: (a) => gateway.perform(a) },
-    ...(o.expose ? { expose: o.expose } : {}),
-    ...(o.tracer ? { tracer: o.tracer } : {}),
     ...(o.storageBucket !== undefined ? { storageBucket: o.storageBucket } : {}),
   });
 
@@ -93,9 +82,7 @@ export function mountAgents(grid: HTMLElement, o: MountAgentsOptions): AgentsRun
     ((await view())?.agents.find((a) => a.snapshot.id === NOTES_AGENT)?.snapshot.state as NotesState) ?? null;
 
   // The cards' one-click grants go through the same consent store as Settings (audited there).
-  const grant = routing
-    ? (key: { capability: string; endpoint: string }) => routing.consent.grant(key)
-    : undefined;
+  const grant = (key: { capability: string; endpoint: string }) => sentio.privacy.consent.grant(key);
   grid.append(
     createAgentsPanel(bus, runtime),
     createEmotionCard(bus, grant),

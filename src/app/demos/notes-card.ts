@@ -1,7 +1,7 @@
 // The meeting notes card: the running notes (one bullet per utterance, with its action items), each line's
 // refinement when the endpoint tidied it, and a summary on request. Notes are the agent's durable state,
 // so after a reload the card starts from what the agent kept.
-import type { Bus } from '../../bus/types';
+import type { Bus } from '../../index';
 import type { NotesState } from './agents/meeting-notes';
 import { topKeywords } from './agents/notes-extraction';
 import type { DemoEvents, Note, Refinement } from './agents/topics';

@@ -3,8 +3,7 @@
 // same tool gateway as the sensor monitor's own calls — allowlist, confirmation for risky tools, a decline
 // recorded and not performed. The outcome goes out as `tool.result` with key `<device>/<key>`. The caller's key
 // is its idempotency key: a redelivered or repeated request with the same key is not executed twice.
-import type { Bus } from '../../bus/types';
-import type { SentioEvent } from '../../events/event';
+import type { Bus, SentioEvent } from '../../index';
 import type { ToolResult } from './agents/topics';
 import type { ToolGateway } from './tool-gateway';
 

@@ -2,8 +2,7 @@
 // and in the UI. Once the user powers it on it publishes telemetry once a second on `sim.robot.telemetry`,
 // lets the user inject faults (overheat, vibration), and is the target of the sensor monitor's tools (stop,
 // slow down, shut down). Off by default: an idle dashboard stays idle.
-import type { Bus } from '../../bus/types';
-import { systemClock, type Clock } from '../../platform/clock';
+import { type Bus, systemClock, type Clock } from '../../index';
 import type { RobotState, RobotTelemetry } from './agents/topics';
 
 export type Fault = 'overheat' | 'vibration';

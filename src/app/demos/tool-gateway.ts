@@ -2,7 +2,7 @@
 // allowlist run; anything else is refused with an error that names it. Safe tools run at once; risky ones
 // wait for the user's yes, and a no is final: the call is not performed, and that is recorded. Every
 // outcome is reported (the card shows it; the app publishes it on `tool.result`).
-import type { AgentAction } from '../../agents/types';
+import type { AgentAction } from '../../index';
 import type { ToolSpec } from './agents/tools';
 import type { ToolCall, ToolOutcome, ToolResult } from './agents/topics';
 

@@ -1,7 +1,7 @@
 // What the Devices panel keeps in this browser's settings table, and how it becomes bridge options. The secret
 // of whichever credential kind is chosen is stored like the cloud endpoints' keys (in this browser only) and
 // goes nowhere but the bridge's connection options.
-import type { BridgeOptions, Credentials } from '../../bridge/types';
+import type { BridgeOptions, Credentials } from '../../index';
 
 export type AuthKind = 'none' | 'token' | 'user' | 'nkey' | 'creds';
 

@@ -1,9 +1,7 @@
 // The Devices panel: share topics with this person's other devices over NATS. Settings (server, this
 // device's name, topics, credentials) are kept in this browser's settings table like the cloud endpoints;
 // private events cross only after the consent box is ticked, and unticking stops them at once.
-import type { BridgeApi, BridgeHandle } from '../../bridge/client';
-import type { BridgeStats } from '../../bridge/types';
-import type { SentioDb } from '../../storage/db';
+import type { BridgeApi, BridgeHandle, BridgeStats, SentioDb } from '../../index';
 import { el, section } from '../dom';
 import { inputField, selectField } from '../settings/form';
 import {

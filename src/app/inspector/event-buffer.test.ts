@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventId, SentioEvent } from '../../events/event';
+import type { EventId, SentioEvent } from '../../index';
 import { EventBuffer, isRawMedia } from './event-buffer';
 
 const ev = (n: number, topic: string, payload: unknown = { n }): SentioEvent => ({

@@ -4,8 +4,7 @@
 // times a second: they are kept in a smaller ring of their own, so they never push transcripts and actions
 // out, hidden unless asked for, and summarised as rates. While paused the view is frozen and arrivals are
 // only counted, so the user can read without rows moving.
-import type { SentioEvent } from '../../events/event';
-import { assertPattern, patternMatches } from '../../events/topic';
+import { type SentioEvent, assertPattern, patternMatches } from '../../index';
 import { Ring } from './ring';
 
 /** Raw sensor data: a topic whose last token is `chunk` or `frame`. */

@@ -3,9 +3,7 @@
 // frames) are summarised as rates and listed only on request. Drawn through the render scheduler: only the
 // rows in view, only while open and on screen, at most a few times a second however fast events arrive.
 // Payloads are shown as text only (see dom.ts).
-import type { Bus } from '../../bus/types';
-import { policies } from '../../bus/policy';
-import type { SentioEvent } from '../../events/event';
+import { type Bus, policies, type SentioEvent } from '../../index';
 import { el, section } from '../dom';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import { EventBuffer } from './event-buffer';

@@ -1,8 +1,7 @@
 // The microphone side of the Live panel: a level meter, a strip of the last seconds with a bar per speech
 // segment (open while the person speaks), and the running transcript. Transcript text is model output:
 // textContent only.
-import type { PerceptionEvents } from '../../inference/pipelines/events';
-import { SILENCE_DBFS, type AudioLevel } from '../../sensors/level-meter';
+import { type PerceptionEvents, SILENCE_DBFS, type AudioLevel } from '../../index';
 import { el } from '../dom';
 import { levelFraction } from './level-scale';
 import { SpeechTimeline } from './speech-timeline';

@@ -1,28 +1,24 @@
 // The Live panel: Start/Stop for the camera and microphone, the camera preview with face boxes and the pose
 // skeleton drawn over it, the current expression, and the microphone's level, speech segments and transcript.
 // It runs `startPerception` and shows what that perception's own sensors and pipelines publish (see
-// runtime/perception.ts for why not everything on the bus). The running handle is `window.sentio.perception`.
-import type { Bus } from '../../bus/types';
-import type { SentioEvent } from '../../events/event';
-import type { PerceptionEvents } from '../../inference/pipelines/events';
+// runtime/perception.ts for why not everything on the bus). The running handle is `window.sentioApp.perception`.
+import {
+  type Sentio,
+  type SentioEvent,
+  type PerceptionEvents,
+  probeCapabilities,
+  type AudioLevel,
+  initialPerceptionState,
+  type PerceptionState,
+} from '../../index';
 import { startInferenceWorker, type InferenceClient } from '../../inference/client';
-import { probeCapabilities } from '../../platform/capabilities';
-import type { AudioLevel } from '../../sensors/level-meter';
 import { el, section } from '../dom';
 import { startPerception, type PerceptionHandle, type PerceptionOptions } from '../../runtime/perception';
-import type { SentioGlobal } from '../sentio-global';
+import type { SentioApp } from '../app-global';
 import { createAudioView } from './audio-view';
 import { createOverlay } from './overlay';
 import { createStatusView, type SeenInEvents } from './status-view';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
-import { initialPerceptionState, type PerceptionState } from '../../runtime/perception-state';
-
-declare module '../sentio-global' {
-  interface SentioGlobal {
-    /** The running (or last) live perception, started from the Live panel. */
-    perception: PerceptionHandle;
-  }
-}
 
 /** `event` narrowed to one of the perception topics. */
 function is<T extends keyof PerceptionEvents>(
@@ -39,9 +35,15 @@ export type LivePanelOptions = Partial<Omit<PerceptionOptions, 'bus' | 'infer' |
   onState?: (s: PerceptionState) => void;
 };
 
+/** What the panel runs on: the app's Sentio (its bus and inference worker), and where the handle goes. */
+export interface LiveHost {
+  sentio: Pick<Sentio, 'bus' | 'inference'>;
+  /** Gets `perception`: the running (or last) handle. */
+  app: Pick<SentioApp, 'perception'>;
+}
+
 export function createLivePanel(
-  bus: Bus,
-  host: { sentio?: Partial<SentioGlobal> },
+  host: LiveHost,
   { scheduler, onState, ...options }: LivePanelOptions = {},
 ): HTMLElement {
   const button = el('button', {
@@ -148,8 +150,7 @@ export function createLivePanel(
   };
 
   const start = () => {
-    const inference = host.sentio?.inference?.();
-    if (!inference) throw new Error('window.sentio.inference is missing: install the Sentio global first');
+    const inference = host.sentio.inference();
     audio.reset();
     overlay.clear();
     latest = {};
@@ -161,7 +162,7 @@ export function createLivePanel(
     slowVision ??= startInferenceWorker();
     const h = startPerception({
       ...options,
-      bus,
+      bus: host.sentio.bus,
       infer: inference.infer,
       inferFor: {
         'speech-recognition': transcriber.infer,
@@ -171,7 +172,7 @@ export function createLivePanel(
       onProgress: [inference.onProgress, transcriber.onProgress, slowVision.onProgress],
     });
     handle = h;
-    host.sentio = Object.assign(host.sentio ?? {}, { perception: h });
+    host.app.perception = h;
     unobserve = h.observe((u) => {
       if (u.kind === 'state') {
         show({ state: u.state });

@@ -2,7 +2,7 @@
 // laid exactly over the <video>, in the same letterboxed rectangle as the picture (overlay-geometry.ts). A
 // detection is drawn only while the frame it was found in is recent (by its capture time, not by when the
 // model answered), so a slow or stalled model leaves no ghost box over a changed scene.
-import type { PerceptionEvents } from '../../inference/pipelines/events';
+import type { PerceptionEvents } from '../../index';
 import { containRect, mapBox, skeletonLines, type Size } from './overlay-geometry';
 
 /** Colours that appear nowhere in ordinary scenes, so the overlay is easy to see (and to find in a screenshot). */

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  initialPerceptionState,
-  reducePerception,
-  type PerceptionState,
-} from '../../runtime/perception-state';
+import { initialPerceptionState, reducePerception, type PerceptionState } from '../../index';
 import { cameraLine, microphoneLine } from './sensor-lines';
 
 const BACKENDS = /onnx|tfjs|wasm|webgpu|mediapipe|transformers/i;

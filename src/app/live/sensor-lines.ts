@@ -1,15 +1,15 @@
 // The Live panel's headline: one line per sensor in plain words — what the camera and the microphone are doing
 // for the person right now ("Finding faces…", "Face in view", "Listening", "Transcribing…"). Backends, warm-up
 // times and fallbacks are for the details underneath (status-view.ts); none of them is named here.
-import type { Task } from '../../inference/manifest';
 import {
+  type Task,
   describeSensor,
   modelTotals,
-  type Message,
+  type PerceptionMessage as Message,
   type PerceptionState,
   type SensorStatus,
   type TaskStatus,
-} from '../../runtime/perception-state';
+} from '../../index';
 
 /** What the latest face result said: nothing yet, a face, or none. */
 export type FaceSeen = 'unknown' | 'face' | 'none';

@@ -1,17 +1,17 @@
 // What the live perception is doing, in words: one headline per sensor in plain words (sensor-lines.ts), and on
 // request the details — each sensor, each model task (warm-up, the backend that ran it, any fallback and why)
 // and model downloads with a progress bar. Backend names appear only in the details.
-import type { Task } from '../../inference/manifest';
-import type { WebGpuProbe } from '../../platform/capabilities';
-import { el } from '../dom';
 import {
+  type Task,
+  type WebGpuProbe,
   describeModel,
   describeSensor,
   describeTask,
   modelTotals,
-  type Message,
+  type PerceptionMessage as Message,
   type PerceptionState,
-} from '../../runtime/perception-state';
+} from '../../index';
+import { el } from '../dom';
 import { cameraLine, microphoneLine, type FaceSeen, type SpeechPhase } from './sensor-lines';
 
 /** What the panel saw in the events themselves, beside the perception state. */

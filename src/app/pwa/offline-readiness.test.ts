@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkOfflineReadiness, describeOfflineReadiness, offlineNeeds } from './offline-readiness';
-import type { PerceptionState } from '../../runtime/perception-state';
+import type { PerceptionState } from '../../index';
 
 const ready = (backend: string) => ({ status: 'ready' as const, backend, fellBackFrom: [], warmUpMs: 1 });
 const state: Pick<PerceptionState, 'tasks' | 'models'> = {

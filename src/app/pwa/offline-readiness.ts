@@ -1,7 +1,7 @@
 // Whether the app really works offline on this device, read from the caches rather than assumed: the app
 // shell precached, and every model file and WASM runtime that the live perception loaded here stored where
 // the service worker answers from. "Ready to work offline" is said only when all of that is found.
-import type { PerceptionState } from '../../runtime/perception-state';
+import type { PerceptionState } from '../../index';
 
 /** The runtime files a backend imports and instantiates (under /runtime/). GPU-only variants load on use. */
 const RUNTIME_FILES: readonly [prefix: string, files: readonly string[]][] = [

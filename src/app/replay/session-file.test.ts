@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsToJsonl } from '../../events/codec-json';
-import type { EventId, SentioEvent } from '../../events/event';
+import { eventsToJsonl, type EventId, type SentioEvent } from '../../index';
 import { EmptySessionError, readSessionFile } from './session-file';
 
 function event(n: number, topic: string, ts: number): SentioEvent {

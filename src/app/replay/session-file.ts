@@ -1,7 +1,6 @@
 // A recorded session is the event log's own JSONL form (one SentioEvent per line, the format of
 // log.export / log.import), so a recording can be imported and replayed by the hub as it is.
-import type { SentioEvent } from '../../events/event';
-import { eventFromJson } from '../../events/codec-json';
+import { type SentioEvent, eventFromJson } from '../../index';
 
 export interface SessionFileSummary {
   events: number;

@@ -1,5 +1,5 @@
 // Record the session's events to a JSONL file, or load one and replay it into the runtime.
-import type { ConnectedBus } from '../../bus/hub-client';
+import type { ConnectedBus } from '../../index';
 import { el, section } from '../dom';
 import { replaySession, type SessionRecorder } from './session-replay';
 

@@ -6,8 +6,7 @@
 // What a recording holds is what the log keeps: by default every event except realtime ones (raw frames and
 // audio chunks, which carry media and are not JSON) and request inboxes. Replay therefore starts from
 // derived events (faces, speech segments, transcripts), which is what agents consume.
-import type { ConnectedBus } from '../../bus/hub-client';
-import { systemClock, type Clock } from '../../platform/clock';
+import { type ConnectedBus, systemClock, type Clock } from '../../index';
 import { readSessionFile, type SessionFileSummary } from './session-file';
 
 export type RecorderState = { status: 'idle' } | { status: 'recording'; since: number };

@@ -1,22 +1,21 @@
 // The router panel: the endpoint in use (and, for our development endpoint, that it is a deterministic
 // responder and not a model), the recent decisions with their reasons, the cloud share and fallbacks, cost
 // against the caps, the circuit breaker and the offline outbox.
-import type { Bus } from '../../bus/types';
-import type { Routing, RoutingView } from '../../runtime/routing';
-import { el, section } from '../dom';
-import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import {
+  type Bus,
+  type Routing,
+  type RoutingView,
   DecisionLog,
   describeCost,
   percent,
   toDecisionRecord,
   type DecisionRecord,
-} from '../../router/decision-stats';
+} from '../../index';
+import { el, section } from '../dom';
+import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
+import { DEV_ENDPOINT_LABEL } from './dev-label';
 
-export const DEV_ENDPOINT_LABEL =
-  'development endpoint on this machine: transcription is real Whisper base (larger than the Whisper tiny ' +
-  'running in this tab, so refinements are real), embeddings are real (USE lite), chat is a deterministic ' +
-  'responder, not a model. For a real model, set an endpoint in Settings (Ollama, vLLM, llama.cpp server, OpenAI).';
+export { DEV_ENDPOINT_LABEL };
 
 function fact(label: string, testId: string): { row: HTMLElement; value: HTMLElement } {
   const value = el('dd', { testId });

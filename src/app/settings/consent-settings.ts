@@ -1,9 +1,7 @@
 // Consent in Settings: one switch per capability and endpoint, straight onto the ConsentStore — so turning one
 // off revokes at once and aborts whatever request is in flight under it (the store owns that), and writes
 // the audit entry. Kept in step with changes made elsewhere (another tab, the console).
-import { consentId, type ConsentKey } from '../../privacy/consent';
-import { DECLASSIFY_STEPS } from '../../privacy/labels';
-import type { Routing } from '../../runtime/routing';
+import { consentId, type ConsentKey, DECLASSIFY_STEPS, type Routing } from '../../index';
 import { el } from '../dom';
 import { say, settingsGroup } from './form';
 

@@ -1,15 +1,15 @@
 // Cloud endpoints in Settings: the saved ones (pick the one in use, or none: local only; remove), and a form
 // to add or replace one. Applied at once through routing.apply — no reload.
-import type { Routing } from '../../runtime/routing';
-import { DEV_ENDPOINT_LABEL } from '../router/router-panel';
-import { el } from '../dom';
-import { inputField, numberOrNull, say, selectField, showProblems, type Field, settingsGroup } from './form';
 import {
+  type Routing,
   isDevelopment,
   parseEndpoint,
   type EndpointSettings,
   type RouterSettings,
-} from '../../runtime/router-settings';
+} from '../../index';
+import { DEV_ENDPOINT_LABEL } from '../router/router-panel';
+import { el } from '../dom';
+import { inputField, numberOrNull, say, selectField, showProblems, type Field, settingsGroup } from './form';
 
 const P = 'endpoint';
 

@@ -1,7 +1,7 @@
 // Small form building blocks for the settings: a labelled field with its own error line, and showing a
 // validation result (every problem next to the field it names, the rest in the form's message).
 import { el, type Child } from '../dom';
-import type { FieldProblem } from '../../runtime/router-settings';
+import type { FieldProblem } from '../../index';
 
 export interface Field<E extends HTMLInputElement | HTMLSelectElement = HTMLInputElement> {
   row: HTMLElement;

@@ -2,7 +2,7 @@
 // download's progress and any failure by name; each model the user brought listed with its size, licence
 // and source, the loaded one marked, and Remove deleting the stored copy (the library frees the bytes once
 // no other name lists them).
-import type { AddCommon, LocalModel } from '../../inference/generation/library';
+import type { AddCommon, LocalModel } from '../../index';
 import { el } from '../dom';
 import { inputField, say, settingsGroup } from './form';
 import { formatBytes } from './model-settings';

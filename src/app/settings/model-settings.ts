@@ -2,13 +2,14 @@
 // button with byte progress. Downloads go through the inference worker's own model store code, same cache
 // name and keys, so a model fetched here is what the worker later finds cached (and verified).
 import manifestJson from '../../../models/manifest.json';
-import { parseManifest, type ModelEntry } from '../../inference/manifest';
 import {
+  parseManifest,
+  type ModelEntry,
   createModelStore,
   MODEL_CACHE,
   type CacheStorageLike,
   type LoadProgress,
-} from '../../inference/model-store';
+} from '../../index';
 import { el } from '../dom';
 import { settingsGroup } from './form';
 

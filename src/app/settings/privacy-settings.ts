@@ -1,9 +1,8 @@
 // Privacy defaults and cost caps in Settings: PII redaction for every endpoint, the label of requests that
 // carry none, and the global daily / per-session caps the router checks before every cloud call.
-import type { Routing } from '../../runtime/routing';
+import { type Routing, BudgetSettingsSchema, parseWith, PrivacyDefaultsSchema } from '../../index';
 import { el } from '../dom';
 import { inputField, numberOrNull, say, selectField, showProblems, type Field, settingsGroup } from './form';
-import { BudgetSettingsSchema, parseWith, PrivacyDefaultsSchema } from '../../runtime/router-settings';
 
 const P = 'privacy';
 

@@ -1,7 +1,6 @@
 // Settings: where telemetry is exported (an OTLP/HTTP collector URL, validated and kept in the settings
 // table), the router's cloud endpoints, consent, privacy defaults and cost caps, and the local models.
-import type { SentioDb } from '../../storage/db';
-import type { Routing } from '../../runtime/routing';
+import type { SentioDb, Routing } from '../../index';
 import { el, section } from '../dom';
 import { consentSettings } from './consent-settings';
 import { endpointSettings } from './endpoint-settings';

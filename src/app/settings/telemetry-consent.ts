@@ -1,8 +1,7 @@
 // The consent step for the saved OTLP collector: spans leave the device only once the person ticks this for
 // that very collector (its URL is the endpoint of the `telemetry` consent). Unticking revokes at once: the
 // export in flight is aborted and nothing more is sent. Kept in step with changes from other tabs.
-import type { ConsentStore } from '../../privacy/consent';
-import { telemetryConsentKey } from '../../telemetry/gate-transport';
+import { type ConsentStore, telemetryConsentKey } from '../../index';
 import { el } from '../dom';
 import { say } from './form';
 

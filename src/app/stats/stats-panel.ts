@@ -2,8 +2,7 @@
 // and drops, the busiest topics, and the event log. Sampled once a second.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ConnectedBus } from '../../bus/hub-client';
-import type { HubStats } from '../../bus/protocol';
+import type { ConnectedBus, HubStats } from '../../index';
 import { el, section } from '../dom';
 import { fmtMs, table } from './format';
 import { RollingSeries } from './rolling-series';

@@ -3,43 +3,43 @@
 // Settings, switched live when that setting changes (Dexie liveQuery sees writes from any tab) or the person's
 // `telemetry` consent for that collector does; every export goes through an egress gate of its own, on the
 // router's consent store and audit log (one consent, one audit chain for everything leaving the device).
-// `window.sentio.telemetry` gives scripts and tests the numbers.
+// `window.sentioApp.telemetry` gives scripts and tests the numbers.
 import { liveQuery } from 'dexie';
-import type { HubStats } from '../../bus/protocol';
-import type { AuditLog } from '../../privacy/audit-log';
-import type { ConsentStore } from '../../privacy/consent';
-import { createEgressGate } from '../../privacy/egress-gate';
-import type { SentioDb } from '../../storage/db';
-import type { Percentiles } from '../../telemetry/histogram';
-import { WindowedStageMetrics, type Stage } from '../../telemetry/stage-metrics';
-import { StageTracer } from '../../telemetry/stage-tracer';
-import type { SentioGlobal } from '../sentio-global';
+import {
+  type HubStats,
+  type AuditLog,
+  type ConsentStore,
+  createEgressGate,
+  type SentioDb,
+  WindowedStageMetrics,
+  StageTracer,
+} from '../../index';
+import type { TelemetryGlobal } from '../app-global';
 import { OTLP_URL_KEY } from '../settings/settings-panel';
 import { createCollectorSwitch, localTracer, type ExportState } from './collector-switch';
 import { createPipelinePanel } from './pipeline-panel';
-import { busFlow, type BusFlow, type PipelineCharts } from './pipeline-series';
+import { busFlow, type BusFlow } from './pipeline-series';
 
-export interface TelemetryGlobal {
-  /** Per-stage latency since start. */
-  summary(): Record<Stage, Percentiles>;
-  /** Where spans go and how that went. */
-  exportStats(): ExportState;
-  /** What the pipeline charts draw. */
-  charts(): PipelineCharts;
-  /** Sends what the collector has not yet received (resolves even when it fails: see exportStats). */
-  flush(): Promise<void>;
+/** The app's tracer and its metrics: made before Sentio, which traces with it (`createSentio({ tracer })`). */
+export interface AppTracer {
+  readonly tracer: StageTracer;
+  readonly metrics: WindowedStageMetrics;
 }
 
-declare module '../sentio-global' {
-  interface SentioGlobal {
-    telemetry: TelemetryGlobal;
-  }
+export function createAppTracer(): AppTracer {
+  const metrics = new WindowedStageMetrics();
+  // One clock for every stage and event time stamp of this tab: capture instants are timeOrigin-based, and
+  // Date.now() drifts from that by milliseconds, which is the size of the stages measured.
+  const clock = { now: () => performance.timeOrigin + performance.now() };
+  return { tracer: new StageTracer({ tracer: localTracer(), metrics, clock }), metrics };
 }
 
 export interface AppTelemetry {
   /** Give it to what should be traced (perception, the agent host). */
   readonly tracer: StageTracer;
   readonly panel: HTMLElement;
+  /** `sentioApp.telemetry`. */
+  readonly api: TelemetryGlobal;
   /** Feed it the hub's stats as sampled elsewhere (the bus panel): the backlog and drops charted. */
   onHubStats(stats: HubStats | Error): void;
   stop(): Promise<void>;
@@ -47,26 +47,22 @@ export interface AppTelemetry {
 
 export interface AppTelemetryOptions {
   db: SentioDb;
-  /** Where `sentio.telemetry` is installed (the page's window). */
-  global: { sentio?: Partial<SentioGlobal> };
+  /** The tracer Sentio was created with (see createAppTracer). */
+  traced: AppTracer;
   /** How often the panel samples (ms). Default 1000. */
   intervalMs?: number;
   /** Longest a span waits before it is exported (ms). Default 1000. */
   exportDelayMs?: number;
-  /** The consent and audit log export answers to; without them (the router did not start) export stays off. */
-  privacy?: { consent: ConsentStore; audit: AuditLog };
+  /** The consent and audit log export answers to (Sentio's `privacy`). */
+  privacy: { consent: ConsentStore; audit: AuditLog };
 }
 
 export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
-  const metrics = new WindowedStageMetrics();
-  // One clock for every stage and event time stamp of this tab: capture instants are timeOrigin-based, and
-  // Date.now() drifts from that by milliseconds, which is the size of the stages measured.
-  const clock = { now: () => performance.timeOrigin + performance.now() };
-  const tracer = new StageTracer({ tracer: localTracer(), metrics, clock });
+  const { tracer, metrics } = o.traced;
   const collectors = createCollectorSwitch(tracer, {
     serviceName: 'sentio-app',
     delayMs: o.exportDelayMs ?? 1000,
-    ...(o.privacy ? { egress: { gate: createEgressGate(o.privacy), consent: o.privacy.consent } } : {}),
+    egress: { gate: createEgressGate(o.privacy), consent: o.privacy.consent },
   });
   let settingsProblem: string | null = null;
   const watch = liveQuery(() => o.db.settings.get(OTLP_URL_KEY)).subscribe({
@@ -90,16 +86,16 @@ export function startTelemetry(o: AppTelemetryOptions): AppTelemetry {
     },
     o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {},
   );
-  const global: TelemetryGlobal = {
+  const api: TelemetryGlobal = {
     summary: () => metrics.summary(),
     exportStats,
     charts: () => panel.series.data(),
     flush: () => collectors.flush(),
   };
-  o.global.sentio = Object.assign(o.global.sentio ?? {}, { telemetry: global });
   return {
     tracer,
     panel: panel.element,
+    api,
     onHubStats: (stats) => (flow = stats instanceof Error ? stats : busFlow(stats)),
     async stop() {
       watch.unsubscribe();

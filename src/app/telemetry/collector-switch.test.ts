@@ -3,10 +3,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../e2e/fixtures/otlp-receiver';
-import type { AuditEntry } from '../../privacy/audit-log';
+import { type AuditEntry, telemetryConsentKey, StageTracer } from '../../index';
 import { privacyStack } from '../../router/test-support';
-import { telemetryConsentKey } from '../../telemetry/gate-transport';
-import { StageTracer } from '../../telemetry/stage-tracer';
 import { createCollectorSwitch, localTracer } from './collector-switch';
 
 const open: OtlpReceiver[] = [];

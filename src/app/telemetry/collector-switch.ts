@@ -4,12 +4,17 @@
 // egress gate (which audits it); revoking switches back to the local tracer at once. Switching flushes what
 // the old collector still had (through the gate: after a revocation it is refused, not sent); a collector
 // that fails is counted and shown, never thrown at the pipeline.
-import type { ConsentStore } from '../../privacy/consent';
-import type { EgressGate } from '../../privacy/egress-gate';
-import { TELEMETRY_CAPABILITY, telemetryConsentKey } from '../../telemetry/gate-transport';
-import { localTracer } from '../../telemetry/local-tracer';
-import { createOtlpTracing, type ExportStats, type OtlpTracing } from '../../telemetry/otlp';
-import type { StageTracer } from '../../telemetry/stage-tracer';
+import {
+  type ConsentStore,
+  type EgressGate,
+  TELEMETRY_CAPABILITY,
+  telemetryConsentKey,
+  localTracer,
+  createOtlpTracing,
+  type ExportStats,
+  type OtlpTracing,
+  type StageTracer,
+} from '../../index';
 
 export interface ExportState extends ExportStats {
   /** The collector spans go to, or null when export is off. */

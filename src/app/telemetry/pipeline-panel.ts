@@ -3,22 +3,15 @@
 // start as text, and where spans are exported (with failures counted). Sampled once a second.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Percentiles } from '../../telemetry/histogram';
-import { STAGES, type Stage } from '../../telemetry/stage-metrics';
+import { type Percentiles, STAGES, type Stage } from '../../index';
 import { el, section } from '../dom';
 import { fmtMs, table } from '../stats/format';
 import type { ExportState } from './collector-switch';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import { FLOW_SERIES, PipelineSeries, type BusFlow } from './pipeline-series';
+import { STAGE_COLOURS } from './stage-colours';
 
-export const STAGE_COLOURS: Readonly<Record<Stage, string>> = Object.freeze({
-  capture: '#1d3557',
-  bus: '#52b788',
-  inference: '#e9c46a',
-  agent: '#0096c7',
-  action: '#d62828',
-  'end-to-end': '#7b2cbf',
-});
+export { STAGE_COLOURS };
 export const FLOW_COLOURS = { backlog: '#457b9d', drops: '#e63946' } as const;
 
 export interface PipelineSource {

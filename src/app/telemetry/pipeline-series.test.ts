@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HubSubscriptionStats } from '../../bus/protocol';
-import { StageMetrics } from '../../telemetry/stage-metrics';
+import { type HubSubscriptionStats, StageMetrics } from '../../index';
 import { busFlow, LATENCY_SERIES, PipelineSeries } from './pipeline-series';
 
 const sub = (backlog: number, dropped: HubSubscriptionStats['dropped']) =>

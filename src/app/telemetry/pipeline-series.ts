@@ -1,8 +1,6 @@
 // What the pipeline charts draw, sampled once a second: p50/p99 of each stage over that second (a gap when
 // the stage ran nothing), and the bus's backlog and drops summed over every subscription the hub serves.
-import type { HubStats } from '../../bus/protocol';
-import type { Percentiles } from '../../telemetry/histogram';
-import { STAGES, type Stage } from '../../telemetry/stage-metrics';
+import { type HubStats, type Percentiles, STAGES, type Stage } from '../../index';
 import { RollingSeries } from '../stats/rolling-series';
 
 export interface BusFlow {

@@ -1,10 +1,13 @@
 // The XR card: "Enter VR" / "Enter AR" where the browser and a device offer immersive sessions, otherwise the
 // reason why not (and no button). While a session runs its poses and input are on the bus (src/sensors/xr.ts).
-import type { Bus } from '../../bus/types';
-import { probeXr, type XrSystemLike } from '../../sensors/xr';
-import type { XrMode } from '../../sensors/xr-events';
-import { startImmersiveSession } from '../../sensors/xr-session';
-import type { XrSessionHandle } from '../../sensors/xr';
+import {
+  type Bus,
+  probeXr,
+  type XrSystemLike,
+  type XrMode,
+  startImmersiveSession,
+  type XrSessionHandle,
+} from '../../index';
 import { el, section } from '../dom';
 
 const LABELS: Record<XrMode, string> = { 'immersive-vr': 'Enter VR', 'immersive-ar': 'Enter AR' };

@@ -1,5 +1,5 @@
 // The agents the app's worker hosts. A factory, so importing this module defines nothing by itself.
-import type { ResolvedAgent } from '../../../agents/define';
+import type { ResolvedAgent } from '../../../index';
 import { emotionAssistant } from './emotion-assistant';
 import { gestureAssistant } from './gesture-assistant';
 import { meetingNotes } from './meeting-notes';

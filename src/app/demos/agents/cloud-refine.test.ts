@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noConsentMessage, readNoConsent } from '../../../privacy/consent';
+import { noConsentMessage, readNoConsent } from '../../../index';
 import { cloneable } from '../../../runtime/agents';
 import { askCloud, readRefinement } from './cloud-refine';
 import { readPublishRequest } from './labelled-publish';

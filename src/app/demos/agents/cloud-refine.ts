@@ -2,9 +2,7 @@
 // answer from the cloud, or decide not to send (no consent, privacy, offline, budget) and say why. Either
 // way the agent gets a Refinement it can show; a refusal or failure never fails the handler, because the
 // local answer is already out and stays valid.
-import type { Privacy } from '../../../events/event';
-import type { AgentContext } from '../../../agents/types';
-import { readNoConsent } from '../../../privacy/consent';
+import { type Privacy, type AgentContext, readNoConsent } from '../../../index';
 import type { Refinement } from './topics';
 
 export interface CloudAsk {

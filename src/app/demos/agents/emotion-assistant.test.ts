@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { PerceptionEvents } from '../../../inference/pipelines/events';
-import type { Expression } from '../../../inference/tasks/expression';
+import type { PerceptionEvents, Expression } from '../../../index';
 import {
   DEFAULT_EMOTION,
   dominantExpression,

@@ -1,14 +1,14 @@
 // Emotion assistant: a face's expression → a reaction in the UI at once, decided here on the device. Then,
 // as a separate step (so the local reaction is never held up by the network), the agent asks the endpoint
 // for a kinder, fuller line; the router sends it only with the user's consent and says why when it does not.
-import type { PerceptionEvents } from '../../../inference/pipelines/events';
-import type { Expression } from '../../../inference/tasks/expression';
-import { defineAgent } from '../../../agents/define';
+import { type PerceptionEvents, type Expression, defineAgent } from '../../../index';
 import { askCloud } from './cloud-refine';
 import { publishLabelled } from './labelled-publish';
 import type { Reaction, Refinement } from './topics';
 
-export const EMOTION_AGENT = 'emotion-assistant';
+import { EMOTION_AGENT } from './names';
+
+export { EMOTION_AGENT };
 
 const LINES: Record<Expression, string> = {
   happy: 'You look happy — glad it is going well.',

@@ -2,10 +2,7 @@
 // controller or hand (src/sensors/xr.ts: `xr.input.<handedness>.select|squeeze|pinch`) → a suggestion of
 // what the user may want to do.
 // The same gesture from the same hand is suggested once per cool-down, however long it is held.
-import { policies } from '../../../bus/policy';
-import type { PerceptionEvents } from '../../../inference/pipelines/events';
-import type { SentioEvent } from '../../../events/event';
-import { defineAgent } from '../../../agents/define';
+import { policies, type PerceptionEvents, type SentioEvent, defineAgent } from '../../../index';
 import { publishLabelled } from './labelled-publish';
 import type { Suggestion } from './topics';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentAction } from '../../../agents/types';
+import type { AgentAction } from '../../../index';
 import { createLocalBus } from '../../../bus/local-bus';
 import { createIdGenerator } from '../../../events/id';
 import { publishActuator, PUBLISH_ACTION } from './labelled-publish';

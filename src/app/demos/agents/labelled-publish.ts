@@ -1,16 +1,20 @@
 // Agents' results reach the UI as bus events. `ctx.emit` publishes with the bus's default label (private),
 // but what these agents derive from camera and microphone is `local` data and must stay labelled so: they
 // ask for a `publish` action with an explicit label, performed by the host's actuator after commit.
-import { actionPublishOptions } from '../../../agents/action-publish';
-import type { Actuator } from '../../../agents/host';
-import type { AgentContext } from '../../../agents/types';
-import type { Bus } from '../../../bus/types';
-import type { Privacy } from '../../../events/event';
-import { isTopic } from '../../../events/topic';
-import { publishedLabel } from '../../../privacy/labels';
+import {
+  actionPublishOptions,
+  type Actuator,
+  type AgentContext,
+  type Bus,
+  type Privacy,
+  isTopic,
+  publishedLabel,
+} from '../../../index';
 import type { DemoEvents, DemoTopic } from './topics';
 
-export const PUBLISH_ACTION = 'publish';
+import { PUBLISH_ACTION } from './names';
+
+export { PUBLISH_ACTION };
 
 export interface PublishRequest {
   topic: string;

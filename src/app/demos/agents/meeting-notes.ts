@@ -2,8 +2,7 @@
 // reload or a worker crash) with its action items and keywords, made here on the device. With the user's
 // consent the endpoint then tidies each line and, on request, writes a summary. The speech clip itself
 // never reaches this agent (it stays in the speech pipeline), so refinement works from the text.
-import type { PerceptionEvents } from '../../../inference/pipelines/events';
-import { defineAgent } from '../../../agents/define';
+import { type PerceptionEvents, defineAgent } from '../../../index';
 import { askCloud } from './cloud-refine';
 import { publishLabelled } from './labelled-publish';
 import { actionItems, cleanUtterance, extractiveSummary, keywords } from './notes-extraction';

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { definePlaybook } from '../../../agents/playbook';
+import { definePlaybook } from '../../../index';
 import { OVERHEAT_C, SAFETY_RULES, sensorMonitor } from './sensor-monitor';
 import { event, startAgent } from './test-support';
 import { ROBOT_TOOLS, TOOL_ACTION } from './tools';

@@ -1,7 +1,7 @@
 // Sensor monitor (robot / IoT): readings of our simulated robot and this device's motion → safety rules →
 // tool calls. The rules are a playbook (plain data, src/agents/playbook.ts); each call goes to the page's
 // tool gateway, which enforces the allowlist and the user's confirmation of risky tools.
-import { definePlaybook, type Condition, type Rule } from '../../../agents/playbook';
+import { definePlaybook, type Condition, type Rule } from '../../../index';
 import { TOOL_ACTION } from './tools';
 
 export const MONITOR_AGENT = 'sensor-monitor';

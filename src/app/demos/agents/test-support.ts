@@ -1,14 +1,12 @@
 // Runs one demo agent in Node the way the app's worker runs it: the project's own agent runtime
 // (createAgentRuntime) over IndexedDB (the caller imports fake-indexeddb/auto), with host callbacks that
 // record what the agent asked for. Tests then check the published results, tool calls and state.
-import type { Privacy, SentioEvent } from '../../../events/event';
+import type { Privacy, SentioEvent, ResolvedAgent, AgentAction, InferFn } from '../../../index';
 import { createIdGenerator } from '../../../events/id';
 import { openDatabase } from '../../../storage/db';
-import type { ResolvedAgent } from '../../../agents/define';
 import { createDurableStore } from '../../../agents/durable-store';
 import type { FailureReport, HostCallbacks } from '../../../agents/protocol';
 import { createAgentRuntime } from '../../../agents/runtime';
-import type { AgentAction, InferFn } from '../../../agents/types';
 import { PUBLISH_ACTION, readPublishRequest, type PublishRequest } from './labelled-publish';
 
 const ids = createIdGenerator();

@@ -1,7 +1,6 @@
 // What the four demo agents and their UI cards say to each other over the bus: topic → payload. Requests
 // flow card → agent, results agent → card, so a card in any tab shows what the agents (in one tab) do.
-import type { Expression } from '../../../inference/tasks/expression';
-import type { Side } from '../../../inference/tasks/gestures';
+import type { Expression, Side } from '../../../index';
 
 /** A cloud refinement's outcome: the better text, or why the answer stayed local. */
 /**
