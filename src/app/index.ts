@@ -1,14 +1,7 @@
 // The PWA's shell: creates the app's Sentio (the library's front door, exactly as a third-party page does) and
 // lays out the dashboard on it — this device, bus stats, the event inspector, session record/replay and
 // settings — in a grid that folds to one column on phones.
-import {
-  createSentio,
-  fetchSameOrigin,
-  probeCapabilities,
-  type Capabilities,
-  type ConnectedBus,
-  type Sentio,
-} from '../index';
+import { createSentio, fetchSameOrigin, probeCapabilities, type Capabilities, type Sentio } from '../index';
 import type { SentioApp } from './app-global';
 import { createDevicesPanel } from './devices/devices-panel';
 import { registerServiceWorker } from './pwa/register';
@@ -95,7 +88,13 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const traced = createAppTracer();
   try {
     // The app's bus source name is "app"; its tracer is the telemetry panel's (export joins it below).
-    sentio = await createSentio({ name: 'app', tracer: traced.tracer, connectTimeoutMs: 5000 });
+    // The stored local text model is restored below, so a failure shows in the status bar, not the console.
+    sentio = await createSentio({
+      name: 'app',
+      tracer: traced.tracer,
+      connectTimeoutMs: 5000,
+      generation: { restore: false },
+    });
   } catch (err) {
     status.textContent = `Sentio: ${(err as Error).message}`;
     status.className = 'missing';
@@ -107,6 +106,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const where = sentio.hub === 'shared' ? '' : ', per-tab fallback: SharedWorker is missing';
   status.textContent = `Bus hub running (${hello.connections} connection${hello.connections === 1 ? '' : 's'}${where}).`;
   status.className = 'ok';
+  // The generation worker starts only if a model was stored on an earlier visit.
+  sentio.generation
+    .restore()
+    .catch((err: Error) =>
+      bar.set('generation', `The stored local text model did not load: ${err.message}`, 'error'),
+    );
   // Telemetry export answers to the router's consent and audit log, like every egress.
   const telemetry = startTelemetry({ db, traced, privacy: sentio.privacy });
   const recorder = new SessionRecorder(bus);
@@ -135,7 +140,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
   mountAgents(grid, sentio, agentsBucket ? { storageBucket: agentsBucket } : {});
   grid.append(
     createRouterPanel(bus, router),
-    createStatsPanel(bus as ConnectedBus, { onHubStats: telemetry.onHubStats }),
+    createStatsPanel(bus, { onHubStats: telemetry.onHubStats }),
     telemetry.panel,
     createInspectorPanel(bus),
     createSessionPanel(bus, recorder),
