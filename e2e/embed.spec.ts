@@ -27,8 +27,12 @@ const SELF_HOST_PORT = basePort + 5; // a site that self-hosts the files and its
  * The scripts' budgets, gzipped: the whole runtime (front door, router, agent host, Dexie), never a model
  * runtime (those load in workers when used). The classic script cannot split, so it also carries the
  * page-side text embedder (TensorFlow.js) that sentio.mjs loads only on first `feature-extraction`.
+ * Raised from 128/256 KB when the app moved onto the front door: everything the app needs is exported there
+ * now (the OTLP exporter ≈ 5.7 KB, XR ≈ 2 KB, the JSON codec, model store, manifest, decision stats, perception
+ * state ≈ 1 KB each; measured export by export), and an entry keeps every export. A bundler that imports
+ * 'sentio' from npm drops what it does not use; a page that loads the script pays for all of it.
  */
-const BUDGET_GZIP_BYTES: Record<string, number> = { 'sentio.mjs': 128 * 1024, 'sentio.js': 256 * 1024 };
+const BUDGET_GZIP_BYTES: Record<string, number> = { 'sentio.mjs': 144 * 1024, 'sentio.js': 272 * 1024 };
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -198,7 +202,7 @@ test('without CORS on our server the embed says what is wrong instead of hanging
   );
 });
 
-test('the embed scripts stay under their size budgets (128 KB / 256 KB gzipped)', async () => {
+test('the embed scripts stay under their size budgets (144 KB / 272 KB gzipped)', async () => {
   for (const [file, budget] of Object.entries(BUDGET_GZIP_BYTES)) {
     const bytes = await readFile(join(embedDir, file));
     const gz = gzipSync(bytes, { level: 9 }).length;
