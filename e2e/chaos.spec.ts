@@ -127,63 +127,16 @@ async function noteIds(tabs: readonly Page[]): Promise<string[] | null> {
   });
 }
 
-/**
- * Fills the agents' bucket with a ballast database of random (incompressible) bytes, in ever smaller chunks,
- * until even a small write is refused: the disk is full for real, for the inbox write and the commit alike.
- */
-function fillBucket(page: Page): Promise<{ refused: string | null; written: number }> {
-  return page.evaluate(async (name) => {
-    const buckets = (navigator as unknown as { storageBuckets: ChaosBuckets }).storageBuckets;
-    const bucket = await buckets.open(name);
-    const db = await new Promise<IDBDatabase>((ok, no) => {
-      const r = bucket.indexedDB.open('ballast', 1);
-      r.onupgradeneeded = () => r.result.createObjectStore('b');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => no(r.error);
-    });
-    let written = 0;
-    let refused: string | null = null;
-    let key = 0;
-    for (const size of [64 * 1024, 4096, 512, 64]) {
-      for (let i = 0; i < 1000; i++) {
-        const chunk = crypto.getRandomValues(new Uint8Array(size));
-        const error = await new Promise<string | null>((done) => {
-          const tx = db.transaction('b', 'readwrite');
-          tx.objectStore('b').put(chunk, key++);
-          tx.oncomplete = () => done(null);
-          tx.onabort = () => done(tx.error?.name ?? 'AbortError');
-        });
-        if (error) {
-          refused = error;
-          break;
-        }
-        written += size;
-      }
-    }
-    db.close();
-    return { refused, written };
-  }, BUCKET);
-}
-
-/** Deletes the ballast: the space is back. */
-function emptyBucket(page: Page): Promise<void> {
-  return page.evaluate(async (name) => {
-    const buckets = (navigator as unknown as { storageBuckets: ChaosBuckets }).storageBuckets;
-    const bucket = await buckets.open(name);
-    await new Promise<void>((ok, no) => {
-      const r = bucket.indexedDB.deleteDatabase('ballast');
-      r.onsuccess = () => ok();
-      r.onerror = () => no(r.error);
-    });
-  }, BUCKET);
-}
-
-/** The Storage Buckets API as this spec uses it (the DOM typings lack it). */
-interface ChaosBuckets {
-  open(
-    name: string,
-    options?: { quota?: number },
-  ): Promise<{ indexedDB: IDBFactory; estimate(): Promise<StorageEstimate> }>;
+/** The bucket's helpers of the agents test page (e2e/pages/agents.page.ts), on a short-lived page of this origin. */
+async function onAgentsPage<T>(context: BrowserContext, run: (page: Page) => Promise<T>): Promise<T> {
+  const page = await context.newPage();
+  try {
+    await page.goto('/e2e/pages/agents.html');
+    await page.waitForFunction(() => !!window.agentsTest);
+    return await run(page);
+  } finally {
+    await page.close();
+  }
 }
 
 interface AgentErrorReport {
@@ -229,17 +182,13 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps, quota pressu
   context.on('request', (r) => requests.push({ url: r.url(), body: r.postData() ?? '' }));
 
   // The agents' bucket, opened with its quota before any tab of the app opens it (an open names its quota once).
-  const setup = await context.newPage();
-  await setup.goto('/e2e/pages/agents.html');
-  const quota = await setup.evaluate(
-    async ({ name, quota }) => {
-      const buckets = (navigator as unknown as { storageBuckets: ChaosBuckets }).storageBuckets;
-      return (await (await buckets.open(name, { quota })).estimate()).quota;
-    },
-    { name: BUCKET, quota: BUCKET_QUOTA },
+  const opened = await onAgentsPage(context, (p) =>
+    p.evaluate(({ name, quota }) => window.agentsTest.openBucket(name, quota), {
+      name: BUCKET,
+      quota: BUCKET_QUOTA,
+    }),
   );
-  expect(quota).toBe(BUCKET_QUOTA);
-  await setup.close();
+  expect(opened.quota).toBe(BUCKET_QUOTA);
 
   let tabs = [await openTab(context), await openTab(context)];
   // The development endpoint, with consent for chat only: transcripts (local) may never reach it.
@@ -318,7 +267,9 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps, quota pressu
         });
         await sub.ready;
       });
-      const full = await fillBucket(tab);
+      const full = await onAgentsPage(context, (p) =>
+        p.evaluate((name) => window.agentsTest.fillBucket(name), BUCKET),
+      );
       for (const id of await publishWave(tab, 200 + wave, PER_WAVE)) {
         acknowledged.push(id);
         waveOf.set(id, `${wave}:${action}`);
@@ -336,7 +287,7 @@ test('chaos: worker kills, tab closes, hub restarts, network flaps, quota pressu
       pressures.push({ refused: full.refused, reports: reports.length });
       // Refused for space is never given up on: every such report says the event will be retried.
       expect(reports.filter((r) => !r.willRetry)).toEqual([]);
-      await emptyBucket(tab);
+      await onAgentsPage(context, (p) => p.evaluate((name) => window.agentsTest.emptyBucket(name), BUCKET));
     } else if (action === 'slow-consumer') {
       // A consumer far slower than the burst, with a bounded queue: what it misses must be counted as dropped.
       const tab = tabs[Math.floor(rand() * tabs.length)]!;

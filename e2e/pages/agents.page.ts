@@ -126,8 +126,9 @@ const api = {
   },
 
   /**
-   * Fills the bucket with a ballast database of random (incompressible) bytes until a write is refused for
-   * lack of space: the bucket is full for real. Returns the error's name and the bytes written.
+   * Fills the bucket with a ballast database of random (incompressible) bytes, in ever smaller chunks, until
+   * even a 64-byte write is refused: the disk is full for real, for an inbox write and a commit alike. Returns
+   * the refusal's name, the bytes written and the bucket's estimate.
    */
   async fillBucket(name: string) {
     const bucket = await (navigator as unknown as { storageBuckets: StorageBuckets }).storageBuckets.open(
@@ -140,22 +141,26 @@ const api = {
       r.onerror = () => no(r.error);
     });
     let written = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const chunk = crypto.getRandomValues(new Uint8Array(32 * 1024));
-      const refused = await new Promise<string | null>((done) => {
-        const tx = db.transaction('b', 'readwrite');
-        tx.objectStore('b').put(chunk, i);
-        tx.oncomplete = () => done(null);
-        tx.onabort = () => done(tx.error?.name ?? 'AbortError');
-      });
-      if (refused) {
-        db.close();
-        return { refused, written, estimate: await bucket.estimate() };
+    let refused: string | null = null;
+    let key = 0;
+    for (const size of [64 * 1024, 4096, 512, 64]) {
+      for (let i = 0; i < 1000; i++) {
+        const chunk = crypto.getRandomValues(new Uint8Array(size));
+        const error = await new Promise<string | null>((done) => {
+          const tx = db.transaction('b', 'readwrite');
+          tx.objectStore('b').put(chunk, key++);
+          tx.oncomplete = () => done(null);
+          tx.onabort = () => done(tx.error?.name ?? 'AbortError');
+        });
+        if (error) {
+          refused = error;
+          break;
+        }
+        written += size;
       }
-      written += chunk.byteLength;
     }
     db.close();
-    return { refused: null, written, estimate: await bucket.estimate() };
+    return { refused, written, estimate: await bucket.estimate() };
   },
 
   /** Deletes the ballast database: the space is back. */
