@@ -193,12 +193,13 @@ const api = {
       );
     }, 1000);
 
-    const ask = (e: SentioEvent, input: unknown, privacy = e.privacy) => {
-      const call = askOnce(e, input, privacy);
-      inFlight.add(call);
-      void call.finally(() => inFlight.delete(call));
-      return call;
+    /** Work that may still send a request: waited for before the counters are read. */
+    const track = (work: Promise<void>) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+      return work;
     };
+    const ask = (e: SentioEvent, input: unknown, privacy = e.privacy) => track(askOnce(e, input, privacy));
     const askOnce = async (e: SentioEvent, input: unknown, privacy: SentioEvent['privacy']) => {
       counters.asked++;
       const r = await outcome(stack.router.infer('chat', input, { privacy }));
@@ -222,13 +223,19 @@ const api = {
         }),
       ),
       bus.subscribe('ui.>', (e) => ask(e, (e.payload as { text: string }).text)),
-      bus.subscribe('audio.speech.transcript', async (e) => {
-        const text = (e.payload as { text: string }).text;
-        const shared = await outcome(declassify(e.privacy, 'transcript.share', 'dev', stack));
-        if (!shared.ok) return ask(e, text); // stays local: the router must drop it
-        counters.transcriptShared++;
-        return ask(e, text, shared.value as 'private');
-      }),
+      // Tracked from the start: a transcript still being declassified when the sensors stop asks afterwards,
+      // and its request must be counted (a fresh-clone run saw one POST more than the counters said).
+      bus.subscribe('audio.speech.transcript', (e) =>
+        track(
+          (async () => {
+            const text = (e.payload as { text: string }).text;
+            const shared = await outcome(declassify(e.privacy, 'transcript.share', 'dev', stack));
+            if (!shared.ok) return ask(e, text); // stays local: the router must drop it
+            counters.transcriptShared++;
+            return ask(e, text, shared.value as 'private');
+          })(),
+        ),
+      ),
     ];
     sensorsStop = async () => {
       running = false;
@@ -239,8 +246,9 @@ const api = {
       void reader.cancel();
       media.getTracks().forEach((t) => t.stop());
       void audio.close();
-      // Requests already on their way finish (and are counted) before the counters are read.
-      await Promise.allSettled([...inFlight]);
+      // Requests already on their way finish (and are counted) before the counters are read; work that was
+      // still deciding may start one more, so wait until nothing is left.
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
     };
     (api as { counters?: typeof counters }).counters = counters;
   },
