@@ -111,6 +111,18 @@ function record(page: Page): PageLog {
   };
 }
 
+const INFERENCE_WORKER = /^\/sentio\/assets\/inference\.worker-[\w-]+\.js$/;
+const FACE_MODEL = /^\/sentio\/models\/blazeface-front-128\//;
+
+/** Each pattern names a path the asset host was asked for: what the example loaded came from `base`. */
+function expectServed(requests: readonly string[], patterns: readonly RegExp[]): void {
+  for (const p of patterns)
+    expect(
+      requests.some((q) => p.test(q)),
+      `the asset host served ${String(p)}`,
+    ).toBe(true);
+}
+
 async function withFaceCamera(run: (browser: Browser) => Promise<void>): Promise<void> {
   const browser = await launchWithFaceCamera();
   try {
@@ -133,14 +145,7 @@ test('the library example: one face on the photo, a face from the camera, and cl
       const camera = await log.line(/^camera: /);
       expect(Number(/score (\d\.\d\d)$/.exec(camera)?.[1])).toBeGreaterThan(0.6);
       // The model ran in a worker loaded from base, on a model from base.
-      for (const p of [
-        /^\/sentio\/assets\/inference\.worker-[\w-]+\.js$/,
-        /^\/sentio\/models\/blazeface-front-128\//,
-      ])
-        expect(
-          assets.requests.some((q) => p.test(q)),
-          String(p),
-        ).toBe(true);
+      expectServed(assets.requests, [INFERENCE_WORKER, FACE_MODEL]);
       // The example's last line, `await sentio.close()`: no dedicated worker is left (the browser's own list).
       await expect.poll(() => workerTargets(cdp), { timeout: 30_000 }).toEqual([]);
       expect(log.errors).toEqual([]);
@@ -168,15 +173,7 @@ test('the embed example: a page on another origin sees faces through one <script
       await log.line(/^faces: [1-9]\d*$/);
       // Everything but the page came from the asset host.
       expect(site.requests.filter((q) => q !== '/' && q !== '/favicon.ico')).toEqual([]);
-      for (const p of [
-        /^\/sentio\/sentio\.js$/,
-        /^\/sentio\/assets\/inference\.worker-[\w-]+\.js$/,
-        /^\/sentio\/models\/blazeface-front-128\//,
-      ])
-        expect(
-          assets.requests.some((q) => p.test(q)),
-          String(p),
-        ).toBe(true);
+      expectServed(assets.requests, [/^\/sentio\/sentio\.js$/, INFERENCE_WORKER, FACE_MODEL]);
       expect(log.errors).toEqual([]);
     });
   } finally {
