@@ -8,12 +8,6 @@ import globals from 'globals';
 // src/app/front-door-lint.test.ts proves it refuses a deep import and allows the front door.
 /** Library modules the app may still import directly, each with the reason (fewer is better). */
 export const FRONT_DOOR_EXCEPTIONS = [
-  // The Live panel runs perception on three inference workers (transcription and the slow vision models on
-  // workers of their own, so speech and expression never wait behind face detection) with its own rates;
-  // `sentio.perception.start` runs one worker and offers no rates yet (issue 13 item 3 moves perception into
-  // the inference worker; the panel moves onto the front door with it).
-  'inference/client',
-  'runtime/perception',
   // The service worker is its own bundle, loaded before any page code: it takes the one cache name it shares
   // with the model store, not the whole library.
   'inference/model-store',

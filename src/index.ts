@@ -102,6 +102,7 @@ export {
 } from './inference/model-store';
 export type { AddCommon } from './inference/generation/library';
 export type { InferenceClient, ClientInferOptions } from './inference/client';
+export type { PerceiveInit } from './inference/perception-protocol';
 export type { LoadProgress } from './inference/model-store';
 
 // Router and privacy
@@ -143,7 +144,8 @@ export type { AuditLog, AuditEntry } from './privacy/audit-log';
 export { createEgressGate, fetchSameOrigin, type EgressGate } from './privacy/egress-gate';
 
 // Telemetry
-export { StageTracer } from './telemetry/stage-tracer';
+export { StageTracer, type StageBeginner, type StageRecord } from './telemetry/stage-tracer';
+export type { AdoptableIds } from './telemetry/adoptable-ids';
 export { StageMetrics, WindowedStageMetrics, STAGES, type Stage } from './telemetry/stage-metrics';
 export type { Percentiles } from './telemetry/histogram';
 export { localTracer } from './telemetry/local-tracer';

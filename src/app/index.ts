@@ -128,10 +128,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
   // First visit: the welcome card beside the Live panel (after it, so on a phone the camera stays on top).
   const welcome = createFirstRunCard(safeLocalStorage());
   grid.replaceChildren(
-    createLivePanel(
-      { sentio, app },
-      { tracer: traced.tracer, ...(welcome ? { onState: (s) => welcome.progress(s) } : {}) },
-    ),
+    createLivePanel({ sentio, app }, welcome ? { onState: (s) => welcome.progress(s) } : {}),
   );
   if (welcome) grid.append(welcome.element);
   // `?agents-bucket=<name>`: the agents' database lives in that Storage Bucket, which whoever opened it gave

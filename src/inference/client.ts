@@ -8,6 +8,7 @@ import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
 import type { Endpoint } from '../platform/messages';
 import type { FromWorker, ToWorker } from './protocol';
+import type { PerceiveInit } from './perception-protocol';
 import type { EngineStats, InferOptions, InferResult } from './types';
 
 export interface ClientInferOptions extends InferOptions {
@@ -23,6 +24,13 @@ export interface InferenceClient {
   stats(): Promise<EngineStats>;
   onProgress(fn: (p: LoadProgress) => void): () => void;
   onDeviceLost(fn: (info: { backend: string; reason: string; count: number }) => void): () => void;
+  /**
+   * A new port this worker serves inference on, to hand to another worker (transfer it) so that worker calls
+   * this one directly instead of through the page. `createInferenceClient(port)` there is its client.
+   */
+  open(): MessagePort;
+  /** Starts a perception run in this worker (perception-protocol.ts); every port in `init` is transferred. */
+  perceive(init: PerceiveInit): void;
   close(): void;
 }
 
@@ -73,7 +81,7 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
     endpoint.terminate?.();
   });
 
-  function call(msg: ToWorker, transfer: Transferable[] = []): Promise<FromWorker> {
+  function call(msg: Extract<ToWorker, { id: number }>, transfer: Transferable[] = []): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
       if (dead) return reject(dead);
       pending.set(msg.id, { resolve, reject });
@@ -131,6 +139,17 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
     onDeviceLost(fn) {
       lost.add(fn);
       return () => lost.delete(fn);
+    },
+    open() {
+      const { port1, port2 } = new MessageChannel();
+      endpoint.postMessage({ type: 'serve', port: port2 } satisfies ToWorker, [port2]);
+      return port1;
+    },
+    perceive(init) {
+      const ports: Transferable[] = [init.hub, init.control, ...Object.values(init.remotes)];
+      if (init.camera) ports.push(init.camera.frames);
+      if (init.speech) ports.push(init.speech.chunks);
+      endpoint.postMessage({ type: 'perceive', init } satisfies ToWorker, ports);
     },
     close() {
       endpoint.removeEventListener('message', onMessage);

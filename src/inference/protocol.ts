@@ -5,6 +5,7 @@ import type { Task } from './manifest';
 import type { LoadProgress } from './model-store';
 import type { EngineStats, InferOptions, InferResult } from './types';
 import type { Tagged } from '../platform/messages';
+import type { PerceiveInit } from './perception-protocol';
 
 export interface ToWorkerMap {
   infer: { id: number; task: Task; input: unknown; options: InferOptions };
@@ -12,6 +13,10 @@ export interface ToWorkerMap {
   'add-model': { id: number; entry: unknown };
   release: { id: number; task?: Task };
   stats: { id: number };
+  /** Serve inference on `port` too: another worker (perception's, an agent's) calls this one directly. */
+  serve: { port: MessagePort };
+  /** Run perception here (perception-protocol.ts): frames in by transfer, results on the bus from this worker. */
+  perceive: { init: PerceiveInit };
 }
 
 export interface FromWorkerMap {

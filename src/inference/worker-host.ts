@@ -1,9 +1,11 @@
-// Serves an inference engine on an endpoint (the worker's global scope): decodes requests, runs them, and
-// sends results or errors as data. Load progress and GPU device losses are pushed as they happen.
+// Serves an inference engine on an endpoint (the worker's global scope, or a port another worker calls it on):
+// decodes requests, runs them, and sends results or errors as data; starts perception runs (perception-run.ts).
+// Load progress and GPU device losses are pushed as they happen.
 import type { InferenceEngine } from './engine';
 import { toInferenceErrorData } from './errors';
 import type { Endpoint } from '../platform/messages';
 import type { FromWorker, ToWorker } from './protocol';
+import { runPerception } from './perception-run';
 
 export function serveInference(
   endpoint: Endpoint<ToWorker, FromWorker>,
@@ -14,6 +16,12 @@ export function serveInference(
 
   const onMessage = async (e: MessageEvent<ToWorker>) => {
     const m = e.data;
+    // Runs wait for the engine themselves: their frames must not queue behind a model load here.
+    if (m.type === 'perceive') return runPerception(m.init, engine);
+    if (m.type === 'serve') {
+      serveInference(m.port as Endpoint<ToWorker, FromWorker>, engine);
+      return m.port.start();
+    }
     let eng: InferenceEngine;
     try {
       eng = await engine;

@@ -18,6 +18,13 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * Epoch ms from the high-resolution timer: what capture instants are based on, and comparable across the
+ * threads of a page (each worker has its own timeOrigin), so a stage timed in a worker lines up with the page's.
+ * Date.now() drifts from it by milliseconds, which is the size of the stages measured.
+ */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
 /** Resolves after `ms` on `clock`, or rejects with the signal's reason when it aborts first. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -1,33 +1,28 @@
-// Live perception in the app: the camera and the microphone of this tab feed the perception pipelines, whose
-// events (vision.face, vision.face.expression, vision.pose, vision.gesture, audio.speech.start/.end,
-// audio.transcript) go on the bus for agents. Camera and microphone start and fail independently; every failure,
-// model warm-up and backend fallback becomes state a person can read (perception-state.ts).
+// Live perception: the camera and the microphone of this tab feed the perception pipelines, which run inside
+// inference workers (perception-run.ts): camera frames go from the capture loop to the worker by transfer over
+// the camera's own frame lanes, never copied on this page; microphone chunks follow over a port. The workers
+// publish vision.face, vision.face.expression, vision.pose, vision.gesture, audio.speech.start/.end and
+// audio.transcript on the bus through hub ports of their own. Camera and microphone start and fail
+// independently; every failure, model warm-up and backend fallback becomes state a person can read
+// (perception-state.ts).
 //
-// The sensors and pipelines publish through a tap on the app's bus: everything still goes on the bus, and this
-// module sees what *its own* sensors and pipelines said the moment they said it. The bus also carries other
-// tabs' sensors under the same topics; their microphone chunks must not be mixed into this tab's speech, nor
-// their face boxes drawn over this tab's video.
-import type { Bus, Handler, PublishOptions, SubscribeOptions } from '../bus/types';
-import type { SentioEvent, TraceContext } from '../events/event';
+// The sensors publish through a tap on this page's bus, and the runs report what they published: this module
+// sees what *its own* sensors and pipelines said the moment they said it. The bus also carries other tabs'
+// sensors under the same topics; their microphone chunks must not be mixed into this tab's speech, nor their
+// face boxes drawn over this tab's video.
+import type { HubConnection } from '../bus/open-bus';
+import { tapPublishes } from '../bus/tap';
+import type { Bus } from '../bus/types';
+import type { SentioEvent } from '../events/event';
 import type { InferenceClient } from '../inference/client';
 import type { Task } from '../inference/manifest';
-import {
-  createFacePipeline,
-  createPosePipeline,
-  type FramePipeline,
-} from '../inference/pipelines/camera-pipelines';
+import type { PerceiveInit, RunReport, RunStats } from '../inference/perception-protocol';
+import type { AudioBatcherStats } from '../inference/pipelines/audio-batcher';
 import type { PerceptionEvents } from '../inference/pipelines/events';
-import { createSpeechPipeline, type SpeechPipeline } from '../inference/pipelines/speech-pipeline';
-import type { Infer, PipelineStats } from '../inference/pipelines/types';
-import {
-  createCamera,
-  type Camera,
-  type CameraFrame,
-  type CameraOptions,
-  type CameraStats,
-} from '../sensors/camera';
+import type { SpeechPipeline } from '../inference/pipelines/speech-pipeline';
+import type { PipelineStats } from '../inference/pipelines/types';
+import { createCamera, type Camera, type CameraOptions, type CameraStats } from '../sensors/camera';
 import type { AudioChunk, SensorError, SensorRecovered, SensorStopped } from '../sensors/events';
-import { createFrameReceiver } from '../sensors/frame-lane';
 import {
   createMicrophone,
   type Microphone,
@@ -42,22 +37,21 @@ import {
   type SensorKind,
 } from './perception-state';
 import type { StageTracer } from '../telemetry/stage-tracer';
-import { createAudioBatcher, type AudioBatcher, type AudioBatcherStats } from './audio-batcher';
-import { createRateGate, type RateGate } from './rate-gate';
 
 export interface PerceptionOptions {
+  /** This page's bus: the sensors publish on it. */
   bus: Bus;
-  /** `window.sentio.infer` or an inference client's `infer`. */
-  infer: Infer;
+  /** The bus hub: each perception run in an inference worker gets a port of its own to it. */
+  hub: Pick<HubConnection, 'connect'>;
+  /** The inference worker perception runs in: faces, voice activity, and every task not in `inferFor`. */
+  inference: InferenceClient;
   /**
-   * Tasks to run elsewhere, e.g. `{ 'speech-recognition': otherWorker.infer }`. A worker runs one model call at
-   * a time and Whisper holds it for seconds per segment: measured in the app under load, face results stopped
-   * for the ~45 s the transcripts took, so the boxes went stale. Transcription on its own worker keeps the
-   * realtime models' latency bounded.
+   * Tasks other inference workers run. A worker runs one model call at a time and Whisper holds it for seconds
+   * per segment: measured in the app under load, face results stopped for the ~45 s the transcripts took, so
+   * the boxes went stale. `pose` moves the pose pipeline to that worker (the camera's pose lane goes there);
+   * `facial-expression` and `speech-recognition` are called from the run over a direct port to that worker.
    */
-  inferFor?: Partial<Record<Task, Infer>>;
-  /** Load progress (model downloads) of each inference client used, shown while models warm up. */
-  onProgress?: InferenceClient['onProgress'] | InferenceClient['onProgress'][];
+  inferFor?: Partial<Record<Task, InferenceClient>>;
   /** Camera settings, or false for no camera. Default: "front", 640×480 at 15 fps. */
   camera?: Partial<Omit<CameraOptions, 'bus'>> | false;
   /** Microphone settings, or false for no microphone. Default: "main", 512-sample (32 ms) chunks at 16 kHz. */
@@ -70,13 +64,13 @@ export interface PerceptionOptions {
   transcribe?: boolean;
   /**
    * Least samples per voice-activity request. Default 4096 (256 ms); requests grow while the worker is busy
-   * (audio-batcher.ts). One request per 32 ms chunk is 31 round trips a second through the worker that face and
+   * (audio-batcher.ts). One request per 32 ms chunk is 31 model calls a second in the worker that face and
    * pose keep busy: in the app under load that fell ever further behind real time.
    */
   speechBatchSamples?: number;
   /**
    * Traces what the sensors capture through the pipelines (capture → inference spans, events carrying the
-   * trace). Without one nothing is traced.
+   * trace; the workers' stages are recorded here). Without one nothing is traced.
    */
   tracer?: StageTracer;
   now?: () => number;
@@ -113,93 +107,14 @@ export interface PerceptionHandle {
   stop(): void;
 }
 
-/** Everything published through the result also goes to `tap`, after the bus has formed the event. */
-function tapBus<M extends Record<string, unknown>>(bus: Bus, tap: (e: SentioEvent) => void): Bus<M> {
-  const tapped: Bus = {
-    name: bus.name,
-    publish(topic: string, payload: unknown, options?: PublishOptions) {
-      const e = bus.publish(topic, payload, options);
-      tap(e);
-      return e;
-    },
-    publishEvent: (e) => bus.publishEvent(e),
-    subscribe: (pattern: string, handler: Handler, options?: SubscribeOptions) =>
-      bus.subscribe(pattern, handler, options),
-    request: (topic, payload, options) => bus.request(topic, payload, options),
-    reply: (request, payload, options) => bus.reply(request, payload, options),
-    stats: () => bus.stats(),
-    flush: () => bus.flush(),
-    // The app's bus outlives any one perception run.
-    close: () => {},
-  };
-  return tapped as Bus<M>;
+/** One perception run in one inference worker, seen from the page. */
+interface Run {
+  readonly tasks: readonly Task[];
+  stats: RunStats | null;
+  stop(): void;
 }
 
-/** Passes `infer` through, reporting each task's first request, its results' backends and its failures. */
-function observeInfer(infer: Infer, dispatch: (a: PerceptionAction) => void, now: () => number): Infer {
-  return (async (task: Task, input: unknown, options) => {
-    dispatch({ type: 'task.requested', task, at: now() });
-    try {
-      const r = await infer(task, input, options);
-      dispatch({ type: 'task.result', task, backend: r.backend, fellBackFrom: r.fellBackFrom, at: now() });
-      return r;
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      // A realtime request replaced by a newer one is how latest-wins works, not a failure.
-      if (e.name !== 'InferenceCancelledError')
-        dispatch({ type: 'task.failed', task, name: e.name, message: e.message });
-      throw err;
-    }
-  }) as Infer;
-}
-
-/**
- * Feeds one camera frame lane to a latest-wins pipeline. The lane's credit goes back at once, so the camera
- * never waits on a model that is still loading (nor takes this consumer for a hung one). The camera's frame is
- * copied to an ImageBitmap and closed at once: camera buffers are few, and the inference worker holds its input
- * until the model has run (seconds while a model warms up) — holding VideoFrames that long starved capture to
- * under one frame a second in the app. The pipeline keeps only the newest copy while its model is busy, closing
- * those it replaces; the worker closes the one it runs. Frames the rate gate turns away are closed at once.
- */
-function feedPipeline(
-  camera: Camera,
-  pipeline: FramePipeline,
-  gate: RateGate,
-  count: { skipped: () => void; unreadable: () => void },
-): { stop(): void } {
-  const copyAndFeed = async (frame: CameraFrame, ts: number, trace: TraceContext | undefined) => {
-    let copy: ImageBitmap;
-    try {
-      copy = await createImageBitmap(frame);
-    } catch {
-      count.unreadable();
-      return;
-    } finally {
-      frame.close();
-    }
-    // Rejected only once the pipeline is closed: then nobody else will close the copy.
-    pipeline
-      .push(copy, { ts, privacy: 'local', transfer: true, ...(trace ? { trace } : {}) })
-      .catch(() => copy.close());
-  };
-  const channel = new MessageChannel();
-  const link = camera.connect(channel.port1);
-  const receiver = createFrameReceiver<CameraFrame>(
-    channel.port2,
-    (frame, meta) => {
-      if (gate.admit()) return void copyAndFeed(frame, meta.ts, meta.trace);
-      frame.close();
-      count.skipped();
-    },
-    { release: () => {} },
-  );
-  return {
-    stop() {
-      link.disconnect();
-      receiver.close();
-    },
-  };
-}
+let runs = 0;
 
 export function startPerception(o: PerceptionOptions): PerceptionHandle {
   const now = o.now ?? (() => performance.now());
@@ -218,10 +133,10 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
 
   let camera: Camera | null = null;
   let microphone: Microphone | null = null;
-  let speech: SpeechPipeline | null = null;
   const micId = (o.microphone && o.microphone.id) || 'main';
   const chunkTopic = `audio.${micId}.chunk`;
-  let speechBatches: AudioBatcher | null = null;
+  /** Where this tab's microphone chunks go: the port of the run that hears speech. */
+  let chunksTo: MessagePort | null = null;
   const sensorKind = (sensor: string): SensorKind | null =>
     sensor === camera?.sensor ? 'camera' : sensor === microphone?.sensor ? 'microphone' : null;
 
@@ -252,33 +167,90 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
         break;
       }
       default:
-        if (speech && e.topic === chunkTopic) {
+        if (e.topic === chunkTopic) {
+          if (!chunksTo) return;
           const c = e.payload as AudioChunk;
-          speechBatches?.push(c.samples, c.ts);
+          // A copy: the bus may not have sent the chunk to the hub yet, and a transfer would detach it there.
+          const samples = c.samples.slice();
+          chunksTo.postMessage({ samples, ts: c.ts }, [samples.buffer]);
           return; // 31 chunks a second are nobody else's business here
         }
     }
     emit({ kind: 'event', event: e });
   };
+  const bus = tapPublishes<PerceptionEvents>(o.bus, onPublished);
 
-  const bus = tapBus<PerceptionEvents>(o.bus, onPublished);
-  const traced = o.tracer ? { tracer: o.tracer } : {};
-  const routed = (async (task: Task, input: unknown, options) =>
-    (o.inferFor?.[task] ?? o.infer)(task, input, options)) as Infer;
-  const infer = observeInfer(routed, dispatch, now);
-  const unlistenProgress = [o.onProgress ?? []]
-    .flat()
-    .map((listen) => listen((progress) => dispatch({ type: 'model.progress', progress })));
-  const skipped = { face: 0, pose: 0 };
-  const unreadable = { face: 0, pose: 0 };
-  const counter = (p: 'face' | 'pose') => ({
-    skipped: () => void skipped[p]++,
-    unreadable: () => void unreadable[p]++,
-  });
+  const clients = new Set([o.inference, ...Object.values(o.inferFor ?? {})]);
+  const unlistenProgress = [...clients].map((c) =>
+    c.onProgress((progress) => dispatch({ type: 'model.progress', progress })),
+  );
 
-  let face: FramePipeline | null = null;
-  let pose: FramePipeline | null = null;
-  const consumers: { stop(): void }[] = [];
+  const started: Run[] = [];
+  const links: { disconnect(): void }[] = [];
+
+  /** Starts a run in `worker` for the parts given; its reports become this handle's state, events and stats. */
+  const startRun = (
+    worker: InferenceClient,
+    tasks: readonly Task[],
+    parts: Partial<Pick<PerceiveInit, 'camera' | 'speech'>>,
+  ): Run => {
+    const control = new MessageChannel();
+    const remotes: PerceiveInit['remotes'] = {};
+    for (const task of tasks) {
+      const other = o.inferFor?.[task];
+      if (other && other !== worker) remotes[task] = other.open();
+    }
+    const run: Run = {
+      tasks,
+      stats: null,
+      stop: () => control.port1.postMessage({ type: 'stop' }),
+    };
+    control.port1.onmessage = (e: MessageEvent<RunReport>) => {
+      const m = e.data;
+      if (m.type === 'stopped') {
+        run.stats = m.stats;
+        control.port1.close();
+        return;
+      }
+      if (stopped) return;
+      switch (m.type) {
+        case 'task':
+          dispatch(m.report.type === 'task.failed' ? m.report : { ...m.report, at: now() });
+          return;
+        case 'event':
+          emit({ kind: 'event', event: m.event });
+          return;
+        case 'stats':
+          run.stats = m.stats;
+          return;
+        case 'stage':
+          o.tracer?.record(m.record);
+          return;
+        case 'failed':
+          for (const task of tasks)
+            dispatch({ type: 'task.failed', task, name: m.error.name, message: m.error.message });
+          return;
+      }
+    };
+    worker.perceive({
+      hub: o.hub.connect(),
+      name: `perception.${++runs}`,
+      control: control.port2,
+      remotes,
+      traced: o.tracer !== undefined,
+      camera: parts.camera ?? null,
+      speech: parts.speech ?? null,
+    });
+    started.push(run);
+    return run;
+  };
+
+  /** A new lane from the camera: this end stays with the camera, the other goes to a run. */
+  const lane = (cam: Camera, waiting: 'newest' | 'none' = 'newest'): MessagePort => {
+    const { port1, port2 } = new MessageChannel();
+    links.push(cam.connect(port1, { waiting }));
+    return port2;
+  };
 
   const startCamera = (): Promise<boolean> => {
     if (o.camera === false) return Promise.resolve(false);
@@ -291,7 +263,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
         frameRate: 15,
         ...o.camera,
         bus,
-        ...traced,
+        ...(o.tracer ? { tracer: o.tracer } : {}),
       });
     } catch (err) {
       const message = `could not be set up: ${(err as Error).message}`;
@@ -299,15 +271,29 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       return Promise.resolve(false);
     }
     const cam = camera;
-    // Faces are published as soon as they are found; expressions follow (see separateExpression).
-    face = createFacePipeline({ bus, infer, separateExpression: true, ...traced });
-    const faceGate = createRateGate(o.faceIntervalMs ?? 100, now);
-    consumers.push(feedPipeline(cam, face, faceGate, counter('face')));
-    if (o.poseIntervalMs !== false) {
-      pose = createPosePipeline({ bus, infer, ...traced });
-      const poseGate = createRateGate(o.poseIntervalMs ?? 500, now);
-      consumers.push(feedPipeline(cam, pose, poseGate, counter('pose')));
-    }
+    // Faces are published as soon as they are found; expressions follow (camera-pipelines.ts
+    // separateExpression), from the worker that runs them.
+    const faceIntervalMs = o.faceIntervalMs ?? 100;
+    const poseIntervalMs = o.poseIntervalMs === false ? null : (o.poseIntervalMs ?? 500);
+    const poseWorker = o.inferFor?.pose ?? o.inference;
+    if (poseIntervalMs !== null && poseWorker !== o.inference) {
+      startRun(o.inference, ['face-detection', 'facial-expression'], {
+        camera: { frames: lane(cam), faceIntervalMs, poseIntervalMs: null },
+      });
+      // Pose alone is slow enough that a frame kept waiting would hold a camera buffer for its whole call.
+      startRun(poseWorker, ['pose'], {
+        camera: { frames: lane(cam, 'none'), faceIntervalMs: null, poseIntervalMs },
+      });
+    } else
+      // With pose on this run's thread, a waiting frame would hold a camera buffer through each pose call:
+      // measured, capture fell 15 → 11.6 fps. Faces get the next frame after the run is free instead.
+      startRun(o.inference, ['face-detection', 'facial-expression', 'pose'], {
+        camera: {
+          frames: lane(cam, poseIntervalMs === null ? 'newest' : 'none'),
+          faceIntervalMs,
+          poseIntervalMs,
+        },
+      });
     return cam.start();
   };
 
@@ -321,20 +307,17 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       dispatch({ type: 'sensor.error', sensor: 'microphone', reason: 'unsupported', message });
       return Promise.resolve(false);
     }
-    // A fresh stream id per run: the worker keeps the VAD's recurrent state per stream.
-    const pipeline = (speech = createSpeechPipeline({
-      bus,
-      infer,
-      stream: `${microphone.sensor}.${Date.now()}`,
-      transcribe: o.transcribe ?? true,
-      ...traced,
-    }));
-    const mic = microphone.sensor;
-    speechBatches = createAudioBatcher(o.speechBatchSamples ?? 4096, (batch, ts) => {
-      // A batch's capture: from its first sample to its hand-over to voice activity.
-      const captured = o.tracer?.begin('capture', mic, undefined, { startTime: ts });
-      captured?.end();
-      return pipeline.push(batch, { ts, privacy: 'local', ...(captured ? { trace: captured.trace } : {}) });
+    const chunks = new MessageChannel();
+    chunksTo = chunks.port1;
+    startRun(o.inference, ['voice-activity', 'speech-recognition'], {
+      speech: {
+        chunks: chunks.port2,
+        sensor: microphone.sensor,
+        // A fresh stream id per run: the worker keeps the VAD's recurrent state per stream.
+        stream: `${microphone.sensor}.${Date.now()}`,
+        transcribe: o.transcribe ?? true,
+        batchSamples: o.speechBatchSamples ?? 4096,
+      },
     });
     // start() creates its AudioContext before its first await, so this still runs inside the click that
     // called startPerception (browsers let an AudioContext start only there).
@@ -342,24 +325,38 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
   };
 
   const settle = (p: Promise<boolean>) => p.catch(() => false);
-  const started = Promise.all([settle(startCamera()), settle(startMicrophone())]).then(([cam, mic]) => ({
-    camera: cam,
-    microphone: mic,
-  }));
+  const startedSensors = Promise.all([settle(startCamera()), settle(startMicrophone())]).then(
+    ([cam, mic]) => ({ camera: cam, microphone: mic }),
+  );
 
-  return {
-    started,
-    state: () => state,
-    stats: () => ({
+  const stats = (): PerceptionStats => {
+    const of = (pick: (s: RunStats) => unknown) =>
+      started.map((r) => r.stats && pick(r.stats)).find((x) => x);
+    const sum = (pick: (s: RunStats) => { face: number; pose: number }) => {
+      const total = { face: 0, pose: 0 };
+      for (const r of started) {
+        if (!r.stats) continue;
+        total.face += pick(r.stats).face;
+        total.pose += pick(r.stats).pose;
+      }
+      return total;
+    };
+    return {
       camera: camera?.stats() ?? null,
       microphone: microphone?.stats() ?? null,
-      face: face?.stats() ?? null,
-      pose: pose?.stats() ?? null,
-      speech: speech?.stats() ?? null,
-      speechBatches: speechBatches?.stats() ?? null,
-      skippedFrames: { ...skipped },
-      unreadableFrames: { ...unreadable },
-    }),
+      face: (of((s) => s.face) as PipelineStats | undefined) ?? null,
+      pose: (of((s) => s.pose) as PipelineStats | undefined) ?? null,
+      speech: (of((s) => s.speech) as RunStats['speech'] | undefined) ?? null,
+      speechBatches: (of((s) => s.speechBatches) as AudioBatcherStats | undefined) ?? null,
+      skippedFrames: sum((s) => s.skippedFrames),
+      unreadableFrames: sum((s) => s.unreadableFrames),
+    };
+  };
+
+  return {
+    started: startedSensors,
+    state: () => state,
+    stats,
     get cameraTrack() {
       return camera?.track ?? null;
     },
@@ -374,10 +371,9 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       microphone?.stop();
       // The sensors' own "stopped" events are the last word on their state.
       stopped = true;
-      for (const c of consumers) c.stop();
-      face?.close();
-      pose?.close();
-      speech?.close();
+      for (const l of links) l.disconnect();
+      for (const r of started) r.stop();
+      chunksTo?.close();
       for (const unlisten of unlistenProgress) unlisten();
       observers.clear();
     },

@@ -14,7 +14,12 @@ import {
   type SensorStopped,
   type StopReason,
 } from './events';
-import { createFrameSender, type FrameSender, type FrameSenderStats } from './frame-lane';
+import {
+  createFrameSender,
+  type FrameSender,
+  type FrameSenderOptions,
+  type FrameSenderStats,
+} from './frame-lane';
 import { createFrameClock, type FrameClock } from './frame-clock';
 import { explainMediaError } from './media-errors';
 import { classifyTrackEnd } from './track-end';
@@ -74,7 +79,10 @@ export interface Camera {
   /** Restarts on another camera (by deviceId); consumers stay connected. */
   switchTo(deviceId: string): Promise<boolean>;
   /** Adds a consumer: frames are transferred over `port` (one end of a MessageChannel given to a worker). */
-  connect(port: Endpoint, options?: { credits?: number }): { disconnect(): void };
+  connect(
+    port: Endpoint,
+    options?: Pick<FrameSenderOptions<CameraFrame>, 'credits' | 'waiting'>,
+  ): { disconnect(): void };
   listDevices(): Promise<MediaDeviceInfo[]>;
   stats(): CameraStats;
   readonly track: MediaStreamTrack | null;
@@ -368,6 +376,7 @@ export function createCamera(options: CameraOptions): Camera {
     connect(port, opts) {
       const sender = createFrameSender<CameraFrame>(port, {
         credits: opts?.credits ?? 1,
+        ...(opts?.waiting ? { waiting: opts.waiting } : {}),
         // Reported once per consumer: a broken model would otherwise put 15 errors a second on the bus.
         // Later failures are counted in stats().consumers[i].consumerErrors.
         onConsumerError: (e) => {

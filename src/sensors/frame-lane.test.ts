@@ -67,6 +67,32 @@ describe('frame lane', () => {
     expect(sender.stats()).toMatchObject({ sent: 2, dropped: 4, pending: false });
   });
 
+  it("waiting: 'none' keeps no frame while the consumer is busy: each is released at once, the next after it is free is sent", async () => {
+    const [a, b] = lane();
+    const handled: number[] = [];
+    let unblock: () => void = () => {};
+    createFrameReceiver<ArrayBuffer>(b, async (f, m) => {
+      handled.push(new Uint8Array(f)[0]!);
+      if (m.seq === 0) await new Promise<void>((r) => (unblock = r));
+    });
+    const released: number[] = [];
+    const sender = createFrameSender<ArrayBuffer>(a, {
+      waiting: 'none',
+      release: (f) => released.push(new Uint8Array(f)[0]!),
+    });
+    expect(sender.offer(frame(0), meta(0))).toBe('sent');
+    await until(() => handled.length === 1);
+    for (let i = 1; i <= 3; i++) expect(sender.offer(frame(i), meta(i))).toBe('dropped');
+    expect(released).toEqual([1, 2, 3]);
+    expect(sender.stats()).toMatchObject({ offered: 4, sent: 1, dropped: 3, inFlight: 1, pending: false });
+    unblock();
+    await until(() => sender.stats().inFlight === 0);
+    expect(handled).toEqual([0]); // nothing was kept to send when the credit came back
+    expect(sender.offer(frame(4), meta(4))).toBe('sent');
+    await until(() => handled.length === 2);
+    expect(handled).toEqual([0, 4]);
+  });
+
   it('carries the dropped count in the metadata of the next frame sent', async () => {
     const [a, b] = lane();
     const metas: FrameMeta[] = [];

@@ -13,6 +13,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
+  type IdGenerator,
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
@@ -29,6 +30,11 @@ export interface OtlpTracingOptions {
   /** Spans are sent in batches: at most this many, at least this often (ms). */
   maxBatch?: number;
   delayMs?: number;
+  /**
+   * Where span ids come from; give it the StageTracer's `ids` so stages recorded from other threads (the
+   * inference worker's perception) are exported under the span ids their events carry. Default: random.
+   */
+  idGenerator?: IdGenerator;
 }
 
 export interface ExportStats {
@@ -80,6 +86,7 @@ export function createOtlpTracing(options: OtlpTracingOptions): OtlpTracing {
   );
   const exporter = countingExporter(new OTLPExporterBase(delegate), stats);
   const provider = new BasicTracerProvider({
+    ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'sentio' }),
     spanProcessors: [
       new BatchSpanProcessor(exporter, {

@@ -3,7 +3,16 @@
 // own span, so a camera frame can be followed through bus hops, inference and agents to the action.
 // Span attributes name the event (topic, type, source, id, privacy label), never its payload: telemetry
 // leaves the device, payloads may be `local`.
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { AdoptableIds } from './adoptable-ids';
+import { localTracer } from './local-tracer';
 import type { SentioEvent, TraceContext } from '../events/event';
 import type { Clock } from '../platform/clock';
 import type { Handler } from '../bus/types';
@@ -11,7 +20,8 @@ import { fromSpanContext, isW3cTraceContext, toSpanContext } from './trace-conte
 import { StageMetrics, type Stage } from './stage-metrics';
 
 export interface StageTracerOptions {
-  tracer: Tracer;
+  /** Where spans go. Default: a local tracer (real spans, sent nowhere) on this tracer's `ids`. */
+  tracer?: Tracer;
   metrics?: StageMetrics;
   clock?: Pick<Clock, 'now'>;
   /** How many traces to remember the start of, for end-to-end latency. */
@@ -32,6 +42,26 @@ export interface StageRun {
 export interface OpenStage extends StageRun {
   /** Ends the span (with an error status when `error` is given) and records the stage's latency. */
   end(error?: unknown): void;
+}
+
+/** What a traced stage needs: the page's StageTracer, or a worker's relay of stages to it (stage-relay.ts). */
+export interface StageBeginner {
+  begin(stage: Stage, name: string, parent: TraceContext | undefined, options?: BeginOptions): OpenStage;
+}
+
+/** A stage that ran in another thread, with the span id its events already carry (see StageTracer.record). */
+export interface StageRecord {
+  stage: Stage;
+  name: string;
+  /** The stage's own span; `parentId` names the span it continued (same trace). */
+  trace: TraceContext;
+  /** When it began and ended, ms on the epoch clock (performance.timeOrigin + performance.now()). */
+  start: number;
+  end: number;
+  /** The error's message when the stage failed. */
+  error?: string;
+  final?: boolean;
+  attributes?: Attributes;
 }
 
 export interface BeginOptions {
@@ -57,8 +87,13 @@ export function eventAttributes(e: SentioEvent, revealLocal = false): Attributes
   };
 }
 
-export class StageTracer {
+export class StageTracer implements StageBeginner {
   readonly metrics: StageMetrics;
+  /**
+   * The span ids of this tracer's providers: give them to any tracer passed to `useTracer` (localTracer,
+   * createOtlpTracing's idGenerator) so that `record` keeps the span ids of stages run in other threads.
+   */
+  readonly ids = new AdoptableIds();
   private tracer: Tracer;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly traceStarts = new Map<string, number>();
@@ -68,8 +103,8 @@ export class StageTracer {
   /** See StageTracerOptions.revealLocalEvents. */
   revealLocalEvents: boolean;
 
-  constructor(options: StageTracerOptions) {
-    this.tracer = options.tracer;
+  constructor(options: StageTracerOptions = {}) {
+    this.tracer = options.tracer ?? localTracer(this.ids);
     this.metrics = options.metrics ?? new StageMetrics();
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxOpenTraces = options.maxOpenTraces ?? 1024;
@@ -106,18 +141,56 @@ export class StageTracer {
       end: (error?: unknown) => {
         if (ended) return;
         ended = true;
-        if (error !== undefined) {
-          const e = error instanceof Error ? error : new Error(String(error));
-          span.recordException(e);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
-        }
-        const end = Math.max(start, this.clock.now());
-        span.end(end);
-        this.metrics.record(stage, end - start);
-        this.remember(this.endedAt, own.spanId, end);
-        if (options.final) this.finishTrace(own.traceId, end);
+        this.finish(span, stage, start, Math.max(start, this.clock.now()), error, options.final);
       },
     };
+  }
+
+  /**
+   * Records a stage that ran in another thread and already stamped its events with `r.trace`: the span is
+   * made under the same ids (when the tracer's provider uses `ids`; another provider's span gets ids of its own,
+   * so only the events' links to it are lost), and its latency counts like any other stage's.
+   */
+  record(r: StageRecord): void {
+    const parent = r.trace.parentId ? { traceId: r.trace.traceId, spanId: r.trace.parentId } : undefined;
+    const from = isW3cTraceContext(parent) ? parent : undefined;
+    const ctx = from ? trace.setSpanContext(ROOT_CONTEXT, toSpanContext(from)) : ROOT_CONTEXT;
+    const span = this.ids.adopt(r.trace, () =>
+      this.tracer.startSpan(
+        `${r.stage} ${r.name}`,
+        { startTime: r.start, attributes: { 'sentio.stage': r.stage, ...r.attributes } },
+        ctx,
+      ),
+    );
+    if (!from) this.rememberStart(span.spanContext().traceId, r.start);
+    this.finish(
+      span,
+      r.stage,
+      r.start,
+      Math.max(r.start, r.end),
+      r.error === undefined ? undefined : new Error(r.error),
+      r.final,
+    );
+  }
+
+  private finish(
+    span: Span,
+    stage: Stage,
+    start: number,
+    end: number,
+    error: unknown,
+    final?: boolean,
+  ): void {
+    if (error !== undefined) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      span.recordException(e);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+    }
+    span.end(end);
+    this.metrics.record(stage, end - start);
+    const own = span.spanContext();
+    this.remember(this.endedAt, own.spanId, end);
+    if (final) this.finishTrace(own.traceId, end);
   }
 
   /**

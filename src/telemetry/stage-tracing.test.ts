@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { SentioEvent } from '../events/event';
 import { createAgentStages } from './agent-stages';
 import { WindowedStageMetrics } from './stage-metrics';
-import { StageTracer } from './stage-tracer';
+import { StageTracer, type StageRecord } from './stage-tracer';
+import { createStageRelay } from './stage-relay';
 
 function recording() {
   const exporter = new InMemorySpanExporter();
@@ -242,5 +243,50 @@ describe('agent stages', () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]!.attributes['sentio.event.id']).toBe('a');
     expect(lost[0]!.status.message).toMatch(/no commit was reported/);
+  });
+});
+
+describe('stages relayed from another thread (createStageRelay → StageTracer.record)', () => {
+  function recordingOn(tracer: StageTracer) {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      idGenerator: tracer.ids,
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    tracer.useTracer(provider.getTracer('test'));
+    return () => exporter.getFinishedSpans();
+  }
+
+  it('exports each stage under the very ids its events carry, root and child, with its latency and error', () => {
+    const clock = manualClock();
+    const page = new StageTracer({ clock });
+    const spans = recordingOn(page);
+    const records: StageRecord[] = [];
+    const worker = createStageRelay((r) => records.push(r), clock.now);
+
+    const captured = worker.begin('capture', 'microphone.main', undefined, { startTime: clock.now() - 5 });
+    captured.end();
+    const vad = worker.begin('inference', 'voice-activity', captured.trace);
+    clock.advance(20);
+    vad.end(new Error('model gone'));
+    for (const r of records) page.record(r);
+
+    const [capture, inference] = spans();
+    expect(capture!.spanContext()).toMatchObject(captured.trace);
+    expect(capture!.parentSpanContext).toBeUndefined();
+    expect(inference!.spanContext()).toMatchObject({ traceId: vad.trace.traceId, spanId: vad.trace.spanId });
+    expect(vad.trace).toEqual({
+      traceId: captured.trace.traceId,
+      spanId: inference!.spanContext().spanId,
+      parentId: captured.trace.spanId,
+    });
+    expect(parentOf(inference!)).toBe(captured.trace.spanId);
+    expect(inference!.status.message).toBe('model gone');
+    expect(page.metrics.summary().inference).toMatchObject({ count: 1, p50: 20 });
+    // Spans made here afterwards get ids of their own again.
+    const next = page.begin('agent', 'a', vad.trace);
+    next.end();
+    expect(next.trace.spanId).not.toBe(vad.trace.spanId);
+    expect(next.trace.traceId).toBe(vad.trace.traceId);
   });
 });

@@ -1,6 +1,6 @@
 // The Live panel: Start/Stop for the camera and microphone, the camera preview with face boxes and the pose
 // skeleton drawn over it, the current expression, and the microphone's level, speech segments and transcript.
-// It runs `startPerception` and shows what that perception's own sensors and pipelines publish (see
+// It runs `sentio.perception.start` and shows what that perception's own sensors and pipelines publish (see
 // runtime/perception.ts for why not everything on the bus). The running handle is `window.sentioApp.perception`.
 import {
   type Sentio,
@@ -10,10 +10,10 @@ import {
   type AudioLevel,
   initialPerceptionState,
   type PerceptionState,
+  type PerceptionHandle,
+  type PerceptionStartOptions,
 } from '../../index';
-import { startInferenceWorker, type InferenceClient } from '../../inference/client';
 import { el, section } from '../dom';
-import { startPerception, type PerceptionHandle, type PerceptionOptions } from '../../runtime/perception';
 import type { SentioApp } from '../app-global';
 import { createAudioView } from './audio-view';
 import { createOverlay } from './overlay';
@@ -28,16 +28,16 @@ function is<T extends keyof PerceptionEvents>(
   return event.topic === topic;
 }
 
-/** Perception settings (rates, sensors) the panel passes on; the bus and inference are the app's. */
-export type LivePanelOptions = Partial<Omit<PerceptionOptions, 'bus' | 'infer' | 'onProgress'>> & {
+/** Perception settings (rates, sensors, workers) the panel passes on. */
+export type LivePanelOptions = PerceptionStartOptions & {
   scheduler?: RenderScheduler;
   /** Every perception state the panel draws (the first-run card shows the models' progress from it). */
   onState?: (s: PerceptionState) => void;
 };
 
-/** What the panel runs on: the app's Sentio (its bus and inference worker), and where the handle goes. */
+/** What the panel runs on: the app's Sentio, and where the handle goes. */
 export interface LiveHost {
-  sentio: Pick<Sentio, 'bus' | 'inference'>;
+  sentio: Pick<Sentio, 'perception'>;
   /** Gets `perception`: the running (or last) handle. */
   app: Pick<SentioApp, 'perception'>;
 }
@@ -76,14 +76,6 @@ export function createLivePanel(
     () => undefined,
   );
 
-  /** Whisper's own worker (see PerceptionOptions.inferFor), started with the first run and kept. */
-  let transcriber: InferenceClient | null = null;
-  /**
-   * The slow vision models' worker: expressions (0.4–1.9 s a frame under load) and pose (0.2–1.3 s). On the
-   * face detector's worker they held every face result behind them (one model call at a time per worker), so
-   * "No face in view." trailed the picture by 1–3 s; there the detector answers in 10–130 ms.
-   */
-  let slowVision: InferenceClient | null = null;
   let handle: PerceptionHandle | null = null;
   let unobserve: (() => void) | null = null;
   let gpu: Awaited<typeof webgpu>;
@@ -125,7 +117,7 @@ export function createLivePanel(
       see({ speech: 'speech' });
     } else if (is(e, 'audio.speech.end')) {
       audio.speechEnd(e.payload);
-      see({ speech: options.transcribe === false ? 'quiet' : 'transcribing' });
+      see({ speech: options.tasks?.transcribe === false ? 'quiet' : 'transcribing' });
     } else if (is(e, 'audio.transcript')) {
       audio.transcript(e.payload);
       // A transcript that lands while the next segment is being spoken does not end that one.
@@ -150,7 +142,6 @@ export function createLivePanel(
   };
 
   const start = () => {
-    const inference = host.sentio.inference();
     audio.reset();
     overlay.clear();
     latest = {};
@@ -158,19 +149,8 @@ export function createLivePanel(
     noFaceSince = Infinity;
     expression.textContent = 'No face yet.';
     // Synchronous up to the sensors' start: the microphone's AudioContext must be made inside this click.
-    transcriber ??= startInferenceWorker();
-    slowVision ??= startInferenceWorker();
-    const h = startPerception({
-      ...options,
-      bus: host.sentio.bus,
-      infer: inference.infer,
-      inferFor: {
-        'speech-recognition': transcriber.infer,
-        'facial-expression': slowVision.infer,
-        pose: slowVision.infer,
-      },
-      onProgress: [inference.onProgress, transcriber.onProgress, slowVision.onProgress],
-    });
+    // Transcription and the slow vision models on workers of their own: faces never wait behind them.
+    const h = host.sentio.perception.start({ workers: 'split', ...options });
     handle = h;
     host.app.perception = h;
     unobserve = h.observe((u) => {

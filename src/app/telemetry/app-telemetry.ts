@@ -16,7 +16,7 @@ import {
 } from '../../index';
 import type { TelemetryGlobal } from '../app-global';
 import { OTLP_URL_KEY } from '../settings/settings-panel';
-import { createCollectorSwitch, localTracer, type ExportState } from './collector-switch';
+import { createCollectorSwitch, type ExportState } from './collector-switch';
 import { createPipelinePanel } from './pipeline-panel';
 import { busFlow, type BusFlow } from './pipeline-series';
 
@@ -31,7 +31,7 @@ export function createAppTracer(): AppTracer {
   // One clock for every stage and event time stamp of this tab: capture instants are timeOrigin-based, and
   // Date.now() drifts from that by milliseconds, which is the size of the stages measured.
   const clock = { now: () => performance.timeOrigin + performance.now() };
-  return { tracer: new StageTracer({ tracer: localTracer(), metrics, clock }), metrics };
+  return { tracer: new StageTracer({ metrics, clock }), metrics };
 }
 
 export interface AppTelemetry {

@@ -45,7 +45,7 @@ export interface CollectorSwitchOptions {
 export { localTracer };
 
 export function createCollectorSwitch(target: StageTracer, o: CollectorSwitchOptions = {}): CollectorSwitch {
-  const local = localTracer();
+  const local = localTracer(target.ids);
   let current: { url: string; tracing: OtlpTracing } | null = null;
   /** The collector the setting names (trimmed), whether or not consent allows export to it. */
   let wanted: string | null = null;
@@ -88,6 +88,7 @@ export function createCollectorSwitch(target: StageTracer, o: CollectorSwitchOpt
       url: next,
       gate: o.egress.gate,
       serviceName: o.serviceName ?? 'sentio',
+      idGenerator: target.ids,
       ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}),
     });
     current = { url: next, tracing };

@@ -2,7 +2,7 @@
 // bus to publish on, and a clock.
 import type { Bus } from '../../bus/types';
 import type { Privacy, TraceContext } from '../../events/event';
-import type { StageTracer } from '../../telemetry/stage-tracer';
+import type { StageBeginner } from '../../telemetry/stage-tracer';
 import type { Clock } from '../../platform/clock';
 import type { InferenceClient } from '../client';
 import type { PerceptionEvents } from './events';
@@ -17,7 +17,7 @@ export interface PipelineOptions {
    * Runs each model call as an `inference` stage span continuing the input's trace (InputMeta.trace); what
    * the pipeline publishes carries that span's context.
    */
-  tracer?: StageTracer;
+  tracer?: StageBeginner;
 }
 
 /** What came with an input: when it was captured and its privacy label (camera and mic data is 'local'). */
