@@ -5,14 +5,15 @@ import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BenchResult, BenchState } from './harness';
 import { benchAppMainThread } from './app-main-thread';
+import { benchPerceptionMainThread } from './perception-main-thread';
 import { runBridgeBench } from './bridge-bench';
 
 const dir = import.meta.dirname;
-/** Pages driven by a multi-device bench below, not standalone. */
-const MULTI_DEVICE_PAGES = ['bridge-device.html'];
+/** Pages driven by a bench below (multi-device, or measured from outside through CDP), not standalone. */
+const DRIVEN_PAGES = ['bridge-device.html', 'perception-host.html'];
 const out = resolve(dir, 'results', 'latest.jsonl');
 const pages = readdirSync(dir)
-  .filter((f) => f.endsWith('.html') && !MULTI_DEVICE_PAGES.includes(f))
+  .filter((f) => f.endsWith('.html') && !DRIVEN_PAGES.includes(f))
   .map((f) => f.replace(/\.html$/, ''));
 const runId = process.env.SENTIO_BENCH_RUN ?? new Date().toISOString();
 
@@ -29,6 +30,15 @@ test('app-main-thread', async ({ page, browser }) => {
     if (m.type() === 'error') console.error(`[app-main-thread] ${m.text()}`);
   });
   record(await benchAppMainThread(page, (msg) => console.log(`[app-main-thread] ${msg}`)), browser.version());
+});
+
+// Perception's main-thread cost per frame, from outside the page (see perception-main-thread.ts).
+test('perception-main-thread', async ({ page, browser }) => {
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`[perception-main-thread] ${m.text()}`);
+  });
+  const log = (msg: string) => console.log(`[perception-main-thread] ${msg}`);
+  record(await benchPerceptionMainThread(page, log), browser.version());
 });
 
 for (const name of pages) {

@@ -194,7 +194,13 @@ test('real frames are traced capture → inference → agent → action, audio c
     const summary = await page.evaluate(() => window.sentioApp!.telemetry!.summary());
     expect(summary.capture.count).toBeGreaterThan(5);
     expect(summary.inference.count).toBeGreaterThan(2);
-    expect(summary.inference.p50).toBeGreaterThan(summary.capture.p50);
+    // Each stage is measured apart. Capture: a microphone batch's spans its 4096 samples (≥ 256 ms from its
+    // first sample), while camera frames, 15 a second, are handed over within milliseconds of capture, so they
+    // hold the median. (Inference is no longer sure to be slower than capture: with perception in the inference
+    // worker, voice activity answers in a few ms.)
+    expect(summary.capture.max).toBeGreaterThanOrEqual(250);
+    expect(summary.capture.p50).toBeLessThan(250);
+    expect(summary.inference.p50).toBeGreaterThan(0);
     expect(summary.agent.count).toBeGreaterThan(0);
     expect(summary.action.count).toBeGreaterThan(0);
     // From the frame's capture to the reaction: at least the face model's time.
