@@ -48,7 +48,7 @@ export interface AudioChunkMessage {
 }
 
 export interface ControlToRunMap {
-  stop: Record<string, never>;
+  stop: object;
 }
 
 /** What the page needs to read a run's pipelines (PerceptionStats has the page's sensors too). */

@@ -131,6 +131,7 @@ export function runPerception(
   const traced = tracer ? { tracer } : {};
 
   const remotes = new Map<Task, InferenceClient>();
+  const remotePorts = Object.values(init.remotes);
   for (const [task, port] of Object.entries(init.remotes) as [Task, MessagePort][]) {
     remotes.set(task, createInferenceClient(port as never));
     port.start();
@@ -250,7 +251,10 @@ export function runPerception(
     face?.close();
     pose?.close();
     speech?.close();
-    for (const c of remotes.values()) c.close();
+    // The other workers stop serving this run. Not client.close(): that would reject a call still in flight,
+    // and its pipeline would put an inference.error on the bus for a run already stopped; such a call is
+    // dropped with the run instead.
+    for (const port of remotePorts) port.close();
     report({ type: 'stopped', stats: stats() });
     // What the pipelines published last is on its way to the hub before this run's port goes.
     void hubBus.flush().finally(() => {

@@ -16,7 +16,7 @@ import type { Bus } from '../bus/types';
 import type { SentioEvent } from '../events/event';
 import type { InferenceClient } from '../inference/client';
 import type { Task } from '../inference/manifest';
-import type { PerceiveInit, RunReport, RunStats } from '../inference/perception-protocol';
+import type { ControlToRun, PerceiveInit, RunReport, RunStats } from '../inference/perception-protocol';
 import type { AudioBatcherStats } from '../inference/pipelines/audio-batcher';
 import type { PerceptionEvents } from '../inference/pipelines/events';
 import type { SpeechPipeline } from '../inference/pipelines/speech-pipeline';
@@ -114,8 +114,6 @@ interface Run {
   stop(): void;
 }
 
-let runs = 0;
-
 export function startPerception(o: PerceptionOptions): PerceptionHandle {
   const now = o.now ?? (() => performance.now());
   let state = initialPerceptionState();
@@ -203,7 +201,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
     const run: Run = {
       tasks,
       stats: null,
-      stop: () => control.port1.postMessage({ type: 'stop' }),
+      stop: () => control.port1.postMessage({ type: 'stop' } satisfies ControlToRun),
     };
     control.port1.onmessage = (e: MessageEvent<RunReport>) => {
       const m = e.data;
@@ -234,7 +232,8 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
     };
     worker.perceive({
       hub: o.hub.connect(),
-      name: `perception.${++runs}`,
+      // Unique per run (events' `source`); randomUUID needs a secure context, which an embedding page may not be.
+      name: `perception.${Math.random().toString(36).slice(2, 10)}`,
       control: control.port2,
       remotes,
       traced: o.tracer !== undefined,
