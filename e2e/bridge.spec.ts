@@ -643,6 +643,54 @@ test('the app\u2019s Devices panel connects, shows its state and the other devic
   }
 });
 
+test('the Devices panel cannot be typed into before its saved settings are in, so they never overwrite what was typed', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('devices')).toBeVisible({ timeout: 60_000 });
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('sentio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('settings', 'readwrite');
+          tx.objectStore('settings').put({
+            key: 'bridge.settings',
+            value: { device: 'saved-device', exportTopics: 'saved.>' },
+          });
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+  // How the device field looks the moment it is in the document: a field that takes typing before the saved
+  // settings are read loses what was typed when they arrive.
+  await page.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="devices-device"]');
+      if (!input?.isConnected) return;
+      (window as { firstSight?: object }).firstSight = {
+        disabled: input.matches(':disabled'),
+        value: input.value,
+      };
+      seen.disconnect();
+    });
+    seen.observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  const device = page.getByTestId('devices-device');
+  await expect(device).toBeVisible({ timeout: 60_000 });
+  const first = await page.evaluate(
+    () => (window as { firstSight?: { disabled: boolean; value: string } }).firstSight,
+  );
+  expect(first, 'the field was seen').toBeDefined();
+  expect(first!.disabled || first!.value === 'saved-device', JSON.stringify(first)).toBe(true);
+  await device.fill('typed-device');
+  await expect(page.getByTestId('devices-exportTopics')).toHaveValue('saved.>');
+  await expect(device).toHaveValue('typed-device');
+});
+
 test('the Devices panel signs in with an NKey it keeps in this browser; plain ws:// to another machine only when ticked', async ({
   browser,
 }) => {

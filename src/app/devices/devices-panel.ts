@@ -106,6 +106,15 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
   const state = el('p', { testId: `${P}-state`, text: 'Not connected.', attrs: { role: 'status' } });
   const counts = el('ul', { testId: `${P}-counts` });
   const peers = el('ul', { testId: `${P}-peers` });
+  const form = el(
+    'fieldset',
+    { className: 'plain', attrs: { disabled: '' } },
+    ...Object.values(f).map((x) => x.row),
+    ...[auth, user, secret, creds, insecure].map((x) => x.row),
+    consentRow,
+    shareExpressionsRow,
+    el('div', { className: 'form-row' }, connectBtn, disconnectBtn),
+  );
   let handle: BridgeHandle | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -179,18 +188,31 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
         : handle.revokeStep(EXPRESSION_STEP.step));
   });
 
-  void db.settings.get(KEY).then((row) => {
-    const s = readDeviceSettings(row?.value, DEFAULTS);
-    for (const k of Object.keys(f) as (keyof typeof f)[]) f[k].input.value = String(s[k]);
-    auth.input.value = s.auth;
-    user.input.value = s.user;
-    secret.input.value = s.secret;
-    creds.input.value = s.creds;
-    insecure.input.checked = s.allowInsecure;
-    consent.checked = s.privateConsent;
-    shareExpressions.checked = s.shareExpressions;
-    showAuthFields();
-  });
+  // The stored settings arrive after the panel is on screen. Until they do, the form is disabled: a value
+  // typed in the meantime would be overwritten by the late read and the bridge would connect with the old one.
+  void db.settings
+    .get(KEY)
+    .then(
+      (row) => {
+        const s = readDeviceSettings(row?.value, DEFAULTS);
+        for (const k of Object.keys(f) as (keyof typeof f)[]) f[k].input.value = String(s[k]);
+        auth.input.value = s.auth;
+        user.input.value = s.user;
+        secret.input.value = s.secret;
+        creds.input.value = s.creds;
+        insecure.input.checked = s.allowInsecure;
+        consent.checked = s.privateConsent;
+        shareExpressions.checked = s.shareExpressions;
+        showAuthFields();
+      },
+      (err: unknown) => {
+        state.textContent = `The saved device settings could not be read (${(err as Error).name}: ${(err as Error).message}); the defaults are shown.`;
+        state.className = 'missing';
+      },
+    )
+    .finally(() => {
+      form.disabled = false;
+    });
 
   return section(
     'Devices',
@@ -198,11 +220,7 @@ export function createDevicesPanel(bridge: BridgeApi, db: SentioDb): HTMLElement
     el('p', {
       text: 'Share chosen topics with your other devices through a NATS server. Local data (camera frames, audio) never leaves.',
     }),
-    ...Object.values(f).map((x) => x.row),
-    ...[auth, user, secret, creds, insecure].map((x) => x.row),
-    consentRow,
-    shareExpressionsRow,
-    el('div', { className: 'form-row' }, connectBtn, disconnectBtn),
+    form,
     state,
     counts,
     el('h3', { text: 'Other devices' }),
