@@ -17,6 +17,7 @@ import type { SentioEvent } from '../events/event';
 import { systemClock, type Clock } from '../platform/clock';
 import { toErrorData } from '../platform/error-data';
 import type { Endpoint } from '../platform/messages';
+import { releaseFrame } from '../platform/release-frame';
 import { createFrameReceiver, type FrameMeta } from '../sensors/frame-lane';
 import { createStageRelay } from '../telemetry/stage-relay';
 import { createInferenceClient, type InferenceClient } from './client';
@@ -48,11 +49,6 @@ export interface PerceptionRunOptions {
 
 type Frame = VideoFrame | ImageBitmap;
 
-const closeInput = (x: unknown) => {
-  const c = x as { close?: () => void } | null;
-  if (c && typeof c.close === 'function') c.close();
-};
-
 /**
  * This engine, called in place. Ids count down from -1 so they never meet the ids a page's client picks
  * (the engine cancels by id). A transferred input is ours once the model has read it, as in worker-host.ts.
@@ -69,7 +65,7 @@ function engineInfer(engine: Promise<InferenceEngine>): Infer {
       return await eng.infer(id, task, input, rest);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      if (transfer) closeInput(input);
+      if (transfer) releaseFrame(input);
     }
   }) as Infer;
 }

@@ -7,6 +7,7 @@
 import type { TraceContext } from '../events/event';
 import type { Endpoint, Tagged } from '../platform/messages';
 import { toErrorData, type ErrorData } from '../platform/error-data';
+import { releaseFrame } from '../platform/release-frame';
 
 export interface FrameMeta {
   seq: number;
@@ -84,11 +85,6 @@ export interface FrameSender<F extends LaneFrame> {
   close(reason?: string): void;
 }
 
-function defaultRelease(frame: unknown): void {
-  const closable = frame as { close?: () => void };
-  if (typeof closable.close === 'function') closable.close();
-}
-
 export function createFrameSender<F extends LaneFrame>(
   port: Endpoint,
   options: FrameSenderOptions<F> = {},
@@ -97,7 +93,7 @@ export function createFrameSender<F extends LaneFrame>(
   if (!Number.isInteger(maxCredits) || maxCredits < 1) {
     throw new FrameLaneError(`credits must be a whole number ≥ 1 (got ${maxCredits})`);
   }
-  const release = options.release ?? defaultRelease;
+  const release = options.release ?? releaseFrame;
   const now = options.now ?? (() => performance.now());
   let credits = maxCredits;
   /** When the last free credit was spent; null while one is free. */
@@ -228,7 +224,7 @@ export function createFrameReceiver<F extends LaneFrame>(
   handler: (frame: F, meta: FrameMeta) => void | Promise<void>,
   options: FrameReceiverOptions & { release?: (frame: F) => void } = {},
 ): FrameReceiver {
-  const release = options.release ?? defaultRelease;
+  const release = options.release ?? releaseFrame;
   const stats = { received: 0, handled: 0, errors: 0, malformed: 0 };
   let closed = false;
   const reply = (m: ToSenderMessage) => {

@@ -3,6 +3,7 @@
 // so latency stays bounded when the model is slower than the camera. Events inherit the frame's privacy.
 import type { PublishOptions } from '../../bus/types';
 import { systemClock } from '../../platform/clock';
+import { releaseFrame } from '../../platform/release-frame';
 import { GestureTracker, type Gesture } from '../tasks/gestures';
 import type { ImageInput } from '../image';
 import type { Box, InferResult } from '../types';
@@ -21,11 +22,6 @@ interface Slot {
   meta: InputMeta;
   n: number;
   done: () => void;
-}
-
-/** Frames handed over to us that will never reach the worker are closed here (camera buffers are few). */
-function closeFrame(frame: ImageInput): void {
-  if ('close' in frame && typeof frame.close === 'function') frame.close();
 }
 
 /** Latest-wins scheduling shared by the camera pipelines. */
@@ -89,7 +85,7 @@ function latestWins(
       return new Promise<void>((done) => {
         if (waiting) {
           s.superseded++;
-          if (waiting.meta.transfer) closeFrame(waiting.frame);
+          if (waiting.meta.transfer) releaseFrame(waiting.frame);
           waiting.done();
         }
         waiting = { frame, meta, n: frames++, done };
@@ -99,7 +95,7 @@ function latestWins(
     stats: () => ({ ...s }),
     close() {
       closed = true;
-      if (waiting?.meta.transfer) closeFrame(waiting.frame);
+      if (waiting?.meta.transfer) releaseFrame(waiting.frame);
       waiting?.done();
       waiting = null;
     },
@@ -180,9 +176,9 @@ function detectThenRead(o: FacePipelineOptions): FramePipeline {
             transfer,
             ...(opts.trace ? { trace: opts.trace } : {}),
           })
-          .catch(() => transfer && closeFrame(frame));
+          .catch(() => transfer && releaseFrame(frame));
       } finally {
-        if (!handedOver && transfer) closeFrame(frame);
+        if (!handedOver && transfer) releaseFrame(frame);
       }
     },
     o,
