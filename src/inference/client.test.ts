@@ -44,4 +44,25 @@ describe('inference client', () => {
     expect((received[0]!.input as Float32Array).length).toBe(4096);
     expect(chunk.length).toBe(0);
   });
+
+  it('a worker that dies rejects what is in flight and what comes later, and tells onCrash once, late listeners at once', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const client = createInferenceClient(port1 as unknown as Parameters<typeof createInferenceClient>[0]);
+    const told: string[] = [];
+    client.onCrash((e) => told.push(`early ${e.name}`));
+    const inFlight = client.infer('voice-activity', new Float32Array(512));
+    const died = Object.assign(new Event('error'), { message: 'boom at frame 7' });
+    port1.dispatchEvent(died);
+    port1.dispatchEvent(died);
+    await expect(inFlight).rejects.toMatchObject({
+      name: 'InferenceWorkerError',
+      message: expect.stringContaining('boom at frame 7'),
+    });
+    await expect(client.infer('pose', new Uint8Array(4))).rejects.toMatchObject({
+      name: 'InferenceWorkerError',
+    });
+    client.onCrash((e) => told.push(`late ${e.name}`));
+    expect(told).toEqual(['early InferenceWorkerError', 'late InferenceWorkerError']);
+  });
 });

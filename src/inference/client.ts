@@ -25,6 +25,11 @@ export interface InferenceClient {
   onProgress(fn: (p: LoadProgress) => void): () => void;
   onDeviceLost(fn: (info: { backend: string; reason: string; count: number }) => void): () => void;
   /**
+   * Called once when the worker dies (an uncaught error in it, or its script failed to load): every request in
+   * flight is rejected with the same error, and so is every later one. Called at once if it is dead already.
+   */
+  onCrash(fn: (error: InferenceWorkerError) => void): () => void;
+  /**
    * A new port this worker serves inference on, to hand to another worker (transfer it) so that worker calls
    * this one directly instead of through the page. `createInferenceClient(port)` there is its client.
    */
@@ -49,6 +54,7 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
   const pending = new Map<number, Pending>();
   const progress = new Set<(p: LoadProgress) => void>();
   const lost = new Set<(i: { backend: string; reason: string; count: number }) => void>();
+  const crashed = new Set<(e: InferenceWorkerError) => void>();
 
   const onMessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;
@@ -75,10 +81,13 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
   endpoint.addEventListener('message', onMessage);
   // An uncaught error in the worker kills every request in flight: reject them rather than hang forever.
   endpoint.addEventListener('error', (e: ErrorEvent) => {
+    if (dead) return;
     dead = new InferenceWorkerError(e.message || 'the worker script failed to load or crashed');
     for (const p of pending.values()) p.reject(dead);
     pending.clear();
     endpoint.terminate?.();
+    for (const fn of crashed) fn(dead);
+    crashed.clear();
   });
 
   function call(msg: Extract<ToWorker, { id: number }>, transfer: Transferable[] = []): Promise<FromWorker> {
@@ -140,6 +149,14 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
       lost.add(fn);
       return () => lost.delete(fn);
     },
+    onCrash(fn) {
+      if (dead) {
+        fn(dead);
+        return () => false;
+      }
+      crashed.add(fn);
+      return () => crashed.delete(fn);
+    },
     open() {
       const { port1, port2 } = new MessageChannel();
       endpoint.postMessage({ type: 'serve', port: port2 } satisfies ToWorker, [port2]);
@@ -155,14 +172,18 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
       endpoint.removeEventListener('message', onMessage);
       for (const p of pending.values()) p.reject(new Error('the inference client was closed'));
       pending.clear();
+      crashed.clear();
       endpoint.terminate?.();
     },
   };
 }
 
-/** Starts the inference worker from `files` (default: where the build put it) and returns its client. */
-export function startInferenceWorker(files?: RuntimeFiles): InferenceClient {
+/**
+ * Starts an inference worker from `files` (default: where the build put it) and returns its client. `name` is
+ * the worker's (`self.name`, and how DevTools lists it): it tells several inference workers apart.
+ */
+export function startInferenceWorker(files?: RuntimeFiles, name = 'sentio-inference'): InferenceClient {
   const f = files ?? builtRuntimeFiles();
-  const { worker } = f.worker(f.script(inferenceWorkerScript), 'sentio-inference');
+  const { worker } = f.worker(f.script(inferenceWorkerScript), name);
   return createInferenceClient(worker);
 }

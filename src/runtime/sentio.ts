@@ -240,7 +240,10 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
   /** perception.start({ workers: 'split' })'s two more inference workers, started on first use. */
   let split: { transcriber: InferenceClient; slowVision: InferenceClient } | null = null;
   const splitWorkers = () =>
-    (split ??= { transcriber: startInferenceWorker(files), slowVision: startInferenceWorker(files) });
+    (split ??= {
+      transcriber: startInferenceWorker(files, 'sentio-transcriber'),
+      slowVision: startInferenceWorker(files, 'sentio-slow-vision'),
+    });
   let embedder: EmbeddingProvider | null = null;
   const db = openDatabase(o.database);
   const tracer = o.tracer ?? new StageTracer({ metrics: new StageMetrics() });
