@@ -3,13 +3,14 @@
 // and what the run reports back on its control port. Frames and samples never come back; the results go on the
 // bus from the worker itself, and the page hears only what it shows: task states, its own run's events, stats
 // and finished trace stages.
+import * as v from 'valibot';
 import type { SentioEvent } from '../events/event';
 import type { ErrorData } from '../platform/error-data';
 import type { Tagged } from '../platform/messages';
 import type { StageRecord } from '../telemetry/stage-tracer';
 import type { AudioBatcherStats } from './pipelines/audio-batcher';
 import type { PipelineStats } from './pipelines/types';
-import type { Task } from './manifest';
+import { TASKS, type Task } from './manifest';
 import type { InferResult } from './types';
 
 export interface PerceiveInit {
@@ -49,6 +50,8 @@ export interface AudioChunkMessage {
 
 export interface ControlToRunMap {
   stop: object;
+  /** The worker serving `task` to this run died: its calls in flight and all later ones fail with `error`. */
+  lost: { task: Task; error: ErrorData };
 }
 
 /** What the page needs to read a run's pipelines (PerceptionStats has the page's sensors too). */
@@ -80,4 +83,39 @@ export interface RunReportMap {
 }
 
 export type ControlToRun = Tagged<ControlToRunMap>;
+
+const port = v.custom<MessagePort>(
+  (x) => typeof MessagePort !== 'undefined' && x instanceof MessagePort,
+  'must be a MessagePort (transferred with the message)',
+);
+const interval = v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0)));
+const InitSchema = v.object({
+  hub: port,
+  name: v.pipe(v.string(), v.nonEmpty()),
+  control: port,
+  camera: v.nullable(v.object({ frames: port, faceIntervalMs: interval, poseIntervalMs: interval })),
+  speech: v.nullable(
+    v.object({
+      chunks: port,
+      sensor: v.string(),
+      stream: v.pipe(v.string(), v.nonEmpty()),
+      transcribe: v.boolean(),
+      batchSamples: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    }),
+  ),
+  remotes: v.record(v.picklist(TASKS), port),
+  traced: v.boolean(),
+});
+
+/**
+ * What is wrong with a `perceive` message's init, as "field: reason", or null when it is whole. A worker checks
+ * what crosses into it before it acts on it: a run half-started from a bad init would hold ports and frames.
+ */
+export function perceiveInitProblem(init: unknown): string | null {
+  const r = v.safeParse(InitSchema, init, { abortEarly: true });
+  if (r.success) return null;
+  const issue = r.issues[0];
+  const field = issue.path?.map((p) => String(p.key)).join('.') || '(init)';
+  return `${field}: ${issue.input === undefined ? 'is required' : issue.message}`;
+}
 export type RunReport = Tagged<RunReportMap>;

@@ -16,20 +16,23 @@ import { tapPublishes } from '../bus/tap';
 import type { SentioEvent } from '../events/event';
 import { systemClock, type Clock } from '../platform/clock';
 import { toErrorData } from '../platform/error-data';
+import { fromInferenceErrorData, InferenceInputError } from './errors';
 import type { Endpoint } from '../platform/messages';
 import { releaseFrame } from '../platform/release-frame';
 import { createFrameReceiver, type FrameMeta } from '../sensors/frame-lane';
 import { createStageRelay } from '../telemetry/stage-relay';
 import { createInferenceClient, type InferenceClient } from './client';
 import type { InferenceEngine } from './engine';
+import type { InferResult } from './types';
 import type { Task } from './manifest';
-import type {
-  AudioChunkMessage,
-  ControlToRun,
-  PerceiveInit,
-  RunReport,
-  RunStats,
-  TaskReport,
+import {
+  perceiveInitProblem,
+  type AudioChunkMessage,
+  type ControlToRun,
+  type PerceiveInit,
+  type RunReport,
+  type RunStats,
+  type TaskReport,
 } from './perception-protocol';
 import { createAudioBatcher, type AudioBatcher } from './pipelines/audio-batcher';
 import { createFacePipeline, createPosePipeline, type FramePipeline } from './pipelines/camera-pipelines';
@@ -100,11 +103,54 @@ function reportingTasks(infer: Infer, report: (r: TaskReport) => void): Infer {
   }) as Infer;
 }
 
+/** The ports a refused init brought along (one level down too): closed, so nothing waits on them. */
+function closePorts(x: unknown, depth = 0): void {
+  if (x instanceof MessagePort) return x.close();
+  if (depth < 2 && x && typeof x === 'object') for (const y of Object.values(x)) closePorts(y, depth + 1);
+}
+
+/**
+ * A remote worker's calls that can be failed from outside: when the page reports that worker dead, what is in
+ * flight to it would otherwise wait forever (a port to a dead worker answers nothing), its pipeline stuck busy.
+ */
+function losableRemote(client: InferenceClient) {
+  let lost: Error | null = null;
+  const inFlight = new Set<(e: Error) => void>();
+  return {
+    infer: ((task: Task, input: unknown, opts) => {
+      if (lost) return Promise.reject(lost);
+      return new Promise<InferResult>((resolve, reject) => {
+        inFlight.add(reject);
+        client
+          .infer(task, input, opts)
+          .then(resolve, reject)
+          .finally(() => inFlight.delete(reject));
+      });
+    }) as Infer,
+    lose(error: Error) {
+      lost = error;
+      for (const reject of inFlight) reject(error);
+      inFlight.clear();
+    },
+  };
+}
+
 export function runPerception(
   init: PerceiveInit,
   engine: Promise<InferenceEngine>,
   options: PerceptionRunOptions = {},
 ): void {
+  const problem = perceiveInitProblem(init);
+  if (problem) {
+    const error = new InferenceInputError('perceive', problem);
+    const control = (init as { control?: unknown } | null)?.control;
+    if (control instanceof MessagePort)
+      control.postMessage({ type: 'failed', error: toErrorData(error) } satisfies RunReport);
+    // Without a control port there is nobody to tell but the console.
+    else console.error(`inference worker: ${error.message}`);
+    closePorts(init);
+    return;
+  }
   const clock = options.clock ?? systemClock;
   const control = init.control as unknown as Endpoint<ControlToRun, RunReport>;
   let stopped = false;
@@ -126,10 +172,10 @@ export function runPerception(
   const tracer = init.traced ? createStageRelay((record) => report({ type: 'stage', record })) : undefined;
   const traced = tracer ? { tracer } : {};
 
-  const remotes = new Map<Task, InferenceClient>();
+  const remotes = new Map<Task, ReturnType<typeof losableRemote>>();
   const remotePorts = Object.values(init.remotes);
   for (const [task, port] of Object.entries(init.remotes) as [Task, MessagePort][]) {
-    remotes.set(task, createInferenceClient(port as never));
+    remotes.set(task, losableRemote(createInferenceClient(port as never)));
     port.start();
   }
   const here = engineInfer(engine);
@@ -259,7 +305,9 @@ export function runPerception(
     });
   };
   control.addEventListener('message', (e: MessageEvent<ControlToRun>) => {
-    if (e.data?.type === 'stop') stop();
+    const m = e.data;
+    if (m?.type === 'stop') stop();
+    else if (m?.type === 'lost') remotes.get(m.task)?.lose(fromInferenceErrorData(m.error));
   });
   control.start?.();
 }
