@@ -238,3 +238,116 @@ test('plugins: one signed by a trusted key runs in its sandbox and answers on th
   expect(r.framesAfter).toBe(0);
   expect(r.refused).toBe('SignatureError');
 });
+
+test('an inference worker that crashes mid-run: what ran there fails by name and on the bus, the camera and the other worker go on, stop and close still end everything', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await page.evaluate(async () => {
+    const s = await window.frontDoor.createSentio({
+      name: 'front-door-crash',
+      database: `front-door-crash-${crypto.randomUUID()}`,
+      devEndpointUrl: null,
+    });
+    const seen = {
+      faces: 0,
+      expressions: 0,
+      poses: 0,
+      errors: [] as { task: string; name: string; message: string }[],
+      sensorErrors: [] as string[],
+    };
+    s.bus.subscribe('vision.face', () => void seen.faces++);
+    s.bus.subscribe('vision.face.expression', () => void seen.expressions++);
+    s.bus.subscribe('vision.pose', () => void seen.poses++);
+    s.bus.subscribe('inference.error', (e) => void seen.errors.push(e.payload as (typeof seen.errors)[0]));
+    s.bus.subscribe('sensor.error', (e) => void seen.sensorErrors.push(JSON.stringify(e.payload)));
+    const p = s.perception.start({ workers: 'split', microphone: false });
+    (window as unknown as { crash: object }).crash = { s, p, seen };
+  });
+  type Crash = {
+    s: { close(): Promise<void> };
+    p: {
+      state(): { tasks: Record<string, { status: string; name?: string }>; camera: { status: string } };
+      stats(): { camera: { seq: number } | null };
+      stop(): void;
+    };
+    seen: {
+      faces: number;
+      expressions: number;
+      poses: number;
+      errors: { task: string; name: string; message: string }[];
+      sensorErrors: string[];
+    };
+  };
+  const look = () =>
+    page.evaluate(() => {
+      const { p, seen } = (window as unknown as { crash: Crash }).crash;
+      return { ...seen, state: p.state(), camera: p.stats().camera };
+    });
+  // Everything runs: faces and expressions (main worker, expressions called in the slow-vision worker), poses.
+  await expect
+    .poll(
+      async () => {
+        const l = await look();
+        return l.faces > 0 && l.expressions > 0 && l.poses > 0;
+      },
+      { timeout: 180_000 },
+    )
+    .toBe(true);
+
+  // The inference workers by name. Not onnxruntime's WASM thread workers: they wait on atomics, and an
+  // evaluate there never returns and stalls the model calls that use them.
+  const workers = page.workers().filter((w) => w.url().includes('inference.worker'));
+  const names = await Promise.all(workers.map((w) => w.evaluate(() => self.name).catch(() => '')));
+  const slow = workers[names.indexOf('sentio-slow-vision')];
+  expect(slow, `workers: ${names.join(', ')}`).toBeDefined();
+  // Not awaited: the worker is gone (terminated by its client on the error) before its answer gets out.
+  void slow!
+    .evaluate(() => {
+      setTimeout(() => {
+        throw new Error('crash test: the slow-vision worker dies');
+      });
+    })
+    .catch(() => undefined);
+
+  // Pose and expressions ran there: both fail by name, in the state and on the bus.
+  await expect
+    .poll(
+      async () => {
+        const { state } = await look();
+        return [state.tasks.pose?.name, state.tasks['facial-expression']?.name];
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual(['InferenceWorkerError', 'InferenceWorkerError']);
+  const atCrash = await look();
+  expect(atCrash.errors.filter((e) => e.name === 'InferenceWorkerError').map((e) => e.task)).toEqual(
+    expect.arrayContaining(['pose', 'facial-expression']),
+  );
+  expect(atCrash.errors.find((e) => e.task === 'pose')!.message).toContain('crash test');
+  // Faces go on in the worker that lives, and so does the camera: it let go of the dead worker's lane rather
+  // than wait on it as a hung consumer.
+  await expect
+    .poll(
+      async () => {
+        const l = await look();
+        return l.faces >= atCrash.faces + 10 && l.camera!.seq > atCrash.camera!.seq + 10;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  const after = await look();
+  expect(after.state.tasks['face-detection']?.status).toBe('ready');
+  expect(after.state.camera.status).toBe('running');
+  expect(after.sensorErrors).toEqual([]);
+
+  const closed = await page.evaluate(async () => {
+    const { s, p } = (window as unknown as { crash: Crash }).crash;
+    p.stop();
+    await s.close();
+    return true;
+  });
+  expect(closed).toBe(true);
+  await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+});

@@ -15,6 +15,7 @@ import { tapPublishes } from '../bus/tap';
 import type { Bus } from '../bus/types';
 import type { SentioEvent } from '../events/event';
 import type { InferenceClient } from '../inference/client';
+import { toInferenceErrorData } from '../inference/errors';
 import type { Task } from '../inference/manifest';
 import type { ControlToRun, PerceiveInit, RunReport, RunStats } from '../inference/perception-protocol';
 import type { AudioBatcherStats } from '../inference/pipelines/audio-batcher';
@@ -37,6 +38,15 @@ import {
   type SensorKind,
 } from './perception-state';
 import type { StageTracer } from '../telemetry/stage-tracer';
+
+/** The pipeline each task runs in, as `inference.error` names it. */
+const PIPELINE_OF: Record<Task, string> = {
+  'face-detection': 'face',
+  'facial-expression': 'expression',
+  pose: 'pose',
+  'voice-activity': 'speech',
+  'speech-recognition': 'speech',
+};
 
 export interface PerceptionOptions {
   /** This page's bus: the sensors publish on it. */
@@ -185,24 +195,67 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
 
   const started: Run[] = [];
   const links: { disconnect(): void }[] = [];
+  const unlistenCrashes: (() => void)[] = [];
 
-  /** Starts a run in `worker` for the parts given; its reports become this handle's state, events and stats. */
+  /** Tasks that ran in a worker that died: failed by name, and on the bus as any inference failure is. */
+  const failTasks = (tasks: readonly Task[], error: Error) => {
+    for (const task of tasks) {
+      dispatch({ type: 'task.failed', task, name: error.name, message: error.message });
+      bus.publish(
+        'inference.error',
+        { pipeline: PIPELINE_OF[task], task, name: error.name, message: error.message },
+        { privacy: 'local' },
+      );
+    }
+  };
+
+  /**
+   * Starts a run in `worker` for the parts given; its reports become this handle's state, events and stats.
+   * `link`: the camera's end of the run's frame lane, let go if the worker dies (else the camera would wait on
+   * a consumer that will never answer, and report it as hung).
+   */
   const startRun = (
     worker: InferenceClient,
     tasks: readonly Task[],
     parts: Partial<Pick<PerceiveInit, 'camera' | 'speech'>>,
+    link?: { disconnect(): void },
   ): Run => {
     const control = new MessageChannel();
+    const post = (m: ControlToRun) => control.port1.postMessage(m);
     const remotes: PerceiveInit['remotes'] = {};
     for (const task of tasks) {
       const other = o.inferFor?.[task];
-      if (other && other !== worker) remotes[task] = other.open();
+      if (other && other !== worker) {
+        remotes[task] = other.open();
+        // The run's calls to that worker would wait forever: it fails them, and later ones, with this error.
+        unlistenCrashes.push(
+          other.onCrash((error) => {
+            if (stopped) return;
+            post({ type: 'lost', task, error: toInferenceErrorData(error) });
+            failTasks([task], error);
+          }),
+        );
+      }
     }
     const run: Run = {
       tasks,
       stats: null,
-      stop: () => control.port1.postMessage({ type: 'stop' } satisfies ControlToRun),
+      stop: () => post({ type: 'stop' }),
     };
+    unlistenCrashes.push(
+      worker.onCrash((error) => {
+        if (stopped) return;
+        link?.disconnect();
+        if (parts.speech && chunksTo) {
+          chunksTo.close();
+          chunksTo = null;
+        }
+        failTasks(
+          tasks.filter((t) => !(t in remotes)),
+          error,
+        );
+      }),
+    );
     control.port1.onmessage = (e: MessageEvent<RunReport>) => {
       const m = e.data;
       if (m.type === 'stopped') {
@@ -225,6 +278,8 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
           o.tracer?.record(m.record);
           return;
         case 'failed':
+          // Nothing runs there: the camera lets go of the lane rather than wait on it as a hung consumer.
+          link?.disconnect();
           for (const task of tasks)
             dispatch({ type: 'task.failed', task, name: m.error.name, message: m.error.message });
           return;
@@ -244,11 +299,12 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
     return run;
   };
 
-  /** A new lane from the camera: this end stays with the camera, the other goes to a run. */
-  const lane = (cam: Camera, waiting: 'newest' | 'none' = 'newest'): MessagePort => {
+  /** A new lane from the camera: `link` stays with the camera, `frames` goes to a run. */
+  const lane = (cam: Camera, waiting: 'newest' | 'none' = 'newest') => {
     const { port1, port2 } = new MessageChannel();
-    links.push(cam.connect(port1, { waiting }));
-    return port2;
+    const link = cam.connect(port1, { waiting });
+    links.push(link);
+    return { frames: port2, link };
   };
 
   const startCamera = (): Promise<boolean> => {
@@ -276,23 +332,32 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
     const poseIntervalMs = o.poseIntervalMs === false ? null : (o.poseIntervalMs ?? 500);
     const poseWorker = o.inferFor?.pose ?? o.inference;
     if (poseIntervalMs !== null && poseWorker !== o.inference) {
-      startRun(o.inference, ['face-detection', 'facial-expression'], {
-        camera: { frames: lane(cam), faceIntervalMs, poseIntervalMs: null },
-      });
+      const faces = lane(cam);
+      startRun(
+        o.inference,
+        ['face-detection', 'facial-expression'],
+        { camera: { frames: faces.frames, faceIntervalMs, poseIntervalMs: null } },
+        faces.link,
+      );
       // Pose alone is slow enough that a frame kept waiting would hold a camera buffer for its whole call.
-      startRun(poseWorker, ['pose'], {
-        camera: { frames: lane(cam, 'none'), faceIntervalMs: null, poseIntervalMs },
-      });
-    } else
+      const poses = lane(cam, 'none');
+      startRun(
+        poseWorker,
+        ['pose'],
+        { camera: { frames: poses.frames, faceIntervalMs: null, poseIntervalMs } },
+        poses.link,
+      );
+    } else {
       // With pose on this run's thread, a waiting frame would hold a camera buffer through each pose call:
       // measured, capture fell 15 → 11.6 fps. Faces get the next frame after the run is free instead.
-      startRun(o.inference, ['face-detection', 'facial-expression', 'pose'], {
-        camera: {
-          frames: lane(cam, poseIntervalMs === null ? 'newest' : 'none'),
-          faceIntervalMs,
-          poseIntervalMs,
-        },
-      });
+      const frames = lane(cam, poseIntervalMs === null ? 'newest' : 'none');
+      startRun(
+        o.inference,
+        ['face-detection', 'facial-expression', 'pose'],
+        { camera: { frames: frames.frames, faceIntervalMs, poseIntervalMs } },
+        frames.link,
+      );
+    }
     return cam.start();
   };
 
@@ -373,7 +438,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       for (const l of links) l.disconnect();
       for (const r of started) r.stop();
       chunksTo?.close();
-      for (const unlisten of unlistenProgress) unlisten();
+      for (const unlisten of [...unlistenProgress, ...unlistenCrashes]) unlisten();
       observers.clear();
     },
   };
