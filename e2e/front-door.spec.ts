@@ -340,7 +340,9 @@ test('an inference worker that crashes mid-run: what ran there fails by name and
   const after = await look();
   expect(after.state.tasks['face-detection']?.status).toBe('ready');
   expect(after.state.camera.status).toBe('running');
-  expect(after.sensorErrors).toEqual([]);
+  // None since the crash. (Before it, a worker held by a synchronous model load on a loaded machine may have
+  // been reported slow: that is the camera's warning for a consumer that falls silent, not about the crash.)
+  expect(after.sensorErrors.slice(atCrash.sensorErrors.length)).toEqual([]);
 
   const closed = await page.evaluate(async () => {
     const { s, p } = (window as unknown as { crash: Crash }).crash;
