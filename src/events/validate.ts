@@ -4,6 +4,7 @@
 // ever accepts a subset of what the schema accepts (property-tested in validate.test.ts).
 import * as v from 'valibot';
 import type { EventId, SentioEvent } from './event';
+import { firstProblem } from '../platform/schema-issue';
 import { UUID_V7 } from './id';
 import { measurePayload, payloadField } from './payload-measure';
 import { isTopic, topicProblem } from './topic';
@@ -204,11 +205,7 @@ export function validateEvent(
     }
     const r = v.safeParse(EventSchema, x, { abortEarly: true });
     if (!r.success) {
-      const issue = r.issues[0];
-      const field = issue.path?.map((p) => String(p.key)).join('.') || '(event)';
-      // valibot reports a missing key with the parent object's message; say plainly what is missing.
-      const reason =
-        issue.received === 'undefined' && issue.input === undefined ? `${field} is required` : issue.message;
+      const { field, reason } = firstProblem(r.issues, '(event)');
       return { ok: false, error: new EventValidationError(field, reason, idOf(x)) };
     }
   }

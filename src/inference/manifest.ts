@@ -1,6 +1,7 @@
 // The model manifest (models/manifest.json) as a type, and its runtime check: the browser reads the same
 // file, and a model added by hand or supplied by a user must be refused with the field that is wrong.
 import * as v from 'valibot';
+import { firstProblem } from '../platform/schema-issue';
 
 export const TASKS = [
   'face-detection',
@@ -84,10 +85,9 @@ export class ManifestError extends Error {
   }
 }
 
-function firstIssue(issues: readonly v.BaseIssue<unknown>[]): ManifestError {
-  const issue = issues[0]!;
-  const field = issue.path?.map((p) => String(p.key)).join('.') ?? '(root)';
-  return new ManifestError(field || '(root)', issue.message);
+function firstIssue(issues: readonly [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): ManifestError {
+  const { field, reason } = firstProblem(issues, '(root)');
+  return new ManifestError(field, reason);
 }
 
 export function parseModelEntry(input: unknown): ModelEntry {

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import type { SentioEvent } from '../events/event';
 import type { ErrorData } from '../platform/error-data';
+import { firstProblem } from '../platform/schema-issue';
 import type { Tagged } from '../platform/messages';
 import type { StageRecord } from '../telemetry/stage-tracer';
 import type { AudioBatcherStats } from './pipelines/audio-batcher';
@@ -114,8 +115,7 @@ const InitSchema = v.object({
 export function perceiveInitProblem(init: unknown): string | null {
   const r = v.safeParse(InitSchema, init, { abortEarly: true });
   if (r.success) return null;
-  const issue = r.issues[0];
-  const field = issue.path?.map((p) => String(p.key)).join('.') || '(init)';
-  return `${field}: ${issue.input === undefined ? 'is required' : issue.message}`;
+  const { field, reason } = firstProblem(r.issues, '(init)');
+  return `${field}: ${reason}`;
 }
 export type RunReport = Tagged<RunReportMap>;

@@ -51,7 +51,7 @@ describe('perceive init check', () => {
   it.each([
     ['hub', (i: Record<string, unknown>) => (i.hub = 42), /^hub: must be a MessagePort/],
     ['name', (i: Record<string, unknown>) => (i.name = ''), /^name: /],
-    ['a missing field', (i: Record<string, unknown>) => delete i.traced, /^traced: is required/],
+    ['a missing field', (i: Record<string, unknown>) => delete i.traced, /^traced: traced is required/],
     [
       'a negative interval',
       (i: Record<string, unknown>) => ((i.camera as { faceIntervalMs: number }).faceIntervalMs = -1),

@@ -2,6 +2,7 @@
 // is the definition; a bad manifest is refused with the dotted path of the first offending field.
 import * as v from 'valibot';
 import { assertPattern } from '../events/topic';
+import { firstProblem } from '../platform/schema-issue';
 import { ManifestError } from './errors';
 import { isSemver } from './semver';
 
@@ -169,11 +170,8 @@ export type PluginSignature = v.InferOutput<typeof SignatureSchema>;
 export function parseManifest(x: unknown): PluginManifest {
   const r = v.safeParse(ManifestSchema, x, { abortEarly: true });
   if (r.success) return r.output;
-  const issue = r.issues[0];
-  const path = issue.path?.map((p) => String(p.key)).join('.');
-  // A strictObject's "unknown key" issue points at the parent; name the key itself.
-  const field = path || '(manifest)';
-  return fail(field, issue.message);
+  const { field, reason } = firstProblem(r.issues, '(manifest)');
+  return fail(field, reason);
 }
 
 function fail(field: string, reason: string): never {

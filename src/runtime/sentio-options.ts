@@ -1,6 +1,7 @@
 // createSentio's options checked up front: a bad one is a SentioOptionsError naming it, before anything
 // starts.
 import * as v from 'valibot';
+import { firstProblem } from '../platform/schema-issue';
 import { DEFAULT_PRIVACY, PrivacyDefaultsSchema, type PrivacyDefaults } from '../privacy/defaults';
 import { SentioOptionsError } from './errors';
 import { checkGenerationOptions } from './local-generation';
@@ -57,9 +58,8 @@ export function privacyDefaultsOf(given: unknown): PrivacyDefaults {
     throw new SentioOptionsError('privacy', 'must be an object ({ defaultLabel?, redactPii? })');
   const r = v.safeParse(PrivacyDefaultsSchema, { ...DEFAULT_PRIVACY, ...given });
   if (!r.success) {
-    const issue = r.issues[0];
-    const key = issue.path?.[0]?.key;
-    throw new SentioOptionsError(typeof key === 'string' ? `privacy.${key}` : 'privacy', issue.message);
+    const { field, reason } = firstProblem(r.issues, '');
+    throw new SentioOptionsError(field ? `privacy.${field}` : 'privacy', reason);
   }
   return r.output as PrivacyDefaults;
 }
