@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createInferenceClient } from './client';
+import { InferenceWorkerError } from './errors';
 import type { FromWorker, ToWorker } from './protocol';
 
 // A real MessageChannel (structured clone and transfer as between threads); the far port answers each
@@ -64,5 +65,22 @@ describe('inference client', () => {
     });
     client.onCrash((e) => told.push(`late ${e.name}`));
     expect(told).toEqual(['early InferenceWorkerError', 'late InferenceWorkerError']);
+  });
+
+  it('a client on a port is told its worker died (fail) and then goes as on a crash', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    // The far end never answers: a port to a dead worker.
+    const client = createInferenceClient(port1 as unknown as Parameters<typeof createInferenceClient>[0]);
+    const told: string[] = [];
+    client.onCrash((e) => told.push(e.reason));
+    const inFlight = client.infer('pose', new Uint8Array(4));
+    client.fail(new InferenceWorkerError('the slow-vision worker died'));
+    client.fail(new InferenceWorkerError('a second report'));
+    await expect(inFlight).rejects.toMatchObject({ reason: 'the slow-vision worker died' });
+    await expect(client.infer('pose', new Uint8Array(4))).rejects.toMatchObject({
+      reason: 'the slow-vision worker died',
+    });
+    expect(told).toEqual(['the slow-vision worker died']);
   });
 });

@@ -30,6 +30,12 @@ export interface InferenceClient {
    */
   onCrash(fn: (error: InferenceWorkerError) => void): () => void;
   /**
+   * Tells the client its worker is dead when the client cannot see it itself: a client on a port (`open()`)
+   * gets no error event when the worker behind the port dies, and its requests would wait forever. Everything
+   * then goes as on a crash (above).
+   */
+  fail(error: InferenceWorkerError): void;
+  /**
    * A new port this worker serves inference on, to hand to another worker (transfer it) so that worker calls
    * this one directly instead of through the page. `createInferenceClient(port)` there is its client.
    */
@@ -80,15 +86,18 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
   };
   endpoint.addEventListener('message', onMessage);
   // An uncaught error in the worker kills every request in flight: reject them rather than hang forever.
-  endpoint.addEventListener('error', (e: ErrorEvent) => {
+  const die = (error: InferenceWorkerError) => {
     if (dead) return;
-    dead = new InferenceWorkerError(e.message || 'the worker script failed to load or crashed');
-    for (const p of pending.values()) p.reject(dead);
+    dead = error;
+    for (const p of pending.values()) p.reject(error);
     pending.clear();
     endpoint.terminate?.();
-    for (const fn of crashed) fn(dead);
+    for (const fn of crashed) fn(error);
     crashed.clear();
-  });
+  };
+  endpoint.addEventListener('error', (e: ErrorEvent) =>
+    die(new InferenceWorkerError(e.message || 'the worker script failed to load or crashed')),
+  );
 
   function call(msg: Extract<ToWorker, { id: number }>, transfer: Transferable[] = []): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
@@ -157,6 +166,7 @@ export function createInferenceClient(endpoint: WorkerLike): InferenceClient {
       crashed.add(fn);
       return () => crashed.delete(fn);
     },
+    fail: die,
     open() {
       const { port1, port2 } = new MessageChannel();
       endpoint.postMessage({ type: 'serve', port: port2 } satisfies ToWorker, [port2]);

@@ -15,15 +15,14 @@ import { connectBus, type ConnectedBus } from '../bus/hub-client';
 import { tapPublishes } from '../bus/tap';
 import type { SentioEvent } from '../events/event';
 import { systemClock, type Clock } from '../platform/clock';
-import { toErrorData } from '../platform/error-data';
-import { fromInferenceErrorData, InferenceInputError } from './errors';
+import { toErrorData, type ErrorData } from '../platform/error-data';
+import { fromInferenceErrorData, InferenceInputError, InferenceWorkerError } from './errors';
 import type { Endpoint } from '../platform/messages';
 import { releaseFrame } from '../platform/release-frame';
 import { createFrameReceiver, type FrameMeta } from '../sensors/frame-lane';
 import { createStageRelay } from '../telemetry/stage-relay';
 import { createInferenceClient, type InferenceClient } from './client';
 import type { InferenceEngine } from './engine';
-import type { InferResult } from './types';
 import type { Task } from './manifest';
 import {
   perceiveInitProblem,
@@ -109,30 +108,10 @@ function closePorts(x: unknown, depth = 0): void {
   if (depth < 2 && x && typeof x === 'object') for (const y of Object.values(x)) closePorts(y, depth + 1);
 }
 
-/**
- * A remote worker's calls that can be failed from outside: when the page reports that worker dead, what is in
- * flight to it would otherwise wait forever (a port to a dead worker answers nothing), its pipeline stuck busy.
- */
-function losableRemote(client: InferenceClient) {
-  let lost: Error | null = null;
-  const inFlight = new Set<(e: Error) => void>();
-  return {
-    infer: ((task: Task, input: unknown, opts) => {
-      if (lost) return Promise.reject(lost);
-      return new Promise<InferResult>((resolve, reject) => {
-        inFlight.add(reject);
-        client
-          .infer(task, input, opts)
-          .then(resolve, reject)
-          .finally(() => inFlight.delete(reject));
-      });
-    }) as Infer,
-    lose(error: Error) {
-      lost = error;
-      for (const reject of inFlight) reject(error);
-      inFlight.clear();
-    },
-  };
+/** The page only ever sends a worker's crash as 'lost'; anything else that arrives is still a lost worker. */
+function workerErrorOf(data: ErrorData): InferenceWorkerError {
+  const error = fromInferenceErrorData(data);
+  return error instanceof InferenceWorkerError ? error : new InferenceWorkerError(error.message);
 }
 
 export function runPerception(
@@ -172,10 +151,11 @@ export function runPerception(
   const tracer = init.traced ? createStageRelay((record) => report({ type: 'stage', record })) : undefined;
   const traced = tracer ? { tracer } : {};
 
-  const remotes = new Map<Task, ReturnType<typeof losableRemote>>();
+  // A port to a dead worker answers nothing; the page sees the death and says so ('lost').
+  const remotes = new Map<Task, InferenceClient>();
   const remotePorts = Object.values(init.remotes);
   for (const [task, port] of Object.entries(init.remotes) as [Task, MessagePort][]) {
-    remotes.set(task, losableRemote(createInferenceClient(port as never)));
+    remotes.set(task, createInferenceClient(port as never));
     port.start();
   }
   const here = engineInfer(engine);
@@ -307,7 +287,7 @@ export function runPerception(
   control.addEventListener('message', (e: MessageEvent<ControlToRun>) => {
     const m = e.data;
     if (m?.type === 'stop') stop();
-    else if (m?.type === 'lost') remotes.get(m.task)?.lose(fromInferenceErrorData(m.error));
+    else if (m?.type === 'lost') remotes.get(m.task)?.fail(workerErrorOf(m.error));
   });
   control.start?.();
 }
