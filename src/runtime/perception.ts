@@ -198,7 +198,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
   const unlistenCrashes: (() => void)[] = [];
 
   /** Tasks that ran in a worker that died: failed by name, and on the bus as any inference failure is. */
-  const failTasks = (tasks: readonly Task[], error: Error) => {
+  const failTasks = (tasks: readonly Task[], error: { name: string; message: string }) => {
     for (const task of tasks) {
       dispatch({ type: 'task.failed', task, name: error.name, message: error.message });
       bus.publish(
@@ -242,18 +242,23 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       stats: null,
       stop: () => post({ type: 'stop' }),
     };
+    /**
+     * Nothing runs in that worker any more (it died, or refused the run): its inputs let go of it, or the
+     * camera would wait on a consumer that never answers and report it hung, and the microphone post chunks
+     * to nobody. Every task of the run fails by name, those it called in another worker too: the run was what
+     * called them.
+     */
+    const runIsGone = (error: { name: string; message: string }) => {
+      link?.disconnect();
+      if (parts.speech && chunksTo) {
+        chunksTo.close();
+        chunksTo = null;
+      }
+      failTasks(tasks, error);
+    };
     unlistenCrashes.push(
       worker.onCrash((error) => {
-        if (stopped) return;
-        link?.disconnect();
-        if (parts.speech && chunksTo) {
-          chunksTo.close();
-          chunksTo = null;
-        }
-        failTasks(
-          tasks.filter((t) => !(t in remotes)),
-          error,
-        );
+        if (!stopped) runIsGone(error);
       }),
     );
     control.port1.onmessage = (e: MessageEvent<RunReport>) => {
@@ -278,10 +283,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
           o.tracer?.record(m.record);
           return;
         case 'failed':
-          // Nothing runs there: the camera lets go of the lane rather than wait on it as a hung consumer.
-          link?.disconnect();
-          for (const task of tasks)
-            dispatch({ type: 'task.failed', task, name: m.error.name, message: m.error.message });
+          runIsGone(m.error);
           return;
       }
     };
