@@ -340,9 +340,9 @@ test('an inference worker that crashes mid-run: what ran there fails by name and
   const after = await look();
   expect(after.state.tasks['face-detection']?.status).toBe('ready');
   expect(after.state.camera.status).toBe('running');
-  // None since the crash. (Before it, a worker held by a synchronous model load on a loaded machine may have
-  // been reported slow: that is the camera's warning for a consumer that falls silent, not about the crash.)
-  expect(after.sensorErrors.slice(atCrash.sensorErrors.length)).toEqual([]);
+  // None at all: not for the crash (the camera let go of the lane), and not before it for the slow-vision
+  // worker held for seconds by pose's synchronous first load (it was warming up, not hung).
+  expect(after.sensorErrors).toEqual([]);
 
   const closed = await page.evaluate(async () => {
     const { s, p } = (window as unknown as { crash: Crash }).crash;

@@ -330,4 +330,34 @@ test.describe('camera', () => {
     expect(stats.consumers[0]!.pending).toBe(false);
     expect(await eventsOf(page, 'sensor.error')).toHaveLength(1);
   });
+
+  test('a consumer loading its model may hold its thread past the consumer timeout; once loaded, the same silence is reported', async ({
+    page,
+  }) => {
+    // Each frame holds the probe's thread for 2.5 s, as a synchronous model build does on a first call.
+    expect(
+      await page.evaluate(() =>
+        window.__sensors.startCamera({
+          frameRate: 15,
+          consumerTimeoutMs: 1000,
+          loadingTimeoutMs: 60_000,
+          busyMs: 2500,
+          loading: true,
+        }),
+      ),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await page.evaluate(() => window.__sensors.probeFrames())).frames.length, {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(3);
+    // Three times over the consumer timeout while loading: not a hang.
+    expect(await eventsOf(page, 'sensor.error')).toEqual([]);
+
+    await page.evaluate(() => window.__sensors.probeLoading(false));
+    const error = await waitForEvent(page, 'sensor.error', { reason: 'consumer-failed' });
+    expect((error.payload as { message: string }).message).toMatch(
+      /^a frame consumer has returned no frame for \d+ ms \(crashed or hung\)/,
+    );
+  });
 });

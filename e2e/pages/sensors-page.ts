@@ -4,7 +4,7 @@
 import { handBusTo, openBus, startHub } from '../../src/bus/open-bus';
 import { policies } from '../../src/bus/policy';
 import type { SentioEvent } from '../../src/events/event';
-import { createCamera, type Camera, type CameraOptions } from '../../src/sensors/camera';
+import { createCamera, type Camera, type CameraLink, type CameraOptions } from '../../src/sensors/camera';
 import type { Endpoint } from '../../src/platform/messages';
 import type { AudioChunk } from '../../src/sensors/events';
 import { rmsOf } from '../../src/sensors/level-meter';
@@ -49,6 +49,7 @@ bus.subscribe(
 let camera: Camera | null = null;
 let microphone: Microphone | null = null;
 let probes: Worker[] = [];
+let links: CameraLink[] = [];
 /** For each frame the camera transferred: was the page's handle detached right after postMessage? */
 const detachedAfterSend: boolean[] = [];
 
@@ -111,11 +112,14 @@ const api = {
       consumers?: number;
       /** Frames from a canvas the test paints (see `paintCamera`) instead of the fake camera. */
       painted?: boolean;
+      /** The probes start out said to be loading their model (CameraLink.loading). */
+      loading?: boolean;
     },
   ) {
     camera?.stop();
     for (const p of probes) p.terminate();
     probes = [];
+    links = [];
     painted?.paint(false);
     painted = options.painted ? paintedCamera() : null;
     painted?.paint(true);
@@ -124,7 +128,9 @@ const api = {
       const probe = new Worker(new URL('./frame-probe.worker.ts', import.meta.url), { type: 'module' });
       handBusTo(probe, hub, `e2e.frame-probe-${i}`);
       const channel = new MessageChannel();
-      camera.connect(inspecting(channel.port1));
+      const link = camera.connect(inspecting(channel.port1));
+      if (options.loading) link.loading(true);
+      links.push(link);
       probe.postMessage(
         {
           type: 'probe.lane',
@@ -147,6 +153,8 @@ const api = {
   stopCameraTrack: () => camera?.track?.stop(),
   /** The consumer worker dies without a word, as a crashed worker does. */
   killProbe: () => probes[0]?.terminate(),
+  /** Says the first probe is (no longer) loading its model. */
+  probeLoading: (on: boolean) => links[0]?.loading(on),
   cameraStats: () => camera?.stats(),
   detachedAfterSend: () => [...detachedAfterSend],
   probeFrames(

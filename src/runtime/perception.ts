@@ -17,12 +17,24 @@ import type { SentioEvent } from '../events/event';
 import type { InferenceClient } from '../inference/client';
 import { toInferenceErrorData } from '../inference/errors';
 import type { Task } from '../inference/manifest';
-import type { ControlToRun, PerceiveInit, RunReport, RunStats } from '../inference/perception-protocol';
+import type {
+  ControlToRun,
+  PerceiveInit,
+  RunReport,
+  RunStats,
+  TaskReport,
+} from '../inference/perception-protocol';
 import type { AudioBatcherStats } from '../inference/pipelines/audio-batcher';
 import type { PerceptionEvents } from '../inference/pipelines/events';
 import type { SpeechPipeline } from '../inference/pipelines/speech-pipeline';
 import type { PipelineStats } from '../inference/pipelines/types';
-import { createCamera, type Camera, type CameraOptions, type CameraStats } from '../sensors/camera';
+import {
+  createCamera,
+  type Camera,
+  type CameraLink,
+  type CameraOptions,
+  type CameraStats,
+} from '../sensors/camera';
 import type { AudioChunk, SensorError, SensorRecovered, SensorStopped } from '../sensors/events';
 import {
   createMicrophone,
@@ -194,7 +206,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
   );
 
   const started: Run[] = [];
-  const links: { disconnect(): void }[] = [];
+  const links: CameraLink[] = [];
   const unlistenCrashes: (() => void)[] = [];
 
   /** Tasks that ran in a worker that died: failed by name, and on the bus as any inference failure is. */
@@ -218,7 +230,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
     worker: InferenceClient,
     tasks: readonly Task[],
     parts: Partial<Pick<PerceiveInit, 'camera' | 'speech'>>,
-    link?: { disconnect(): void },
+    link?: CameraLink,
   ): Run => {
     const control = new MessageChannel();
     const post = (m: ControlToRun) => control.port1.postMessage(m);
@@ -256,6 +268,17 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       }
       failTasks(tasks, error);
     };
+    /**
+     * A task's first call loads its model, which can hold the run's thread for seconds (pose: a synchronous
+     * graph build) so that not even the run's own hold timer can hand the lane's credit back: the camera is
+     * told, so that it does not report the run as hung while it warms up.
+     */
+    const warming = new Set<Task>();
+    const warmUp = (r: TaskReport) => {
+      if (r.type === 'task.requested') warming.add(r.task);
+      else warming.delete(r.task);
+      link?.loading(warming.size > 0);
+    };
     unlistenCrashes.push(
       worker.onCrash((error) => {
         if (!stopped) runIsGone(error);
@@ -271,6 +294,7 @@ export function startPerception(o: PerceptionOptions): PerceptionHandle {
       if (stopped) return;
       switch (m.type) {
         case 'task':
+          warmUp(m.report);
           dispatch(m.report.type === 'task.failed' ? m.report : { ...m.report, at: now() });
           return;
         case 'event':

@@ -54,6 +54,12 @@ export interface CameraOptions {
    */
   consumerTimeoutMs?: number;
   /**
+   * The same for a consumer said to be loading its model (`CameraLink.loading`). A first model call can hold
+   * the consumer's thread for seconds (a synchronous WASM compile or graph build) so that it cannot even hand
+   * a credit back late; that is warm-up, not a hang. Default 60 000 ms.
+   */
+  loadingTimeoutMs?: number;
+  /**
    * Traces each frame: its capture (from the capture instant to handed to consumers and the bus) starts a
    * trace whose context rides on the lane's frame meta and on the `camera.<id>.frame` event.
    */
@@ -71,6 +77,17 @@ export interface CameraStats {
   mainThreadMs: number;
 }
 
+/** A consumer's connection to the camera (`Camera.connect`). */
+export interface CameraLink {
+  /** Stops sending to it; its waiting frame is released. */
+  disconnect(): void;
+  /**
+   * Says the consumer is (or is no longer) loading a model: while it is, the camera waits `loadingTimeoutMs`
+   * instead of `consumerTimeoutMs` before it takes the consumer's silence for a crash or a hang.
+   */
+  loading(on: boolean): void;
+}
+
 export interface Camera {
   readonly sensor: string;
   /** Resolves true once frames flow, false if it could not start (a `sensor.error` says why). */
@@ -79,10 +96,7 @@ export interface Camera {
   /** Restarts on another camera (by deviceId); consumers stay connected. */
   switchTo(deviceId: string): Promise<boolean>;
   /** Adds a consumer: frames are transferred over `port` (one end of a MessageChannel given to a worker). */
-  connect(
-    port: Endpoint,
-    options?: Pick<FrameSenderOptions<CameraFrame>, 'credits' | 'waiting'>,
-  ): { disconnect(): void };
+  connect(port: Endpoint, options?: Pick<FrameSenderOptions<CameraFrame>, 'credits' | 'waiting'>): CameraLink;
   listDevices(): Promise<MediaDeviceInfo[]>;
   stats(): CameraStats;
   readonly track: MediaStreamTrack | null;
@@ -114,8 +128,11 @@ export function createCamera(options: CameraOptions): Camera {
   let watchdog: ReturnType<typeof setInterval> | null = null;
   const consumers = new Set<FrameSender<CameraFrame>>();
   const consumerTimeoutMs = options.consumerTimeoutMs ?? 3000;
+  const loadingTimeoutMs = options.loadingTimeoutMs ?? 60_000;
   /** Consumers already reported as stalled, until they return a credit. */
   const stalled = new WeakSet<FrameSender<CameraFrame>>();
+  /** Consumers loading a model (CameraLink.loading). */
+  const loading = new WeakSet<FrameSender<CameraFrame>>();
 
   function checkConsumers(): void {
     for (const c of consumers) {
@@ -130,14 +147,15 @@ export function createCamera(options: CameraOptions): Camera {
         };
         bus.publish('sensor.recovered', ok, { qos: 'realtime' });
       }
-      if (stalledForMs < consumerTimeoutMs) continue;
+      const warming = loading.has(c);
+      if (stalledForMs < (warming ? loadingTimeoutMs : consumerTimeoutMs)) continue;
       if (pending) c.dropPending();
       if (stalled.has(c)) continue;
       stalled.add(c);
       error({
         sensor,
         reason: 'consumer-failed',
-        message: `a frame consumer has returned no frame for ${Math.round(stalledForMs)} ms (crashed or hung); frames for it are dropped until it answers`,
+        message: `a frame consumer has returned no frame for ${Math.round(stalledForMs)} ms${warming ? ' while loading its model' : ''} (crashed or hung); frames for it are dropped until it answers`,
       });
     }
   }
@@ -394,6 +412,10 @@ export function createCamera(options: CameraOptions): Camera {
         disconnect() {
           consumers.delete(sender);
           sender.close('consumer disconnected');
+        },
+        loading(on) {
+          if (on) loading.add(sender);
+          else loading.delete(sender);
         },
       };
     },
