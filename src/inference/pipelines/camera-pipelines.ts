@@ -7,6 +7,7 @@ import { releaseFrame } from '../../platform/release-frame';
 import { GestureTracker, type Gesture } from '../tasks/gestures';
 import type { ImageInput } from '../image';
 import type { Box, InferResult } from '../types';
+import { createErrorEvents } from './error-events';
 import { produced } from './events';
 import type { InputMeta, PipelineOptions, PipelineStats } from './types';
 
@@ -32,6 +33,8 @@ function latestWins(
 ): FramePipeline {
   const clock = o.clock ?? systemClock;
   const s: PipelineStats = { received: 0, processed: 0, superseded: 0, failed: 0 };
+  const task = name === 'pose' ? 'pose' : name === 'expression' ? 'facial-expression' : 'face-detection';
+  const errors = createErrorEvents(o.bus, name);
   let waiting: Slot | null = null;
   let busy = false;
   let closed = false;
@@ -57,20 +60,11 @@ function latestWins(
       );
       stage?.end();
       s.processed++;
+      errors.succeeded(task);
     } catch (err) {
       stage?.end(err);
       s.failed++;
-      const e = err instanceof Error ? err : new Error(String(err));
-      o.bus.publish(
-        'inference.error',
-        {
-          pipeline: name,
-          task: name === 'pose' ? 'pose' : name === 'expression' ? 'facial-expression' : 'face-detection',
-          name: e.name,
-          message: e.message,
-        },
-        { privacy: slot.meta.privacy ?? 'local' },
-      );
+      errors.failed(task, err instanceof Error ? err : new Error(String(err)), slot.meta.privacy ?? 'local');
     } finally {
       busy = false;
       slot.done();

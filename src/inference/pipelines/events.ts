@@ -32,7 +32,10 @@ export type PerceptionEvents = {
   } & Produced;
   'vision.pose': { frame: number; width: number; height: number; poses: PoseLandmark[][] } & Produced;
   'vision.gesture': { frame: number } & Gesture;
-  /** A pipeline stage failed on one input; the pipeline goes on with the next. */
+  /**
+   * A pipeline stage failed on an input; the pipeline goes on with the next. The first of a run of the same
+   * failure of a task is published, its repeats are counted in the pipeline's stats (error-events.ts).
+   */
   'inference.error': { pipeline: string; task: Task; name: string; message: string };
 };
 

@@ -114,6 +114,33 @@ describe('face pipeline', () => {
     expect(seen.map((e) => (e.payload as { frame: number }).frame)).toEqual([0, 3]);
   });
 
+  it('a failure repeated on every frame is published once and counted; after a success, or a different failure, it is published again', async () => {
+    const { bus, seen } = setup();
+    const outcomes = ['dead', 'dead', 'dead', 'ok', 'dead', 'dead', 'other'];
+    let n = 0;
+    const infer = (async () => {
+      const outcome = outcomes[n++];
+      if (outcome === 'ok') return result('face-detection', { faces: [face], width: 1, height: 1 });
+      throw Object.assign(new Error(outcome === 'dead' ? 'the worker died' : 'checksum mismatch'), {
+        name: outcome === 'dead' ? 'InferenceWorkerError' : 'ModelLoadError',
+      });
+    }) as Infer;
+    const p = createFacePipeline({ bus, infer, expression: false });
+    for (let i = 0; i < outcomes.length; i++) await p.push({} as ImageBitmap);
+    expect(
+      seen.map(
+        (e) => `${e.topic}${e.topic === 'inference.error' ? ` ${(e.payload as { name: string }).name}` : ''}`,
+      ),
+    ).toEqual([
+      'inference.error InferenceWorkerError',
+      'vision.face',
+      'inference.error InferenceWorkerError',
+      'inference.error ModelLoadError',
+    ]);
+    expect(p.stats()).toMatchObject({ failed: 6, processed: 1 });
+    p.close();
+  });
+
   it('a failing frame publishes inference.error and the next frame still runs', async () => {
     const { bus, seen } = setup();
     let n = 0;

@@ -10,6 +10,7 @@ import {
   VAD_SAMPLE_RATE,
   type HysteresisOptions,
 } from '../tasks/silero';
+import { createErrorEvents } from './error-events';
 import { produced } from './events';
 import type { InputMeta, PipelineOptions, PipelineStats } from './types';
 
@@ -41,6 +42,7 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
   const preRoll = Math.round(((o.preRollMs ?? 300) / 1000) * VAD_SAMPLE_RATE);
   const keep = o.keepSegments ?? 8;
   const s = { received: 0, processed: 0, superseded: 0, failed: 0, segments: 0, transcripts: 0 };
+  const errors = createErrorEvents(o.bus, 'speech');
   /** Audio since `bufferStart` (samples from the stream start): pre-roll while silent, the segment while speaking. */
   let buffer = new Float32Array(0);
   let bufferStart = 0;
@@ -80,6 +82,7 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
       .then((r) => {
         s.transcripts++;
         stage?.end();
+        errors.succeeded('speech-recognition');
         o.bus.publish(
           'audio.transcript',
           { stream: o.stream, segment: n, text: r.output.text, start, end, ...produced(r) },
@@ -89,11 +92,7 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
       .catch((err: Error) => {
         stage?.end(err);
         s.failed++;
-        o.bus.publish(
-          'inference.error',
-          { pipeline: 'speech', task: 'speech-recognition', name: err.name, message: err.message },
-          { privacy },
-        );
+        errors.failed('speech-recognition', err, privacy);
       })
       .finally(() => transcripts.delete(p));
     transcripts.add(p);
@@ -146,15 +145,11 @@ export function createSpeechPipeline(o: SpeechPipelineOptions): SpeechPipeline {
           stage?.end();
           for (const p of r.output.probabilities) handle(seg.push(p), r.backend, stage?.trace);
           s.processed++;
+          errors.succeeded('voice-activity');
         } catch (err) {
           stage?.end(err);
           s.failed++;
-          const e = err as Error;
-          o.bus.publish(
-            'inference.error',
-            { pipeline: 'speech', task: 'voice-activity', name: e.name, message: e.message },
-            { privacy },
-          );
+          errors.failed('voice-activity', err as Error, privacy);
         }
         // While silent, only the pre-roll is worth keeping.
         if (!inSpeech) trimTo(bufferStart + buffer.length - preRoll);

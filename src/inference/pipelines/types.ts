@@ -41,6 +41,6 @@ export interface PipelineStats {
   processed: number;
   /** Realtime inputs replaced by a newer one before they ran (latest wins). */
   superseded: number;
-  /** Inputs whose processing failed (an `inference.error` event was published). */
+  /** Inputs whose processing failed (each run of the same failure is one `inference.error` event). */
   failed: number;
 }
