@@ -37,7 +37,12 @@ test('crash test: 1,000 persisted events, the worker killed 50+ times; state and
   test.setTimeout(240_000);
   await open(page);
   const db = dbName();
-  await page.evaluate((db) => window.agentsTest.start({ dbName: db, groupCommit: 8 }), db);
+  // Kills that land before a restarted worker holds its life lock are found by the start timeout: 3 s keeps
+  // the run short, and a restart slower than that on a loaded machine is one more crash, retried.
+  await page.evaluate(
+    (db) => window.agentsTest.start({ dbName: db, groupCommit: 8, workerStartTimeoutMs: 3000 }),
+    db,
+  );
   const N = 1000;
   const ns = Array.from({ length: N }, (_, i) => (i * 7919) % 1009);
   // Each event costs the handler ~15 ms, so the stream takes long enough to be killed many times mid-way.

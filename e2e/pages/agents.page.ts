@@ -17,6 +17,12 @@ export interface StartOptions {
   groupCommit?: number;
   /** Keep the agents' database in this Storage Bucket (the test opens it first, with its quota). */
   storageBucket?: string;
+  /**
+   * How long a spawned worker may take to hold its life lock (SupervisorOptions.startTimeoutMs). Default the
+   * product's 10 s: this worker's bundle carries the USE-lite model code, and on a loaded machine it took over
+   * a second to load. The crash test shortens it: a worker it kills before the lock is found only this way.
+   */
+  workerStartTimeoutMs?: number;
 }
 
 const sink = new Map<string, number>();
@@ -67,7 +73,7 @@ const api = {
       },
       inferenceLimit: o.inferenceLimit ?? 2,
       restartBackoff: { baseMs: 5, maxMs: 50 },
-      workerStartTimeoutMs: 1000,
+      ...(o.workerStartTimeoutMs !== undefined ? { workerStartTimeoutMs: o.workerStartTimeoutMs } : {}),
       ...(o.groupCommit !== undefined ? { groupCommit: o.groupCommit } : {}),
       ...(o.storageBucket !== undefined ? { storageBucket: o.storageBucket } : {}),
       onSupervisorEvent: (e) => {
