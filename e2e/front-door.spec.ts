@@ -13,9 +13,10 @@ test('createSentio: bus round trip, feature-extraction alias with its backend, a
 }) => {
   test.setTimeout(180_000);
   await open(page);
-  await page.evaluate(() => {
-    // One test's worth: start from an empty agent database.
-    indexedDB.deleteDatabase('sentio');
+  await page.evaluate(async () => {
+    // One test's worth: start from empty databases, the runtime's and the default one.
+    for (const name of ['front-door-test', 'sentio'])
+      await new Promise((done) => (indexedDB.deleteDatabase(name).onsuccess = done));
   });
   const round = await page.evaluate(async () => {
     const s = await window.frontDoor.createSentio({ name: 'front-door', database: 'front-door-test' });
@@ -71,6 +72,27 @@ test('createSentio: bus round trip, feature-extraction alias with its backend, a
     return got;
   });
   expect(greeted).toEqual({ to: 'Ada', seen: 1 });
+  // The durable agent's state is committed to the runtime's database, not to the default one (which the
+  // origin's bus hub keeps its log in).
+  const stateIn = (database: string) =>
+    page.evaluate(
+      (database) =>
+        new Promise<unknown[]>((resolve, reject) => {
+          const open = indexedDB.open(database);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('agentState')) return resolve([]);
+            const all = db.transaction('agentState').objectStore('agentState').getAll();
+            all.onsuccess = () =>
+              resolve(all.result.map((r: { agentId: string; state: unknown }) => r.state));
+            all.onerror = () => reject(all.error);
+          };
+        }),
+      database,
+    );
+  await expect.poll(() => stateIn('front-door-test'), { timeout: 30_000 }).toContainEqual({ hellos: 1 });
+  expect(await stateIn('sentio')).toEqual([]);
   await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBeGreaterThan(0);
 
   await page.evaluate(async () => {

@@ -12,4 +12,14 @@ const greeter = defineAgent<{ seen: number }>({
   },
 });
 
-serveAgents([greeter]);
+/** Durable: its state is committed to the runtime's database (the test looks for it there). */
+const keeper = defineAgent<{ hellos: number }>({
+  id: 'front-door-keeper',
+  subscribe: ['front.hello'],
+  initialState: { hellos: 0 },
+  on(_event, ctx) {
+    ctx.state.hellos += 1;
+  },
+});
+
+serveAgents([greeter, keeper]);

@@ -55,6 +55,8 @@ export interface StartAgentsOptions {
   lockName?: string;
   /** Keeps the agents' database in this Storage Bucket (see AgentHostOptions.storageBucket). */
   storageBucket?: string;
+  /** The IndexedDB database the agents' state, inbox and memories are in: the runtime's. Default `"sentio"`. */
+  dbName?: string;
   now?: () => number;
 }
 
@@ -102,6 +104,7 @@ export function startAgents(o: StartAgentsOptions): AgentsRuntime {
   );
   const infer = o.infer;
   const host = createAgentHost({
+    ...(o.dbName !== undefined ? { dbName: o.dbName } : {}),
     spawnWorker: o.spawnWorker,
     bus: o.bus,
     actuators,

@@ -349,6 +349,8 @@ export async function createSentio(options?: SentioOptions): Promise<Sentio> {
           ? w
           : (workerName: string) => files.worker(new URL(String(w), location.href), workerName).worker;
       host = startAgents({
+        // The runtime's one database: without it every runtime's agents shared the default one.
+        dbName: db.name,
         bus,
         spawnWorker,
         infer: router.infer,
