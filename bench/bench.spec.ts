@@ -7,10 +7,11 @@ import type { BenchResult, BenchState } from './harness';
 import { benchAppMainThread } from './app-main-thread';
 import { benchPerceptionMainThread } from './perception-main-thread';
 import { runBridgeBench } from './bridge-bench';
+import { benchSoak, soakMinutes } from './soak';
 
 const dir = import.meta.dirname;
 /** Pages driven by a bench below (multi-device, or measured from outside through CDP), not standalone. */
-const DRIVEN_PAGES = ['bridge-device.html', 'perception-host.html'];
+const DRIVEN_PAGES = ['bridge-device.html', 'perception-host.html', 'soak-host.html'];
 const out = resolve(dir, 'results', 'latest.jsonl');
 const pages = readdirSync(dir)
   .filter((f) => f.endsWith('.html') && !DRIVEN_PAGES.includes(f))
@@ -39,6 +40,12 @@ test('perception-main-thread', async ({ page, browser }) => {
   });
   const log = (msg: string) => console.log(`[perception-main-thread] ${msg}`);
   record(await benchPerceptionMainThread(page, log), browser.version());
+});
+
+// Everything at once for minutes in its own browser (a 30 fps camera), sampled from outside (see soak.ts).
+test('soak', async ({ baseURL, browser }) => {
+  test.setTimeout((soakMinutes() + 8) * 60_000);
+  record(await benchSoak(baseURL!, (msg) => console.log(`[soak] ${msg}`)), browser.version());
 });
 
 for (const name of pages) {

@@ -59,9 +59,10 @@ export function rgbaToI420(rgba: Uint8Array, w: number, h: number): Uint8Array {
   return out;
 }
 
-async function writeCamera(): Promise<void> {
-  const { width, height, fps } = CAMERA;
-  const file = createWriteStream(resolve(root, CAMERA_FILE));
+/** The fake camera's file: VIDEO_SEGMENTS at `fps` (the soak bench plays them at 30). */
+export async function writeCamera(fps: number = CAMERA.fps, path: string = CAMERA_FILE): Promise<void> {
+  const { width, height } = CAMERA;
+  const file = createWriteStream(resolve(root, path));
   file.write(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg XYSCSS=420JPEG\n`);
   for (const seg of VIDEO_SEGMENTS) {
     const img = jpeg.decode(readFileSync(media(seg.image)), { useTArray: true });
