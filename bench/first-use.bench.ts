@@ -11,29 +11,19 @@
 import { createSentio, type SentioEvent } from '../src/index';
 import { MODEL_CACHE } from '../src/inference/model-store';
 import { compare, median, runBench } from './harness';
+import { openRawCamera } from './raw-camera';
 
 const ROUNDS = 3;
 const BENCH = 'first-use';
 
-interface TrackProcessorCtor {
-  new (init: { track: MediaStreamTrack }): { readable: ReadableStream<VideoFrame> };
-}
-
 /** getUserMedia → the first frame read through a track processor, ms. */
 async function rawFirstFrame(): Promise<number> {
   const t0 = performance.now();
-  const stream = await navigator.mediaDevices.getUserMedia({
-    video: { width: 640, height: 480, frameRate: { ideal: 15, max: 15 } },
-  });
-  const track = stream.getVideoTracks()[0]!;
-  const Processor = (globalThis as unknown as { MediaStreamTrackProcessor: TrackProcessorCtor })
-    .MediaStreamTrackProcessor;
-  const reader = new Processor({ track }).readable.getReader();
-  const { value } = await reader.read();
+  const camera = await openRawCamera();
+  const { value } = await camera.reader.read();
   const ms = performance.now() - t0;
   value?.close();
-  await reader.cancel();
-  track.stop();
+  camera.close();
   return ms;
 }
 

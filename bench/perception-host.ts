@@ -1,11 +1,8 @@
 // The page perception-main-thread.ts drives from outside through CDP: a Sentio made through the front door
 // (nothing else on the page draws or listens), and a raw camera loop as the baseline of what any page pays to
 // have camera frames at all.
+import { openRawCamera } from './raw-camera';
 import { createSentio, type PerceptionHandle, type PerceptionStartOptions, type Sentio } from '../src/index';
-
-interface TrackProcessorCtor {
-  new (init: { track: MediaStreamTrack }): { readable: ReadableStream<VideoFrame> };
-}
 
 export interface PerceptionHost {
   sentio: Sentio;
@@ -47,18 +44,12 @@ void (async () => {
       host.handle = null;
     },
     async startRaw() {
-      const stream = await navigator.mediaDevices.getUserMedia({
-        video: { width: 640, height: 480, frameRate: { ideal: 15, max: 15 } },
-      });
-      const track = stream.getVideoTracks()[0]!;
-      const Processor = (globalThis as unknown as { MediaStreamTrackProcessor: TrackProcessorCtor })
-        .MediaStreamTrackProcessor;
-      const reader = new Processor({ track }).readable.getReader();
+      const camera = await openRawCamera();
+      const reader = camera.reader;
       let running = true;
       rawStop = () => {
         running = false;
-        void reader.cancel();
-        track.stop();
+        camera.close();
       };
       void (async () => {
         while (running) {

@@ -141,29 +141,12 @@ function rows(samples: readonly SoakSample[], minutes: number): BenchResult[] {
   const where = `${minutes} min after warm-up, ${samples.length} samples`;
   // Whole-runtime measurements finished after warm-up (they run on their own, tens of seconds each).
   const all = last.allMemory.filter((m) => m.at >= first.at);
+  /** A slope over the samples that must stay within `bound`. */
+  const flat = (metric: string, of: (s: SoakSample) => number, bound: number, unit: string) =>
+    compare(BENCH, metric, slope(mins, samples.map(of)), bound, unit, { op: '<=', ratio: 1 });
   const out: BenchResult[] = [
-    compare(
-      BENCH,
-      `page JS heap slope, ${where}`,
-      slope(
-        mins,
-        samples.map((s) => s.pageHeapBytes / MB),
-      ),
-      HEAP_SLOPE_MB_PER_MIN,
-      'MB/min',
-      { op: '<=', ratio: 1 },
-    ),
-    compare(
-      BENCH,
-      `storage slope, ${where}`,
-      slope(
-        mins,
-        samples.map((s) => s.storageBytes / MB),
-      ),
-      STORAGE_SLOPE_MB_PER_MIN,
-      'MB/min',
-      { op: '<=', ratio: 1 },
-    ),
+    flat(`page JS heap slope, ${where}`, (s) => s.pageHeapBytes / MB, HEAP_SLOPE_MB_PER_MIN, 'MB/min'),
+    flat(`storage slope, ${where}`, (s) => s.storageBytes / MB, STORAGE_SLOPE_MB_PER_MIN, 'MB/min'),
     compare(BENCH, 'slow latest subscriber: largest backlog', slowBacklog, SLOW_BACKLOG_BOUND, 'events', {
       op: '<=',
       ratio: 1,
@@ -172,16 +155,11 @@ function rows(samples: readonly SoakSample[], minutes: number): BenchResult[] {
       op: '<=',
       ratio: 1,
     }),
-    compare(
-      BENCH,
+    flat(
       'durable agent mailbox slope',
-      slope(
-        mins,
-        samples.map((s) => s.agent?.mailboxDepth ?? NaN),
-      ),
+      (s) => s.agent?.mailboxDepth ?? NaN,
       MAILBOX_SLOPE_PER_MIN,
       'events/min',
-      { op: '<=', ratio: 1 },
     ),
     compare(
       BENCH,
