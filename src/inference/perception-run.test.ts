@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { InferenceEngine } from './engine';
 import { perceiveInitProblem, type PerceiveInit } from './perception-protocol';
-import { runPerception } from './perception-run';
+import { reportingTasks, runPerception } from './perception-run';
+import type { TaskReport } from './perception-protocol';
+import type { Infer } from './pipelines/types';
 
 // Real MessageChannels: the checks are on what actually crosses a thread boundary (transferred ports).
 let ports: MessagePort[] = [];
@@ -96,5 +98,29 @@ describe('a perception run given a bad init', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     runPerception(undefined as unknown as PerceiveInit, never);
     expect(error).toHaveBeenCalledWith(expect.stringMatching(/bad input for "perceive": \(init\)/));
+  });
+});
+
+describe('task reports of a run', () => {
+  it('a failure repeated on every call is reported once; a success, or a different failure, is reported again', async () => {
+    const outcomes = ['ok', 'dead', 'dead', 'dead', 'ok', 'other'];
+    let n = 0;
+    const infer = (async () => {
+      const o = outcomes[n++];
+      if (o === 'ok') return { backend: 'wasm', fellBackFrom: [] };
+      throw Object.assign(new Error(o === 'dead' ? 'the worker died' : 'no model'), {
+        name: o === 'dead' ? 'InferenceWorkerError' : 'ModelLoadError',
+      });
+    }) as unknown as Infer;
+    const reports: TaskReport[] = [];
+    const reporting = reportingTasks(infer, (r) => reports.push(r));
+    for (let i = 0; i < outcomes.length; i++) await reporting('pose', null).catch(() => undefined);
+    expect(reports.map((r) => (r.type === 'task.failed' ? `failed ${r.name}` : r.type))).toEqual([
+      'task.requested',
+      'task.result',
+      'failed InferenceWorkerError',
+      'task.result',
+      'failed ModelLoadError',
+    ]);
   });
 });

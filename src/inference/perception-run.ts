@@ -72,17 +72,23 @@ function engineInfer(engine: Promise<InferenceEngine>): Infer {
   }) as Infer;
 }
 
-/** Reports a task's first request, a result on a backend not reported yet, and failures (not cancellations). */
-function reportingTasks(infer: Infer, report: (r: TaskReport) => void): Infer {
+/**
+ * Reports a task's first request, a result on a backend not reported yet, and failures (not cancellations).
+ * A failure that repeats on every input (a dead worker, a model that cannot load) is reported once, not as a
+ * request and a failure per frame, until the task succeeds or fails differently.
+ */
+export function reportingTasks(infer: Infer, report: (r: TaskReport) => void): Infer {
   const requested = new Set<Task>();
   const onBackend = new Map<Task, string>();
+  const failedWith = new Map<Task, string>();
   return (async (task: Task, input: unknown, options) => {
     if (!requested.has(task)) {
       requested.add(task);
-      report({ type: 'task.requested', task });
+      if (!failedWith.has(task)) report({ type: 'task.requested', task });
     }
     try {
       const r = await infer(task, input, options);
+      failedWith.delete(task);
       const key = `${r.backend}|${r.fellBackFrom.length}`;
       if (onBackend.get(task) !== key) {
         onBackend.set(task, key);
@@ -95,7 +101,11 @@ function reportingTasks(infer: Infer, report: (r: TaskReport) => void): Infer {
       if (e.name !== 'InferenceCancelledError') {
         requested.delete(task);
         onBackend.delete(task);
-        report({ type: 'task.failed', task, name: e.name, message: e.message });
+        const key = `${e.name}\n${e.message}`;
+        if (failedWith.get(task) !== key) {
+          failedWith.set(task, key);
+          report({ type: 'task.failed', task, name: e.name, message: e.message });
+        }
       }
       throw err;
     }
