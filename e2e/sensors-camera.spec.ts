@@ -136,8 +136,22 @@ test.describe('camera', () => {
         o,
       );
     const frameCount = async () => (await page.evaluate(() => window.__sensors.cameraStats()!.seq)) as number;
+    // Fresh run 2 of session 21 once saw a restarted painted camera count no frame for 30 s, with nothing
+    // reported; not reproduced since (0 of 4 under load). If it comes back, the failure says what the watchdog saw.
+    const framesPass = (n: number) =>
+      expect
+        .poll(frameCount, { timeout: 30_000 })
+        .toBeGreaterThan(n)
+        .catch(async (e: Error) => {
+          const seen = await page.evaluate(() => ({
+            track: window.__sensors.cameraTrackState(),
+            state: window.__sensors.cameraStats()?.state,
+            events: window.__sensors.events('sensor.').map((x) => JSON.stringify(x.payload)),
+          }));
+          throw new Error(`${e.message}\nwhat the capture watchdog saw: ${JSON.stringify(seen)}`);
+        });
     expect(await started({ videoFrameCallback: watchdog })).toBe(true);
-    await expect.poll(frameCount, { timeout: 30_000 }).toBeGreaterThan(10);
+    await framesPass(10);
     // The canvas stops changing: the track stays live, the <video> gets no more frames.
     await page.evaluate(() => window.__sensors.paintCamera(false));
     const stalled = await waitForEvent(page, 'sensor.error', { reason: 'capture-stalled' }, 45_000);
@@ -149,7 +163,7 @@ test.describe('camera', () => {
     const before = await frameCount();
     await page.evaluate(() => window.__sensors.paintCamera(true));
     await waitForEvent(page, 'sensor.recovered', { reason: 'capture-stalled' }, 45_000);
-    await expect.poll(frameCount, { timeout: 30_000 }).toBeGreaterThan(before + 10);
+    await framesPass(before + 10);
     // Nothing but stall warnings so far: the camera never failed.
     expect(
       (await eventsOf(page, 'sensor.error')).every(
@@ -160,7 +174,7 @@ test.describe('camera', () => {
     // Silence that outlasts every restart is a failure with a reason, not a camera "running" forever.
     await page.evaluate(() => window.__sensors.clearEvents());
     expect(await started({ videoFrameCallback: watchdog })).toBe(true);
-    await expect.poll(frameCount, { timeout: 30_000 }).toBeGreaterThan(5);
+    await framesPass(5);
     await page.evaluate(() => window.__sensors.paintCamera(false));
     const failed = await waitForEvent(page, 'sensor.error', { reason: 'capture-failed' }, 45_000);
     expect((failed.payload as { message: string }).message).toMatch(/after 3 restarts/);

@@ -156,6 +156,12 @@ const api = {
   /** Says the first probe is (no longer) loading its model. */
   probeLoading: (on: boolean) => links[0]?.loading(on),
   cameraStats: () => camera?.stats(),
+  /** What decides whether the capture watchdog counts silence (video-frame-capture.ts check()). */
+  cameraTrackState: () => ({
+    readyState: camera?.track?.readyState ?? null,
+    muted: camera?.track?.muted ?? null,
+    hidden: document.hidden,
+  }),
   detachedAfterSend: () => [...detachedAfterSend],
   probeFrames(
     which = 0,
