@@ -33,6 +33,7 @@ import {
   type RunStats,
   type TaskReport,
 } from './perception-protocol';
+import { createFailureMemory } from './pipelines/error-events';
 import { createAudioBatcher, type AudioBatcher } from './pipelines/audio-batcher';
 import { createFacePipeline, createPosePipeline, type FramePipeline } from './pipelines/camera-pipelines';
 import type { PerceptionEvents } from './pipelines/events';
@@ -80,15 +81,15 @@ function engineInfer(engine: Promise<InferenceEngine>): Infer {
 export function reportingTasks(infer: Infer, report: (r: TaskReport) => void): Infer {
   const requested = new Set<Task>();
   const onBackend = new Map<Task, string>();
-  const failedWith = new Map<Task, string>();
+  const failures = createFailureMemory();
   return (async (task: Task, input: unknown, options) => {
     if (!requested.has(task)) {
       requested.add(task);
-      if (!failedWith.has(task)) report({ type: 'task.requested', task });
+      if (!failures.failing(task)) report({ type: 'task.requested', task });
     }
     try {
       const r = await infer(task, input, options);
-      failedWith.delete(task);
+      failures.succeeded(task);
       const key = `${r.backend}|${r.fellBackFrom.length}`;
       if (onBackend.get(task) !== key) {
         onBackend.set(task, key);
@@ -101,11 +102,7 @@ export function reportingTasks(infer: Infer, report: (r: TaskReport) => void): I
       if (e.name !== 'InferenceCancelledError') {
         requested.delete(task);
         onBackend.delete(task);
-        const key = `${e.name}\n${e.message}`;
-        if (failedWith.get(task) !== key) {
-          failedWith.set(task, key);
-          report({ type: 'task.failed', task, name: e.name, message: e.message });
-        }
+        if (failures.isNew(task, e)) report({ type: 'task.failed', task, name: e.name, message: e.message });
       }
       throw err;
     }

@@ -25,7 +25,7 @@ import type {
   TaskReport,
 } from '../inference/perception-protocol';
 import type { AudioBatcherStats } from '../inference/pipelines/audio-batcher';
-import type { PerceptionEvents } from '../inference/pipelines/events';
+import { PIPELINE_OF, type PerceptionEvents } from '../inference/pipelines/events';
 import type { SpeechPipeline } from '../inference/pipelines/speech-pipeline';
 import type { PipelineStats } from '../inference/pipelines/types';
 import {
@@ -50,15 +50,6 @@ import {
   type SensorKind,
 } from './perception-state';
 import type { StageTracer } from '../telemetry/stage-tracer';
-
-/** The pipeline each task runs in, as `inference.error` names it. */
-const PIPELINE_OF: Record<Task, string> = {
-  'face-detection': 'face',
-  'facial-expression': 'expression',
-  pose: 'pose',
-  'voice-activity': 'speech',
-  'speech-recognition': 'speech',
-};
 
 export interface PerceptionOptions {
   /** This page's bus: the sensors publish on it. */

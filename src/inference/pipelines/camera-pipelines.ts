@@ -8,7 +8,7 @@ import { GestureTracker, type Gesture } from '../tasks/gestures';
 import type { ImageInput } from '../image';
 import type { Box, InferResult } from '../types';
 import { createErrorEvents } from './error-events';
-import { produced } from './events';
+import { PIPELINE_OF, produced } from './events';
 import type { InputMeta, PipelineOptions, PipelineStats } from './types';
 
 export interface FramePipeline {
@@ -27,13 +27,13 @@ interface Slot {
 
 /** Latest-wins scheduling shared by the camera pipelines. */
 function latestWins(
-  name: string,
+  task: 'face-detection' | 'facial-expression' | 'pose',
   process: (frame: ImageInput, n: number, opts: PublishOptions, transfer: boolean) => Promise<void>,
   o: PipelineOptions,
 ): FramePipeline {
   const clock = o.clock ?? systemClock;
   const s: PipelineStats = { received: 0, processed: 0, superseded: 0, failed: 0 };
-  const task = name === 'pose' ? 'pose' : name === 'expression' ? 'facial-expression' : 'face-detection';
+  const name = PIPELINE_OF[task];
   const errors = createErrorEvents(o.bus, name);
   let waiting: Slot | null = null;
   let busy = false;
@@ -143,7 +143,7 @@ type Found = { frame: number; boxes: Box[] };
 function detectThenRead(o: FacePipelineOptions): FramePipeline {
   const found = new WeakMap<object, Found>();
   const expressions = latestWins(
-    'expression',
+    'facial-expression',
     async (frame, _n, opts, transfer) => {
       const f = found.get(frame as object)!;
       const r = await o.infer('facial-expression', frame, { realtime: true, transfer, faces: f.boxes });
@@ -152,7 +152,7 @@ function detectThenRead(o: FacePipelineOptions): FramePipeline {
     o,
   );
   const faces = latestWins(
-    'face',
+    'face-detection',
     async (frame, n, opts, transfer) => {
       // Not transferred: the expression stage may still need this frame.
       let handedOver = false;
@@ -189,7 +189,7 @@ function detectThenRead(o: FacePipelineOptions): FramePipeline {
 
 function oneRequestPerFrame(o: FacePipelineOptions): FramePipeline {
   return latestWins(
-    'face',
+    'face-detection',
     async (frame, n, opts, transfer) => {
       if (o.expression === false) {
         const r = await o.infer('face-detection', frame, { realtime: true, transfer });

@@ -39,6 +39,15 @@ export type PerceptionEvents = {
   'inference.error': { pipeline: string; task: Task; name: string; message: string };
 };
 
+/** The pipeline each task runs in, as `inference.error` (and the pipeline's trace stage) names it. */
+export const PIPELINE_OF: Readonly<Record<Task, string>> = {
+  'face-detection': 'face',
+  'facial-expression': 'expression',
+  pose: 'pose',
+  'voice-activity': 'speech',
+  'speech-recognition': 'speech',
+};
+
 export function produced(r: InferResult): Produced {
   return { backend: r.backend, model: r.model, timings: r.timings };
 }
