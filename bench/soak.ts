@@ -9,7 +9,6 @@
 // then WARM_UP_AFTER_MS more, the time the runtime's bounded buffers (the hub's event ring, the inspector's,
 // the router's logs) take to fill at these rates; what grows after that is not filling a buffer.
 import { chromium, type Browser } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AUTO_GRANT_MEDIA_ARG, BASE_ARGS, chromiumPath, WEBGPU_ARG } from '../e2e/fixtures/chromium';
 import { CAMERA_30FPS_FILE, MIC_FILE } from '../e2e/fixtures/timeline';
@@ -57,7 +56,9 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 
 async function launch(): Promise<Browser> {
-  if (!existsSync(resolve(root, CAMERA_30FPS_FILE))) await writeCamera(30, CAMERA_30FPS_FILE);
+  // Written every run, as global setup writes the 15 fps one: a file kept from before would outlive a change
+  // to the test loop (VIDEO_SEGMENTS).
+  await writeCamera(30, CAMERA_30FPS_FILE);
   return chromium.launch({
     executablePath: chromiumPath,
     args: [
