@@ -28,9 +28,10 @@ const WARM_UP_AFTER_MS = 60_000;
 const HEAP_SLOPE_MB_PER_MIN = 1;
 /**
  * Storage: the durable agent rewrites one state row and the bus keeps nothing of realtime data, but the agent
- * also keeps its newest KEEP_DONE settled inbox rows (whole events) to recognise late redeliveries: at 9 events
- * a second that window takes ~18 minutes to fill, and storage grows until it has (the inbox row below says how
- * far). Flat storage is the claim only for a run past that.
+ * also keeps the ids of its newest KEEP_DONE settled inbox rows to recognise late redeliveries: at 9 events a
+ * second that window takes ~18 minutes to fill. An id row is ~100 B with its indexes, ~0.05 MB/min until then
+ * (the inbox row below says how far it is), well under this bound; whole events there were ~1.2 KB a row,
+ * 0.64 MB/min.
  */
 const STORAGE_SLOPE_MB_PER_MIN = 0.25;
 /** The slow subscriber keeps the newest event per topic: vision.face, .face.expression, .pose, .gesture. */

@@ -65,11 +65,18 @@ export class OwnershipError extends Error {
   override name = 'OwnershipError';
 }
 
-/** How many settled inbox rows each agent keeps to recognise late redeliveries. */
+/**
+ * How many settled inbox rows each agent keeps to recognise late redeliveries. A settled row keeps only its
+ * ids (the event itself is dropped by `prune`): at a few hundred bytes of payload per event, whole rows made
+ * this window megabytes per agent.
+ */
 export const KEEP_DONE = 10_000;
 
 export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
   let commits = 0;
+  // Per agent, the settledThrough up to which `prune` has already dropped the events of settled rows, so each
+  // row is rewritten once. Lost on restart: the first prune then looks at the whole kept window once.
+  const slimmedThrough = new Map<string, number>();
 
   return {
     /**
@@ -82,7 +89,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
       // Deduplicate within the batch first; duplicates of rows already stored are refused by the unique
       // [agentId+eventId] index, so the common case (all fresh) costs no read at all.
       const seenInBatch = new Set<string>();
-      const rows: InboxRow[] = [];
+      const rows: (InboxRow & { event: SentioEvent })[] = [];
       for (const { agentId, event } of items) {
         const k = `${agentId}\u0000${event.id}`;
         if (seenInBatch.has(k)) continue;
@@ -145,7 +152,7 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
         };
       });
       const watermark = last?.seq ?? 0;
-      const entries = pending.map((r) => ({ seq: r.seq!, event: r.event }));
+      const entries = pending.map((r) => ({ seq: r.seq!, event: unsettledEvent(r) }));
       if (!row) {
         return { agent: freshAgent(initialState, stateVersion), pending: entries, watermark };
       }
@@ -240,9 +247,22 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
       return commitId;
     },
 
-    /** Drops settled inbox rows beyond the newest KEEP_DONE of an agent. Not part of correctness: housekeeping. */
+    /**
+     * Housekeeping, not part of correctness: drops the event bodies of settled inbox rows (their ids stay, for
+     * the redelivery check in `accept`) and then every settled row beyond the newest `keep` of an agent.
+     * Returns how many rows were deleted.
+     */
     async prune(agentId: string, settledThrough: number, keep: number = KEEP_DONE): Promise<number> {
-      return db.transaction('rw', db.inbox, async () => {
+      const from = slimmedThrough.get(agentId) ?? -Infinity;
+      const deleted = await db.transaction('rw', db.inbox, async () => {
+        if (settledThrough > from) {
+          await db.inbox
+            .where('[agentId+seq]')
+            .between([agentId, from], [agentId, settledThrough], false, true)
+            .modify((row) => {
+              delete row.event;
+            });
+        }
         const settled = db.inbox
           .where('[agentId+seq]')
           .between([agentId, -Infinity], [agentId, settledThrough], true, true);
@@ -252,6 +272,9 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
         await db.inbox.bulkDelete(old);
         return old.length;
       });
+      // Only once the transaction committed: an aborted prune must try the same rows again.
+      if (settledThrough > from) slimmedThrough.set(agentId, settledThrough);
+      return deleted;
     },
 
     async pendingActions(): Promise<AgentAction[]> {
@@ -284,3 +307,12 @@ export function createDurableStore(db: SentioDb, now: () => number = Date.now) {
 }
 
 export type DurableStore = ReturnType<typeof createDurableStore>;
+
+/** An unsettled row always has its event (only `prune` drops it, and only from settled rows). */
+function unsettledEvent(row: InboxRow): SentioEvent {
+  if (!row.event)
+    throw new Error(
+      `inbox row ${row.seq} of agent "${row.agentId}" is pending but has no event (the store is corrupt)`,
+    );
+  return row.event;
+}

@@ -207,6 +207,45 @@ describe('agent runtime (worker side)', () => {
     expect(await store.accept([{ agentId: 'y', event: a! }])).toHaveLength(1);
   });
 
+  it('prune keeps only ids of settled inbox rows, still refuses their redelivery, and keeps pending events whole', async () => {
+    const db = openDatabase(`prune-${Math.random()}`);
+    const store = createDurableStore(db);
+    const events = [1, 2, 3, 4, 5, 6].map((n) => ev(n));
+    const rows = await store.accept(events.map((event) => ({ agentId: 'x', event })));
+    const settledThrough = rows[3]!.seq;
+    const batch = {
+      agentId: 'x',
+      stateVersion: 1,
+      state: {},
+      window: [],
+      lastEventId: events[3]!.id,
+      processed: 4,
+      settledThrough,
+      settledAbove: [],
+      expectedCommitId: 0,
+      actions: [],
+      memories: [],
+    };
+    await store.commit(batch);
+    expect(await store.prune('x', settledThrough, 3)).toBe(1);
+    const kept = await db.inbox.where('[agentId+seq]').between(['x', -Infinity], ['x', Infinity]).toArray();
+    expect(kept.map((r) => [r.eventId, r.event !== undefined])).toEqual([
+      [events[1]!.id, false],
+      [events[2]!.id, false],
+      [events[3]!.id, false],
+      [events[4]!.id, true],
+      [events[5]!.id, true],
+    ]);
+    // A kept settled row still catches a redelivery; the pruned one no longer can (KEEP_DONE is that window).
+    const again = await store.accept(events.map((event) => ({ agentId: 'x', event })));
+    expect(again.map((r) => r.event.id)).toEqual([events[0]!.id]);
+    // The pending rows load whole; a later prune goes on from where this one stopped.
+    const { pending } = await store.load('x', {}, 1, undefined);
+    expect(pending.map((p) => p.event.id)).toEqual([events[4]!.id, events[5]!.id, events[0]!.id]);
+    expect(await store.prune('x', rows[5]!.seq, 10)).toBe(0);
+    expect((await db.inbox.toArray()).filter((r) => r.event).map((r) => r.eventId)).toEqual([events[0]!.id]);
+  });
+
   it('forgets performed actions past their retention, never pending ones', async () => {
     const db = openDatabase(`act-${Math.random()}`);
     const store = createDurableStore(db);

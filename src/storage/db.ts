@@ -49,7 +49,8 @@ export interface InboxRow {
   seq?: number;
   agentId: string;
   eventId: string;
-  event: SentioEvent;
+  /** The event while it waits for the agent; dropped once it is settled (the ids alone catch redeliveries). */
+  event?: SentioEvent;
 }
 
 /** Idempotency keys of actions already performed, so an effect never happens twice. */
