@@ -6,6 +6,15 @@
 import { expect, type CDPSession, type Page } from '@playwright/test';
 import { compare, percentile, type BenchResult } from './harness';
 import { startSensorsAndWarmUp } from '../e2e/fixtures/live-warm-up';
+import {
+  describeNode,
+  hotFunctions,
+  invalidations,
+  mainThreadWork,
+  paintByNode,
+  traceWhile,
+  type WorkKind,
+} from './main-thread-trace';
 
 const BENCH = 'app-main-thread';
 const WINDOW_MS = 15_000;
@@ -68,6 +77,41 @@ function rows(w: Window): BenchResult[] {
   ];
 }
 
+const TRACE_MS = 5000;
+
+/**
+ * A traced window of its own (tracing costs main-thread time, so it never overlaps a measured one): the
+ * main thread's work by kind, the style and paint invalidations that cause it, and paint by element, logged;
+ * the work by kind is returned for the rows.
+ */
+async function traced(
+  page: Page,
+  cdp: CDPSession,
+  scenario: string,
+  log: (msg: string) => void,
+): Promise<WorkKind[]> {
+  const trace = await traceWhile(cdp, () => page.waitForTimeout(TRACE_MS));
+  const work = mainThreadWork(trace, TRACE_MS);
+  log(`${scenario}, traced: main-thread self time by kind`);
+  for (const w of work) log(`  ${w.msPerS.toFixed(1).padStart(6)} ms/s  ${w.name}`);
+  log(`${scenario}, traced: invalidations`);
+  for (const [what, n] of invalidations(trace, TRACE_MS)) log(`  ${n.toFixed(1).padStart(6)} /s  ${what}`);
+  log(`${scenario}, traced: paint by element`);
+  await cdp.send('DOM.enable');
+  await cdp.send('DOM.getDocument', { depth: -1 });
+  for (const [node, ms] of paintByNode(trace, TRACE_MS))
+    log(`  ${ms.toFixed(1).padStart(6)} ms/s  ${await describeNode(cdp, node)}`);
+  const js = await hotFunctions(cdp, TRACE_MS, () => page.waitForTimeout(TRACE_MS));
+  log(`${scenario}, profiled: JavaScript self time by function`);
+  for (const f of js) log(`  ${f.msPerS.toFixed(1).padStart(6)} ms/s  ${f.where}`);
+  return work;
+}
+
+const workRows = (scenario: string, work: readonly WorkKind[]) =>
+  work.map((w) =>
+    compare(BENCH, `${scenario}, main-thread self time: ${w.name} (traced)`, w.msPerS, 1000, 'ms/s'),
+  );
+
 /** Opens every panel that can be closed (the event inspector is closed by default). */
 async function openEveryPanel(page: Page): Promise<void> {
   const toggles = page.locator('[data-panel-toggle][aria-expanded="false"]');
@@ -100,11 +144,17 @@ export async function benchAppMainThread(page: Page, log: (msg: string) => void)
   log('live, desktop');
   results.push(await measure(page, cdp, 'live, desktop 1280×900'));
 
+  const desktopWork = await traced(page, cdp, 'live, desktop', log);
+
   log('live, every panel on screen');
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: 1280, height: Math.min(height, 8000) });
-  await page.waitForTimeout(2000);
+  // Twice: panels off screen hold a placeholder size (content-visibility), and take their own once shown.
+  for (let i = 0; i < 2; i++) {
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1280, height: Math.min(height, 8000) });
+    await page.waitForTimeout(1000);
+  }
   results.push(await measure(page, cdp, 'live, every panel on screen'));
+  const everyPanelWork = await traced(page, cdp, 'live, every panel on screen', log);
 
   log('live, phone');
   await page.setViewportSize({ width: 390, height: 844 });
@@ -118,5 +168,9 @@ export async function benchAppMainThread(page: Page, log: (msg: string) => void)
   await page.waitForTimeout(2000);
   results.push(await measure(page, cdp, 'live, phone 390×844'));
   await cdp.send('Emulation.clearDeviceMetricsOverride');
-  return results.flatMap(rows);
+  return [
+    ...results.flatMap(rows),
+    ...workRows('live, desktop', desktopWork),
+    ...workRows('live, every panel on screen', everyPanelWork),
+  ];
 }
