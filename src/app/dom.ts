@@ -19,3 +19,80 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function section(title: string, testId: string, ...children: Child[]): HTMLElement {
   return el('section', { className: 'card', testId }, el('h2', { text: title }), ...children);
 }
+
+const keyed = new WeakMap<Element, Map<string, HTMLElement>>();
+
+/**
+ * Makes `parent`'s children the elements for `items`, in order, keeping one element per key across calls:
+ * `create` makes a new key's element, `update` brings an existing one up to date (and should touch only what
+ * changed). A panel that re-renders several times a second then costs the browser nothing where nothing
+ * changed, where rebuilding the children would restyle, lay out and repaint them every time.
+ */
+export function keyedChildren<T>(
+  parent: Element,
+  items: readonly T[],
+  key: (item: T) => string,
+  create: (item: T) => HTMLElement,
+  update: (node: HTMLElement, item: T) => void,
+): void {
+  const before = keyed.get(parent) ?? new Map<string, HTMLElement>();
+  const after = new Map<string, HTMLElement>();
+  const nodes = items.map((item) => {
+    const k = key(item);
+    let node = before.get(k);
+    if (node) update(node, item);
+    else node = create(item);
+    after.set(k, node);
+    return node;
+  });
+  keyed.set(parent, after);
+  const current = parent.children;
+  const same = current.length === nodes.length && nodes.every((n, i) => current[i] === n);
+  if (!same) parent.replaceChildren(...nodes);
+}
+
+/** Sets a text-bearing element's first text node (created if missing) without touching its other children. */
+export function setLeadingText(node: Element, text: string): void {
+  const first = node.firstChild;
+  if (first instanceof Text) {
+    if (first.data !== text) first.data = text;
+  } else node.prepend(text);
+}
+
+/** Sets `className` only when it differs (an equal assignment still invalidates style in some engines). */
+export function setClass(node: Element, className: string): void {
+  if (node.className !== className) node.className = className;
+}
+
+/** An element's content-box size, kept by a ResizeObserver. */
+export interface ObservedSize {
+  readonly width: number;
+  readonly height: number;
+  disconnect(): void;
+}
+
+/**
+ * The size of `node` without asking layout for it: reading `clientWidth` in a render, after another panel
+ * wrote to the DOM in the same frame, forces a synchronous layout of the whole page. Read once at the start,
+ * then updated by a ResizeObserver (which reports after layout, at no extra cost); `onChange` runs on each report.
+ */
+export function observeSize(node: Element, onChange?: () => void): ObservedSize {
+  let width = node.clientWidth;
+  let height = node.clientHeight;
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]!.contentRect;
+    width = box.width;
+    height = box.height;
+    onChange?.();
+  });
+  observer.observe(node);
+  return {
+    get width() {
+      return width;
+    },
+    get height() {
+      return height;
+    },
+    disconnect: () => observer.disconnect(),
+  };
+}

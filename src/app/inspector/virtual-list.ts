@@ -1,6 +1,8 @@
 // A list that renders only the rows in view (plus a few), so thousands of events cost a few dozen nodes.
 // Rows have a fixed height; a spacer gives the scroll range. Items are asked for by range (the source never
 // builds the whole list), and a row already on screen for the same item is moved, not rebuilt.
+import { observeSize } from '../dom';
+
 export interface ListSource<T> {
   length(): number;
   /** Items `first` … `first + count - 1`. */
@@ -29,12 +31,16 @@ export function createVirtualList<T extends object>(
   viewport.append(spacer);
   let shown = new Map<T, HTMLElement>();
   let scrollFrame = 0;
+  // Kept from scroll events and a ResizeObserver, never read in render: the render runs in the same frame as
+  // other panels' DOM writes, and a layout read there forces a synchronous layout of the page.
+  let scrollTop = 0;
+  const size = observeSize(viewport);
 
   const render = () => {
     const length = source.length();
     spacer.style.height = `${length * rowHeight}px`;
-    const first = Math.max(0, Math.floor(viewport.scrollTop / rowHeight) - overscan);
-    const count = Math.ceil((viewport.clientHeight || 400) / rowHeight) + 2 * overscan;
+    const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+    const count = Math.ceil((size.height || 400) / rowHeight) + 2 * overscan;
     const items = source.slice(first, count);
     const next = new Map<T, HTMLElement>();
     const rows: HTMLElement[] = [];
@@ -63,6 +69,7 @@ export function createVirtualList<T extends object>(
   viewport.addEventListener(
     'scroll',
     () => {
+      scrollTop = viewport.scrollTop;
       scrollFrame ||= requestAnimationFrame(() => {
         scrollFrame = 0;
         render();

@@ -2,7 +2,7 @@
 // segment (open while the person speaks), and the running transcript. Transcript text is model output:
 // textContent only.
 import { type PerceptionEvents, SILENCE_DBFS, type AudioLevel } from '../../index';
-import { el } from '../dom';
+import { el, keyedChildren, setClass } from '../dom';
 import { levelFraction } from './level-scale';
 import { SpeechTimeline } from './speech-timeline';
 
@@ -17,6 +17,14 @@ export interface AudioView {
   /** Empties everything for a new run (segment numbers and times restart with the stream). */
   reset(): void;
   destroy(): void;
+}
+
+function placeBar(bar: HTMLElement, s: { open: boolean; left: number; width: number }): void {
+  setClass(bar, s.open ? 'live-speech-bar open' : 'live-speech-bar');
+  const left = `${(s.left * 100).toFixed(2)}%`;
+  const width = `${Math.max(0.5, s.width * 100).toFixed(2)}%`;
+  if (bar.style.left !== left) bar.style.left = left;
+  if (bar.style.width !== width) bar.style.width = width;
 }
 
 export function createAudioView(): AudioView {
@@ -45,19 +53,20 @@ export function createAudioView(): AudioView {
   });
   let timeline = new SpeechTimeline();
 
-  const renderStrip = () => {
-    const bars = timeline.layout(Date.now(), WINDOW_SEC).map((s) => {
-      const bar = el('span', {
-        className: s.open ? 'live-speech-bar open' : 'live-speech-bar',
-        testId: 'live-speech-bar',
-      });
-      bar.style.left = `${(s.left * 100).toFixed(2)}%`;
-      bar.style.width = `${Math.max(0.5, s.width * 100).toFixed(2)}%`;
-      bar.title = `segment ${s.segment}`;
-      return bar;
-    });
-    strip.replaceChildren(...bars);
-  };
+  // Four times a second: each segment keeps its bar, and only a moved or grown one is touched.
+  const renderStrip = () =>
+    keyedChildren(
+      strip,
+      timeline.layout(Date.now(), WINDOW_SEC),
+      (s) => String(s.segment),
+      (s) => {
+        const bar = el('span', { className: 'live-speech-bar', testId: 'live-speech-bar' });
+        bar.title = `segment ${s.segment}`;
+        placeBar(bar, s);
+        return bar;
+      },
+      placeBar,
+    );
   const renderTranscript = () =>
     transcriptList.replaceChildren(...timeline.transcript().map((text) => el('li', { text })));
   // The strip slides with time even when nothing is said.

@@ -3,6 +3,7 @@
 // detection is drawn only while the frame it was found in is recent (by its capture time, not by when the
 // model answered), so a slow or stalled model leaves no ghost box over a changed scene.
 import type { PerceptionEvents } from '../../index';
+import { observeSize } from '../dom';
 import { containRect, mapBox, skeletonLines, type Size } from './overlay-geometry';
 
 /** Colours that appear nowhere in ordinary scenes, so the overlay is easy to see (and to find in a screenshot). */
@@ -39,7 +40,8 @@ export function createOverlay(
   function draw(): void {
     frameRequest = 0;
     const dpr = globalThis.devicePixelRatio || 1;
-    const box = { width: canvas.clientWidth, height: canvas.clientHeight };
+    // Drawn every animation frame while detections arrive: never a layout read here (see observeSize).
+    const box = { width: size.width, height: size.height };
     const w = Math.round(box.width * dpr);
     const h = Math.round(box.height * dpr);
     if (canvas.width !== w || canvas.height !== h) Object.assign(canvas, { width: w, height: h });
@@ -83,8 +85,7 @@ export function createOverlay(
     const staleIn = newest + maxAgeMs - now();
     if (staleIn > 0) expiry = setTimeout(redraw, staleIn + 20);
   };
-  const resize = new ResizeObserver(redraw);
-  resize.observe(canvas);
+  const size = observeSize(canvas, redraw);
   video.addEventListener('resize', redraw);
 
   return {
@@ -102,7 +103,7 @@ export function createOverlay(
       redraw();
     },
     destroy() {
-      resize.disconnect();
+      size.disconnect();
       video.removeEventListener('resize', redraw);
       cancelAnimationFrame(frameRequest);
       clearTimeout(expiry);

@@ -11,7 +11,7 @@ import {
   type PerceptionMessage as Message,
   type PerceptionState,
 } from '../../index';
-import { el } from '../dom';
+import { el, keyedChildren, setClass, setLeadingText } from '../dom';
 import { cameraLine, microphoneLine, type FaceSeen, type SpeechPhase } from './sensor-lines';
 
 /** What the panel saw in the events themselves, beside the perception state. */
@@ -22,12 +22,36 @@ export interface SeenInEvents {
   faceBackend?: string;
 }
 
-function line(m: Message, testId: string, ...extra: Node[]): HTMLLIElement {
-  return el(
-    'li',
-    { className: m.level === 'ok' ? 'ok' : m.level === 'error' ? 'missing' : 'info', testId, text: m.text },
-    ...extra,
-  );
+/** One line of the view: a message, and for a model still downloading its progress. */
+interface Line {
+  testId: string;
+  message: Message;
+  progress?: { loaded: number; total: number };
+}
+
+const levelClass = (m: Message) => (m.level === 'ok' ? 'ok' : m.level === 'error' ? 'missing' : 'info');
+
+function createLine(l: Line): HTMLElement {
+  const li = el('li', { className: levelClass(l.message), testId: l.testId, text: l.message.text });
+  updateLine(li, l);
+  return li;
+}
+
+/** Touches only what changed: the view renders on every face event, and most lines stay the same. */
+function updateLine(li: HTMLElement, l: Line): void {
+  setClass(li, levelClass(l.message));
+  setLeadingText(li, l.message.text);
+  let bar = li.querySelector('progress');
+  if (!l.progress) return bar?.remove();
+  if (!bar) li.append((bar = el('progress')));
+  const max = String(Math.max(l.progress.total, 1));
+  const value = String(l.progress.loaded);
+  if (bar.getAttribute('max') !== max) bar.setAttribute('max', max);
+  if (bar.getAttribute('value') !== value) bar.setAttribute('value', value);
+}
+
+function renderLines(list: HTMLElement, lines: readonly Line[]): void {
+  keyedChildren(list, lines, (l) => l.testId, createLine, updateLine);
 }
 
 export function createStatusView(): {
@@ -49,31 +73,37 @@ export function createStatusView(): {
   return {
     element: el('div', { className: 'live-status-view' }, headline, details),
     render(s, seen, webgpu) {
-      headline.replaceChildren(
-        line(cameraLine(s, seen.face), 'live-camera-line'),
-        line(microphoneLine(s, seen.speech), 'live-microphone-line'),
-      );
+      renderLines(headline, [
+        { testId: 'live-camera-line', message: cameraLine(s, seen.face) },
+        { testId: 'live-microphone-line', message: microphoneLine(s, seen.speech) },
+      ]);
       const tasks = Object.entries(s.tasks) as [Task, NonNullable<PerceptionState['tasks'][Task]>][];
-      const models = Object.entries(s.models).map(([id, m]) => {
+      const models = Object.entries(s.models).map(([id, m]): Line => {
         const { loaded, total, done } = modelTotals(m);
-        const bar = el('progress', { attrs: { max: String(Math.max(total, 1)), value: String(loaded) } });
-        return line(describeModel(id, m), `live-model-${id}`, ...(done ? [] : [bar]));
+        return {
+          testId: `live-model-${id}`,
+          message: describeModel(id, m),
+          ...(done ? {} : { progress: { loaded, total } }),
+        };
       });
-      const face = seen.faceBackend
+      const face: Line[] = seen.faceBackend
         ? [
-            line(
-              { text: `Face detection: running on ${seen.faceBackend}.`, level: 'ok' },
-              'live-face-backend',
-            ),
+            {
+              testId: 'live-face-backend',
+              message: { text: `Face detection: running on ${seen.faceBackend}.`, level: 'ok' },
+            },
           ]
         : [];
-      list.replaceChildren(
-        line(describeSensor('camera', s.camera), 'live-camera-status'),
-        line(describeSensor('microphone', s.microphone), 'live-microphone-status'),
+      renderLines(list, [
+        { testId: 'live-camera-status', message: describeSensor('camera', s.camera) },
+        { testId: 'live-microphone-status', message: describeSensor('microphone', s.microphone) },
         ...face,
-        ...tasks.map(([task, t]) => line(describeTask(task, t, webgpu), `live-task-${task}`)),
+        ...tasks.map(([task, t]): Line => ({
+          testId: `live-task-${task}`,
+          message: describeTask(task, t, webgpu),
+        })),
         ...models,
-      );
+      ]);
     },
   };
 }
