@@ -20,23 +20,25 @@ export function section(title: string, testId: string, ...children: Child[]): HT
   return el('section', { className: 'card', testId }, el('h2', { text: title }), ...children);
 }
 
-const keyed = new WeakMap<Element, Map<string, HTMLElement>>();
+const keyed = new WeakMap<Element, Map<unknown, HTMLElement>>();
 
 /**
- * Makes `parent`'s children the elements for `items`, in order, keeping one element per key across calls:
- * `create` makes a new key's element, `update` brings an existing one up to date (and should touch only what
- * changed). A panel that re-renders several times a second then costs the browser nothing where nothing
- * changed, where rebuilding the children would restyle, lay out and repaint them every time.
+ * Makes `parent`'s children the elements for `items`, in order, keeping one element per key across calls (a
+ * key is compared as a Map key: a string, or the item itself when items keep their identity): `create` makes a
+ * new key's element, `update` brings an existing one up to date (and should touch only what changed). Only
+ * elements out of place are moved, so a new item at the top inserts one node. A panel that re-renders several
+ * times a second then costs the browser nothing where nothing changed, where rebuilding the children would
+ * restyle, lay out and repaint them all every time. `parent` must hold nothing else.
  */
 export function keyedChildren<T>(
   parent: Element,
   items: readonly T[],
-  key: (item: T) => string,
+  key: (item: T) => unknown,
   create: (item: T) => HTMLElement,
   update: (node: HTMLElement, item: T) => void,
 ): void {
-  const before = keyed.get(parent) ?? new Map<string, HTMLElement>();
-  const after = new Map<string, HTMLElement>();
+  const before = keyed.get(parent) ?? new Map<unknown, HTMLElement>();
+  const after = new Map<unknown, HTMLElement>();
   const nodes = items.map((item) => {
     const k = key(item);
     let node = before.get(k);
@@ -46,9 +48,18 @@ export function keyedChildren<T>(
     return node;
   });
   keyed.set(parent, after);
-  const current = parent.children;
-  const same = current.length === nodes.length && nodes.every((n, i) => current[i] === n);
-  if (!same) parent.replaceChildren(...nodes);
+  for (const [k, node] of before) if (!after.has(k)) node.remove();
+  let cursor = parent.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else parent.insertBefore(node, cursor);
+  }
+  // Anything left after the keyed elements was not made here.
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
 }
 
 /** Sets a text-bearing element's first text node (created if missing) without touching its other children. */

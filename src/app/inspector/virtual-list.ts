@@ -38,7 +38,8 @@ export function createVirtualList<T extends object>(
 
   const render = () => {
     const length = source.length();
-    spacer.style.height = `${length * rowHeight}px`;
+    const height = `${length * rowHeight}px`;
+    if (spacer.style.height !== height) spacer.style.height = height;
     const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
     const count = Math.ceil((size.height || 400) / rowHeight) + 2 * overscan;
     const items = source.slice(first, count);
@@ -52,7 +53,8 @@ export function createVirtualList<T extends object>(
         row.style.position = 'absolute';
         row.style.height = `${rowHeight}px`;
       }
-      row.style.top = `${(first + k) * rowHeight}px`;
+      const top = `${(first + k) * rowHeight}px`;
+      if (row.style.top !== top) row.style.top = top;
       next.set(item, row);
       rows.push(row);
     });

@@ -11,7 +11,7 @@ import {
   toDecisionRecord,
   type DecisionRecord,
 } from '../../index';
-import { el, section } from '../dom';
+import { el, keyedChildren, section } from '../dom';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import { DEV_ENDPOINT_LABEL } from './dev-label';
 
@@ -78,7 +78,14 @@ export function createRouterPanel(
     share.value.textContent = `${percent(s.cloudShare)} (${s.cloud} of ${s.total} decisions)`;
     const f = s.fallbacks;
     fallbacks.value.textContent = `${percent(s.fallbackRate)} — to local ${f.local}, to outbox ${f.outbox}, dropped ${f.dropped}`;
-    list.replaceChildren(...log.latest().map(decisionItem));
+    // A record is immutable and keeps its identity in the log: a new decision inserts one item.
+    keyedChildren(
+      list,
+      log.latest(),
+      (d) => d,
+      decisionItem,
+      () => {},
+    );
     empty.hidden = s.total > 0;
   }
 

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ConnectedBus, HubStats } from '../../index';
 import { el, section } from '../dom';
-import { fmtMs, table } from './format';
+import { fmtMs, renderTable } from './format';
 import { RollingSeries } from './rolling-series';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 
@@ -114,31 +114,29 @@ export function createStatsPanel(bus: ConnectedBus, options: StatsPanelOptions =
         `(${l.count} from other threads handled here) · ${local.rejected} rejected`;
     }
     if (!hub) return;
-    subs.replaceChildren(
-      table(
-        ['pattern', 'client', 'policy', 'delivered', 'latency p50 / p99', 'backlog', 'dropped'],
-        hub.subscriptions.map((s) => [
-          s.durable ? `${s.pattern} (${s.durable})` : s.pattern,
-          hub.clients.find((c) => c.id === s.client)?.name ?? s.client,
-          s.policy.kind + (s.lane ? ', lane' : ''),
-          // Counted by the subscriber where its handler got them (lanes and its own thread bypass the hub).
-          String(s.delivered),
-          s.latency?.count ? `${fmtMs(s.latency.p50)} / ${fmtMs(s.latency.p99)}` : '—',
-          String(s.backlog),
-          String(sum(s.dropped)),
-        ]),
-        'subscriptions-table',
-      ),
+    renderTable(
+      subs,
+      ['pattern', 'client', 'policy', 'delivered', 'latency p50 / p99', 'backlog', 'dropped'],
+      hub.subscriptions.map((s) => [
+        s.durable ? `${s.pattern} (${s.durable})` : s.pattern,
+        hub.clients.find((c) => c.id === s.client)?.name ?? s.client,
+        s.policy.kind + (s.lane ? ', lane' : ''),
+        // Counted by the subscriber where its handler got them (lanes and its own thread bypass the hub).
+        String(s.delivered),
+        s.latency?.count ? `${fmtMs(s.latency.p50)} / ${fmtMs(s.latency.p99)}` : '—',
+        String(s.backlog),
+        String(sum(s.dropped)),
+      ]),
+      'subscriptions-table',
     );
     const busiest = Object.entries(rates)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 10);
-    topics.replaceChildren(
-      table(
-        ['topic', 'events/s'],
-        busiest.map(([t, r]) => [t, r.toFixed(1)]),
-        'topics-table',
-      ),
+    renderTable(
+      topics,
+      ['topic', 'events/s'],
+      busiest.map(([t, r]) => [t, r.toFixed(1)]),
+      'topics-table',
     );
     logLine.textContent = `Event log: ${hub.log.events} events, ${(hub.log.bytes / 1024).toFixed(0)} KiB, ${hub.log.compactions} compactions, ${hub.log.notLogged} not logged.`;
   };

@@ -5,7 +5,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { type Percentiles, STAGES, type Stage } from '../../index';
 import { el, section } from '../dom';
-import { fmtMs, table } from '../stats/format';
+import { fmtMs, renderTable } from '../stats/format';
 import type { ExportState } from './collector-switch';
 import { sharedRenderScheduler, type RenderScheduler } from '../render-scheduler';
 import { FLOW_SERIES, PipelineSeries, type BusFlow } from './pipeline-series';
@@ -160,19 +160,18 @@ export function createPipelinePanel(
     const flow = known instanceof Error ? null : known;
     draw();
     const total = source.summary();
-    stages.replaceChildren(
-      table(
-        ['stage', 'p50 (1 s)', 'p99 (1 s)', 'p50 (all)', 'p99 (all)', 'count'],
-        STAGES.map((s) => [
-          s,
-          cell(window[s], 'p50'),
-          cell(window[s], 'p99'),
-          cell(total[s], 'p50'),
-          cell(total[s], 'p99'),
-          String(total[s].count),
-        ]),
-        'pipeline-stages-table',
-      ),
+    renderTable(
+      stages,
+      ['stage', 'p50 (1 s)', 'p99 (1 s)', 'p50 (all)', 'p99 (all)', 'count'],
+      STAGES.map((s) => [
+        s,
+        cell(window[s], 'p50'),
+        cell(window[s], 'p99'),
+        cell(total[s], 'p50'),
+        cell(total[s], 'p99'),
+        String(total[s].count),
+      ]),
+      'pipeline-stages-table',
     );
     const last = series.data().flow;
     const drops = last[2]!.at(-1);
