@@ -1,7 +1,7 @@
 // A list that renders only the rows in view (plus a few), so thousands of events cost a few dozen nodes.
 // Rows have a fixed height; a spacer gives the scroll range. Items are asked for by range (the source never
 // builds the whole list), and a row already on screen for the same item is moved, not rebuilt.
-import { observeSize } from '../dom';
+import { keyedChildren, observeSize } from '../dom';
 
 export interface ListSource<T> {
   length(): number;
@@ -29,12 +29,16 @@ export function createVirtualList<T extends object>(
   const spacer = document.createElement('div');
   spacer.className = 'vlist-spacer';
   viewport.append(spacer);
-  let shown = new Map<T, HTMLElement>();
   let scrollFrame = 0;
   // Kept from scroll events and a ResizeObserver, never read in render: the render runs in the same frame as
   // other panels' DOM writes, and a layout read there forces a synchronous layout of the page.
   let scrollTop = 0;
   const size = observeSize(viewport);
+
+  const placeRow = (row: HTMLElement, { at }: { at: number }) => {
+    const top = `${at * rowHeight}px`;
+    if (row.style.top !== top) row.style.top = top;
+  };
 
   const render = () => {
     const length = source.length();
@@ -42,30 +46,22 @@ export function createVirtualList<T extends object>(
     if (spacer.style.height !== height) spacer.style.height = height;
     const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
     const count = Math.ceil((size.height || 400) / rowHeight) + 2 * overscan;
-    const items = source.slice(first, count);
-    const next = new Map<T, HTMLElement>();
-    const rows: HTMLElement[] = [];
-    items.forEach((item, k) => {
-      let row = shown.get(item);
-      if (!row) {
-        row = renderRow(item);
+    // In list order (what a screen reader reads): a row already shown for the same item is kept and moved
+    // only if it is out of place.
+    keyedChildren(
+      spacer,
+      source.slice(first, count).map((item, k) => ({ item, at: first + k })),
+      (r) => r.item,
+      (r) => {
+        const row = renderRow(r.item);
         row.setAttribute('role', 'listitem');
         row.style.position = 'absolute';
         row.style.height = `${rowHeight}px`;
-      }
-      const top = `${(first + k) * rowHeight}px`;
-      if (row.style.top !== top) row.style.top = top;
-      next.set(item, row);
-      rows.push(row);
-    });
-    for (const [item, row] of shown) if (!next.has(item)) row.remove();
-    shown = next;
-    // In list order (what a screen reader reads), moving only the rows that are out of place.
-    let cursor = spacer.firstChild;
-    for (const row of rows) {
-      if (row === cursor) cursor = cursor.nextSibling;
-      else spacer.insertBefore(row, cursor);
-    }
+        placeRow(row, r);
+        return row;
+      },
+      placeRow,
+    );
   };
   // Scrolling is the user's own doing: follow it within the frame.
   viewport.addEventListener(

@@ -32,7 +32,7 @@ interface Line {
 const levelClass = (m: Message) => (m.level === 'ok' ? 'ok' : m.level === 'error' ? 'missing' : 'info');
 
 function createLine(l: Line): HTMLElement {
-  const li = el('li', { className: levelClass(l.message), testId: l.testId, text: l.message.text });
+  const li = el('li', { testId: l.testId });
   updateLine(li, l);
   return li;
 }
