@@ -121,7 +121,13 @@ test('live: face box over the face and pose skeleton (by pixels), happy expressi
     body: await page.getByTestId('live').screenshot(),
     contentType: 'image/png',
   });
-  // The handle is there for tests and demos; Stop releases the sensors.
+  // The handle is there for tests and demos; Stop releases the sensors. Its stats are the worker's report, sent
+  // every 250 ms: the transcript can be on screen before the report that counts it.
+  await expect
+    .poll(() => page.evaluate(() => window.sentioApp!.perception!.stats().speech?.transcripts ?? 0), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThanOrEqual(1);
   const stats = await page.evaluate(() => window.sentioApp!.perception!.stats());
   test.info().annotations.push({ type: 'perception stats', description: JSON.stringify(stats) });
   expect(stats.face!.processed).toBeGreaterThan(3);

@@ -148,6 +148,13 @@ async function runsFaceAndTranscript(page: Page, url: string): Promise<void> {
   // Voice activity and Whisper run: the recording's first sentence is transcribed.
   await expect(page.getByTestId('live-transcript')).toContainText(/go\W+forward/i, { timeout: 300_000 });
 
+  // The handle's stats are the worker's report, sent every 250 ms: the transcript can be on screen before the
+  // report that counts it arrives.
+  await expect
+    .poll(() => page.evaluate(() => window.sentioApp!.perception!.stats().speech?.transcripts ?? 0), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThanOrEqual(1);
   const stats = await page.evaluate(() => window.sentioApp!.perception!.stats());
   expect(stats.face!.processed).toBeGreaterThan(0);
   expect(stats.face!.failed).toBe(0);

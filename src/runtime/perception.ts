@@ -110,13 +110,20 @@ export type PerceptionUpdate =
 export interface PerceptionHandle {
   /** Settles once both sensors have tried to start: true for each that runs. */
   readonly started: Promise<{ camera: boolean; microphone: boolean }>;
+  /** Each sensor's state (running, failed or stopped with a reason…), each model task's and model downloads. */
   state(): PerceptionState;
+  /**
+   * The latest counts. The pipelines' part is the inference worker's report, refreshed every 250 ms while it
+   * changes, so an event can arrive before the report that counts it.
+   */
   stats(): PerceptionStats;
   /** The camera's live track, for a <video> preview (null when the camera is not running). */
   readonly cameraTrack: MediaStreamTrack | null;
   /** `audio.<id>.level` of this perception's microphone. */
   readonly levelTopic: string;
+  /** Calls `fn` on every state change and every event this perception publishes; returns the unsubscribe. */
   observe(fn: (u: PerceptionUpdate) => void): () => void;
+  /** Stops the sensors and this perception's runs in the inference worker. */
   stop(): void;
 }
 
