@@ -63,7 +63,15 @@ export {
   type BusStats,
   type RequestOptions,
 } from './bus/types';
-export type { Bus, Handler, PublishOptions, SubscribeOptions, Subscription } from './bus/types';
+export type {
+  BatchHandler,
+  Bus,
+  Handler,
+  PublishOptions,
+  SubscribeBatchOptions,
+  SubscribeOptions,
+  Subscription,
+} from './bus/types';
 export type { ConnectedBus } from './bus/hub-client';
 export type { PerceptionEvents } from './inference/pipelines/events';
 export type { HubStats, HubSubscriptionStats } from './bus/protocol';

@@ -94,10 +94,11 @@ export function createAgentHost(o: AgentHostOptions) {
   let sinceCleanup = 0;
   const stages = o.tracer ? createAgentStages(o.tracer) : null;
   /**
-   * Inbox writes refused for lack of space, per agent and event: the attempt the next error report names, and
-   * the event as first delivered (its agent span is already open: a redelivery must not open another).
+   * Inbox writes refused for lack of space, per agent and batch (by its first event: the bus delivers the same
+   * batch again): the attempt the next error report names, and the events as first delivered (their agent
+   * spans are already open: a redelivery must not open others).
    */
-  const inboxRefusals = new Map<string, { attempt: number; traced: SentioEvent }>();
+  const inboxRefusals = new Map<string, { attempt: number; traced: readonly SentioEvent[] }>();
   const delivered = (agentId: string, event: SentioEvent) => stages?.deliver(agentId, event) ?? event;
 
   async function perform(a: AgentAction): Promise<void> {
@@ -235,19 +236,24 @@ export function createAgentHost(o: AgentHostOptions) {
   }
 
   /**
-   * A durable agent's subscription handler: the event counts as handled only once it is in the inbox. A
-   * full disk is transient, so the event must not be lost to it: the agent says so on `agent.<id>.error`
-   * (willRetry) and the bus keeps the event and delivers it again (HandlerRetryError). Other errors stay
-   * what they are.
+   * A durable agent's subscription handler: the events count as handled only once they are in the inbox,
+   * written in one transaction per batch. A full disk is transient, so the events must not be lost to it: the
+   * agent says so on `agent.<id>.error` (willRetry) and the bus keeps the batch and delivers it again
+   * (HandlerRetryError). Other errors stay what they are.
    */
   async function ingestDurable(
-    ingest: (traced: SentioEvent) => Promise<void>,
+    ingest: (traced: readonly SentioEvent[]) => Promise<void>,
     agentId: string,
-    event: SentioEvent,
+    events: readonly SentioEvent[],
   ) {
-    const key = `${agentId}\n${event.id}`;
+    const first = events[0];
+    if (!first) return;
+    const key = `${agentId}\n${first.id}`;
     const before = inboxRefusals.get(key);
-    const traced = before?.traced ?? delivered(agentId, event);
+    const traced =
+      before && before.traced.length === events.length
+        ? before.traced
+        : events.map((e) => delivered(agentId, e));
     try {
       await ingest(traced);
       inboxRefusals.delete(key);
@@ -256,9 +262,11 @@ export function createAgentHost(o: AgentHostOptions) {
       const attempt = (before?.attempt ?? 0) + 1;
       inboxRefusals.set(key, { attempt, traced });
       const error = toAgentErrorData(err);
-      callbacks.failed({ agentId, eventId: event.id, attempt, error, timedOut: false, willRetry: true });
+      callbacks.failed({ agentId, eventId: first.id, attempt, error, timedOut: false, willRetry: true });
+      const which =
+        events.length === 1 ? `event ${first.id} is` : `${events.length} events from ${first.id} are`;
       throw new HandlerRetryError(
-        `agent "${agentId}": storage is full, event ${event.id} is not in its inbox yet (attempt ${attempt})`,
+        `agent "${agentId}": storage is full, ${which} not in its inbox yet (attempt ${attempt})`,
         { cause: err },
       );
     }
@@ -291,21 +299,23 @@ export function createAgentHost(o: AgentHostOptions) {
         const bus = o.bus;
         for (const a of agents) {
           a.subscriptions.forEach((s, i) => {
+            const options = {
+              durable: `agent.${a.id}.${i}`,
+              // Durable agents must never lose an event to backpressure; in-memory ones take the QoS default.
+              policy: s.policy ?? (a.durable ? policies.persist() : defaultPolicy(s.qos ?? 'batched')),
+              ...(s.qos ? { qos: s.qos } : {}),
+            };
             subscriptions.push(
-              // Durable agents: the bus may count the event handled only once it is in the inbox. In-memory
+              // Durable agents: the bus may count events handled only once they are in the inbox, and takes
+              // what waited meanwhile as one batch (one inbox transaction, not one per event). In-memory
               // agents: nothing to wait for, and waiting would serialise delivery for no gain.
-              bus.subscribe(
-                s.pattern,
-                a.durable
-                  ? (event) => ingestDurable((traced) => this.ingest(a.id, [traced]), a.id, event)
-                  : (event) => forwardFresh(a.id, delivered(a.id, event)),
-                {
-                  durable: `agent.${a.id}.${i}`,
-                  // Durable agents must never lose an event to backpressure; in-memory ones take the QoS default.
-                  policy: s.policy ?? (a.durable ? policies.persist() : defaultPolicy(s.qos ?? 'batched')),
-                  ...(s.qos ? { qos: s.qos } : {}),
-                },
-              ),
+              a.durable
+                ? bus.subscribeBatch(
+                    s.pattern,
+                    (events) => ingestDurable((traced) => this.ingest(a.id, traced), a.id, events),
+                    options,
+                  )
+                : bus.subscribe(s.pattern, (event) => forwardFresh(a.id, delivered(a.id, event)), options),
             );
           });
         }

@@ -194,6 +194,45 @@ describe('Hub with connected buses', () => {
     expect(again[0]).toBe(5);
   });
 
+  it('a batch handler on a durable persist subscription: credits come back per batch, a dead thread’s batch is delivered again', async () => {
+    const hub = new Hub({ locks: null, db: openDatabase(`hub-${Math.random()}`) });
+    const pub = client(hub, 'pub');
+    const first = client(hub, 'agent-1');
+    const batches: number[][] = [];
+    const sub = first.subscribeBatch(
+      'work.>',
+      async (events) => {
+        const ns = events.map((e) => e.payload as number);
+        if (ns.includes(25)) await new Promise(() => {}); // Hangs: this thread "dies" here.
+        batches.push(ns);
+        await settle(2); // Busy a little: what arrives meanwhile waits for the next batch.
+      },
+      { durable: 'agent.batch', policy: policies.persist(8), credits: 4 },
+    );
+    await sub.ready;
+    for (let i = 0; i < 30; i++) pub.publish('work.item', i, { qos: 'background' });
+    // 4 credits, 30 events: only returned credits let the hub send past the first four.
+    await until(() => batches.flat().length >= 20, 'events before the hang');
+    expect(batches.some((b) => b.length > 1)).toBe(true);
+    first.close();
+    await pub.flush();
+    const second = client(hub, 'agent-2');
+    const again: number[] = [];
+    await second.subscribeBatch(
+      'work.>',
+      (events) => void again.push(...events.map((e) => e.payload as number)),
+      {
+        durable: 'agent.batch',
+        policy: policies.persist(8),
+        credits: 4,
+      },
+    ).ready;
+    await until(() => again.includes(29), 'redelivery');
+    const handled = [...batches.flat(), ...again];
+    expect(handled.filter((v, i, all) => all.indexOf(v) === i)).toEqual([...Array(30).keys()]);
+    expect(again[0]).toBeLessThanOrEqual(25);
+  });
+
   it('a new hub recreates registered durable persist subscriptions: what is published before their owner is back waits for it', async () => {
     // Chaos (issue 17): every tab closed twice in a row; the second hub routed transcripts nowhere until the
     // agent subscribed again.

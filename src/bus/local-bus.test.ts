@@ -125,6 +125,67 @@ describe('createLocalBus', () => {
     bus.close();
   });
 
+  it('hands a batch handler what waited while it was busy, oldest first, at most maxBatch per call', async () => {
+    const bus = createLocalBus({ name: 't' });
+    const calls: number[][] = [];
+    let release: (() => void) | undefined;
+    const sub = bus.subscribeBatch(
+      'rows',
+      (events) => {
+        calls.push(events.map((e) => e.payload as number));
+        return new Promise<void>((r) => (release = r));
+      },
+      { policy: policies.persist(), maxBatch: 4 },
+    );
+    for (let i = 0; i < 10; i++) bus.publish('rows', i);
+    // Idle, it took the first at once; the other nine wait for the promise.
+    expect(calls).toEqual([[0]]);
+    expect(sub.stats().backlog).toBe(9);
+    for (const expected of [[1, 2, 3, 4], [5, 6, 7, 8], [9]]) {
+      release!();
+      await vi.waitFor(() => expect(calls.at(-1)).toEqual(expected));
+    }
+    release!();
+    await vi.waitFor(() => expect(sub.stats()).toMatchObject({ delivered: 10, backlog: 0, errors: 0 }));
+    expect(calls).toHaveLength(4);
+    bus.close();
+  });
+
+  it('delivers a refused batch again whole, before anything later; a failed batch is one error naming its first event', async () => {
+    const errors: [unknown, SentioEvent | undefined][] = [];
+    const bus = createLocalBus({ name: 't', onHandlerError: (e, ev) => errors.push([e, ev]) });
+    const calls: number[][] = [];
+    let refuse = 1;
+    let gate: Promise<void> | undefined = new Promise<void>((r) => setTimeout(r, 10));
+    const sub = bus.subscribeBatch(
+      'rows',
+      async (events) => {
+        const ns = events.map((e) => e.payload as number);
+        calls.push(ns);
+        if (gate) {
+          const g = gate;
+          gate = undefined;
+          return g; // Busy while 1…5 are published: they wait as one batch.
+        }
+        if (ns[0] === 1 && refuse-- > 0) throw new HandlerRetryError('storage full');
+        if (ns.includes(7)) throw new Error('bad batch');
+      },
+      { policy: policies.persist() },
+    );
+    for (let i = 0; i < 6; i++) bus.publish('rows', i);
+    await vi.waitFor(() => expect(calls).toEqual([[0], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]), { timeout: 5000 });
+    bus.publish('rows', 7);
+    await vi.waitFor(() => expect(sub.stats()).toMatchObject({ delivered: 7, redelivered: 5, errors: 1 }));
+    expect(errors).toHaveLength(1);
+    expect((errors[0]![0] as Error).message).toBe('bad batch');
+    expect(errors[0]![1]!.payload).toBe(7);
+    expect(sub.stats().backlog).toBe(0);
+    expect(() => bus.subscribeBatch('rows', () => {}, { maxBatch: 0 })).toThrow(
+      /maxBatch must be a whole number ≥ 1 \(got 0\)/,
+    );
+    bus.close();
+  });
+
   it('validates published events and names the field; other subscribers see no difference', () => {
     const bus = createLocalBus({ name: 't' });
     const got = vi.fn();

@@ -8,7 +8,7 @@ import { assertPattern, assertTopic } from '../events/topic';
 import { TopicTrie } from '../events/topic-trie';
 import { DEFAULT_LIMITS, validateEvent, type EventLimits } from '../events/validate';
 import { LatencyHistogram } from '../telemetry/histogram';
-import { LocalSubscription } from './local-subscription';
+import { LocalSubscription, type SubscriberHandler } from './local-subscription';
 import { checkPolicy, defaultPolicy, heldByHub } from './policy';
 import type { SpillStore } from './spill-store';
 import type { DeliveryReport, WireSubscription } from './protocol';
@@ -18,9 +18,11 @@ import {
   type Bus,
   type BusStats,
   type EventMap,
+  type BatchHandler,
   type Handler,
   type PublishOptions,
   type RequestOptions,
+  type SubscribeBatchOptions,
   type SubscribeOptions,
   type Subscription,
 } from './types';
@@ -64,6 +66,7 @@ function isQos(q: Qos): boolean {
   return q === 'realtime' || q === 'batched' || q === 'background';
 }
 const DEFAULT_CREDITS = 64;
+const DEFAULT_MAX_BATCH = 256;
 const MAX_LAST_ERRORS = 10;
 const ROUTE_CACHE_LIMIT = 8192;
 
@@ -179,6 +182,39 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
     if (link) link.outbound(event, transfer, viaHub);
   }
 
+  function addSubscription(pattern: string, handler: SubscriberHandler, o: SubscribeOptions): Subscription {
+    checkOpen();
+    assertPattern(pattern);
+    const policy = checkPolicy(o.policy ?? defaultPolicy(o.qos ?? 'batched'));
+    const credits = o.credits ?? DEFAULT_CREDITS;
+    if (!Number.isInteger(credits) || credits < 1)
+      throw new RangeError(`credits must be a whole number ≥ 1 (got ${credits})`);
+    const id = `${clientId}.${++subSeq}`;
+    const sub = new LocalSubscription(id, pattern, policy, handler, host, o.durable);
+    subs.set(id, sub);
+    trie.add(pattern, sub);
+    generation++;
+    const ready = link
+      ? link.subscribed({ id, pattern, policy, credits, durable: o.durable, lane: o.lane ?? false })
+      : Promise.resolve();
+    ready.catch(() => {}); // Observed through `subscription.ready`; not an unhandled rejection here.
+    readyBySub.set(id, ready);
+    return {
+      id,
+      pattern,
+      ready,
+      stats: () => sub.stats(),
+      unsubscribe: () => {
+        if (!subs.delete(id)) return;
+        sub.close();
+        trie.remove(pattern, sub);
+        generation++;
+        readyBySub.delete(id);
+        link?.unsubscribed(id);
+      },
+    };
+  }
+
   function checkOpen(): void {
     if (closed) throw new BusClosedError();
   }
@@ -242,36 +278,14 @@ export function createLocalBus<M extends EventMap = EventMap>(options: LocalBusO
     },
 
     subscribe(pattern: string, handler: Handler<never>, o: SubscribeOptions = {}): Subscription {
-      checkOpen();
-      assertPattern(pattern);
-      const policy = checkPolicy(o.policy ?? defaultPolicy(o.qos ?? 'batched'));
-      const credits = o.credits ?? DEFAULT_CREDITS;
-      if (!Number.isInteger(credits) || credits < 1)
-        throw new RangeError(`credits must be a whole number ≥ 1 (got ${credits})`);
-      const id = `${clientId}.${++subSeq}`;
-      const sub = new LocalSubscription(id, pattern, policy, handler as Handler, host, o.durable);
-      subs.set(id, sub);
-      trie.add(pattern, sub);
-      generation++;
-      const ready = link
-        ? link.subscribed({ id, pattern, policy, credits, durable: o.durable, lane: o.lane ?? false })
-        : Promise.resolve();
-      ready.catch(() => {}); // Observed through `subscription.ready`; not an unhandled rejection here.
-      readyBySub.set(id, ready);
-      return {
-        id,
-        pattern,
-        ready,
-        stats: () => sub.stats(),
-        unsubscribe: () => {
-          if (!subs.delete(id)) return;
-          sub.close();
-          trie.remove(pattern, sub);
-          generation++;
-          readyBySub.delete(id);
-          link?.unsubscribed(id);
-        },
-      };
+      return addSubscription(pattern, handler as Handler, o);
+    },
+
+    subscribeBatch(pattern: string, handler: BatchHandler<never>, o: SubscribeBatchOptions = {}) {
+      const max = o.maxBatch ?? DEFAULT_MAX_BATCH;
+      if (!Number.isInteger(max) || max < 1)
+        throw new RangeError(`maxBatch must be a whole number ≥ 1 (got ${max})`);
+      return addSubscription(pattern, { batch: handler as BatchHandler, max }, o);
     },
 
     request(topic: string, payload: unknown, o: RequestOptions = {}) {

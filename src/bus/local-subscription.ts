@@ -1,17 +1,32 @@
 // One subscriber in this thread: its handler, its backlog (shaped by its policy) and its counters. A handler
-// runs one event at a time: when it returns a promise, the next event waits until that promise settles.
+// runs one delivery at a time: when it returns a promise, the next waits until that promise settles. A batch
+// handler takes what has waited (up to its maximum) in one call, so a handler that writes to storage makes one
+// write per backlog instead of one per event.
 import type { SentioEvent } from '../events/event';
 import { backoffDelay, type BackoffPolicy } from '../platform/backoff';
 import { LatencyHistogram, type Percentiles } from '../telemetry/histogram';
 import { PolicyQueue, type SpillStore } from './policy-queue';
 import type { BackpressurePolicy, DropReason } from './policy';
-import { HandlerRetryError, type Handler, type SubscriptionStats } from './types';
+import { HandlerRetryError, type BatchHandler, type Handler, type SubscriptionStats } from './types';
 
 /** Between deliveries of an event whose handler asked for it again: soon at first, then every 5 s at most. */
 const REDELIVERY: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
 
 const asksForRetry = (err: unknown): boolean =>
   err instanceof HandlerRetryError || (err as { name?: unknown } | null)?.name === 'HandlerRetryError';
+
+/** One event for a per-event handler, the events taken together for a batch handler. */
+type Delivery = SentioEvent | readonly SentioEvent[];
+/**
+ * Where a delivery's events came from, for their credits: a single event's source, or per source the count of
+ * a batch's events from it; undefined when none crossed threads.
+ */
+type Sources = string | Map<string, number> | undefined;
+
+/** How a subscriber takes its events: one per call, or a batch handler with its maximum batch size. */
+export type SubscriberHandler = Handler | { batch: BatchHandler; max: number };
+
+const countOf = (d: Delivery): number => (Array.isArray(d) ? d.length : 1);
 
 export interface SubscriptionHost {
   now(): number;
@@ -25,8 +40,12 @@ export interface SubscriptionHost {
 export class LocalSubscription {
   private queue: PolicyQueue | undefined;
   private busy = false;
-  /** The event whose handler is running (async), so it is not mistaken for one the policy dropped. */
-  private current: string | undefined;
+  /** What the handler is working on (async), so its events are not mistaken for ones the policy dropped. */
+  private inFlight: Delivery | undefined;
+  private readonly one: Handler | undefined;
+  private readonly many: BatchHandler | undefined;
+  /** Events per handler call: 1 for a per-event handler. */
+  private readonly maxBatch: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   /** Waits to deliver again an event whose handler threw HandlerRetryError (the subscription stays busy). */
@@ -45,10 +64,17 @@ export class LocalSubscription {
     readonly id: string,
     readonly pattern: string,
     readonly policy: BackpressurePolicy,
-    private readonly handler: Handler,
+    handler: SubscriberHandler,
     private readonly host: SubscriptionHost,
     readonly durable?: string,
   ) {
+    if (typeof handler === 'function') {
+      this.one = handler;
+      this.maxBatch = 1;
+    } else {
+      this.many = handler.batch;
+      this.maxBatch = handler.max;
+    }
     // A durable `persist` queue takes on what a previous thread left under its name, so it starts now.
     if (durable !== undefined && policy.kind === 'persist' && host.spill) void this.backlog;
   }
@@ -77,7 +103,7 @@ export class LocalSubscription {
       this.delivered++;
       let result: void | Promise<void>;
       try {
-        result = this.handler(event);
+        result = this.invoke(event);
       } catch (err) {
         if (asksForRetry(err)) return this.redeliver(event, undefined, false, 1);
         this.errors++;
@@ -104,92 +130,109 @@ export class LocalSubscription {
     this.schedule();
   }
 
+  private invoke(d: Delivery): void | Promise<void> {
+    return this.many ? this.many(Array.isArray(d) ? d : [d as SentioEvent]) : this.one!(d as SentioEvent);
+  }
+
+  /** A handler error names the event it failed on: a batch's first. */
+  private failed(err: unknown, d: Delivery): void {
+    this.errors++;
+    this.host.onHandlerError(err, Array.isArray(d) ? d[0] : (d as SentioEvent), this.id);
+  }
+
   private await(
     result: Promise<void>,
-    event: SentioEvent,
-    source: string | undefined,
+    d: Delivery,
+    sources: Sources,
     queued: boolean,
     attempt: number,
   ): void {
     this.busy = true;
-    this.current = event.id;
+    this.inFlight = d;
     result.then(
-      () => this.finish(source, queued),
+      () => this.finish(d, sources, queued),
       (err: unknown) => {
-        if (asksForRetry(err)) return this.redeliver(event, source, queued, attempt);
-        this.errors++;
-        this.host.onHandlerError(err, event, this.id);
-        this.finish(source, queued);
+        if (asksForRetry(err)) return this.redeliver(d, sources, queued, attempt);
+        this.failed(err, d);
+        this.finish(d, sources, queued);
       },
     );
   }
 
   /**
-   * Runs the handler on one event. `source` names where a credit must go back (an event from another
+   * Runs the handler on one delivery. `sources` names where credits must go back (events from another
    * thread). `waited`: it crossed threads or sat in the backlog, so publish → handler latency is worth
    * recording; an in-thread event delivered at once has none, and skipping the clock keeps publish cheap.
    */
-  private run(
-    event: SentioEvent,
-    source: string | undefined,
-    waited: boolean,
-    queued = false,
-    attempt = 1,
-  ): void {
-    // A redelivery is the same event again: counted once in `delivered`, its latency recorded the first time.
-    if (attempt === 1) this.delivered++;
-    if (waited && attempt === 1) {
-      const ms = this.host.now() - event.ts;
-      this.host.latency.record(ms);
-      (this.ownLatency ??= new LatencyHistogram()).record(ms);
+  private run(d: Delivery, sources: Sources, waited: boolean, queued = false, attempt = 1): void {
+    // A redelivery is the same events again: counted once in `delivered`, latency recorded the first time.
+    if (attempt === 1) {
+      this.delivered += countOf(d);
+      if (waited) {
+        const now = this.host.now();
+        if (Array.isArray(d)) for (const e of d) this.recordLatency(now - e.ts);
+        else this.recordLatency(now - (d as SentioEvent).ts);
+      }
     }
     let result: void | Promise<void>;
     try {
-      result = this.handler(event);
+      result = this.invoke(d);
     } catch (err) {
-      if (asksForRetry(err)) return this.redeliver(event, source, queued, attempt);
-      this.errors++;
-      this.host.onHandlerError(err, event, this.id);
-      this.settle(source, queued);
+      if (asksForRetry(err)) return this.redeliver(d, sources, queued, attempt);
+      this.failed(err, d);
+      this.settle(d, sources, queued);
       return;
     }
     if (result && typeof (result as Promise<void>).then === 'function')
-      this.await(result as Promise<void>, event, source, queued, attempt);
-    else this.settle(source, queued);
+      this.await(result as Promise<void>, d, sources, queued, attempt);
+    else this.settle(d, sources, queued);
+  }
+
+  private recordLatency(ms: number): void {
+    this.host.latency.record(ms);
+    (this.ownLatency ??= new LatencyHistogram()).record(ms);
   }
 
   /**
-   * The handler asked for `event` again: it is not settled (a `persist` row and the hub's credit stay, so a
-   * thread that dies meanwhile leaves it to the next owner), and nothing later runs before it is handled.
+   * The handler asked for its delivery again: it is not settled (`persist` rows and the hub's credits stay, so
+   * a thread that dies meanwhile leaves them to the next owner), and nothing later runs before it is handled.
    */
-  private redeliver(event: SentioEvent, source: string | undefined, queued: boolean, attempt: number): void {
-    this.redelivered++;
+  private redeliver(d: Delivery, sources: Sources, queued: boolean, attempt: number): void {
+    this.redelivered += countOf(d);
     this.busy = true;
-    this.current = event.id;
+    this.inFlight = d;
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = undefined;
         if (this.closed) return;
         this.busy = false;
-        this.current = undefined;
-        this.run(event, source, false, queued, attempt + 1);
+        this.inFlight = undefined;
+        this.run(d, sources, false, queued, attempt + 1);
         if (!this.busy) this.pump();
       },
       backoffDelay(attempt, REDELIVERY),
     );
   }
 
-  private finish(source: string | undefined, queued: boolean): void {
+  private finish(d: Delivery, sources: Sources, queued: boolean): void {
     this.busy = false;
-    this.current = undefined;
-    this.settle(source, queued);
+    this.inFlight = undefined;
+    this.settle(d, sources, queued);
     this.pump();
   }
 
   /** `queued`: it came out of the backlog, which keeps a written-through copy until told it was handled. */
-  private settle(source: string | undefined, queued: boolean): void {
-    if (queued) this.queue?.acknowledge(1);
-    if (source !== undefined) this.host.onSettled?.(this.id, source, 1);
+  private settle(d: Delivery, sources: Sources, queued: boolean): void {
+    if (queued) this.queue?.acknowledge(countOf(d));
+    if (sources === undefined || !this.host.onSettled) return;
+    if (typeof sources === 'string') this.host.onSettled(this.id, sources, 1);
+    else for (const [source, n] of sources) this.host.onSettled(this.id, source, n);
+  }
+
+  private isInFlight(id: string): boolean {
+    const d = this.inFlight;
+    if (d === undefined) return false;
+    return Array.isArray(d) ? d.some((e) => e.id === id) : (d as SentioEvent).id === id;
   }
 
   private dropsSeen = 0;
@@ -200,7 +243,7 @@ export class LocalSubscription {
     this.dropsSeen = this.queue.dropTotal;
     const waiting = new Set(this.queue.peekIds());
     for (const [id, source] of this.remote) {
-      if (!waiting.has(id) && id !== this.current) {
+      if (!waiting.has(id) && !this.isInFlight(id)) {
         this.remote.delete(id);
         this.unreturned.set(source, (this.unreturned.get(source) ?? 0) + 1);
       }
@@ -221,14 +264,14 @@ export class LocalSubscription {
   private pump(): void {
     if (this.closed || !this.queue) return;
     while (!this.busy && !this.closed) {
-      const [next] = this.queue.take(1);
-      if (!next) break;
-      let source: string | undefined;
-      if (this.remote.size) {
-        source = this.remote.get(next.id);
-        if (source !== undefined) this.remote.delete(next.id);
-      }
-      this.run(next, source, true, true);
+      const taken = this.queue.take(this.maxBatch);
+      if (taken.length === 0) break;
+      this.run(
+        this.many ? taken : taken[0]!,
+        this.remote.size ? this.sourcesOf(taken) : undefined,
+        true,
+        true,
+      );
     }
     if (this.remote.size) this.reconcileRemote();
     const wait = this.busy ? null : this.queue.nextReadyIn();
@@ -238,6 +281,20 @@ export class LocalSubscription {
         this.pump();
       }, wait + 1);
     }
+  }
+
+  /** Takes the taken events' sources out of `remote`: one event's source, or a batch's counts per source. */
+  private sourcesOf(taken: readonly SentioEvent[]): Sources {
+    let counts: Map<string, number> | undefined;
+    for (const e of taken) {
+      const source = this.remote.get(e.id);
+      if (source === undefined) continue;
+      this.remote.delete(e.id);
+      if (!this.many) return source;
+      counts ??= new Map();
+      counts.set(source, (counts.get(source) ?? 0) + 1);
+    }
+    return counts;
   }
 
   stats(): SubscriptionStats {

@@ -51,6 +51,17 @@ export interface SubscribeOptions {
 
 export type Handler<P = unknown> = (event: SentioEvent<P>) => void | Promise<void>;
 
+/**
+ * Takes the events that waited for it, oldest first, in one call. They are handled together: a promise holds
+ * the next batch back until it settles, and a {@link HandlerRetryError} delivers the same batch again.
+ */
+export type BatchHandler<P = unknown> = (events: readonly SentioEvent<P>[]) => void | Promise<void>;
+
+export interface SubscribeBatchOptions extends SubscribeOptions {
+  /** The most events one handler call takes. Default 256. */
+  maxBatch?: number;
+}
+
 export interface SubscriptionStats {
   pattern: string;
   policy: BackpressurePolicy;
@@ -104,6 +115,16 @@ export interface Bus<M extends EventMap = EventMap> {
     options?: SubscribeOptions,
   ): Subscription;
   subscribe(pattern: string, handler: Handler, options?: SubscribeOptions): Subscription;
+  /**
+   * Like `subscribe`, but the handler takes every event that waited while it was busy (up to `maxBatch`) in one
+   * call: for handlers whose cost is per call, such as a storage write. An idle handler gets each event at once.
+   */
+  subscribeBatch<T extends TopicOf<M>>(
+    pattern: T,
+    handler: BatchHandler<M[T]>,
+    options?: SubscribeBatchOptions,
+  ): Subscription;
+  subscribeBatch(pattern: string, handler: BatchHandler, options?: SubscribeBatchOptions): Subscription;
   /** Publishes on `topic` and resolves with the first reply (see `reply`), or rejects after `timeoutMs`. */
   request<R = unknown>(topic: string, payload: unknown, options?: RequestOptions): Promise<SentioEvent<R>>;
   /** Answers a request event. */
