@@ -154,6 +154,7 @@ export interface PerceptionStartOptions {
 
 /** The runtime {@link createSentio} builds. */
 export interface Sentio {
+  /** This runtime's name (the `name` option): the `source` of the events it publishes. */
   readonly name: string;
   /** Where the runtime files are read from. */
   readonly base: URL;
@@ -165,7 +166,9 @@ export interface Sentio {
   readonly infer: SentioInfer;
   /** The inference worker's client (started on first use): stats, release, user models. */
   inference(): InferenceClient;
+  /** Camera and microphone into events on the bus, with the models run in the inference worker. */
   readonly perception: SentioPerception;
+  /** The agent host: start, inspect and stop agents. */
   readonly agents: SentioAgents;
   /**
    * Local text generation: add a model by URL + sha256 or from a file, list, remove. While one is loaded the
@@ -178,6 +181,7 @@ export interface Sentio {
   readonly privacy: Pick<Routing, 'consent' | 'audit'> & {
     declassify: ReturnType<typeof declassifierFor>;
   };
+  /** The stage tracer (the `tracer` option, or one of its own): capture → inference → agent → action spans. */
   readonly telemetry: { readonly tracer: StageTracer };
   /** Signed plugins, each in its own sandbox (the host starts on first use). */
   readonly plugins: SentioPlugins;
