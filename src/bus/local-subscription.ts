@@ -106,8 +106,7 @@ export class LocalSubscription {
         result = this.invoke(event);
       } catch (err) {
         if (asksForRetry(err)) return this.redeliver(event, undefined, false, 1);
-        this.errors++;
-        this.host.onHandlerError(err, event, this.id);
+        this.failed(err, event);
         return;
       }
       if (result !== undefined && typeof (result as Promise<void>).then === 'function')
